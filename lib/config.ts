@@ -1,0 +1,77 @@
+import { MAX_SUFFIX_LENGTH } from './naming';
+
+/** Validated deployment settings, built from CDK context by {@link loadConfig}. */
+export interface TapConfig {
+  /** Distinguishes deployments: every resource name carries it. @default 'dev' */
+  readonly environmentSuffix: string;
+  /** Region of the stack and both buckets. @default 'us-east-1' */
+  readonly region: string;
+  /** `destroy` deletes buckets (with their objects), keys and logs on `cdk destroy`; `retain` keeps them. @default 'destroy' */
+  readonly removalPolicy: 'destroy' | 'retain';
+  /** Address subscribed by e-mail to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+export const CONFIG_DEFAULTS = {
+  environmentSuffix: 'dev',
+  region: 'us-east-1',
+  removalPolicy: 'destroy',
+} as const;
+
+const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Deliberately simple: one @, no spaces, a dot in the domain. SNS confirms the address anyway.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface Rule {
+  readonly key: keyof TapConfig;
+  readonly rule: string;
+  readonly isValid: (value: string) => boolean;
+}
+
+const RULES: readonly Rule[] = [
+  {
+    key: 'environmentSuffix',
+    rule: `lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`,
+    isValid: (v) => SUFFIX_PATTERN.test(v) && v.length <= MAX_SUFFIX_LENGTH,
+  },
+  { key: 'region', rule: 'an AWS region name such as us-east-1', isValid: (v) => REGION_PATTERN.test(v) },
+  { key: 'removalPolicy', rule: "'destroy' or 'retain'", isValid: (v) => v === 'destroy' || v === 'retain' },
+  {
+    key: 'alarmEmail',
+    rule: 'an e-mail address such as oncall@example.com',
+    isValid: (v) => EMAIL_PATTERN.test(v),
+  },
+];
+
+/** Thrown when context values are invalid; its message lists every bad key at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration (CDK context):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the configuration. `getContext` is `app.node.tryGetContext` in the app and a
+ * plain lookup in tests. Every invalid key is collected first, then one error names them all.
+ */
+export function loadConfig(getContext: (key: string) => unknown): TapConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const { key } of RULES) {
+    const value = getContext(key);
+    raw[key] = value === undefined || value === null || value === '' ? undefined : String(value);
+  }
+  const problems = RULES.filter(({ key }) => raw[key] !== undefined)
+    .filter(({ key, isValid }) => !isValid(raw[key] as string))
+    .map(({ key, rule }) => `${key}: '${raw[key]}' is invalid; expected ${rule}`);
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return {
+    environmentSuffix: raw.environmentSuffix ?? CONFIG_DEFAULTS.environmentSuffix,
+    region: raw.region ?? CONFIG_DEFAULTS.region,
+    removalPolicy: (raw.removalPolicy ?? CONFIG_DEFAULTS.removalPolicy) as TapConfig['removalPolicy'],
+    alarmEmail: raw.alarmEmail,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The naming contract: the one place that says what every resource of a deployment is called.
+ *
+ * The CDK stacks build their resources with these names and the s3-dr CLI finds a deployment
+ * from its suffix alone with the same functions, so the two halves can never drift apart.
+ * `account` may be a concrete 12-digit id (CLI) or a CDK token such as `Aws.ACCOUNT_ID` (stacks).
+ */
+
+/** Prefix under which s3-dr writes its own objects (probes, canaries); never user data. */
+export const RESERVED_PREFIX = '_s3-dr/';
+
+/** Output keys of the top-level stack, as `describe-stacks` and flat-outputs.json show them. */
+export const OUTPUT_KEYS = {
+  primaryBucketUrl: 'PrimaryBucketUrl',
+  primaryBucketArn: 'PrimaryBucketArn',
+  replicaBucketUrl: 'ReplicaBucketUrl',
+  replicaBucketArn: 'ReplicaBucketArn',
+  replicationRoleArn: 'ReplicationRoleArn',
+  replicationRuleId: 'ReplicationRuleId',
+  dashboardUrl: 'DashboardUrl',
+  alarmTopicArn: 'AlarmTopicArn',
+} as const;
+
+export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
+
+/** Longest bucket-name prefix below, used to bound the suffix length (S3 names are <= 63 chars). */
+const LONGEST_BUCKET_PREFIX = 'replica-bucket-';
+const ACCOUNT_ID_LENGTH = 12;
+const MAX_BUCKET_NAME_LENGTH = 63;
+
+/** The longest suffix for which every bucket name stays within S3's 63 characters. */
+export const MAX_SUFFIX_LENGTH =
+  MAX_BUCKET_NAME_LENGTH - LONGEST_BUCKET_PREFIX.length - 1 - ACCOUNT_ID_LENGTH;
+
+export function stackName(suffix: string): string {
+  return `TapStack${suffix}`;
+}
+
+export interface DeploymentNames {
+  readonly stack: string;
+  readonly primaryBucket: string;
+  readonly replicaBucket: string;
+  readonly accessLogsBucket: string;
+  readonly replicationRole: string;
+  readonly replicationRuleId: string;
+  readonly primaryKeyAlias: string;
+  readonly replicaKeyAlias: string;
+  readonly alarmTopicKeyAlias: string;
+  readonly alarmTopic: string;
+  readonly latencyAlarm: string;
+  readonly failedAlarm: string;
+  readonly dashboard: string;
+  readonly logGroup: string;
+}
+
+/** Every resource name of the deployment with this suffix in this account. */
+export function deploymentNames(suffix: string, account: string): DeploymentNames {
+  return {
+    stack: stackName(suffix),
+    primaryBucket: `primary-bucket-${suffix}-${account}`,
+    replicaBucket: `replica-bucket-${suffix}-${account}`,
+    accessLogsBucket: `access-logs-${suffix}-${account}`,
+    replicationRole: `s3-replication-role-${suffix}`,
+    replicationRuleId: `replicate-all-${suffix}`,
+    primaryKeyAlias: `alias/s3-dr-primary-${suffix}`,
+    replicaKeyAlias: `alias/s3-dr-replica-${suffix}`,
+    alarmTopicKeyAlias: `alias/s3-dr-alarms-${suffix}`,
+    alarmTopic: `s3-replication-alarms-${suffix}`,
+    latencyAlarm: `s3-replication-latency-${suffix}`,
+    failedAlarm: `s3-replication-failed-${suffix}`,
+    dashboard: `s3-replication-dashboard-${suffix}`,
+    logGroup: `/aws/s3/replication/${suffix}`,
+  };
+}

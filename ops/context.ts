@@ -1,0 +1,63 @@
+import { type AwsClients, createClients, DEFAULT_CONCURRENCY } from './aws';
+import { CliError } from './errors';
+import type { Io } from './progress';
+import { resolveTarget, type Target } from './target';
+
+/** Options every command accepts (see ops/cli.ts). */
+export interface GlobalOptions {
+  readonly env?: string;
+  readonly outputs?: string;
+  readonly source?: string;
+  readonly replica?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly concurrency: number;
+}
+
+/** What a command gets to work with; created once per run, clients built lazily. */
+export interface CommandContext {
+  readonly io: Io;
+  readonly options: GlobalOptions;
+  clients(): AwsClients;
+  target(): Promise<Target>;
+  /** Prints a result: `json` with --json, otherwise `text`. */
+  print(text: string, json: unknown): void;
+}
+
+export function createContext(io: Io, options: GlobalOptions): CommandContext {
+  let clients: AwsClients | undefined;
+  const getClients = (): AwsClients => {
+    clients ??= createClients(options);
+    return clients;
+  };
+  return {
+    io,
+    options,
+    clients: getClients,
+    target: () => resolveTarget(options, getClients),
+    print(text, json) {
+      io.stdout(
+        options.json ? `${JSON.stringify(json, null, 2)}\n` : text.endsWith('\n') ? text : `${text}\n`,
+      );
+    },
+  };
+}
+
+/** Parses a positive integer option value, or fails with a usage error naming the option. */
+export function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(`${name} must be a positive whole number, got '${value}'`);
+    return n;
+  };
+}
+
+export const DEFAULT_GLOBALS: Pick<GlobalOptions, 'json' | 'debug' | 'concurrency'> = {
+  json: false,
+  debug: false,
+  concurrency: DEFAULT_CONCURRENCY,
+};

@@ -1,0 +1,52 @@
+/** Exit codes of s3-dr: 0 healthy/identical/done, 1 findings or failed items, 2 usage/access/target errors. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** An error meant for the operator: one clear line (what, which resource, what to do) and an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+interface AwsLikeError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Turns an AWS SDK or network error about `resource` into a CliError with a one-line message.
+ * Known causes get a fix; anything else keeps the SDK's own message.
+ */
+export function describeAwsError(err: unknown, resource: string): CliError {
+  if (err instanceof CliError) return err;
+  const e = (err ?? {}) as AwsLikeError;
+  const name = e.name ?? e.Code ?? e.code ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
+    return new CliError(
+      `no AWS credentials found while accessing ${resource}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+  if (name === 'NoSuchBucket' || (name === 'NotFound' && status === 404)) {
+    return new CliError(`${resource} does not exist: check the bucket name, --env or --region`);
+  }
+  if (name === 'AccessDenied' || name === 'AccessDeniedException' || status === 403) {
+    return new CliError(
+      `access denied to ${resource}: the caller needs read access (and write access for restore/probe) to it`,
+    );
+  }
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || name === 'TimeoutError') {
+    return new CliError(
+      `cannot reach the AWS endpoint for ${resource} (${e.code ?? name}): check --endpoint-url and the network`,
+    );
+  }
+  const detail = (e.message ?? String(err)).split('\n')[0];
+  return new CliError(`${name} while accessing ${resource}: ${detail}`);
+}

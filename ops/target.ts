@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { deploymentNames, OUTPUT_KEYS, stackName } from '../lib/naming';
+import type { AwsClients } from './aws';
+import { CliError, describeAwsError } from './errors';
+
+/** How the operator named the deployment: exactly one of these forms. */
+export interface TargetOptions {
+  readonly env?: string;
+  readonly outputs?: string;
+  readonly source?: string;
+  readonly replica?: string;
+}
+
+/** A resolved source/replica pair and what else is known about its deployment. */
+export interface Target {
+  readonly source: string;
+  readonly replica: string;
+  /** Where the names came from, for messages: the stack outputs, the naming contract, a file or flags. */
+  readonly origin: 'stack' | 'naming' | 'outputs' | 'explicit';
+  /** The deployment's suffix, when known (--env). */
+  readonly suffix?: string;
+  readonly replicationRuleId?: string;
+  readonly replicationRoleArn?: string;
+  readonly alarmTopicArn?: string;
+}
+
+type Outputs = Record<string, string | undefined>;
+
+/** Resolves the target from --env, --outputs or --source/--replica (in that order of precedence). */
+export async function resolveTarget(options: TargetOptions, clients: () => AwsClients): Promise<Target> {
+  if (options.source || options.replica) {
+    if (!options.source || !options.replica) {
+      throw new CliError('--source and --replica go together: name both buckets');
+    }
+    return { source: options.source, replica: options.replica, origin: 'explicit' };
+  }
+  if (options.outputs) {
+    return fromOutputs(await readOutputsFile(options.outputs), 'outputs', options.outputs);
+  }
+  if (options.env) {
+    return fromEnvironment(options.env, clients());
+  }
+  throw new CliError(
+    'no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
+  );
+}
+
+async function readOutputsFile(path: string): Promise<Outputs> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read outputs file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Outputs;
+  } catch {
+    // reported below
+  }
+  throw new CliError(`outputs file ${path} is not a flat JSON object of {OutputKey: OutputValue}`);
+}
+
+function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, suffix?: string): Target {
+  const source = bucketFromArn(outputs[OUTPUT_KEYS.primaryBucketArn]);
+  const replica = bucketFromArn(outputs[OUTPUT_KEYS.replicaBucketArn]);
+  if (!source || !replica) {
+    throw new CliError(
+      `${where} has no ${OUTPUT_KEYS.primaryBucketArn}/${OUTPUT_KEYS.replicaBucketArn} outputs: is it an s3-dr deployment?`,
+    );
+  }
+  return {
+    source,
+    replica,
+    origin,
+    suffix,
+    replicationRuleId: outputs[OUTPUT_KEYS.replicationRuleId],
+    replicationRoleArn: outputs[OUTPUT_KEYS.replicationRoleArn],
+    alarmTopicArn: outputs[OUTPUT_KEYS.alarmTopicArn],
+  };
+}
+
+/** `arn:aws:s3:::name` -> `name`. */
+function bucketFromArn(arn: string | undefined): string | undefined {
+  const match = /^arn:[a-z-]+:s3:::([^/]+)$/.exec(arn ?? '');
+  return match?.[1];
+}
+
+async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Target> {
+  const name = stackName(suffix);
+  try {
+    const res = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
+    const outputs: Outputs = {};
+    for (const o of res.Stacks?.[0]?.Outputs ?? []) {
+      if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue;
+    }
+    return fromOutputs(outputs, 'stack', `stack ${name}`, suffix);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    // The stack may be unreadable (no cloudformation:DescribeStacks, other region): the naming
+    // contract still tells the names, given the account.
+  }
+  let account: string | undefined;
+  try {
+    account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch (err) {
+    throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`);
+  }
+  if (!account) throw new CliError(`cannot derive the names of ${name}: STS returned no account id`);
+  const names = deploymentNames(suffix, account);
+  return {
+    source: names.primaryBucket,
+    replica: names.replicaBucket,
+    origin: 'naming',
+    suffix,
+    replicationRuleId: names.replicationRuleId,
+  };
+}

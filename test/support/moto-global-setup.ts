@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * Starts one real `moto_server` on 127.0.0.1 and a free port for the whole test run and exports its
+ * address as MOTO_ENDPOINT (test workers inherit it). Tests use unique bucket names, so they can
+ * share the server; globalTeardown stops it.
+ */
+export default async function setup(): Promise<void> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once('error', (err) =>
+      reject(new Error(`cannot start moto_server (${err.message}); install moto[server] >= 5`)),
+    );
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await Promise.race([waitUntilUp(endpoint, child, () => stderr), spawnError]);
+  process.env.MOTO_ENDPOINT = endpoint;
+  (globalThis as { __MOTO__?: ChildProcess }).__MOTO__ = child;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`moto_server exited with ${child.exitCode}: ${stderr()}`);
+    }
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`moto_server did not answer on ${endpoint} within 30s: ${stderr()}`);
+}
