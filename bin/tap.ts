@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { ConfigError, loadConfig } from '../lib/config';
+import { stackName } from '../lib/naming';
+import { TapStack } from '../lib/tap-stack';
+
+const app = new App();
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig((key) => app.node.tryGetContext(key));
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // One clear message instead of a stack trace; cdk synth then fails with this exit code.
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+new TapStack(app, stackName(config.environmentSuffix), {
+  // The account comes from the CLI's credentials when there are any; without, the stack is
+  // account-agnostic (names carry the AWS::AccountId pseudo parameter) and still synthesizes.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
+  config,
+});

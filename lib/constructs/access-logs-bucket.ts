@@ -1,0 +1,41 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AccessLogsBucketProps {
+  readonly bucketName: string;
+  readonly removalPolicy: RemovalPolicy;
+  /** How long access logs are kept. @default 90 days */
+  readonly expiration?: Duration;
+}
+
+/**
+ * Target of the data buckets' server access logs. SSE-S3, because the S3 logging service cannot
+ * write to a bucket encrypted with a customer-managed KMS key without extra key policy; its own
+ * expiry keeps the logs from growing forever.
+ */
+export class AccessLogsBucket extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AccessLogsBucketProps) {
+    super(scope, id);
+    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: props.expiration ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: destroy,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { customerManagedKey } from './customer-managed-key';
+
+export interface AlarmTopicProps {
+  readonly topicName: string;
+  readonly keyAlias: string;
+  readonly removalPolicy: RemovalPolicy;
+  /** @default - no e-mail subscription */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * The SNS topic every alarm notifies. Encrypted with a customer-managed key whose policy lets
+ * CloudWatch use it: with the AWS-managed `alias/aws/sns` key CloudWatch cannot publish, and
+ * alarms would fire with nobody told.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    this.key = customerManagedKey(this, 'Key', {
+      alias: props.keyAlias,
+      description: `Encrypts the s3-dr alarm topic ${props.topicName}`,
+      removalPolicy: props.removalPolicy,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: props.topicName,
+      displayName: 'S3 replication alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+  }
+}

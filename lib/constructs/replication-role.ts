@@ -1,0 +1,91 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export interface ReplicationRoleProps {
+  readonly roleName: string;
+  /** ARN of the source bucket (`arn:<partition>:s3:::name`); also the trust policy's aws:SourceArn. */
+  readonly sourceBucketArn: string;
+  readonly destinationBucketArn: string;
+  /** Key the source objects are encrypted with: the role may only decrypt with it. */
+  readonly sourceKey: kms.IKey;
+  /** Key the replicas are encrypted with: the role may only encrypt with it. */
+  readonly destinationKey: kms.IKey;
+}
+
+/**
+ * The role S3 assumes to replicate, with exactly the permissions AWS documents for same-account
+ * replication of SSE-KMS objects, and nothing else.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+export class ReplicationRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ReplicationRoleProps) {
+    super(scope, id);
+    const s3ViaService = `s3.${Aws.REGION}.amazonaws.com`;
+    this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
+      description: 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket',
+      // Against the confused-deputy problem: only S3 acting for this account and this bucket.
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': props.sourceBucketArn },
+        },
+      }),
+      // Inline, so the permissions exist before the bucket whose replication configuration uses them.
+      inlinePolicies: {
+        replication: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'ReadSourceReplicationConfiguration',
+              actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+              resources: [props.sourceBucketArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'ReadSourceObjectVersions',
+              actions: [
+                's3:GetObjectVersionForReplication',
+                's3:GetObjectVersionAcl',
+                's3:GetObjectVersionTagging',
+              ],
+              resources: [`${props.sourceBucketArn}/*`],
+            }),
+            new iam.PolicyStatement({
+              sid: 'WriteReplicas',
+              actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+              resources: [`${props.destinationBucketArn}/*`],
+            }),
+            new iam.PolicyStatement({
+              sid: 'DecryptSourceObjects',
+              actions: ['kms:Decrypt'],
+              resources: [props.sourceKey.keyArn],
+              conditions: kmsConditions(s3ViaService, props.sourceBucketArn),
+            }),
+            new iam.PolicyStatement({
+              sid: 'EncryptReplicas',
+              // GenerateDataKey: with S3 Bucket Keys on the replica bucket S3 creates a bucket-level data key.
+              actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+              resources: [props.destinationKey.keyArn],
+              conditions: kmsConditions(s3ViaService, props.destinationBucketArn),
+            }),
+          ],
+        }),
+      },
+    });
+  }
+}
+
+/**
+ * Key use only through S3 and only for this bucket. With S3 Bucket Keys the encryption context is
+ * the bucket ARN; objects written before Bucket Keys were enabled carry the object ARN. Both match.
+ */
+function kmsConditions(viaService: string, bucketArn: string): Record<string, Record<string, unknown>> {
+  return {
+    StringEquals: { 'kms:ViaService': viaService },
+    StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+  };
+}

@@ -1,0 +1,73 @@
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { TapConfig } from './config';
+import { OUTPUT_KEYS, type OutputKey } from './naming';
+import { S3ReplicationStack } from './s3-replication-stack';
+
+export interface TapStackProps extends StackProps {
+  readonly config: TapConfig;
+}
+
+export const PROJECT_TAG = 's3-dr';
+
+/**
+ * The top-level stack `TapStack<suffix>`: holds the replication infrastructure as a nested stack
+ * and publishes its outputs here, so `describe-stacks TapStack<suffix>` shows everything the
+ * s3-dr CLI and pipelines need.
+ */
+export class TapStack extends Stack {
+  readonly replication: S3ReplicationStack;
+
+  constructor(scope: Construct, id: string, props: TapStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // CloudFormation's AWS::CloudWatch::Dashboard takes no Tags (cfn-lint E3002): leave it out.
+    const tagOptions = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+    Tags.of(this).add('Environment', config.environmentSuffix, tagOptions);
+    Tags.of(this).add('Project', PROJECT_TAG, tagOptions);
+
+    this.replication = new S3ReplicationStack(this, 'S3Replication', {
+      config,
+      description: `s3-dr ${config.environmentSuffix}: S3 replication with RTC, monitoring and alerting`,
+    });
+    const r = this.replication;
+    const region = this.region;
+    const outputs: Record<OutputKey, { value: string; description: string }> = {
+      [OUTPUT_KEYS.primaryBucketUrl]: {
+        value: r.primary.bucket.s3UrlForObject(),
+        description: 'Primary bucket',
+      },
+      [OUTPUT_KEYS.primaryBucketArn]: {
+        value: r.primary.bucket.bucketArn,
+        description: 'Primary bucket ARN',
+      },
+      [OUTPUT_KEYS.replicaBucketUrl]: {
+        value: r.replica.bucket.s3UrlForObject(),
+        description: 'Replica bucket',
+      },
+      [OUTPUT_KEYS.replicaBucketArn]: {
+        value: r.replica.bucket.bucketArn,
+        description: 'Replica bucket ARN',
+      },
+      [OUTPUT_KEYS.replicationRoleArn]: {
+        value: r.replicationRole.role.roleArn,
+        description: 'Role S3 assumes to replicate',
+      },
+      [OUTPUT_KEYS.replicationRuleId]: {
+        value: r.names.replicationRuleId,
+        description: 'Replication rule id (the RuleId metric dimension)',
+      },
+      [OUTPUT_KEYS.dashboardUrl]: {
+        value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${r.names.dashboard}`,
+        description: 'CloudWatch dashboard',
+      },
+      [OUTPUT_KEYS.alarmTopicArn]: {
+        value: r.alarmTopic.topic.topicArn,
+        description: 'SNS topic the alarms notify',
+      },
+    };
+    for (const [key, { value, description }] of Object.entries(outputs)) {
+      new CfnOutput(this, key, { value, description });
+    }
+  }
+}
