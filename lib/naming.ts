@@ -46,6 +46,7 @@ export interface DeploymentNames {
   readonly primaryKeyAlias: string;
   readonly replicaKeyAlias: string;
   readonly alarmTopicKeyAlias: string;
+  readonly logsKeyAlias: string;
   readonly alarmTopic: string;
   readonly latencyAlarm: string;
   readonly failedAlarm: string;
@@ -65,6 +66,7 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     primaryKeyAlias: `alias/s3-dr-primary-${suffix}`,
     replicaKeyAlias: `alias/s3-dr-replica-${suffix}`,
     alarmTopicKeyAlias: `alias/s3-dr-alarms-${suffix}`,
+    logsKeyAlias: `alias/s3-dr-logs-${suffix}`,
     alarmTopic: `s3-replication-alarms-${suffix}`,
     latencyAlarm: `s3-replication-latency-${suffix}`,
     failedAlarm: `s3-replication-failed-${suffix}`,

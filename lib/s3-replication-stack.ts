@@ -10,6 +10,7 @@ import { customerManagedKey } from './constructs/customer-managed-key';
 import { EncryptedBucket } from './constructs/encrypted-bucket';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './constructs/replication-alarms';
 import { ReplicationDashboard } from './constructs/replication-dashboard';
+import { ReplicationLogGroup } from './constructs/replication-log-group';
 import { ReplicationMetrics } from './constructs/replication-metrics';
 import { ReplicationRole } from './constructs/replication-role';
 import { type DeploymentNames, deploymentNames } from './naming';
@@ -36,7 +37,7 @@ export class S3ReplicationStack extends NestedStack {
   readonly alarmTopic: AlarmTopic;
   readonly alarms: ReplicationAlarms;
   readonly dashboard: ReplicationDashboard;
-  readonly logGroup: logs.LogGroup;
+  readonly replicationLogs: ReplicationLogGroup;
 
   constructor(scope: Construct, id: string, props: S3ReplicationStackProps) {
     super(scope, id, props);
@@ -146,8 +147,9 @@ export class S3ReplicationStack extends NestedStack {
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
     });
 
-    this.logGroup = new logs.LogGroup(this, 'ReplicationLogGroup', {
+    this.replicationLogs = new ReplicationLogGroup(this, 'ReplicationLogs', {
       logGroupName: names.logGroup,
+      keyAlias: names.logsKeyAlias,
       retention: LOG_RETENTION,
       removalPolicy,
     });

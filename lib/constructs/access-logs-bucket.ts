@@ -23,6 +23,8 @@ export class AccessLogsBucket extends Construct {
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
+      // Versioned, so an access log cannot be silently overwritten or deleted: audit evidence.
+      versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
@@ -31,6 +33,7 @@ export class AccessLogsBucket extends Construct {
         {
           id: 'expire-access-logs',
           expiration: props.expiration ?? Duration.days(90),
+          noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],

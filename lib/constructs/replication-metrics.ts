@@ -20,23 +20,24 @@ export class ReplicationMetrics {
 
   /** Seconds the destination is behind the source. Maximum: one slow object is the signal. */
   latency(): cloudwatch.Metric {
-    return this.metric('ReplicationLatency', cloudwatch.Stats.MAXIMUM, 'Replication latency (s)');
+    return this.metric('ReplicationLatency', cloudwatch.Stats.MAXIMUM);
   }
 
   operationsPending(): cloudwatch.Metric {
-    return this.metric('OperationsPendingReplication', cloudwatch.Stats.MAXIMUM, 'Operations pending');
+    return this.metric('OperationsPendingReplication', cloudwatch.Stats.MAXIMUM);
   }
 
   bytesPending(): cloudwatch.Metric {
-    return this.metric('BytesPendingReplication', cloudwatch.Stats.MAXIMUM, 'Bytes pending');
+    return this.metric('BytesPendingReplication', cloudwatch.Stats.MAXIMUM);
   }
 
   /** Operations that failed to replicate; S3 does not retry them. Sum: every failure counts. */
   operationsFailed(): cloudwatch.Metric {
-    return this.metric('OperationsFailedReplication', cloudwatch.Stats.SUM, 'Operations failed');
+    return this.metric('OperationsFailedReplication', cloudwatch.Stats.SUM);
   }
 
-  private metric(metricName: string, statistic: string, label: string): cloudwatch.Metric {
+  // No label: a labelled metric makes CDK render alarms in the metric-math form.
+  private metric(metricName: string, statistic: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'AWS/S3',
       metricName,
@@ -47,7 +48,6 @@ export class ReplicationMetrics {
       },
       statistic,
       period: REPLICATION_METRIC_PERIOD,
-      label,
     });
   }
 }

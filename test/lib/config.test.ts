@@ -1,0 +1,100 @@
+import { ConfigError, loadConfig } from '../../lib/config';
+import { MAX_SUFFIX_LENGTH } from '../../lib/naming';
+
+const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+function errorOf(values: Record<string, unknown>): string {
+  try {
+    loadConfig(context(values));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  test('without context it uses the documented defaults', () => {
+    expect(loadConfig(context({}))).toEqual({
+      environmentSuffix: 'dev',
+      region: 'us-east-1',
+      removalPolicy: 'destroy',
+      alarmEmail: undefined,
+    });
+  });
+
+  test('it accepts valid values for every key', () => {
+    expect(
+      loadConfig(
+        context({
+          environmentSuffix: 'prod-2',
+          region: 'eu-west-1',
+          removalPolicy: 'retain',
+          alarmEmail: 'oncall@example.com',
+        }),
+      ),
+    ).toEqual({
+      environmentSuffix: 'prod-2',
+      region: 'eu-west-1',
+      removalPolicy: 'retain',
+      alarmEmail: 'oncall@example.com',
+    });
+  });
+
+  test('a suffix of the maximum length is accepted', () => {
+    const suffix = 'a'.repeat(MAX_SUFFIX_LENGTH);
+    expect(loadConfig(context({ environmentSuffix: suffix })).environmentSuffix).toBe(suffix);
+  });
+
+  test.each([
+    ['uppercase letters', 'Prod'],
+    ['a leading hyphen', '-prod'],
+    ['a trailing hyphen', 'prod-'],
+    ['an underscore', 'my_env'],
+    ['a dot', 'my.env'],
+  ])('a suffix with %s is rejected naming key, value and rule', (_, suffix) => {
+    expect(errorOf({ environmentSuffix: suffix })).toBe(
+      'Invalid configuration (CDK context):\n' +
+        `  - environmentSuffix: '${suffix}' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`,
+    );
+  });
+
+  test('a suffix one character too long for a 63-character bucket name is rejected', () => {
+    expect(errorOf({ environmentSuffix: 'a'.repeat(MAX_SUFFIX_LENGTH + 1) })).toContain(
+      `environmentSuffix: '${'a'.repeat(MAX_SUFFIX_LENGTH + 1)}' is invalid`,
+    );
+  });
+
+  test('an invalid region is rejected with its rule', () => {
+    expect(errorOf({ region: 'mars-1' })).toContain(
+      "region: 'mars-1' is invalid; expected an AWS region name such as us-east-1",
+    );
+  });
+
+  test('an unknown removal policy is rejected with its rule', () => {
+    expect(errorOf({ removalPolicy: 'snapshot' })).toContain(
+      "removalPolicy: 'snapshot' is invalid; expected 'destroy' or 'retain'",
+    );
+  });
+
+  test('an invalid e-mail address is rejected with its rule', () => {
+    expect(errorOf({ alarmEmail: 'oncall' })).toContain(
+      "alarmEmail: 'oncall' is invalid; expected an e-mail address such as oncall@example.com",
+    );
+  });
+
+  test('every invalid key is listed in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig(context({ environmentSuffix: 'UP', region: 'x', removalPolicy: 'keep', alarmEmail: 'no' }));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+      'environmentSuffix',
+      'region',
+      'removalPolicy',
+      'alarmEmail',
+    ]);
+  });
+});

@@ -1,0 +1,30 @@
+import { deploymentNames, MAX_SUFFIX_LENGTH, stackName } from '../../lib/naming';
+
+describe('naming contract', () => {
+  test('the stack is TapStack followed by the suffix', () => {
+    expect(stackName('dev')).toBe('TapStackdev');
+  });
+
+  test('bucket names carry the suffix and the account id', () => {
+    const names = deploymentNames('dev', '123456789012');
+    expect([names.primaryBucket, names.replicaBucket, names.accessLogsBucket]).toEqual([
+      'primary-bucket-dev-123456789012',
+      'replica-bucket-dev-123456789012',
+      'access-logs-dev-123456789012',
+    ]);
+  });
+
+  test('every name of a deployment carries its suffix', () => {
+    for (const name of Object.values(deploymentNames('prod', '123456789012'))) {
+      expect(name).toContain('prod');
+    }
+  });
+
+  test('with the longest allowed suffix every bucket name fits in 63 characters, one more would not', () => {
+    const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
+    const lengths = [longest.primaryBucket, longest.replicaBucket, longest.accessLogsBucket].map(
+      (n) => n.length,
+    );
+    expect(Math.max(...lengths)).toBe(63);
+  });
+});

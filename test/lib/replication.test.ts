@@ -1,0 +1,170 @@
+import { onlyResource, type Synthesized, synthTap } from '../support/tap';
+
+let dev: Synthesized;
+let rule: Record<string, any>;
+let roleId: string;
+let role: Record<string, any>;
+const ids: Record<string, string> = {};
+
+beforeAll(() => {
+  dev = synthTap();
+  const [, primary] = onlyResource(dev.nested, 'AWS::S3::Bucket', {
+    BucketName: { 'Fn::Join': ['', ['primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] },
+  });
+  rule = primary.Properties.ReplicationConfiguration.Rules[0];
+  [roleId, role] = onlyResource(dev.nested, 'AWS::IAM::Role', { RoleName: 's3-replication-role-dev' });
+  ids.replicaBucket = onlyResource(dev.nested, 'AWS::S3::Bucket', {
+    BucketName: { 'Fn::Join': ['', ['replica-bucket-dev-', { Ref: 'AWS::AccountId' }]] },
+  })[0];
+  for (const [name, alias] of [
+    ['primaryKey', 'alias/s3-dr-primary-dev'],
+    ['replicaKey', 'alias/s3-dr-replica-dev'],
+  ]) {
+    ids[name] = onlyResource(dev.nested, 'AWS::KMS::Alias', { AliasName: alias })[1].Properties.TargetKeyId[
+      'Fn::GetAtt'
+    ][0];
+  }
+});
+
+// The region is known (us-east-1), so CDK writes the partition literally.
+const primaryArn = { 'Fn::Join': ['', ['arn:aws:s3:::primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] };
+const primaryObjectsArn = {
+  'Fn::Join': ['', ['arn:aws:s3:::primary-bucket-dev-', { Ref: 'AWS::AccountId' }, '/*']],
+};
+
+describe('the replication configuration', () => {
+  test('uses the replication role', () => {
+    const [, primary] = onlyResource(dev.nested, 'AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] },
+    });
+    expect(primary.Properties.ReplicationConfiguration.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(primary.Properties.ReplicationConfiguration.Rules).toHaveLength(1);
+  });
+
+  test('has one enabled rule for all objects with a priority and an id derived from the suffix', () => {
+    expect(rule).toMatchObject({
+      Id: 'replicate-all-dev',
+      Status: 'Enabled',
+      Priority: 1,
+      Filter: { Prefix: '' },
+    });
+  });
+
+  test('turns on Replication Time Control at 15 minutes with metrics at a 15-minute threshold', () => {
+    expect(rule.Destination.ReplicationTime).toEqual({ Status: 'Enabled', Time: { Minutes: 15 } });
+    expect(rule.Destination.Metrics).toEqual({ Status: 'Enabled', EventThreshold: { Minutes: 15 } });
+  });
+
+  test('replicates delete markers and modifications made on replicas', () => {
+    expect(rule.DeleteMarkerReplication).toEqual({ Status: 'Enabled' });
+    expect(rule.SourceSelectionCriteria.ReplicaModifications).toEqual({ Status: 'Enabled' });
+  });
+
+  test('replicates SSE-KMS objects and encrypts replicas with the replica key into the replica bucket', () => {
+    expect(rule.SourceSelectionCriteria.SseKmsEncryptedObjects).toEqual({ Status: 'Enabled' });
+    expect(rule.Destination.Bucket).toEqual({ 'Fn::GetAtt': [ids.replicaBucket, 'Arn'] });
+    expect(rule.Destination.EncryptionConfiguration).toEqual({
+      ReplicaKmsKeyID: { 'Fn::GetAtt': [ids.replicaKey, 'Arn'] },
+    });
+  });
+
+  test('a different suffix gives a different rule id', () => {
+    const prod = synthTap({ context: { environmentSuffix: 'prod' } });
+    const [, primary] = onlyResource(prod.nested, 'AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['primary-bucket-prod-', { Ref: 'AWS::AccountId' }]] },
+    });
+    expect(primary.Properties.ReplicationConfiguration.Rules[0].Id).toBe('replicate-all-prod');
+  });
+});
+
+describe('the replication role', () => {
+  test('trusts only S3 acting for this account and the primary bucket', () => {
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': primaryArn },
+          },
+        },
+      ],
+    });
+  });
+
+  test('has exactly the documented statements: S3 actions on the two buckets, KMS with conditions', () => {
+    const kmsConditions = (bucketArn: unknown, objectsArn: unknown) => ({
+      StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, objectsArn] },
+    });
+    const replicaArn = { 'Fn::GetAtt': [ids.replicaBucket, 'Arn'] };
+    const replicaObjectsArn = { 'Fn::Join': ['', [replicaArn, '/*']] };
+    const [policyId, policy] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy');
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
+    expect(role.Properties.Policies).toBeUndefined();
+    expect([policy.Properties.PolicyDocument]).toEqual([
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ReadSourceReplicationConfiguration',
+            Effect: 'Allow',
+            Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+            Resource: primaryArn,
+          },
+          {
+            Sid: 'ReadSourceObjectVersions',
+            Effect: 'Allow',
+            // CDK sorts actions.
+            Action: [
+              's3:GetObjectVersionAcl',
+              's3:GetObjectVersionForReplication',
+              's3:GetObjectVersionTagging',
+            ],
+            Resource: primaryObjectsArn,
+          },
+          {
+            Sid: 'WriteReplicas',
+            Effect: 'Allow',
+            Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
+            Resource: replicaObjectsArn,
+          },
+          {
+            Sid: 'DecryptSourceObjects',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [ids.primaryKey, 'Arn'] },
+            Condition: kmsConditions(primaryArn, primaryObjectsArn),
+          },
+          {
+            Sid: 'EncryptReplicas',
+            Effect: 'Allow',
+            Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            Resource: { 'Fn::GetAtt': [ids.replicaKey, 'Arn'] },
+            Condition: kmsConditions(replicaArn, replicaObjectsArn),
+          },
+        ],
+      },
+    ]);
+  });
+
+  test('gets no other permissions: no inline policy and no AWS::IAM::Policy naming it', () => {
+    expect(role.Properties.Policies).toBeUndefined();
+    const attached = Object.values(dev.nested.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    expect(attached).toEqual([]);
+  });
+
+  test('exists before the primary bucket that names it, with its permissions attached', () => {
+    const [policyId] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy');
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
+    const [, primary] = onlyResource(dev.nested, 'AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] },
+    });
+    expect(primary.Properties.ReplicationConfiguration.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  });
+});

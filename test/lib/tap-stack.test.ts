@@ -1,0 +1,124 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { OUTPUT_KEYS } from '../../lib/naming';
+import { onlyResource, synthTap } from '../support/tap';
+
+describe('TapStack', () => {
+  test('holds the replication infrastructure as a real nested stack', () => {
+    const { top } = synthTap();
+    top.resourceCountIs('AWS::CloudFormation::Stack', 1);
+    top.resourceCountIs('AWS::S3::Bucket', 0);
+  });
+
+  test('publishes every documented output on the top-level stack', () => {
+    const { top } = synthTap();
+    expect(Object.keys(top.toJSON().Outputs).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+  });
+
+  test('the rule-id and dashboard outputs are literal for a known region', () => {
+    const outputs = synthTap().top.toJSON().Outputs;
+    expect(outputs.ReplicationRuleId.Value).toBe('replicate-all-dev');
+    expect(outputs.DashboardUrl.Value).toBe(
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=s3-replication-dashboard-dev',
+    );
+  });
+
+  test('the bucket outputs point at the primary and replica buckets of the nested stack', () => {
+    const outputs = synthTap().top.toJSON().Outputs;
+    expect(JSON.stringify(outputs.PrimaryBucketArn.Value)).toMatch(/Outputs\..*PrimaryBucket.*Arn/);
+    expect(JSON.stringify(outputs.ReplicaBucketArn.Value)).toMatch(/Outputs\..*ReplicaBucket.*Arn/);
+    expect(JSON.stringify(outputs.PrimaryBucketUrl.Value)).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/",/);
+  });
+
+  test('uses the configured region', () => {
+    const { stack } = synthTap({ context: { region: 'eu-central-1' } });
+    expect(stack.region).toBe('eu-central-1');
+  });
+
+  test('tags every taggable resource with Environment and Project', () => {
+    const { nested, top } = synthTap({ context: { environmentSuffix: 'qa' } });
+    const expected = Match.arrayWith([
+      { Key: 'Environment', Value: 'qa' },
+      { Key: 'Project', Value: 's3-dr' },
+    ]);
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::KMS::Key',
+      'AWS::IAM::Role',
+      'AWS::SNS::Topic',
+      'AWS::Logs::LogGroup',
+    ]) {
+      // CDK's auto-delete provider is a raw CfnResource that Tags.of cannot reach.
+      const ours = Object.entries(nested.findResources(type)).filter(
+        ([id]) => !id.startsWith('CustomS3AutoDelete'),
+      );
+      expect(ours.length).toBeGreaterThan(0);
+      for (const [, resource] of ours) {
+        expect(resource.Properties.Tags).toEqual(
+          expect.arrayContaining([
+            { Key: 'Environment', Value: 'qa' },
+            { Key: 'Project', Value: 's3-dr' },
+          ]),
+        );
+      }
+    }
+    top.hasResourceProperties('AWS::CloudFormation::Stack', { Tags: expected });
+  });
+});
+
+describe('environmentSuffix', () => {
+  test('prod renames every named resource', () => {
+    const { nested, stack } = synthTap({ context: { environmentSuffix: 'prod' } });
+    expect(stack.stackName).toBe('TapStackprod');
+    const json = JSON.stringify(nested.toJSON());
+    for (const name of [
+      'primary-bucket-prod-',
+      'replica-bucket-prod-',
+      'access-logs-prod-',
+      's3-replication-role-prod',
+      'replicate-all-prod',
+      'alias/s3-dr-primary-prod',
+      'alias/s3-dr-replica-prod',
+      'alias/s3-dr-alarms-prod',
+      's3-replication-alarms-prod',
+      's3-replication-latency-prod',
+      's3-replication-failed-prod',
+      's3-replication-dashboard-prod',
+      '/aws/s3/replication/prod',
+    ]) {
+      expect(json).toContain(name);
+    }
+    expect(json).not.toMatch(/-dev\b|\/dev"/);
+  });
+});
+
+describe('removalPolicy', () => {
+  const stateful = ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
+
+  test('destroy (the default) deletes buckets, keys and logs and empties the buckets first', () => {
+    const { nested } = synthTap();
+    for (const type of stateful) {
+      for (const resource of Object.values(nested.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Delete');
+      }
+    }
+    nested.resourceCountIs('Custom::S3AutoDeleteObjects', 3);
+  });
+
+  test('destroy schedules key deletion after the shortest waiting period', () => {
+    const { nested } = synthTap();
+    nested.allResourcesProperties('AWS::KMS::Key', { PendingWindowInDays: 7 });
+  });
+
+  test('retain keeps buckets, keys and logs and does not empty the buckets', () => {
+    const { nested } = synthTap({ context: { removalPolicy: 'retain' } });
+    for (const type of stateful) {
+      for (const resource of Object.values(nested.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Retain');
+        expect(resource.UpdateReplacePolicy).toBe('Retain');
+      }
+    }
+    nested.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    const [, key] = onlyResource(nested, 'AWS::KMS::Alias', { AliasName: 'alias/s3-dr-primary-dev' });
+    expect(key).toBeDefined();
+  });
+});

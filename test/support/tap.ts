@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../lib/config';
+import { stackName } from '../../lib/naming';
+import { TapStack } from '../../lib/tap-stack';
+
+/** The feature flags of cdk.json: tests must synthesize what `cdk synth` synthesizes. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+export interface SynthOptions {
+  readonly context?: Record<string, unknown>;
+  /** @default - account-agnostic, as `cdk synth` without credentials */
+  readonly account?: string;
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: TapStack;
+  /** The top-level stack TapStack<suffix>. */
+  readonly top: Template;
+  /** The nested replication stack. */
+  readonly nested: Template;
+}
+
+/** Builds the app as bin/tap.ts does, with the given context on top of cdk.json's. */
+export function synthTap(options: SynthOptions = {}): Synthesized {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...options.context } });
+  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const stack = new TapStack(app, stackName(config.environmentSuffix), {
+    env: { account: options.account, region: config.region },
+    config,
+  });
+  return { app, stack, top: Template.fromStack(stack), nested: Template.fromStack(stack.replication) };
+}
+
+/** The only resource of `type` in `template` whose properties match, with its logical id. */
+export function onlyResource(template: Template, type: string, props?: object): [string, Record<string, any>] {
+  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${type}${props ? ` matching ${JSON.stringify(props)}` : ''}, found ${found.length}`);
+  }
+  return found[0] as [string, Record<string, any>];
+}
