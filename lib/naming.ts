@@ -52,6 +52,16 @@ export interface DeploymentNames {
   readonly failedAlarm: string;
   readonly dashboard: string;
   readonly logGroup: string;
+  readonly eventsFunction: string;
+  readonly eventsAlarm: string;
+  readonly canaryFunction: string;
+  readonly canarySchedule: string;
+  /** The canary's composite alarm, the one that notifies; the four below feed it. */
+  readonly canaryAlarm: string;
+  readonly canaryLatencyAlarm: string;
+  readonly canarySilentAlarm: string;
+  readonly canaryOverdueAlarm: string;
+  readonly canaryErrorsAlarm: string;
 }
 
 /** Every resource name of the deployment with this suffix in this account. */
@@ -72,5 +82,14 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     failedAlarm: `s3-replication-failed-${suffix}`,
     dashboard: `s3-replication-dashboard-${suffix}`,
     logGroup: `/aws/s3/replication/${suffix}`,
+    eventsFunction: `s3-replication-events-${suffix}`,
+    eventsAlarm: `s3-replication-events-${suffix}`,
+    canaryFunction: `s3-replication-canary-${suffix}`,
+    canarySchedule: `s3-replication-canary-${suffix}`,
+    canaryAlarm: `s3-replication-canary-${suffix}`,
+    canaryLatencyAlarm: `s3-replication-canary-latency-${suffix}`,
+    canarySilentAlarm: `s3-replication-canary-silent-${suffix}`,
+    canaryOverdueAlarm: `s3-replication-canary-overdue-${suffix}`,
+    canaryErrorsAlarm: `s3-replication-canary-errors-${suffix}`,
   };
 }

@@ -9,11 +9,14 @@ import { AlarmTopic } from './constructs/alarm-topic';
 import { customerManagedKey } from './constructs/customer-managed-key';
 import { EncryptedBucket } from './constructs/encrypted-bucket';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './constructs/replication-alarms';
+import { ReplicationCanary } from './constructs/replication-canary';
 import { ReplicationDashboard } from './constructs/replication-dashboard';
+import { ReplicationEventLog } from './constructs/replication-event-log';
 import { ReplicationLogGroup } from './constructs/replication-log-group';
 import { ReplicationMetrics } from './constructs/replication-metrics';
 import { ReplicationRole } from './constructs/replication-role';
-import { type DeploymentNames, deploymentNames } from './naming';
+import { TelemetryMetrics } from './constructs/telemetry-metrics';
+import { type DeploymentNames, deploymentNames, RESERVED_PREFIX } from './naming';
 
 export interface S3ReplicationStackProps extends NestedStackProps {
   readonly config: TapConfig;
@@ -22,6 +25,22 @@ export interface S3ReplicationStackProps extends NestedStackProps {
 /** Current and noncurrent versions of the replica move to GLACIER after this many days. */
 export const REPLICA_GLACIER_AFTER_DAYS = 90;
 export const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
+
+/**
+ * s3-dr's own objects (canary and probe objects under `_s3-dr/`) are gone a day after they were
+ * written or retired, in both buckets; lifecycle actions are not replicated, so each bucket needs
+ * its own rules. Two rules, because S3 does not allow expired-delete-marker cleanup beside an
+ * expiration in days.
+ */
+const RESERVED_PREFIX_LIFECYCLE: s3.LifecycleRule[] = [
+  {
+    id: 's3-dr-expire-own-objects',
+    prefix: RESERVED_PREFIX,
+    expiration: Duration.days(1),
+    noncurrentVersionExpiration: Duration.days(1),
+  },
+  { id: 's3-dr-remove-own-delete-markers', prefix: RESERVED_PREFIX, expiredObjectDeleteMarker: true },
+];
 
 /**
  * The replication infrastructure: primary bucket replicating to the replica bucket with S3 RTC,
@@ -38,6 +57,8 @@ export class S3ReplicationStack extends NestedStack {
   readonly alarms: ReplicationAlarms;
   readonly dashboard: ReplicationDashboard;
   readonly replicationLogs: ReplicationLogGroup;
+  readonly eventLog: ReplicationEventLog;
+  readonly canary: ReplicationCanary;
 
   constructor(scope: Construct, id: string, props: S3ReplicationStackProps) {
     super(scope, id, props);
@@ -69,6 +90,7 @@ export class S3ReplicationStack extends NestedStack {
       accessLogsBucket: accessLogs.bucket,
       accessLogsPrefix: 'replica/',
       lifecycleRules: [
+        ...RESERVED_PREFIX_LIFECYCLE,
         {
           id: 'replica-to-glacier',
           transitions: [
@@ -105,6 +127,7 @@ export class S3ReplicationStack extends NestedStack {
       accessLogsBucket: accessLogs.bucket,
       accessLogsPrefix: 'primary/',
       transferAcceleration: true,
+      lifecycleRules: RESERVED_PREFIX_LIFECYCLE,
       replicationRole: this.replicationRole.role,
       replicationRules: [
         {
@@ -129,6 +152,41 @@ export class S3ReplicationStack extends NestedStack {
       alarmEmail: config.alarmEmail,
     });
 
+    this.replicationLogs = new ReplicationLogGroup(this, 'ReplicationLogs', {
+      logGroupName: names.logGroup,
+      keyAlias: names.logsKeyAlias,
+      retention: LOG_RETENTION,
+      removalPolicy,
+    });
+
+    const telemetry = new TelemetryMetrics(names.primaryBucket);
+    this.eventLog = new ReplicationEventLog(this, 'EventLog', {
+      functionName: names.eventsFunction,
+      alarmName: names.eventsAlarm,
+      sourceBucket: this.primary.bucket,
+      logGroup: this.replicationLogs.logGroup,
+      metrics: telemetry,
+      topic: this.alarmTopic.topic,
+    });
+    this.canary = new ReplicationCanary(this, 'Canary', {
+      functionName: names.canaryFunction,
+      scheduleName: names.canarySchedule,
+      alarmNames: {
+        canary: names.canaryAlarm,
+        latency: names.canaryLatencyAlarm,
+        silent: names.canarySilentAlarm,
+        overdue: names.canaryOverdueAlarm,
+        errors: names.canaryErrorsAlarm,
+      },
+      primaryBucket: this.primary.bucket,
+      primaryKey: this.primaryKey,
+      replicaBucket: this.replica.bucket,
+      replicaKey: this.replicaKey,
+      logGroup: this.replicationLogs.logGroup,
+      metrics: telemetry,
+      topic: this.alarmTopic.topic,
+    });
+
     const metrics = new ReplicationMetrics({
       sourceBucket: names.primaryBucket,
       destinationBucket: names.replicaBucket,
@@ -143,15 +201,18 @@ export class S3ReplicationStack extends NestedStack {
     this.dashboard = new ReplicationDashboard(this, 'Dashboard', {
       dashboardName: names.dashboard,
       metrics,
-      alarms: [this.alarms.latency, this.alarms.failed],
+      telemetry,
+      alarms: [
+        this.alarms.latency,
+        this.alarms.failed,
+        this.eventLog.alarm,
+        this.canary.alarm,
+        this.canary.latencyAlarm,
+        this.canary.silentAlarm,
+        this.canary.overdueAlarm,
+        this.canary.errorsAlarm,
+      ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
-    });
-
-    this.replicationLogs = new ReplicationLogGroup(this, 'ReplicationLogs', {
-      logGroupName: names.logGroup,
-      keyAlias: names.logsKeyAlias,
-      retention: LOG_RETENTION,
-      removalPolicy,
     });
   }
 }

@@ -1,16 +1,21 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ReplicationMetrics } from './replication-metrics';
+import type { TelemetryMetrics } from './telemetry-metrics';
 
 export interface ReplicationDashboardProps {
   readonly dashboardName: string;
   readonly metrics: ReplicationMetrics;
+  readonly telemetry: TelemetryMetrics;
   readonly alarms: readonly cloudwatch.IAlarm[];
   /** The latency alarm's threshold, drawn on the latency graph. */
   readonly latencyThresholdSeconds: number;
 }
 
-/** One page for on-call: how far behind, how much is queued, what failed, and every alarm's state. */
+/**
+ * One page for on-call: every alarm's state, how far behind, how much is queued, what failed,
+ * what the canary measures and which replication events S3 reported.
+ */
 export class ReplicationDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -48,6 +53,24 @@ export class ReplicationDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Bytes pending (maximum)',
         left: [metrics.bytesPending()],
+        leftYAxis: { min: 0 },
+        width: 12,
+      }),
+    );
+    const { telemetry } = props;
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Canary replication latency (seconds, maximum) and probes',
+        left: [telemetry.canaryLatency()],
+        leftYAxis: { min: 0, label: 'seconds', showUnits: false },
+        leftAnnotations: [{ value: props.latencyThresholdSeconds, label: 'RTC threshold (15 min)' }],
+        right: [telemetry.canaryCompleted(), telemetry.canaryOverdue(), telemetry.canaryErrors()],
+        rightYAxis: { min: 0 },
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Replication events by type (count)',
+        left: telemetry.allEvents(),
         leftYAxis: { min: 0 },
         width: 12,
       }),

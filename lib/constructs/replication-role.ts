@@ -1,7 +1,8 @@
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { acknowledgeObjectWildcards } from './nag';
 
 export interface ReplicationRoleProps {
   readonly roleName: string;
@@ -80,31 +81,12 @@ export class ReplicationRole extends Construct {
       }),
       managedPolicies: [policy],
     });
-    // Object-level replication actions only exist on `bucket/*`: the wildcard is the objects of
-    // exactly one bucket, which is what replication needs.
-    for (const objectsArn of [`${props.sourceBucketArn}/*`, `${props.destinationBucketArn}/*`]) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagFindingValue(this, objectsArn)}]`,
-        reason: 'Replication reads and writes object versions: the `bucket/*` ARN scopes it to one bucket.',
-      });
-    }
+    acknowledgeObjectWildcards(
+      policy,
+      [`${props.sourceBucketArn}/*`, `${props.destinationBucketArn}/*`],
+      'Replication reads and writes object versions: the `bucket/*` ARN scopes it to the objects of one bucket.',
+    );
   }
-}
-
-/**
- * A value as cdk-nag prints it in a finding id: tokens resolved, `{Ref: X}` as `<X>`,
- * `{Fn::GetAtt: [A, B]}` as `<A.B>`, `Fn::Join` concatenated.
- */
-function nagFindingValue(scope: Construct, value: string): string {
-  const render = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const o = node as Record<string, any>;
-    if (o.Ref) return `<${o.Ref}>`;
-    if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
-    if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(render).join(o['Fn::Join'][0]);
-    return JSON.stringify(node);
-  };
-  return render(Stack.of(scope).resolve(value));
 }
 
 /**

@@ -102,7 +102,9 @@ describe('the replication role', () => {
     });
     const replicaArn = { 'Fn::GetAtt': [ids.replicaBucket, 'Arn'] };
     const replicaObjectsArn = { 'Fn::Join': ['', [replicaArn, '/*']] };
-    const [policyId, policy] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy');
+    const [policyId, policy] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy', {
+      Description: 'Least-privilege permissions for S3 replication of SSE-KMS objects',
+    });
     expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
     expect(role.Properties.Policies).toBeUndefined();
     expect([policy.Properties.PolicyDocument]).toEqual([
@@ -160,7 +162,9 @@ describe('the replication role', () => {
   });
 
   test('exists before the primary bucket that names it, with its permissions attached', () => {
-    const [policyId] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy');
+    const [policyId] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy', {
+      Description: 'Least-privilege permissions for S3 replication of SSE-KMS objects',
+    });
     expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
     const [, primary] = onlyResource(dev.nested, 'AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] },

@@ -15,6 +15,8 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** @default - account-agnostic, as `cdk synth` without credentials */
   readonly account?: string;
+  /** Run esbuild for the functions, as `cdk synth` does. @default false (faster; one test bundles) */
+  readonly bundle?: boolean;
 }
 
 export interface Synthesized {
@@ -28,7 +30,8 @@ export interface Synthesized {
 
 /** Builds the app as bin/tap.ts does, with the given context on top of cdk.json's. */
 export function synthTap(options: SynthOptions = {}): Synthesized {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...options.context } });
+  const bundling = options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...bundling, ...options.context } });
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new TapStack(app, stackName(config.environmentSuffix), {
     env: { account: options.account, region: config.region },

@@ -1,0 +1,189 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from '../../lambda/contract';
+import { acknowledgeObjectWildcards } from './nag';
+import { TelemetryFunction } from './telemetry-function';
+import type { TelemetryMetrics } from './telemetry-metrics';
+
+export const CANARY_RATE = Duration.minutes(5);
+/** No probe completed for this long means replication (or the canary) has stopped. */
+export const CANARY_SILENCE = Duration.minutes(20);
+
+export interface ReplicationCanaryAlarmNames {
+  /** The composite alarm that notifies. */
+  readonly canary: string;
+  readonly latency: string;
+  readonly silent: string;
+  readonly overdue: string;
+  readonly errors: string;
+}
+
+export interface ReplicationCanaryProps {
+  readonly functionName: string;
+  readonly scheduleName: string;
+  readonly alarmNames: ReplicationCanaryAlarmNames;
+  readonly primaryBucket: s3.IBucket;
+  readonly primaryKey: kms.IKey;
+  readonly replicaBucket: s3.IBucket;
+  readonly replicaKey: kms.IKey;
+  readonly logGroup: logs.ILogGroup;
+  readonly metrics: TelemetryMetrics;
+  readonly topic: sns.ITopic;
+}
+
+/**
+ * Proves every 5 minutes that replication works end to end: a scheduled function writes a probe
+ * under `_s3-dr/canary/` to the primary and measures when it appears in the replica. S3's own
+ * metrics go silent when nothing replicates; the canary's do not, so silence itself alarms.
+ */
+export class ReplicationCanary extends Construct {
+  readonly function: TelemetryFunction;
+  readonly alarm: cloudwatch.CompositeAlarm;
+  readonly latencyAlarm: cloudwatch.Alarm;
+  readonly silentAlarm: cloudwatch.Alarm;
+  readonly overdueAlarm: cloudwatch.Alarm;
+  readonly errorsAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ReplicationCanaryProps) {
+    super(scope, id);
+    this.function = new TelemetryFunction(this, 'Handler', {
+      functionName: props.functionName,
+      description: 'Writes a probe to the primary bucket and measures its replication to the replica',
+      entry: 'canary.ts',
+      logGroup: props.logGroup,
+      // A run polls up to 60 s for its own probe, then sweeps earlier ones.
+      timeout: Duration.minutes(2),
+      environment: {
+        [CANARY_ENV.primaryBucket]: props.primaryBucket.bucketName,
+        [CANARY_ENV.replicaBucket]: props.replicaBucket.bucketName,
+        [CANARY_ENV.prefix]: CANARY_DEFAULT_PREFIX,
+      },
+    });
+    this.grantProbeAccess(props);
+
+    new events.Rule(this, 'Schedule', {
+      ruleName: props.scheduleName,
+      description: 'Runs the replication canary',
+      schedule: events.Schedule.rate(CANARY_RATE),
+      // A retried run would write a second probe; the next scheduled run is soon enough.
+      targets: [new targets.LambdaFunction(this.function.fn, { retryAttempts: 0 })],
+    });
+
+    const { metrics, alarmNames } = props;
+    this.latencyAlarm = new cloudwatch.Alarm(this, 'LatencyAlarm', {
+      alarmName: alarmNames.latency,
+      alarmDescription: `A canary probe took more than ${CANARY_OVERDUE_SECONDS} s to replicate.`,
+      metric: metrics.canaryLatency(),
+      threshold: CANARY_OVERDUE_SECONDS,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Judged only when a probe arrived; a probe that never arrives is the silent alarm's job.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.silentAlarm = new cloudwatch.Alarm(this, 'SilentAlarm', {
+      alarmName: alarmNames.silent,
+      alarmDescription: `No canary probe reached the replica in ${CANARY_SILENCE.toMinutes()} minutes.`,
+      metric: metrics.canaryCompleted(CANARY_SILENCE),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // On purpose: no data means the canary did not report, which is exactly what must page.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.overdueAlarm = new cloudwatch.Alarm(this, 'OverdueAlarm', {
+      alarmName: alarmNames.overdue,
+      alarmDescription: `A canary probe is missing from the replica after ${CANARY_OVERDUE_SECONDS} s, or its replication FAILED.`,
+      metric: metrics.canaryOverdue(),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: alarmNames.errors,
+      alarmDescription:
+        'The canary itself failed (access denied, KMS, missing bucket) or did not run: its CanaryErrors metric is 1 or absent.',
+      metric: metrics.canaryErrors(Duration.minutes(10)),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // CanaryErrors is published on every run, failed ones included: absent means no run reported.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    // One page for any canary problem; the four alarms above say which.
+    this.alarm = new cloudwatch.CompositeAlarm(this, 'Alarm', {
+      compositeAlarmName: alarmNames.canary,
+      alarmDescription:
+        'The replication canary sees a problem: slow (latency > 900 s), silent (nothing completed in 20 min), overdue or failed probes, or the canary itself failing. See the README runbook.',
+      alarmRule: cloudwatch.AlarmRule.anyOf(
+        this.latencyAlarm,
+        this.silentAlarm,
+        this.overdueAlarm,
+        this.errorsAlarm,
+      ),
+    });
+    this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
+    this.alarm.addOkAction(new actions.SnsAction(props.topic));
+  }
+
+  /** Exactly what lambda/canary.ts does, on its prefix only. */
+  private grantProbeAccess(props: ReplicationCanaryProps): void {
+    const region = Stack.of(this).region;
+    const probes = (bucket: s3.IBucket) => bucket.arnForObjects(`${CANARY_DEFAULT_PREFIX}*`);
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ListProbesInPrimary',
+        actions: ['s3:ListBucket'],
+        resources: [props.primaryBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${CANARY_DEFAULT_PREFIX}*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteReadRetireProbesInPrimary',
+        // DeleteObject without a version id only adds a delete marker; no version is ever destroyed.
+        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        resources: [probes(props.primaryBucket)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadProbesInReplica',
+        actions: ['s3:GetObject'],
+        resources: [probes(props.replicaBucket)],
+      }),
+      new iam.PolicyStatement({
+        // Without ListBucket, S3 answers 403 instead of 404 for a probe that has not arrived yet,
+        // which would be indistinguishable from a real permission failure.
+        sid: 'TellMissingReplicaProbesApart',
+        actions: ['s3:ListBucket'],
+        resources: [props.replicaBucket.bucketArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'EncryptProbes',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.primaryKey.keyArn],
+        conditions: viaS3,
+      }),
+      new iam.PolicyStatement({
+        sid: 'DecryptReplicatedProbes',
+        actions: ['kms:Decrypt'],
+        resources: [props.replicaKey.keyArn],
+        conditions: viaS3,
+      }),
+    ];
+    this.function.policy.addStatements(...statements);
+    acknowledgeObjectWildcards(
+      this.function.policy,
+      [probes(props.primaryBucket), probes(props.replicaBucket)],
+      'The canary reads and writes only its own probe objects: the ARN is scoped to the _s3-dr/canary/ prefix.',
+    );
+  }
+}
