@@ -1,14 +1,79 @@
+import { Option } from 'commander';
 import type { Register } from '../cli';
-import { CliError } from '../errors';
+import { positiveInt } from '../context';
+import { formatDuration, parseDuration } from '../duration';
+import { EXIT } from '../errors';
+import { interruptSignal } from '../interrupt';
+import { assertBucketsExist } from '../preflight';
+import { describePlan, formatProbe, PROBE_DEFAULTS, PROBE_PREFIX, planProbe, runProbe } from '../probe';
+import { createProgress } from '../progress';
 
-// Placeholder until the command lands; see the issue for its behaviour.
+interface ProbeCommandOptions {
+  readonly count: number;
+  readonly timeout: number;
+  readonly pollInterval: number;
+}
+
+const HELP = `
+Writes --count small objects under s3://<source>/${PROBE_PREFIX} (each key and body carry a unique
+token), polls the replica until each arrives with the same content, and reports each latency, the
+median and maximum, and the source objects' ReplicationStatus. Afterwards, and on Ctrl-C too, it
+removes its probes with delete markers on both buckets (it never deletes a version).
+
+Latency is measured by polling: it is accurate to about --poll-interval.
+
+Exit codes: 0 every probe arrived, 1 a probe did not arrive (time-out, FAILED, Ctrl-C) or was not
+cleaned up, 2 usage error, no credentials or a bucket that does not exist.
+
+Examples:
+  $ s3-dr probe --env dev
+  $ s3-dr probe --env dev --count 10 --timeout 15m --json
+  $ s3-dr probe --source primary-bucket-dev-123456789012 --replica replica-bucket-dev-123456789012 --timeout 90s
+`;
+
 export const registerProbe: Register = (program, bind) => {
   program
     .command('probe')
-    .description('not implemented yet')
+    .description('measure replication end to end: write probe objects, time their arrival in the replica')
+    .option('--count <n>', 'probe objects to write', positiveInt('--count'), PROBE_DEFAULTS.count)
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait for the probes, e.g. 90s, 20m, 1h')
+        .argParser(parseDuration('--timeout'))
+        .default(PROBE_DEFAULTS.timeoutMs, formatDuration(PROBE_DEFAULTS.timeoutMs)),
+    )
+    .addOption(
+      new Option('--poll-interval <duration>', 'how often to look for them in the replica')
+        .argParser(parseDuration('--poll-interval'))
+        .default(PROBE_DEFAULTS.pollIntervalMs, formatDuration(PROBE_DEFAULTS.pollIntervalMs)),
+    )
+    .addHelpText('after', HELP)
     .action(
-      bind(async () => {
-        throw new CliError('probe is not implemented yet');
+      bind<ProbeCommandOptions>(async (ctx, options) => {
+        const target = await ctx.target();
+        const { s3 } = ctx.clients();
+        await assertBucketsExist(ctx.clients(), target);
+        const plan = planProbe(target.source, target.replica, options.count);
+        ctx.io.stderr(`${describePlan(plan, options.timeout)}\n`);
+        const progress = createProgress(ctx.io, 'probes arrived', options.count);
+        const interrupt = interruptSignal(() =>
+          ctx.io.stderr('\ninterrupted: stopping and cleaning up the probes (Ctrl-C again quits at once)\n'),
+        );
+        let report: Awaited<ReturnType<typeof runProbe>>;
+        try {
+          report = await runProbe(s3, plan, {
+            timeoutMs: options.timeout,
+            pollIntervalMs: options.pollInterval,
+            signal: interrupt.signal,
+            concurrency: ctx.options.concurrency,
+            onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
+          });
+        } finally {
+          interrupt.release();
+          progress.done();
+        }
+        ctx.print(formatProbe(report, options.timeout), report);
+        const complete = report.arrived === report.probes.length && report.cleanup.errors.length === 0;
+        return complete ? EXIT.ok : EXIT.findings;
       }),
     );
 };

@@ -1,0 +1,62 @@
+import type { DeploymentNames } from '../../lib/naming';
+import type { Check } from './types';
+import { fail, pass, warn } from './types';
+
+/**
+ * Alarms of the deployment, from the naming contract. The latency and failure alarms are required;
+ * the events alarm and the canary's composite alarm are checked when they exist (older
+ * deployments have neither).
+ */
+export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, string>> {
+  return {
+    latency: names.latencyAlarm,
+    failed: names.failedAlarm,
+    events: names.eventsAlarm,
+    canary: names.canaryAlarm,
+  };
+}
+
+export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary';
+
+const REQUIRED: ReadonlySet<AlarmKind> = new Set(['latency', 'failed']);
+const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary'];
+
+/** The alarm exists (when required) and is not in ALARM; its current state is reported. */
+export function alarmCheck(kind: AlarmKind): Check {
+  return {
+    id: `alarm.${kind}`,
+    async run({ names, facts }) {
+      if (!names) {
+        return REQUIRED.has(kind)
+          ? warn('could not check: the deployment suffix is unknown (name the deployment with --env)')
+          : undefined;
+      }
+      const all = alarmNames(names);
+      const alarms = await facts.alarms(ALL_KINDS.map((k) => all[k]));
+      const name = all[kind];
+      const alarm = alarms.get(name);
+      if (!alarm) {
+        if (!REQUIRED.has(kind)) return undefined;
+        return fail(
+          `alarm ${name} does not exist: nobody is told when replication breaks`,
+          'redeploy the stack (npx cdk deploy)',
+        );
+      }
+      const since = alarm.StateUpdatedTimestamp ? ` since ${alarm.StateUpdatedTimestamp.toISOString()}` : '';
+      if (alarm.StateValue === 'ALARM') {
+        return fail(
+          `alarm ${name} is in ALARM${since}: ${alarm.StateReason ?? 'no reason given'}`,
+          'see the metrics.* checks; `s3-dr verify` lists objects missing from the replica',
+        );
+      }
+      if (alarm.ActionsEnabled === false) {
+        return warn(
+          `alarm ${name} is ${alarm.StateValue} but its actions are disabled: nobody is told when it fires`,
+          `aws cloudwatch enable-alarm-actions --alarm-names ${name}`,
+        );
+      }
+      const note = alarm.StateValue === 'INSUFFICIENT_DATA' ? ' (no recent datapoints)' : '';
+      return pass(`alarm ${name} exists, state ${alarm.StateValue}${note}${since}`);
+    },
+  };
+}
