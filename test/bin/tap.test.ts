@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CDK_JSON_CONTEXT } from '../support/tap';
+
+/** Runs bin/tap.ts as `cdk synth` runs it: context in CDK_CONTEXT_JSON, output to CDK_OUTDIR. */
+function runApp(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'tap-'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/tap.ts'], {
+    cwd: join(__dirname, '..', '..'),
+    env: {
+      PATH: process.env.PATH,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }),
+    },
+    encoding: 'utf8',
+  });
+  return { ...result, outdir };
+}
+
+describe('bin/tap.ts', () => {
+  test('synthesizes TapStack<suffix> without credentials or an account', () => {
+    const { status, outdir } = runApp({ environmentSuffix: 'ci' });
+    try {
+      expect(status).toBe(0);
+      expect(existsSync(join(outdir, 'TapStackci.template.json'))).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('invalid context fails with one message naming every bad key, its value and the rule, and no stack trace', () => {
+    const { status, stderr, outdir } = runApp({ environmentSuffix: 'Bad_Suffix', removalPolicy: 'keep' });
+    rmSync(outdir, { recursive: true, force: true });
+    expect(status).toBe(1);
+    expect(stderr.trim()).toBe(
+      [
+        'Invalid configuration (CDK context):',
+        "  - environmentSuffix: 'Bad_Suffix' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 35 characters (bucket names must stay within 63)",
+        "  - removalPolicy: 'keep' is invalid; expected 'destroy' or 'retain'",
+      ].join('\n'),
+    );
+  });
+});
