@@ -23,7 +23,7 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 time_synth() { # dir outdir -> milliseconds
   local start end
   start=$(date +%s%N)
-  (cd "$1" && npx --no-install cdk synth -q -o "$2" >/dev/null 2>&1)
+  (cd "$1" && npx --no-install cdk synth -q --no-notices -o "$2" >/dev/null 2>&1)
   end=$(date +%s%N)
   echo $(((end - start) / 1000000))
 }
