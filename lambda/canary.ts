@@ -6,7 +6,7 @@
  * Each run:
  * 1. writes a probe `<prefix><ISO time>-<token>` to the primary bucket, body `{token, writtenAt}`;
  * 2. sweeps the probes earlier runs left unresolved (ListObjectsV2 on the primary, one page):
- *    GetObject on the replica (NoSuchKey: not there yet) and, when it is missing, HeadObject on
+ *    ListObjectsV2 then GetObject on the replica (not listed: not there yet) and, when it is missing, HeadObject on
  *    the primary for its ReplicationStatus;
  * 3. polls the replica for its own probe for up to `waitSeconds`;
  * 4. publishes one EMF line (CanaryReplicationLatency, CanaryProbesCompleted,
@@ -272,8 +272,16 @@ function replicated(probe: Probe, observedAt: number): Outcome {
   return { kind: 'replicated', probe, latencySeconds: Math.max(0, (observedAt - probe.writtenAt) / 1000) };
 }
 
-/** True when the replica holds this probe with the same token and writtenAt. */
+/**
+ * True when the replica holds this probe with the same token and writtenAt. Listing first tells
+ * "not there yet" from "not allowed": the role may list the replica only under the canary prefix,
+ * and without an unconditioned s3:ListBucket a GetObject of a missing key answers 403, not 404.
+ */
 async function isInReplica(config: CanaryConfig, deps: CanaryDeps, probe: Probe): Promise<boolean> {
+  const listed = await deps.s3.send(
+    new ListObjectsV2Command({ Bucket: config.replicaBucket, Prefix: probe.key, MaxKeys: 1 }),
+  );
+  if (!listed.Contents?.some((o) => o.Key === probe.key)) return false;
   let text: string;
   try {
     const object = await deps.s3.send(new GetObjectCommand({ Bucket: config.replicaBucket, Key: probe.key }));

@@ -25,6 +25,8 @@ export interface S3ReplicationStackProps extends NestedStackProps {
 /** Current and noncurrent versions of the replica move to GLACIER after this many days. */
 export const REPLICA_GLACIER_AFTER_DAYS = 90;
 export const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
+/** Every alarm of the deployment is named `s3-replication-…-<suffix>` (lib/naming.ts). */
+const ALARM_NAME_PATTERN = 's3-replication-*';
 
 /**
  * s3-dr's own objects (canary and probe objects under `_s3-dr/`) are gone a day after they were
@@ -148,6 +150,7 @@ export class S3ReplicationStack extends NestedStack {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: names.alarmTopic,
       keyAlias: names.alarmTopicKeyAlias,
+      alarmNamePattern: ALARM_NAME_PATTERN,
       removalPolicy,
       alarmEmail: config.alarmEmail,
     });
@@ -186,6 +189,13 @@ export class S3ReplicationStack extends NestedStack {
       metrics: telemetry,
       topic: this.alarmTopic.topic,
     });
+
+    // On `cdk destroy`, stop the canary before the buckets are emptied: a probe replicated after
+    // the replica was emptied would make its deletion fail with BucketNotEmpty.
+    for (const bucket of [this.primary.bucket, this.replica.bucket]) {
+      const autoDelete = bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
+      if (autoDelete) this.canary.schedule.node.addDependency(autoDelete);
+    }
 
     const metrics = new ReplicationMetrics({
       sourceBucket: names.primaryBucket,

@@ -47,6 +47,7 @@ export interface ReplicationCanaryProps {
  */
 export class ReplicationCanary extends Construct {
   readonly function: TelemetryFunction;
+  readonly schedule: events.Rule;
   readonly alarm: cloudwatch.CompositeAlarm;
   readonly latencyAlarm: cloudwatch.Alarm;
   readonly silentAlarm: cloudwatch.Alarm;
@@ -62,6 +63,8 @@ export class ReplicationCanary extends Construct {
       logGroup: props.logGroup,
       // A run polls up to 60 s for its own probe, then sweeps earlier ones.
       timeout: Duration.minutes(2),
+      // Neither EventBridge (below) nor Lambda's async retries: a retried run writes a second probe.
+      retryAttempts: 0,
       environment: {
         [CANARY_ENV.primaryBucket]: props.primaryBucket.bucketName,
         [CANARY_ENV.replicaBucket]: props.replicaBucket.bucketName,
@@ -70,7 +73,7 @@ export class ReplicationCanary extends Construct {
     });
     this.grantProbeAccess(props);
 
-    new events.Rule(this, 'Schedule', {
+    this.schedule = new events.Rule(this, 'Schedule', {
       ruleName: props.scheduleName,
       description: 'Runs the replication canary',
       schedule: events.Schedule.rate(CANARY_RATE),
@@ -140,7 +143,13 @@ export class ReplicationCanary extends Construct {
   private grantProbeAccess(props: ReplicationCanaryProps): void {
     const region = Stack.of(this).region;
     const probes = (bucket: s3.IBucket) => bucket.arnForObjects(`${CANARY_DEFAULT_PREFIX}*`);
-    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+    // Only through S3, and only for that bucket: with S3 Bucket Keys the context is the bucket ARN.
+    const kmsViaS3For = (bucket: s3.IBucket) => ({
+      StringEquals: {
+        'kms:ViaService': `s3.${region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
+      },
+    });
     const statements = [
       new iam.PolicyStatement({
         sid: 'ListProbesInPrimary',
@@ -160,23 +169,23 @@ export class ReplicationCanary extends Construct {
         resources: [probes(props.replicaBucket)],
       }),
       new iam.PolicyStatement({
-        // Without ListBucket, S3 answers 403 instead of 404 for a probe that has not arrived yet,
-        // which would be indistinguishable from a real permission failure.
-        sid: 'TellMissingReplicaProbesApart',
+        // The canary lists before it reads, to tell "not arrived yet" from "not allowed".
+        sid: 'ListProbesInReplica',
         actions: ['s3:ListBucket'],
         resources: [props.replicaBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${CANARY_DEFAULT_PREFIX}*`] } },
       }),
       new iam.PolicyStatement({
         sid: 'EncryptProbes',
         actions: ['kms:GenerateDataKey'],
         resources: [props.primaryKey.keyArn],
-        conditions: viaS3,
+        conditions: kmsViaS3For(props.primaryBucket),
       }),
       new iam.PolicyStatement({
         sid: 'DecryptReplicatedProbes',
         actions: ['kms:Decrypt'],
         resources: [props.replicaKey.keyArn],
-        conditions: viaS3,
+        conditions: kmsViaS3For(props.replicaBucket),
       }),
     ];
     this.function.policy.addStatements(...statements);

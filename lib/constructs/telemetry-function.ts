@@ -16,6 +16,8 @@ export interface TelemetryFunctionProps {
   readonly timeout: Duration;
   /** @default - none */
   readonly environment?: Record<string, string>;
+  /** Lambda's retries of failed asynchronous invocations. @default 2 (Lambda's default) */
+  readonly retryAttempts?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class TelemetryFunction extends Construct {
       role: this.role,
       logGroup: props.logGroup,
       environment: props.environment,
+      retryAttempts: props.retryAttempts,
       bundling: {
         // The Node.js 22 runtime ships AWS SDK v3; bundling it again would only add cold-start time.
         externalModules: ['@aws-sdk/*'],

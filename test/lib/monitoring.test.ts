@@ -42,6 +42,34 @@ describe('the alarm topic', () => {
     });
   });
 
+  test("lets CloudWatch publish, only for this account's s3-replication alarms", () => {
+    dev.nested.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId },
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:s3-replication-*'],
+                  ],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
   test('has no subscription unless an alarm e-mail is configured', () => {
     dev.nested.resourceCountIs('AWS::SNS::Subscription', 0);
   });

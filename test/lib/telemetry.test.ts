@@ -145,6 +145,23 @@ describe('the canary', () => {
     });
   });
 
+  test('is not retried by Lambda either when a run fails', () => {
+    dev.nested.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: ids.canary },
+      MaximumRetryAttempts: 0,
+    });
+  });
+
+  test('its schedule is deleted before the buckets are emptied on destroy', () => {
+    const [scheduleId, schedule] = onlyResource(dev.nested, 'AWS::Events::Rule');
+    expect(scheduleId).toMatch(/^CanarySchedule/);
+    const autoDeletes = Object.keys(dev.nested.findResources('Custom::S3AutoDeleteObjects')).filter(
+      (id) => id.startsWith('PrimaryBucket') || id.startsWith('ReplicaBucket'),
+    );
+    expect(autoDeletes).toHaveLength(2);
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining(autoDeletes));
+  });
+
   test('knows both buckets and its prefix, and has time to wait for its own probe', () => {
     expect(fn('s3-replication-canary-dev')).toMatchObject({
       Environment: {
@@ -162,7 +179,12 @@ describe('the canary', () => {
     const probes = (bucketId: string) => ({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/_s3-dr/canary/*']],
     });
-    const viaS3 = { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } };
+    const viaS3For = (bucketId: string) => ({
+      StringEquals: {
+        'kms:ViaService': 's3.us-east-1.amazonaws.com',
+        'kms:EncryptionContext:aws:s3:arn': { 'Fn::GetAtt': [bucketId, 'Arn'] },
+      },
+    });
     expect(policyOf('s3-replication-canary-dev').Statement).toEqual([
       logStatement(),
       {
@@ -180,24 +202,25 @@ describe('the canary', () => {
       },
       { Sid: 'ReadProbesInReplica', Effect: 'Allow', Action: 's3:GetObject', Resource: probes(ids.replica) },
       {
-        Sid: 'TellMissingReplicaProbesApart',
+        Sid: 'ListProbesInReplica',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: { 'Fn::GetAtt': [ids.replica, 'Arn'] },
+        Condition: { StringLike: { 's3:prefix': ['_s3-dr/canary/*'] } },
       },
       {
         Sid: 'EncryptProbes',
         Effect: 'Allow',
         Action: 'kms:GenerateDataKey',
         Resource: { 'Fn::GetAtt': [ids.primaryKey, 'Arn'] },
-        Condition: viaS3,
+        Condition: viaS3For(ids.primary),
       },
       {
         Sid: 'DecryptReplicatedProbes',
         Effect: 'Allow',
         Action: 'kms:Decrypt',
         Resource: { 'Fn::GetAtt': [ids.replicaKey, 'Arn'] },
-        Condition: viaS3,
+        Condition: viaS3For(ids.replica),
       },
     ]);
   });
