@@ -37,7 +37,12 @@ export function describeAwsError(err: unknown, resource: string): CliError {
   if (name === 'NoSuchBucket' || (name === 'NotFound' && status === 404)) {
     return new CliError(`${resource} does not exist: check the bucket name, --env or --region`);
   }
-  if (name === 'AccessDenied' || name === 'AccessDeniedException' || status === 403) {
+  // InvalidObjectState (an archived object read before its restore) is a 403 too, but not about access.
+  if (
+    name === 'AccessDenied' ||
+    name === 'AccessDeniedException' ||
+    (status === 403 && name !== 'InvalidObjectState')
+  ) {
     return new CliError(
       `access denied to ${resource}: the caller needs read access (and write access for restore/probe) to it`,
     );

@@ -1,0 +1,289 @@
+import {
+  type DeleteMarkerEntry,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
+  type ObjectVersion,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { RESERVED_PREFIX } from '../lib/naming';
+import { CliError, describeAwsError } from './errors';
+import { compareKeys } from './keys';
+
+/** One entry of a key's history: an object version or a delete marker. */
+export interface VersionEntry {
+  readonly kind: 'version' | 'marker';
+  readonly key: string;
+  readonly versionId: string;
+  /** Epoch milliseconds (S3 lists whole seconds). */
+  readonly lastModified: number;
+  readonly isLatest: boolean;
+  /** Versions only. */
+  readonly etag?: string;
+  readonly size?: number;
+  readonly storageClass?: string;
+  /** Names of the checksum algorithms S3 stored for the version (values are not listed). */
+  readonly checksumAlgorithms?: readonly string[];
+  /** Archived versions, when the listing asked for RestoreStatus. */
+  readonly restore?: { readonly inProgress: boolean; readonly expiresAt?: number };
+}
+
+/** Every entry of one key, newest first (the order S3 keeps, not only the timestamps). */
+export interface KeyHistory {
+  readonly key: string;
+  readonly entries: readonly VersionEntry[];
+}
+
+/** The kind of each `<Version>`/`<DeleteMarker>` element, in the order the XML listed them. */
+type ElementOrder = readonly ('version' | 'marker')[];
+
+export interface ListOptions {
+  readonly bucket: string;
+  readonly prefix?: string;
+  /** Also ask for RestoreStatus of archived versions (OptionalObjectAttributes). */
+  readonly withRestoreStatus?: boolean;
+  readonly signal?: AbortSignal;
+  /** Called once per page received, e.g. to count requests or show progress. */
+  readonly onPage?: (entries: number) => void;
+  /** Page size (MaxKeys); S3's maximum and default is 1000. */
+  readonly pageSize?: number;
+}
+
+/**
+ * Streams the version histories of a bucket, one key at a time, in UTF-8 binary key order.
+ *
+ * Costs one ListObjectVersions request per 1000 entries; the next page is requested while the
+ * current one is consumed. Memory holds one page plus the key being assembled (a key's versions
+ * may span pages). Stops early, without error, when `signal` is aborted.
+ */
+export async function* listKeyHistories(s3: S3Client, options: ListOptions): AsyncGenerator<KeyHistory> {
+  let pending: Promise<Page> | undefined = fetchPage(s3, options);
+  let current: { key: string; entries: VersionEntry[] } | undefined;
+  try {
+    while (pending) {
+      const page: Page = await pending;
+      pending = page.next ? fetchPage(s3, options, page.next) : undefined;
+      pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
+      options.onPage?.(page.entries.length);
+      for (const entry of page.entries) {
+        if (current && current.key === entry.key) {
+          current.entries.push(entry);
+          continue;
+        }
+        if (current) {
+          if (compareKeys(current.key, entry.key) > 0) {
+            throw new CliError(
+              `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${current.key}' before '${entry.key}'): is the endpoint S3-compatible?`,
+            );
+          }
+          yield current;
+        }
+        current = { key: entry.key, entries: [entry] };
+      }
+      if (options.signal?.aborted) return;
+    }
+    if (current) yield current;
+  } catch (err) {
+    if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
+    throw err;
+  }
+}
+
+interface Page {
+  readonly entries: readonly VersionEntry[];
+  readonly next?: { readonly keyMarker: string; readonly versionIdMarker?: string };
+}
+
+async function fetchPage(
+  s3: S3Client,
+  options: ListOptions,
+  marker?: { keyMarker: string; versionIdMarker?: string },
+): Promise<Page> {
+  const command = new ListObjectVersionsCommand({
+    Bucket: options.bucket,
+    Prefix: options.prefix || undefined,
+    KeyMarker: marker?.keyMarker,
+    VersionIdMarker: marker?.versionIdMarker,
+    MaxKeys: options.pageSize,
+    ...(options.withRestoreStatus ? { OptionalObjectAttributes: ['RestoreStatus'] } : {}),
+  });
+  const order = captureElementOrder(command);
+  let out: ListObjectVersionsCommandOutput;
+  try {
+    out = await s3.send(command, { abortSignal: options.signal });
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw describeAwsError(err, `bucket ${options.bucket}`);
+  }
+  const entries = orderPage(out.Versions ?? [], out.DeleteMarkers ?? [], order.kinds);
+  const next =
+    out.IsTruncated && out.NextKeyMarker
+      ? { keyMarker: out.NextKeyMarker, versionIdMarker: out.NextVersionIdMarker }
+      : undefined;
+  return { entries, next };
+}
+
+/**
+ * The SDK splits a page into `Versions` and `DeleteMarkers`, losing how S3 interleaved them. With
+ * whole-second timestamps, a version and a delete marker written in the same second can then not
+ * be ordered (aws/aws-sdk-java-v2#1620, aws/aws-sdk-cpp#1649). This reads the element order from
+ * the raw XML before the SDK parses it; {@link orderPage} uses it when it is consistent.
+ */
+type Middleware = Parameters<ListObjectVersionsCommand['middlewareStack']['addRelativeTo']>[0];
+type Next = (args: unknown) => Promise<{ response: unknown }>;
+
+function captureElementOrder(command: ListObjectVersionsCommand): { kinds?: ElementOrder } {
+  const holder: { kinds?: ElementOrder } = {};
+  const middleware = (next: Next) => async (args: unknown) => {
+    const result = await next(args);
+    const response = result.response as { statusCode?: number; body?: unknown };
+    if (response.statusCode === 200 && isStream(response.body)) {
+      const body = await readAll(response.body);
+      response.body = body;
+      holder.kinds = elementKinds(body.toString('utf8'));
+    }
+    return result;
+  };
+  try {
+    command.middlewareStack.addRelativeTo(middleware as unknown as Middleware, {
+      relation: 'after',
+      toMiddleware: 'deserializerMiddleware',
+      name: 's3drElementOrder',
+    });
+  } catch {
+    // Without the raw order the page is ordered by timestamps (see orderPage).
+  }
+  return holder;
+}
+
+function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof (body as AsyncIterable<Uint8Array> | undefined)?.[Symbol.asyncIterator] === 'function';
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** `<Version>` and `<DeleteMarker>` elements in document order (keys are XML-escaped, so no false hits). */
+export function elementKinds(xml: string): ElementOrder {
+  const kinds: ('version' | 'marker')[] = [];
+  for (const match of xml.matchAll(/<(Version|DeleteMarker)>/g)) {
+    kinds.push(match[1] === 'Version' ? 'version' : 'marker');
+  }
+  return kinds;
+}
+
+/**
+ * Merges a page's versions and delete markers into one list: keys in UTF-8 binary order, each
+ * key's entries newest first.
+ *
+ * S3 sends them interleaved in that order; the SDK's two lists each keep it. With `kinds` (the
+ * element order of the raw XML) the lists are zipped back exactly, if the result is plausible
+ * (sorted keys, timestamps not increasing within a key, the latest entry first). Otherwise, e.g. a
+ * server that lists all versions before all markers, entries are merged by key, then timestamp
+ * (newest first), then IsLatest; remaining ties between a version and a marker put the marker
+ * first, which is right for the common "delete, then write again within the second".
+ */
+export function orderPage(
+  versions: readonly ObjectVersion[],
+  markers: readonly DeleteMarkerEntry[],
+  kinds?: ElementOrder,
+): VersionEntry[] {
+  const vs = versions.map(fromVersion);
+  const ms = markers.map(fromMarker);
+  if (ms.length === 0) return vs;
+  if (vs.length === 0) return ms;
+  if (kinds && kinds.length === vs.length + ms.length && isInterleaved(kinds)) {
+    let v = 0;
+    let m = 0;
+    const zipped = kinds.map((kind) => (kind === 'version' ? vs[v++] : ms[m++]) as VersionEntry);
+    if (isPlausible(zipped)) return zipped;
+  }
+  return mergeByTime(vs, ms);
+}
+
+/** Only an order with a marker before a version says more than "all versions, then all markers". */
+function isInterleaved(kinds: ElementOrder): boolean {
+  return kinds.indexOf('marker') < kinds.lastIndexOf('version');
+}
+
+function isPlausible(entries: readonly VersionEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    const prev = entries[i - 1] as VersionEntry;
+    const cur = entries[i] as VersionEntry;
+    const byKey = compareKeys(prev.key, cur.key);
+    if (byKey > 0) return false;
+    if (byKey === 0 && (cur.isLatest || cur.lastModified > prev.lastModified)) return false;
+  }
+  return true;
+}
+
+function mergeByTime(vs: readonly VersionEntry[], ms: readonly VersionEntry[]): VersionEntry[] {
+  const out: VersionEntry[] = [];
+  let v = 0;
+  let m = 0;
+  while (v < vs.length || m < ms.length) {
+    const a = vs[v];
+    const b = ms[m];
+    if (!a || (b && markerFirst(a, b))) {
+      out.push(b as VersionEntry);
+      m++;
+    } else {
+      out.push(a);
+      v++;
+    }
+  }
+  return out;
+}
+
+/** Whether marker `m` comes before version `v` in a merged page. */
+function markerFirst(v: VersionEntry, m: VersionEntry): boolean {
+  const byKey = compareKeys(m.key, v.key);
+  if (byKey !== 0) return byKey < 0;
+  if (m.lastModified !== v.lastModified) return m.lastModified > v.lastModified;
+  if (v.isLatest !== m.isLatest) return m.isLatest;
+  return true;
+}
+
+function fromVersion(v: ObjectVersion): VersionEntry {
+  return {
+    kind: 'version',
+    key: v.Key ?? '',
+    versionId: v.VersionId ?? 'null',
+    lastModified: v.LastModified?.getTime() ?? 0,
+    isLatest: v.IsLatest === true,
+    etag: v.ETag,
+    size: v.Size,
+    storageClass: v.StorageClass ?? 'STANDARD',
+    ...(v.ChecksumAlgorithm?.length ? { checksumAlgorithms: v.ChecksumAlgorithm } : {}),
+    ...(v.RestoreStatus
+      ? {
+          restore: {
+            inProgress: v.RestoreStatus.IsRestoreInProgress === true,
+            expiresAt: v.RestoreStatus.RestoreExpiryDate?.getTime(),
+          },
+        }
+      : {}),
+  };
+}
+
+function fromMarker(m: DeleteMarkerEntry): VersionEntry {
+  return {
+    kind: 'marker',
+    key: m.Key ?? '',
+    versionId: m.VersionId ?? 'null',
+    lastModified: m.LastModified?.getTime() ?? 0,
+    isLatest: m.IsLatest === true,
+  };
+}
+
+/** Drops the keys under s3-dr's reserved prefix (`_s3-dr/`: probes), unless `include`. */
+export async function* withoutReserved(
+  histories: AsyncIterable<KeyHistory>,
+  include: boolean,
+): AsyncGenerator<KeyHistory> {
+  for await (const history of histories) {
+    if (include || !history.key.startsWith(RESERVED_PREFIX)) yield history;
+  }
+}

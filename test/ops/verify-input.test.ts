@@ -1,0 +1,75 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { errorLines, runCli, runCliProcess } from '../support/cli';
+import { motoEnv } from '../support/moto';
+import { createBucket, motoS3 } from '../support/versioned';
+
+// Bad input to verify ends with exit code 2 and one clear line on stderr.
+
+let s3: S3Client;
+let bucket: string;
+beforeAll(async () => {
+  s3 = motoS3();
+  bucket = await createBucket(s3, 'vi-ok');
+});
+
+test('GIVEN a replica bucket that does not exist WHEN verifying THEN it exits 2 naming it', async () => {
+  const result = await runCli(['--source', bucket, '--replica', 'no-such-replica-s3dr', 'verify']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    's3-dr: bucket no-such-replica-s3dr does not exist: check the bucket name, --env or --region',
+  ]);
+});
+
+test('GIVEN no target options WHEN verifying THEN it exits 2 and says how to name the buckets', async () => {
+  const result = await runCli(['verify']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    's3-dr: no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
+  ]);
+});
+
+test('GIVEN a --grace that is no duration WHEN verifying THEN it exits 2 with an example', async () => {
+  const result = await runCli(['--source', bucket, '--replica', bucket, 'verify', '--grace', 'soon']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    "s3-dr: --grace must be a duration such as 30s, 15m, 2h or 1d, got 'soon'",
+  ]);
+});
+
+test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 before listing', async () => {
+  const result = await runCli([
+    '--source',
+    bucket,
+    '--replica',
+    bucket,
+    'verify',
+    '--report',
+    '/nonexistent/dir/r.jsonl',
+  ]);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)[0]).toMatch(
+    /^s3-dr: cannot write report file \/nonexistent\/dir\/r.jsonl: /,
+  );
+});
+
+test('GIVEN no AWS credentials anywhere WHEN the executable verifies THEN it exits 2 with one line on what to set', async () => {
+  const env = {
+    ...motoEnv(),
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
+  const result = await runCliProcess(['--source', bucket, '--replica', bucket, 'verify'], env);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    `s3-dr: no AWS credentials found while accessing bucket ${bucket}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+  ]);
+});
