@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 
 /**
- * A minimal S3 endpoint on 127.0.0.1 that answers ListObjectVersions for any bucket with a
+ * A minimal S3 endpoint on 127.0.0.1 that answers ListObjectVersions (and ListObjectsV2, the
+ * newest version of each key) for any bucket with a
  * synthetic listing of `keys` keys x `versionsPerKey` versions (no data is stored: pages are
  * generated), and GetBucketEncryption with "no configuration". Enough to run `s3-dr verify`
  * end to end over 100k+ versions without seeding a real server.
@@ -17,6 +18,11 @@ export async function startSyntheticS3(
       res.end(
         '<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServerSideEncryptionConfigurationNotFoundError</Code><Message>none</Message></Error>',
       );
+      return;
+    }
+    if (url.searchParams.get('list-type') === '2') {
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.end(currentPage(url.searchParams, keys, versionsPerKey));
       return;
     }
     if (!url.searchParams.has('versions')) {
@@ -72,5 +78,23 @@ function page(params: URLSearchParams, keys: number, versionsPerKey: number): st
     );
   }
   parts.push('</ListVersionsResult>');
+  return parts.join('');
+}
+
+function currentPage(params: URLSearchParams, keys: number, versionsPerKey: number): string {
+  const start = Number(params.get('continuation-token') ?? 0);
+  const end = Math.min(keys, start + Math.min(1000, Number(params.get('max-keys') ?? 1000)));
+  const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?><ListBucketResult>'];
+  for (let keyIndex = start; keyIndex < end; keyIndex++) {
+    const modified = new Date(Date.UTC(2024, 0, 1) + keyIndex * 1000 + versionsPerKey * 60_000).toISOString();
+    parts.push(
+      `<Contents><Key>${keyName(keyIndex)}</Key><LastModified>${modified}</LastModified>`,
+      `<ETag>"${(keyIndex * 31 + versionsPerKey).toString(16).padStart(32, '0')}"</ETag>`,
+      `<Size>${1000 + versionsPerKey}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    );
+  }
+  parts.push(`<KeyCount>${end - start}</KeyCount><IsTruncated>${end < keys}</IsTruncated>`);
+  if (end < keys) parts.push(`<NextContinuationToken>${end}</NextContinuationToken>`);
+  parts.push('</ListBucketResult>');
   return parts.join('');
 }

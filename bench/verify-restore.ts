@@ -3,6 +3,7 @@
  * stops). Run through bench/verify-restore.sh, which installs rclone if it is missing.
  *
  *   BENCH_KEYS=2000 BENCH_CONCURRENCY=16 bash bench/verify-restore.sh
+ *   BENCH_PARTS=verify BENCH_VERIFY_KEYS=10000 bash bench/verify-restore.sh   (verify only, larger)
  *
  * Prints the figures as JSON lines and a Markdown table for BENCHMARKS.md. Bounded in time: every
  * step works on a fixed number of keys and the script exits when done.
@@ -26,6 +27,8 @@ import { listKeyHistories } from '../ops/versions';
 import { startSyntheticS3 } from './verify-restore-synthetic';
 
 const N = Number(process.env.BENCH_KEYS ?? 2000);
+const VERIFY_N = Number(process.env.BENCH_VERIFY_KEYS ?? N);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'verify,restore,synthetic').split(','));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const SYNTHETIC_KEYS = Number(process.env.BENCH_SYNTHETIC_KEYS ?? 50_000);
@@ -43,13 +46,13 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL: endpoint,
     });
     const s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true });
-    const results: Record<string, unknown> = { machine: machine(), keys: N, concurrency: CONCURRENCY };
-    log(`moto_server at ${endpoint}; ${N} keys, concurrency ${CONCURRENCY}`);
-    results.verify = await benchVerify(s3, endpoint);
+    const results: Record<string, unknown> = { machine: machine(), concurrency: CONCURRENCY };
+    log(`moto_server at ${endpoint}; verify ${VERIFY_N} keys, restore ${N} keys, concurrency ${CONCURRENCY}`);
+    if (PARTS.has('verify')) results.verify = await benchVerify(s3, endpoint);
     log('verify done');
-    results.restore = await benchRestore(s3);
+    if (PARTS.has('restore')) results.restore = await benchRestore(s3);
     log('restore done');
-    results.verifySynthetic = await benchSyntheticVerify();
+    if (PARTS.has('synthetic')) results.verifySynthetic = await benchSyntheticVerify();
     console.log(JSON.stringify(results, null, 2));
   } finally {
     await stop();
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
 async function benchVerify(s3: S3Client, endpoint: string): Promise<object> {
   const source = await bucket(s3, 'bench-src');
   const replica = await bucket(s3, 'bench-rep');
-  const keys = Array.from({ length: N }, (_, i) => `data/${String(i).padStart(6, '0')} é+%.txt`);
+  const keys = Array.from({ length: VERIFY_N }, (_, i) => `data/${String(i).padStart(6, '0')} é+%.txt`);
   // A history in the source: every key written twice; the replica holds the current content.
   await putAll(s3, source, keys, 'first');
   await putAll(s3, source, keys, 'second');
@@ -93,14 +96,19 @@ async function benchVerify(s3: S3Client, endpoint: string): Promise<object> {
     ['check', `moto:${source}`, `moto:${replica}`],
     rcloneEnv,
   );
+  // The fixed cost in the verify time: starting Node, tsx and the SDK (what `--help` takes).
+  const startup = median(await measure(REPEAT, 'node', [BIN, '--help']));
   const v = median(verifyRuns);
   const r = median(rcloneRuns);
   return {
-    versionsInSource: 2 * N,
-    versionsInReplica: N,
+    keys: VERIFY_N,
+    versionsInSource: 2 * VERIFY_N,
+    versionsInReplica: VERIFY_N,
     verify: v,
     rcloneCheck: r,
     timeRatio: round(v.seconds / r.seconds),
+    cliStartupSeconds: startup.seconds,
+    timeRatioWithoutStartup: round((v.seconds - startup.seconds) / r.seconds),
     exitCodes: { verify: verifyRuns.map((x) => x.code), rclone: rcloneRuns.map((x) => x.code) },
   };
 }
@@ -186,19 +194,19 @@ async function headAndCopyBaseline(s3: S3Client, bucketName: string, to: number)
   return copies;
 }
 
-/** Peak RSS of `verify` over a synthetic listing (no data stored anywhere). */
+/** Peak RSS of `verify` over a synthetic listing (no data stored anywhere), in both modes. */
 async function benchSyntheticVerify(): Promise<object> {
   const versionsPerKey = 2;
   const server = await startSyntheticS3(SYNTHETIC_KEYS, versionsPerKey);
   try {
     const env = { AWS_ENDPOINT_URL: server.endpoint };
-    const [runResult] = await measure(
-      1,
-      'node',
-      [BIN, '--source', 'synthetic-a', '--replica', 'synthetic-b', 'verify'],
-      env,
-    );
-    return { versionsPerBucket: SYNTHETIC_KEYS * versionsPerKey, ...runResult };
+    const args = [BIN, '--source', 'synthetic-a', '--replica', 'synthetic-b', 'verify'];
+    const [current] = await measure(1, 'node', args, env);
+    const [allVersions] = await measure(1, 'node', [...args, '--all-versions'], env);
+    return {
+      current: { objectsPerBucket: SYNTHETIC_KEYS, ...current },
+      allVersions: { versionsPerBucket: SYNTHETIC_KEYS * versionsPerKey, ...allVersions },
+    };
   } finally {
     await server.close();
   }

@@ -97,7 +97,9 @@ function compareCurrent(
         : {
             kind: 'extra',
             key,
-            detail: s ? 'deleted in the source, present in the replica' : 'present in the replica only',
+            detail: s
+              ? 'deleted in the source, present in the replica'
+              : 'present in the replica only (absent or deleted in the source)',
             ...states,
           },
     ];

@@ -34,7 +34,15 @@ export interface Plan {
   /** The first few actions of each type but `unchanged`, in key order. */
   readonly sample: readonly RestoreAction[];
   readonly interrupted: boolean;
+  /**
+   * Every action but `unchanged`, when there are at most MAX_HELD_ACTIONS: applying then writes
+   * exactly the plan that was shown, without listing again. Undefined for larger plans.
+   */
+  readonly actions?: readonly RestoreAction[];
 }
+
+/** Plans up to this many actions are held in memory (roughly 0.5 KB each) and applied as shown. */
+export const MAX_HELD_ACTIONS = 50_000;
 
 /** Counts of the actions a plan holds that write something. */
 export function changes(counts: Readonly<Record<ActionType, number>>): number {
@@ -48,20 +56,24 @@ export async function planRestore(
   report: ReportWriter,
   hooks: RunHooks = {},
   sampleSize = 10,
+  maxHeld = MAX_HELD_ACTIONS,
 ): Promise<Plan> {
   const counts = zeroCounts();
   const sample: RestoreAction[] = [];
+  let held: RestoreAction[] | undefined = [];
   let keys = 0;
   for await (const action of restoreActions(s3, request, hooks)) {
     keys++;
     counts[action.type]++;
     if (action.type !== 'unchanged') {
       if (counts[action.type] <= sampleSize) sample.push(action);
+      if (held && held.length < maxHeld) held.push(action);
+      else held = undefined;
       await report.write(reportRecord(action, 'planned'));
     }
     hooks.onProgress?.(1);
   }
-  return { keys, counts, sample, interrupted: hooks.signal?.aborted === true };
+  return { keys, counts, sample, interrupted: hooks.signal?.aborted === true, actions: held };
 }
 
 export interface Applied {
@@ -76,15 +88,17 @@ export interface Applied {
 }
 
 /**
- * Lists again and applies each change as it is found, `concurrency` requests at a time: one
- * CopyObject per key to copy (multipart above 5 GiB), one DeleteObject without a version id per
- * key to delete-mark, one RestoreObject per archived version with --restore-archived. Every
- * request is atomic, so an interruption leaves each key either restored or untouched; running the
- * same restore again plans only what is left. Deletes no version, ever.
+ * Applies the plan, `concurrency` requests at a time: one CopyObject per key to copy (multipart
+ * above 5 GiB), one DeleteObject without a version id per key to delete-mark, one RestoreObject
+ * per archived version with --restore-archived. A plan that holds its actions is applied as
+ * shown; a larger one is listed again and each change applied as it is found. Every request is
+ * atomic, so an interruption leaves each key either restored or untouched; running the same
+ * restore again plans only what is left. Deletes no version, ever.
  */
 export async function applyRestore(
   s3: S3Client,
   request: RestoreRequest,
+  plan: Plan,
   report: ReportWriter,
   concurrency: number,
   hooks: RunHooks = {},
@@ -95,11 +109,11 @@ export async function applyRestore(
   const failures: { key: string; error: string }[] = [];
   let failed = 0;
   const targetBucket = request.target?.bucket ?? request.bucket;
+  const actions: AsyncIterable<RestoreAction> | Iterable<RestoreAction> =
+    plan.actions ?? restoreActions(s3, request, { signal: hooks.signal, onListPage: hooks.onListPage });
   async function* writes(): AsyncGenerator<RestoreAction> {
-    for await (const action of restoreActions(s3, request, {
-      signal: hooks.signal,
-      onListPage: hooks.onListPage,
-    })) {
+    for await (const action of actions) {
+      if (hooks.signal?.aborted) return;
       seen[action.type]++;
       if (action.type === 'copy' || action.type === 'delete-mark' || action.type === 'restore-archive') {
         yield action;

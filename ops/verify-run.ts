@@ -8,6 +8,7 @@ import {
   type DifferenceKind,
   joinByKey,
 } from './compare';
+import { listCurrentObjects } from './objects';
 import type { ReportWriter } from './report';
 import { type KeyHistory, listKeyHistories, withoutReserved } from './versions';
 
@@ -44,9 +45,10 @@ export interface VerifyResult {
 }
 
 /**
- * Compares the two buckets with a streaming merge-join of their version listings: list requests
- * only (one per 1000 entries per bucket, plus one GetBucketEncryption each), memory bounded by one
- * key's versions. Every difference goes to `report` as it is found.
+ * Compares the two buckets with a streaming merge-join of their listings: list requests only (one
+ * per 1000 current objects per bucket, or per 1000 versions with --all-versions; plus one
+ * GetBucketEncryption each), memory bounded by one key's versions. Every difference goes to
+ * `report` as it is found.
  */
 export async function verifyBuckets(
   s3: S3Client,
@@ -69,16 +71,22 @@ export async function verifyBuckets(
     now: request.now,
     etagsComparable: !sourceKms && !replicaKms,
   };
-  const list = (bucket: string): AsyncIterable<KeyHistory> =>
-    withoutReserved(
-      listKeyHistories(s3, {
-        bucket,
-        prefix: request.prefix,
-        signal: hooks.signal,
-        onPage: () => hooks.onListPage?.(bucket),
-      }),
+  // The current state needs only the current objects (ListObjectsV2: one request per 1000 of
+  // them, however deep the history); every version by id needs ListObjectVersions.
+  const list = (bucket: string): AsyncIterable<KeyHistory> => {
+    const listing = {
+      bucket,
+      prefix: request.prefix,
+      signal: hooks.signal,
+      onPage: () => hooks.onListPage?.(bucket),
+    };
+    return withoutReserved(
+      request.mode === 'current'
+        ? listCurrentObjects(s3, listing)
+        : listKeyHistories(s3, { ...listing, exactOrder: false }),
       request.includeReserved,
     );
+  };
   const counts = Object.fromEntries(DIFFERENCE_KINDS.map((k) => [k, 0])) as Record<DifferenceKind, number>;
   const sample: Difference[] = [];
   const hints: Difference[] = [];

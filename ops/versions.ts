@@ -8,6 +8,7 @@ import {
 import { RESERVED_PREFIX } from '../lib/naming';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
+import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
 
 /** One entry of a key's history: an object version or a delete marker. */
 export interface VersionEntry {
@@ -41,6 +42,13 @@ export interface ListOptions {
   readonly prefix?: string;
   /** Also ask for RestoreStatus of archived versions (OptionalObjectAttributes). */
   readonly withRestoreStatus?: boolean;
+  /**
+   * Recover the exact order of versions and delete markers with equal timestamps from the raw
+   * XML (see captureElementOrder). Point-in-time restore needs it; comparing the current state or
+   * versions by id does not (the latest entry is flagged IsLatest), so verify saves the work.
+   * @default true
+   */
+  readonly exactOrder?: boolean;
   readonly signal?: AbortSignal;
   /** Called once per page received, e.g. to count requests or show progress. */
   readonly onPage?: (entries: number) => void;
@@ -58,12 +66,14 @@ export interface ListOptions {
 export async function* listKeyHistories(s3: S3Client, options: ListOptions): AsyncGenerator<KeyHistory> {
   let pending: Promise<Page> | undefined = fetchPage(s3, options);
   let current: { key: string; entries: VersionEntry[] } | undefined;
+  const collect = periodicCollector(PAGES_PER_COLLECTION);
   try {
     while (pending) {
       const page: Page = await pending;
       pending = page.next ? fetchPage(s3, options, page.next) : undefined;
       pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
       options.onPage?.(page.entries.length);
+      collect();
       for (const entry of page.entries) {
         if (current && current.key === entry.key) {
           current.entries.push(entry);
@@ -106,7 +116,7 @@ async function fetchPage(
     MaxKeys: options.pageSize,
     ...(options.withRestoreStatus ? { OptionalObjectAttributes: ['RestoreStatus'] } : {}),
   });
-  const order = captureElementOrder(command);
+  const order = options.exactOrder === false ? {} : captureElementOrder(command);
   let out: ListObjectVersionsCommandOutput;
   try {
     out = await s3.send(command, { abortSignal: options.signal });

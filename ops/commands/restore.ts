@@ -60,7 +60,7 @@ export const registerRestore: Register = (program, bind) => {
     .command('restore')
     .summary('restore a versioned bucket (or a prefix) to its state at a point in time')
     .description(
-      'Point-in-time restore of a versioned bucket, in place or into --target-bucket. Prints the plan\n' +
+      'Point-in-time restore of a versioned bucket, in place or into --target-bucket. Prints the plan ' +
         'first; writes only with --yes.',
     )
     .requiredOption(
@@ -139,7 +139,7 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
-    const applied = await applyRestore(s3, request, report, ctx.options.concurrency, {
+    const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,
       onProgress: (n) => applying.tick(n),
     }).finally(() => applying.done());

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import type { Register } from '../cli';
 import type { Difference } from '../compare';
 import type { CommandContext } from '../context';
@@ -31,10 +32,11 @@ Each difference is one of:
   hint      not counted: same size but different ETags on an SSE-KMS bucket, whose ETags are
             not MD5 digests and differ between source and replica
 
-Cost: list requests only, ceil(versions/1000) per bucket, and no request per object.
-ListObjectVersions does not return the ReplicationStatus (PENDING/FAILED), so "pending" is
-judged by age against --grace. Keys under _s3-dr/ (s3-dr's probes) are skipped unless
---include-reserved. Exit code 0: nothing missing or mismatched; 1: something is (or the run
+Cost: list requests only, no request per object: ceil(current objects/1000) per bucket
+(ListObjectsV2), or ceil(versions/1000) per bucket with --all-versions (ListObjectVersions).
+Listings carry no ReplicationStatus (PENDING/FAILED), so "pending" is judged by the age of the
+source's entry against --grace; in the default mode a delete that is not replicated yet shows as
+extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved. Exit code 0: nothing missing or mismatched; 1: something is (or the run
 was interrupted); 2: usage, access or bucket errors.
 
 Examples:
@@ -48,16 +50,15 @@ export const registerVerify: Register = (program, bind) => {
     .command('verify')
     .summary('prove that the replica holds what the source holds')
     .description(
-      'Compares the version listings of the source and replica buckets of the target (--env, --outputs\n' +
-        'or --source/--replica) and reports every key that is missing, pending, different or extra.',
+      'Compares the listings of the source and replica buckets of the target (--env, --outputs or ' +
+        '--source/--replica) and reports every key that is missing, pending, different or extra.',
     )
     .option('--prefix <prefix>', 'compare only keys that start with this prefix')
     .option('--all-versions', 'compare every version and delete marker by version id', false)
-    .option(
-      '--grace <duration>',
-      'differences younger than this count as pending (e.g. 30s, 15m, 2h)',
-      parseGrace('--grace'),
-      DEFAULT_GRACE_MS,
+    .addOption(
+      new Option('--grace <duration>', 'differences younger than this count as pending (e.g. 30s, 15m, 2h)')
+        .argParser(parseGrace('--grace'))
+        .default(DEFAULT_GRACE_MS, '15m'),
     )
     .option('--report <file>', 'write every difference to this file as JSON lines')
     .option('--include-reserved', 'also compare keys under the reserved prefix _s3-dr/', false)

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectVersionsCommand, PutBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../support/cli';
 import { createBucket, motoS3, put, remove } from '../support/versioned';
 
@@ -59,11 +59,7 @@ test('GIVEN a key deleted in the source but not in the replica WHEN verifying TH
 
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout).differences).toEqual([
-    expect.objectContaining({
-      kind: 'extra',
-      key: 'a.txt',
-      detail: 'deleted in the source, present in the replica',
-    }),
+    expect.objectContaining({ kind: 'extra', key: 'a.txt' }),
   ]);
 });
 
@@ -202,7 +198,7 @@ test('GIVEN Ctrl-C during the listing WHEN verifying THEN it stops, says the res
   const jestHandlers = new Set(process.listeners('SIGINT'));
   let pressed = false;
   jest.spyOn(S3Client.prototype, 'send').mockImplementation(function (this: S3Client, ...args: unknown[]) {
-    if (args[0] instanceof ListObjectVersionsCommand && !pressed) {
+    if (args[0] instanceof ListObjectsV2Command && !pressed) {
       pressed = true; // once: a second Ctrl-C quits at once
       for (const handler of process.listeners('SIGINT'))
         if (!jestHandlers.has(handler)) (handler as () => void)();
@@ -215,4 +211,14 @@ test('GIVEN Ctrl-C during the listing WHEN verifying THEN it stops, says the res
   jest.restoreAllMocks();
   expect(result.code).toBe(1);
   expect(result.stdout).toContain('INCOMPLETE: interrupted before every key was compared');
+});
+
+test('GIVEN buckets written independently WHEN verifying --all-versions THEN versions are matched by id, not content', async () => {
+  // moto cannot replicate with the source's version ids: every source version is missing here.
+  const p = await pair({ 'a.txt': 'alpha' });
+
+  const result = await verify(p, '--grace', '0', '--all-versions', '--json');
+
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'all-versions', counts: { missing: 1, extra: 1 } });
 });

@@ -1,0 +1,79 @@
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { CliError, describeAwsError } from './errors';
+import { compareKeys } from './keys';
+import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import type { KeyHistory, ListOptions } from './versions';
+
+/**
+ * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order:
+ * what the current-state comparison needs, from ListObjectsV2 (one request per 1000 current
+ * objects, however deep the version history). Deleted keys are absent; the entry's `versionId`
+ * is empty (ListObjectsV2 does not say it). The next page is requested while one is consumed.
+ */
+export async function* listCurrentObjects(
+  s3: S3Client,
+  options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
+): AsyncGenerator<KeyHistory> {
+  let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(s3, options);
+  let previous: string | undefined;
+  const collect = periodicCollector(PAGES_PER_COLLECTION);
+  try {
+    while (pending) {
+      const page: ListObjectsV2CommandOutput = await pending;
+      const token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      pending = token ? fetchPage(s3, options, token) : undefined;
+      pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
+      options.onPage?.(page.Contents?.length ?? 0);
+      collect();
+      for (const object of page.Contents ?? []) {
+        const key = object.Key ?? '';
+        if (previous !== undefined && compareKeys(previous, key) >= 0) {
+          throw new CliError(
+            `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${previous}' before '${key}'): is the endpoint S3-compatible?`,
+          );
+        }
+        previous = key;
+        yield {
+          key,
+          entries: [
+            {
+              kind: 'version',
+              key,
+              versionId: '',
+              lastModified: object.LastModified?.getTime() ?? 0,
+              isLatest: true,
+              etag: object.ETag,
+              size: object.Size,
+              storageClass: object.StorageClass ?? 'STANDARD',
+            },
+          ],
+        };
+      }
+      if (options.signal?.aborted) return;
+    }
+  } catch (err) {
+    if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
+    throw err;
+  }
+}
+
+async function fetchPage(
+  s3: S3Client,
+  options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
+  token?: string,
+): Promise<ListObjectsV2CommandOutput> {
+  try {
+    return await s3.send(
+      new ListObjectsV2Command({
+        Bucket: options.bucket,
+        Prefix: options.prefix || undefined,
+        ContinuationToken: token,
+        MaxKeys: options.pageSize,
+      }),
+      { abortSignal: options.signal },
+    );
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw describeAwsError(err, `bucket ${options.bucket}`);
+  }
+}
