@@ -16,12 +16,15 @@ export const NO_REPORT: ReportWriter = {
 };
 
 /**
- * Opens `path` for a JSON-lines report (created or truncated). Fails with a usage error before any
- * work starts if the file cannot be created.
+ * Opens `path` for a JSON-lines file (created or truncated; with `append`, added to). Fails with a
+ * usage error before any work starts if the file cannot be created.
  */
-export async function openReport(path: string | undefined): Promise<ReportWriter> {
+export async function openReport(
+  path: string | undefined,
+  options: { append?: boolean } = {},
+): Promise<ReportWriter> {
   if (!path) return NO_REPORT;
-  const stream = createWriteStream(path, { encoding: 'utf8' });
+  const stream = createWriteStream(path, { encoding: 'utf8', flags: options.append ? 'a' : 'w' });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (err) =>

@@ -1,4 +1,5 @@
 import { ARCHIVE_CLASSES } from './copy';
+import type { RestoreJournal } from './restore-journal';
 import type { KeyHistory, VersionEntry } from './versions';
 
 /**
@@ -41,6 +42,8 @@ export interface PlanOptions {
   readonly restoreArchived: boolean;
   /** Epoch ms, to tell whether a restored archive copy is still readable. */
   readonly now: number;
+  /** Copies earlier runs of this restore made (see restore-journal.ts). @default - none known */
+  readonly journal?: Pick<RestoreJournal, 'isCopyOf'>;
 }
 
 export interface TargetPlanOptions extends PlanOptions {
@@ -64,11 +67,11 @@ export function stateAt(history: KeyHistory, time: number): VersionEntry | undef
  * "Already in the state at T" means: the current entry is the version at T itself; or the current
  * version has the same size and ETag as the version at T (identical content, e.g. the copy that an
  * earlier, possibly interrupted, run of the same restore made: for unencrypted and SSE-S3 objects
- * a copy keeps the ETag); or the key is absent or deleted both at T and now. This needs no request
+ * a copy keeps the ETag); or the restore journal says the current version is the copy an earlier
+ * run made of the version at T (SSE-KMS, or a copied multipart upload, where equal content does not
+ * mean equal ETags); or the key is absent or deleted both at T and now. This needs no request
  * beyond the listing, which is what makes a second run of the same restore a no-op and an
- * interrupted run resumable. Limit: where equal content does not mean equal ETags (SSE-KMS, or a
- * copy of a multipart upload), a later run copies that version once more: the state is still
- * right, at the cost of one more write and one more version.
+ * interrupted run resumable.
  */
 export function planInPlace(history: KeyHistory, options: PlanOptions): RestoreAction {
   const atT = stateAt(history, options.time);
@@ -123,6 +126,12 @@ function planCopy(
 ): RestoreAction {
   if (current?.kind === 'version' && current.size === atT.size && current.etag === atT.etag) {
     return { ...base, type: 'unchanged', reason: 'the current version has the content of the version at T' };
+  }
+  if (
+    current?.kind === 'version' &&
+    options.journal?.isCopyOf(base.targetKey, current.versionId, atT.versionId)
+  ) {
+    return { ...base, type: 'unchanged', reason: 'an earlier run copied the version at T (journal)' };
   }
   if (atT.storageClass && ARCHIVE_CLASSES.has(atT.storageClass) && !isReadable(atT, options.now)) {
     if (atT.restore?.inProgress) {

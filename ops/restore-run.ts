@@ -4,6 +4,7 @@ import { addDeleteMarker, type CopyTuning, copyVersion, startArchiveRestore } fr
 import { CliError, describeAwsError } from './errors';
 import { forEachConcurrent } from './pool';
 import type { ReportWriter } from './report';
+import type { RestoreJournal } from './restore-journal';
 import { ACTION_TYPES, type ActionType, planInPlace, planToTarget, type RestoreAction } from './restore-plan';
 import { type KeyHistory, listKeyHistories, withoutReserved } from './versions';
 
@@ -18,6 +19,8 @@ export interface RestoreRequest {
   /** Also restore keys under the reserved prefix `_s3-dr/` (probes). */
   readonly includeReserved: boolean;
   readonly now: number;
+  /** Copies earlier runs made (read while planning) and where this run records its own. */
+  readonly journal?: RestoreJournal;
 }
 
 export interface RunHooks {
@@ -136,6 +139,9 @@ export async function applyRestore(
         if (failures.length < 10) failures.push({ key: action.key, error });
         await report.write({ ...reportRecord(action, 'failed'), error });
         return;
+      }
+      if (action.type === 'copy' && action.atT && newVersionId) {
+        await request.journal?.record(action.targetKey, action.atT.versionId, newVersionId);
       }
       done[action.type]++;
       hooks.onProgress?.(1);

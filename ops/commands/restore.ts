@@ -6,6 +6,7 @@ import { interruptSignal } from '../interrupt';
 import { parsePointInTime } from '../parse';
 import { createProgress } from '../progress';
 import { NO_REPORT, openReport } from '../report';
+import { defaultJournalPath, openJournal } from '../restore-journal';
 import type { RestoreAction } from '../restore-plan';
 import {
   type Applied,
@@ -23,6 +24,7 @@ interface RestoreOptions {
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly report?: string;
+  readonly journal?: string;
   readonly restoreArchived: boolean;
   readonly targetBucket?: string;
   readonly targetPrefix?: string;
@@ -36,10 +38,12 @@ version id: content type, metadata and tags come along; the copy gets the bucket
 encryption) or, where the key did not exist at T, adds a delete marker. It never deletes a
 version, so a restore can itself be undone by another restore.
 
-A key counts as already restored when its current version is the version at T, or has the same
-size and ETag; so running the same restore again after an interruption finishes the job, and
-running it after it finished does nothing. (With SSE-KMS, whose ETags differ on every write, a
-repeated run copies the keys it restored before once more: same content, one more version.)
+A key counts as already restored when its current version is the version at T, has the same
+size and ETag, or is the copy of it that an earlier run recorded in the journal (needed for
+SSE-KMS, whose ETags differ on every write). So running the same restore again after an
+interruption finishes the job, and running it after it finished does nothing. The journal is
+s3-dr-restore-<bucket>-<T>.journal.jsonl in the current directory unless --journal names one:
+run the repeat from the same directory, or pass the same --journal.
 
 Cost: one write request per changed key plus the list requests (the bucket is listed twice:
 once for the plan, once while applying); objects over 5 GiB are copied in parts.
@@ -72,6 +76,10 @@ export const registerRestore: Register = (program, bind) => {
     .option('--yes', 'apply the plan', false)
     .option('--dry-run', 'only print the plan', false)
     .option('--report <file>', 'write every planned or applied action to this file as JSON lines')
+    .option(
+      '--journal <file>',
+      'where copies are recorded, so that a rerun skips them (default: s3-dr-restore-<bucket>-<T>.journal.jsonl)',
+    )
     .option('--restore-archived', 'start RestoreObject for versions in GLACIER/DEEP_ARCHIVE', false)
     .option(
       '--target-bucket <bucket>',
@@ -99,7 +107,7 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
     );
   }
   const targetVersioning = targetBucket ? await bucketVersioning(s3, targetBucket) : undefined;
-  const request: RestoreRequest = {
+  let request: RestoreRequest = {
     bucket,
     prefix: options.prefix,
     time,
@@ -115,6 +123,11 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
     now,
   };
   const apply = options.yes;
+  const journal = await openJournal(
+    options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
+    apply,
+  );
+  request = { ...request, journal };
   const report = await openReport(options.report);
   const interrupt = interruptSignal(() =>
     ctx.io.stderr('\ns3-dr: interrupted, finishing the requests in flight (Ctrl-C again to quit at once)\n'),
@@ -125,7 +138,7 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
       signal: interrupt.signal,
       onProgress: (n) => planning.tick(n),
     }).finally(() => planning.done());
-    if (!ctx.options.json) ctx.io.stdout(`${formatPlan(request, plan)}\n`);
+    if (!ctx.options.json) ctx.io.stdout(`${formatPlan(request, plan)}\njournal: ${journal.path}\n`);
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
       const note = plan.interrupted
         ? 'Interrupted while planning: nothing written.'
@@ -152,6 +165,7 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
   } finally {
     interrupt.release();
     await report.close();
+    await journal.close();
   }
 }
 

@@ -108,3 +108,31 @@ describe('into a target bucket', () => {
     expect(action.type).toBe('blocked');
   });
 });
+
+describe('with a journal of earlier copies', () => {
+  const journal = {
+    isCopyOf: (targetKey: string, current: string, from: string) =>
+      targetKey === 'k' && current === 'copy' && from === 'v1',
+  };
+  const withJournal = { ...options, journal };
+
+  test('GIVEN the current version is the recorded copy of the version at T WHEN planning THEN the key is unchanged', () => {
+    const action = planInPlace(
+      history(version('k', 'copy', 200, 'kms-b'), version('k', 'v1', 10, 'kms-a')),
+      withJournal,
+    );
+    expect(action).toMatchObject({
+      type: 'unchanged',
+      reason: 'an earlier run copied the version at T (journal)',
+    });
+  });
+
+  test('GIVEN the recorded copy was overwritten since WHEN planning THEN the key is copied again', () => {
+    const h = history(
+      version('k', 'newer', 300, 'kms-c'),
+      version('k', 'copy', 200, 'kms-b'),
+      version('k', 'v1', 10, 'kms-a'),
+    );
+    expect(planInPlace(h, withJournal).type).toBe('copy');
+  });
+});

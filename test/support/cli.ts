@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../ops/cli';
 import type { Io } from '../../ops/progress';
@@ -50,12 +52,38 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     stderrIsTTY: options.stderrIsTTY ?? false,
   };
   const restore = applyEnv(options.env ?? motoEnv());
+  const leave = enterWorkDir();
   try {
     const code = await run(argv, io);
     return { code, stdout, stderr };
   } finally {
+    leave();
     restore();
   }
+}
+
+/**
+ * Runs happen in a scratch directory, so files the CLI writes to its working directory (restore
+ * journals) never land in the repository. Overlapping runs share it; the last one out restores
+ * the previous directory, which the CDK tests in the same worker rely on.
+ */
+const workDir = mkdtempSync(join(tmpdir(), 's3-dr-cli-'));
+let runsInWorkDir = 0;
+let cwdBefore = process.cwd();
+
+function enterWorkDir(): () => void {
+  if (runsInWorkDir++ === 0) {
+    cwdBefore = process.cwd();
+    process.chdir(workDir);
+  }
+  return () => {
+    if (--runsInWorkDir === 0) process.chdir(cwdBefore);
+  };
+}
+
+/** The directory CLI runs use as their working directory. */
+export function cliWorkDir(): string {
+  return workDir;
 }
 
 /**
@@ -72,6 +100,7 @@ export function runCliProcess(argv: readonly string[], env: CliEnv = motoEnv()):
   const bin = join(__dirname, '..', '..', 'bin', 's3-dr.js');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...argv], {
+      cwd: workDir,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -75,6 +75,8 @@ export interface ListedEntry {
   readonly deleteMarker: boolean;
   readonly isLatest: boolean;
   readonly lastModified: number;
+  /** Versions only. */
+  readonly etag?: string;
 }
 
 /** Every version and delete marker of the bucket (all pages), as the test sees them. */
@@ -97,6 +99,7 @@ export async function listAll(s3: S3Client, bucket: string): Promise<ListedEntry
         deleteMarker: false,
         isLatest: v.IsLatest === true,
         lastModified: v.LastModified?.getTime() ?? 0,
+        etag: v.ETag,
       });
     }
     for (const m of page.DeleteMarkers ?? []) {

@@ -1,0 +1,95 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { CliError } from './errors';
+import { openReport, type ReportWriter } from './report';
+
+/**
+ * The copies earlier runs of a restore made, kept in a JSON-lines file: one line
+ * `{"targetKey", "fromVersionId", "newVersionId"}` per CopyObject that succeeded.
+ *
+ * Why: a key counts as restored when its current version *is* the copy of its version at T. For
+ * unencrypted and SSE-S3 objects equal size and ETag show that from the listing alone, but SSE-KMS
+ * ETags differ on every write (and so do a copied multipart object's): without this record a rerun
+ * after an interruption would copy every such key again. The journal keeps the rerun at zero extra
+ * requests per key; its memory is one entry per key copied, not per key in the bucket.
+ */
+export interface RestoreJournal {
+  readonly path: string;
+  /** True when `currentVersionId` of `targetKey` is the copy an earlier run made of `fromVersionId`. */
+  isCopyOf(targetKey: string, currentVersionId: string, fromVersionId: string): boolean;
+  /** Appends a successful copy. */
+  record(targetKey: string, fromVersionId: string, newVersionId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `s3-dr-restore-<bucket written to>-<T, compact UTC>.journal.jsonl`, in the current directory. */
+export function defaultJournalPath(targetBucket: string, time: number): string {
+  const compact = new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `s3-dr-restore-${targetBucket}-${compact}.journal.jsonl`;
+}
+
+/**
+ * Loads the journal at `path` if it exists (a torn last line from an interrupted run is ignored).
+ * With `forWriting`, also opens it for appending; a dry run only reads it.
+ */
+export async function openJournal(path: string, forWriting: boolean): Promise<RestoreJournal> {
+  const copies = new Map<string, string>();
+  const id = (targetKey: string, newVersionId: string) => `${newVersionId}\n${targetKey}`;
+  if (await exists(path)) {
+    const lines = createInterface({
+      input: createReadStream(path, { encoding: 'utf8' }),
+      crlfDelay: Infinity,
+    });
+    try {
+      for await (const line of lines) {
+        const entry = parseLine(line);
+        if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry.fromVersionId);
+      }
+    } catch (err) {
+      throw new CliError(`cannot read restore journal ${path}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const writer: ReportWriter | undefined = forWriting ? await openReport(path, { append: true }) : undefined;
+  return {
+    path,
+    isCopyOf: (targetKey, currentVersionId, fromVersionId) =>
+      copies.get(id(targetKey, currentVersionId)) === fromVersionId,
+    async record(targetKey, fromVersionId, newVersionId) {
+      copies.set(id(targetKey, newVersionId), fromVersionId);
+      await writer?.write({ targetKey, fromVersionId, newVersionId });
+    },
+    close: async () => writer?.close(),
+  };
+}
+
+function parseLine(
+  line: string,
+): { targetKey: string; fromVersionId: string; newVersionId: string } | undefined {
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    const fields = [e.targetKey, e.fromVersionId, e.newVersionId];
+    if (fields.every((f) => typeof f === 'string')) {
+      return {
+        targetKey: e.targetKey as string,
+        fromVersionId: e.fromVersionId as string,
+        newVersionId: e.newVersionId as string,
+      };
+    }
+  } catch {
+    // a line torn by an interruption: that copy is simply not known
+  }
+  return undefined;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
