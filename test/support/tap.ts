@@ -41,7 +41,6 @@ export function synthTap(options: SynthOptions = {}): Synthesized {
 }
 
 /** The only resource of `type` in `template` whose properties match, with its logical id. */
-// biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; tests index into it freely.
 export function onlyResource(
   template: Template,
   type: string,
@@ -53,6 +52,5 @@ export function onlyResource(
       `expected exactly one ${type}${props ? ` matching ${JSON.stringify(props)}` : ''}, found ${found.length}`,
     );
   }
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
   return found[0] as [string, Record<string, any>];
 }
