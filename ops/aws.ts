@@ -1,9 +1,9 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Where and as whom to talk to AWS; from the global CLI options. */
@@ -50,14 +50,53 @@ export function createClients(options: AwsOptions): AwsClients {
       httpsAgent: { maxSockets: Math.max(50, options.concurrency ?? DEFAULT_CONCURRENCY) },
     }),
   };
+  // Only S3 is loaded up front: each other SDK package adds tens of milliseconds to every start,
+  // and verify, restore and probe never use them (with --source/--replica).
+  const lazy = <T>(load: () => T): (() => T) => {
+    let client: T | undefined;
+    return () => {
+      client ??= load();
+      return client;
+    };
+  };
+  const cloudFormation = lazy(
+    () => new (loadSdk('@aws-sdk/client-cloudformation').CloudFormationClient)(common),
+  );
+  const sts = lazy(() => new (loadSdk('@aws-sdk/client-sts').STSClient)(common));
+  const cloudWatch = lazy(() => new (loadSdk('@aws-sdk/client-cloudwatch').CloudWatchClient)(common));
+  const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
+  const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
     s3: new S3Client({ ...common, forcePathStyle: endpoint !== undefined }),
-    cloudFormation: new CloudFormationClient(common),
-    sts: new STSClient(common),
-    cloudWatch: new CloudWatchClient(common),
-    kms: new KMSClient(common),
-    iam: new IAMClient(common),
+    get cloudFormation() {
+      return cloudFormation();
+    },
+    get sts() {
+      return sts();
+    },
+    get cloudWatch() {
+      return cloudWatch();
+    },
+    get kms() {
+      return kms();
+    },
+    get iam() {
+      return iam();
+    },
   };
+}
+
+interface Sdk {
+  '@aws-sdk/client-cloudformation': typeof import('@aws-sdk/client-cloudformation');
+  '@aws-sdk/client-sts': typeof import('@aws-sdk/client-sts');
+  '@aws-sdk/client-cloudwatch': typeof import('@aws-sdk/client-cloudwatch');
+  '@aws-sdk/client-kms': typeof import('@aws-sdk/client-kms');
+  '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
+}
+
+/** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */
+function loadSdk<N extends keyof Sdk>(name: N): Sdk[N] {
+  return require(name) as Sdk[N];
 }

@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { deploymentNames, OUTPUT_KEYS, stackName } from '../lib/naming';
 import type { AwsClients } from './aws';
 import { CliError, describeAwsError } from './errors';
@@ -91,6 +89,8 @@ function bucketFromArn(arn: string | undefined): string | undefined {
 async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Target> {
   const name = stackName(suffix);
   try {
+    // Loaded here, not at start-up: only --env needs CloudFormation and STS.
+    const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
     const res = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
     const outputs: Outputs = {};
     for (const o of res.Stacks?.[0]?.Outputs ?? []) {
@@ -104,6 +104,7 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
   }
   let account: string | undefined;
   try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch (err) {
     throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`);
