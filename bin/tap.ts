@@ -4,7 +4,9 @@ import { ConfigError, loadConfig } from '../lib/config';
 import { stackName } from '../lib/naming';
 import { TapStack } from '../lib/tap-stack';
 
-const app = new App();
+// CDK's built-in CloudFormation validation takes about 3 s of every synth; the same job is done
+// more thoroughly by cfn-lint on every synthesized template in CI (.ci/run), so synth skips it.
+const app = new App({ builtinCloudFormationValidation: false });
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig((key) => app.node.tryGetContext(key));

@@ -31,7 +31,11 @@ export interface Synthesized {
 /** Builds the app as bin/tap.ts does, with the given context on top of cdk.json's. */
 export function synthTap(options: SynthOptions = {}): Synthesized {
   const bundling = options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...bundling, ...options.context } });
+  // As bin/tap.ts: no built-in CloudFormation validation (cfn-lint checks the templates in CI).
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { ...CDK_JSON_CONTEXT, ...bundling, ...options.context },
+  });
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new TapStack(app, stackName(config.environmentSuffix), {
     env: { account: options.account, region: config.region },
