@@ -1,4 +1,3 @@
-import { auditJson, formatAudit, runAudit } from '../audit';
 import type { Register } from '../cli';
 import { EXIT } from '../errors';
 import { assertBucketsExist } from '../preflight';
@@ -28,6 +27,9 @@ export const registerStatus: Register = (program, bind) => {
     .addHelpText('after', HELP)
     .action(
       bind(async (ctx) => {
+        // Required here, not at start-up: the audit pulls in the KMS, IAM and CloudWatch SDKs, which
+        // would slow every other command's start.
+        const { auditJson, formatAudit, runAudit } = require('../audit') as typeof import('../audit');
         const target = await ctx.target();
         const clients = ctx.clients();
         await assertBucketsExist(clients, target);
