@@ -1,19 +1,5 @@
 import { CliError } from './errors';
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses a duration (a grace period) such as `90s`, `15m`, `2h`, `1d` or `0` into milliseconds. */
-export function parseGrace(name: string): (value: string) => number {
-  return (value) => {
-    const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
-    if (value.trim() === '0') return 0;
-    if (!match) {
-      throw new CliError(`${name} must be a duration such as 30s, 15m, 2h or 1d, got '${value}'`);
-    }
-    return Math.round(Number(match[1]) * (UNIT_MS[match[2] as string] as number));
-  };
-}
-
 const ISO_WITH_ZONE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 

@@ -2,9 +2,9 @@ import { Option } from 'commander';
 import type { Register } from '../cli';
 import type { Difference } from '../compare';
 import type { CommandContext } from '../context';
+import { parseDuration } from '../duration';
 import { EXIT } from '../errors';
 import { interruptSignal } from '../interrupt';
-import { parseGrace } from '../parse';
 import { createProgress } from '../progress';
 import { openReport } from '../report';
 import { type VerifyResult, verifyBuckets } from '../verify-run';
@@ -57,7 +57,7 @@ export const registerVerify: Register = (program, bind) => {
     .option('--all-versions', 'compare every version and delete marker by version id', false)
     .addOption(
       new Option('--grace <duration>', 'differences younger than this count as pending (e.g. 30s, 15m, 2h)')
-        .argParser(parseGrace('--grace'))
+        .argParser(parseDuration('--grace', { allowZero: true }))
         .default(DEFAULT_GRACE_MS, '15m'),
     )
     .option('--report <file>', 'write every difference to this file as JSON lines')

@@ -1,4 +1,5 @@
-import { parseGrace, parsePointInTime } from '../../ops/parse';
+import { parseDuration } from '../../ops/duration';
+import { parsePointInTime } from '../../ops/parse';
 
 const NOW = Date.parse('2024-06-01T00:00:00Z');
 
@@ -26,12 +27,12 @@ test('GIVEN a time after now WHEN parsed THEN it is refused', () => {
   expect(() => parsePointInTime('2024-06-01T00:00:01Z', NOW)).toThrow(/in the future/);
 });
 
-test('GIVEN durations with units WHEN parsed THEN they are milliseconds', () => {
-  expect(['30s', '15m', '2h', '1d', '0'].map(parseGrace('--grace'))).toEqual([
+test('GIVEN grace periods with units WHEN parsed THEN they are milliseconds, zero allowed', () => {
+  expect(['30s', '15m', '2h', '1d', '0'].map(parseDuration('--grace', { allowZero: true }))).toEqual([
     30_000, 900_000, 7_200_000, 86_400_000, 0,
   ]);
 });
 
-test('GIVEN a duration without unit WHEN parsed THEN it is refused', () => {
-  expect(() => parseGrace('--grace')('15')).toThrow(/--grace must be a duration/);
+test('GIVEN a grace period that is not a duration WHEN parsed THEN it is refused', () => {
+  expect(() => parseDuration('--grace', { allowZero: true })('soon')).toThrow(/--grace must be a duration/);
 });

@@ -14,7 +14,7 @@ describe('GIVEN a --timeout value', () => {
     expect(parseDuration('--timeout')(text)).toBe(ms);
   });
 
-  it.each(['soon', '10 minutes', '5d', '0s', '', 's'])(
+  it.each(['soon', '10 minutes', '5y', '0s', '0', '', 's'])(
     'WHEN %p is parsed THEN it is a usage error',
     (text) => {
       expect(() => parseDuration('--timeout')(text)).toThrow(CliError);

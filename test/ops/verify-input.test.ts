@@ -35,7 +35,7 @@ test('GIVEN a --grace that is no duration WHEN verifying THEN it exits 2 with an
 
   expect(result.code).toBe(2);
   expect(errorLines(result.stderr)).toEqual([
-    "s3-dr: --grace must be a duration such as 30s, 15m, 2h or 1d, got 'soon'",
+    "s3-dr: --grace must be a duration such as 90s, 20m, 1h30m, 1d or 500ms, got 'soon'",
   ]);
 });
 
