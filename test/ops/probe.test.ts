@@ -270,7 +270,7 @@ describe('GIVEN bad input', () => {
 
     expect(result.code).toBe(2);
     expect(errorLines(result.stderr)).toEqual([
-      "s3-dr: --timeout must be a duration such as 90s, 20m, 1h30m or 500ms, got 'soon'",
+      "s3-dr: --timeout must be a duration such as 90s, 20m, 1h30m, 1d or 500ms, got 'soon'",
     ]);
   });
 });
