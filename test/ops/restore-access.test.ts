@@ -1,23 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { errorLines, runCli } from '../support/cli';
+import { type MotoServer, startMotoServer } from '../support/moto-server';
 
 // Access denied needs moto's IAM enforcement, which is server-wide (POST /moto-api/reset-auth):
 // this file starts its own moto_server so that the shared one stays permissive. moto 5.2 does not
 // check ListObjectVersions against IAM, but it does GetBucketVersioning, restore's first request.
 
-let moto: ChildProcess;
+let moto: MotoServer;
 let endpoint: string;
 let credentials: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
 const bucket = 'denied-bucket';
 
 beforeAll(async () => {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitUntilUp(endpoint);
+  moto = await startMotoServer();
+  endpoint = moto.endpoint;
   // The next 4 requests run as root; every later one is checked against IAM.
   await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '4' });
   const root = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -35,8 +32,8 @@ beforeAll(async () => {
   };
 }, 30_000);
 
-afterAll(() => {
-  moto?.kill('SIGTERM');
+afterAll(async () => {
+  await moto?.stop();
 });
 
 test('GIVEN credentials without S3 permissions WHEN restoring THEN it exits 2 with one access-denied line', async () => {
@@ -49,28 +46,3 @@ test('GIVEN credentials without S3 permissions WHEN restoring THEN it exits 2 wi
     `s3-dr: access denied to bucket ${bucket}: the caller needs read access (and write access for restore/probe) to it`,
   ]);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto_server did not start on ${url}`);
-}

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type MotoServer, startMotoServer } from './moto-server';
 
 /**
  * Starts one real `moto_server` on 127.0.0.1 and a free port for the whole test run and exports its
@@ -7,51 +6,7 @@ import { createServer } from 'node:net';
  * share the server; globalTeardown stops it.
  */
 export default async function setup(): Promise<void> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (err) =>
-      reject(new Error(`cannot start moto_server (${err.message}); install moto[server] >= 5`)),
-    );
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilUp(endpoint, child, () => stderr), spawnError]);
-  process.env.MOTO_ENDPOINT = endpoint;
-  (globalThis as { __MOTO__?: ChildProcess }).__MOTO__ = child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`moto_server exited with ${child.exitCode}: ${stderr()}`);
-    }
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`moto_server did not answer on ${endpoint} within 30s: ${stderr()}`);
+  const server = await startMotoServer();
+  process.env.MOTO_ENDPOINT = server.endpoint;
+  (globalThis as { __MOTO__?: MotoServer }).__MOTO__ = server;
 }
