@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { bucketProtections } from './bucket-protections';
 
 export interface AccessLogsBucketProps {
   readonly bucketName: string;
@@ -19,16 +20,11 @@ export class AccessLogsBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogsBucketProps) {
     super(scope, id);
-    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
       // Versioned, so an access log cannot be silently overwritten or deleted: audit evidence.
       versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -37,8 +33,7 @@ export class AccessLogsBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: destroy,
+      ...bucketProtections(props.removalPolicy),
     });
   }
 }

@@ -1,7 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { bucketProtections } from './bucket-protections';
 
 export interface EncryptedBucketProps {
   readonly bucketName: string;
@@ -30,7 +31,6 @@ export class EncryptedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
     super(scope, id);
-    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       versioned: true,
@@ -39,18 +39,13 @@ export class EncryptedBucket extends Construct {
       // Bucket Keys cut KMS requests (and cost) by ~99%; note they make the KMS encryption
       // context the bucket ARN, which the replication role's conditions account for.
       bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: props.accessLogsPrefix,
       transferAcceleration: props.transferAcceleration ?? false,
       lifecycleRules: props.lifecycleRules,
       replicationRules: props.replicationRules,
       replicationRole: props.replicationRole,
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: destroy,
+      ...bucketProtections(props.removalPolicy),
     });
   }
 }
