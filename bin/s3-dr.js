@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Entry of the s3-dr CLI: runs the TypeScript sources through tsx, so there is no build step.
 require('tsx/cjs');
+
+// On Node.js 20 every AWS SDK client prints a multi-line NodeVersionSupportWarning to stderr, which
+// would bury the CLI's one-line messages. --debug keeps it.
+if (!process.argv.includes('--debug')) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
 const { run } = require('../ops/cli.ts');
 
 run(process.argv.slice(2)).then((code) => {

@@ -107,6 +107,13 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
     );
   }
   const targetVersioning = targetBucket ? await bucketVersioning(s3, targetBucket) : undefined;
+  if (targetVersioning === 'Suspended') {
+    // A write to a versioning-suspended bucket replaces its `null` version even when that version
+    // is not current (hidden under a delete marker): data in the target could be lost.
+    throw new CliError(
+      `target bucket ${targetBucket} is versioning-suspended: a copy would overwrite its null versions; enable versioning on it or choose another bucket`,
+    );
+  }
   let request: RestoreRequest = {
     bucket,
     prefix: options.prefix,
@@ -138,7 +145,10 @@ async function restore(ctx: CommandContext, options: RestoreOptions): Promise<nu
       signal: interrupt.signal,
       onProgress: (n) => planning.tick(n),
     }).finally(() => planning.done());
-    if (!ctx.options.json) ctx.io.stdout(`${formatPlan(request, plan)}\njournal: ${journal.path}\n`);
+    // The plan comes first, always: on stdout, or on stderr when stdout carries --json.
+    const planText = `${formatPlan(request, plan)}\njournal: ${journal.path}\n`;
+    if (ctx.options.json) ctx.io.stderr(planText);
+    else ctx.io.stdout(planText);
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
       const note = plan.interrupted
         ? 'Interrupted while planning: nothing written.'
