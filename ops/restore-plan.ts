@@ -61,6 +61,16 @@ export function stateAt(history: KeyHistory, time: number): VersionEntry | undef
   return history.entries.find((entry) => entry.lastModified <= time);
 }
 
+const ORDER_UNKNOWN =
+  'a version and a delete marker were written in the same second as the state at T and the listing does not tell their order: restore to a time in another second';
+
+/** Whether the state at T falls on a version/delete-marker pair whose order the listing did not tell. */
+function isOrderUnknownAt(history: KeyHistory, atT: VersionEntry | undefined): boolean {
+  return (
+    atT !== undefined && history.entries.some((e) => e.orderUnknown && e.lastModified === atT.lastModified)
+  );
+}
+
 /**
  * Plans an in-place restore of one key.
  *
@@ -77,6 +87,7 @@ export function planInPlace(history: KeyHistory, options: PlanOptions): RestoreA
   const atT = stateAt(history, options.time);
   const current = history.entries[0];
   const base = { key: history.key, targetKey: history.key, atT, current };
+  if (isOrderUnknownAt(history, atT)) return { ...base, type: 'blocked', reason: ORDER_UNKNOWN };
   if (!atT || atT.kind === 'marker') {
     return current?.kind === 'version'
       ? { ...base, type: 'delete-mark', reason: atT ? 'deleted at T' : 'did not exist at T' }
@@ -104,6 +115,7 @@ export function planToTarget(
     atT,
     current: targetCurrent,
   };
+  if (isOrderUnknownAt(history, atT)) return { ...base, type: 'blocked', reason: ORDER_UNKNOWN };
   if (!atT || atT.kind === 'marker') {
     return { ...base, type: 'unchanged', reason: 'absent at T: nothing to write to the target' };
   }

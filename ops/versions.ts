@@ -26,6 +26,11 @@ export interface VersionEntry {
   readonly checksumAlgorithms?: readonly string[];
   /** Archived versions, when the listing asked for RestoreStatus. */
   readonly restore?: { readonly inProgress: boolean; readonly expiresAt?: number };
+  /**
+   * A version and a delete marker of this key share this LastModified second and the listing did
+   * not tell their order (see orderPage): which of them was newer is unknown.
+   */
+  readonly orderUnknown?: boolean;
 }
 
 /** Every entry of one key, newest first (the order S3 keeps, not only the timestamps). */
@@ -192,8 +197,9 @@ export function elementKinds(xml: string): ElementOrder {
  * element order of the raw XML) the lists are zipped back exactly, if the result is plausible
  * (sorted keys, timestamps not increasing within a key, the latest entry first). Otherwise, e.g. a
  * server that lists all versions before all markers, entries are merged by key, then timestamp
- * (newest first), then IsLatest; remaining ties between a version and a marker put the marker
- * first, which is right for the common "delete, then write again within the second".
+ * (newest first), then IsLatest. A version and a marker that still tie (same second, neither
+ * latest) cannot be ordered from the listing: both are flagged `orderUnknown`, and restore
+ * refuses to guess for a point in time that falls on them.
  */
 export function orderPage(
   versions: readonly ObjectVersion[],
@@ -230,6 +236,21 @@ function isPlausible(entries: readonly VersionEntry[]): boolean {
 }
 
 function mergeByTime(vs: readonly VersionEntry[], ms: readonly VersionEntry[]): VersionEntry[] {
+  const out = mergeTies(vs, ms);
+  for (let i = 1; i < out.length; i++) {
+    const a = out[i - 1] as VersionEntry;
+    const b = out[i] as VersionEntry;
+    const tie =
+      a.kind !== b.kind && a.key === b.key && a.lastModified === b.lastModified && !a.isLatest && !b.isLatest;
+    if (tie) {
+      out[i - 1] = { ...a, orderUnknown: true };
+      out[i] = { ...b, orderUnknown: true };
+    }
+  }
+  return out;
+}
+
+function mergeTies(vs: readonly VersionEntry[], ms: readonly VersionEntry[]): VersionEntry[] {
   const out: VersionEntry[] = [];
   let v = 0;
   let m = 0;

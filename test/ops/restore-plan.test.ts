@@ -136,3 +136,18 @@ describe('with a journal of earlier copies', () => {
     expect(planInPlace(h, withJournal).type).toBe('copy');
   });
 });
+
+test('GIVEN the state at T is one of a same-second version/marker pair of unknown order WHEN planning THEN the key is blocked', () => {
+  const action = plan(version('k', 'after', 200), marker('k', 'm', 50), version('k', 'v', 50));
+  expect(action.type).toBe('delete-mark');
+  const unknown = planInPlace(
+    history(
+      version('k', 'after', 200),
+      { ...marker('k', 'm', 50), orderUnknown: true },
+      version('k', 'v', 50, 'v', { orderUnknown: true }),
+    ),
+    options,
+  );
+  expect(unknown).toMatchObject({ type: 'blocked' });
+  expect(unknown.reason).toContain('written in the same second');
+});

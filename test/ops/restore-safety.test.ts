@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { errorLines, runCli } from '../support/cli';
-import { createBucket, listAll, motoS3, pointInTime, put } from '../support/versioned';
+import { createBucket, motoS3, pointInTime, put } from '../support/versioned';
 
 let s3: S3Client;
 beforeAll(() => {

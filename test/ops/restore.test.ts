@@ -96,6 +96,7 @@ test('GIVEN a key created after T WHEN restoring to T THEN it gets a delete mark
 test('GIVEN a key deleted before T and written after T WHEN restoring to T THEN it is deleted again', async () => {
   const bucket = await createBucket(s3, 'rs-redel');
   await put(s3, bucket, 'doc.txt', 'early');
+  await pointInTime(); // the delete in a later second: moto's listing cannot order a same-second pair
   await remove(s3, bucket, 'doc.txt');
   const to = await pointInTime();
   await put(s3, bucket, 'doc.txt', 'after T');
@@ -187,4 +188,22 @@ test('GIVEN a restore to T WHEN it runs with --json THEN stdout is one JSON docu
     plan: { keys: 2, copy: 1, 'delete-mark': 1, unchanged: 0, blocked: 0 },
     applied: { copy: 1, 'delete-mark': 1, failed: 0, interrupted: false },
   });
+});
+
+test('GIVEN a version and a delete marker in the same second, unordered by the listing, WHEN T falls on them THEN the key is blocked, not guessed', async () => {
+  const bucket = await createBucket(s3, 'rs-tie');
+  await pointInTime(); // just after a second boundary: the next two writes share a second
+  await put(s3, bucket, 'doc.txt', 'early');
+  await remove(s3, bucket, 'doc.txt');
+  const to = await pointInTime();
+  await put(s3, bucket, 'doc.txt', 'after T');
+  const before = await versionIds(s3, bucket);
+
+  const result = await restore(bucket, to);
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/blocked\s+1\n/);
+  expect(result.stdout).toContain('written in the same second as the state at T');
+  expect(await currentContents(s3, bucket)).toEqual({ 'doc.txt': 'after T' });
+  await expectNothingDeleted(bucket, before);
 });
