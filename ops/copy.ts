@@ -56,11 +56,17 @@ export function copySource(bucket: string, key: string, versionId: string): stri
  * exception: HeadObject and GetObjectTagging (a multipart upload takes metadata and tags
  * explicitly), CreateMultipartUpload, one UploadPartCopy per part, CompleteMultipartUpload.
  */
+/** What a copy created: its version id (none in an unversioned bucket) and ETag. */
+export interface Copied {
+  readonly versionId?: string;
+  readonly etag?: string;
+}
+
 export async function copyVersion(
   s3: S3Client,
   request: CopyRequest,
   tuning: CopyTuning = {},
-): Promise<string | undefined> {
+): Promise<Copied> {
   const threshold = tuning.multipartThresholdBytes ?? MAX_SINGLE_COPY_BYTES;
   if (request.size > threshold) return multipartCopy(s3, request, tuning.partBytes ?? DEFAULT_PART_BYTES);
   const res = await s3.send(
@@ -73,7 +79,7 @@ export async function copyVersion(
       StorageClass: keptStorageClass(request.storageClass),
     }),
   );
-  return res.VersionId;
+  return { versionId: res.VersionId, etag: res.CopyObjectResult?.ETag };
 }
 
 /**
@@ -115,11 +121,7 @@ export function partRanges(size: number, partBytes = DEFAULT_PART_BYTES): [numbe
   return ranges;
 }
 
-async function multipartCopy(
-  s3: S3Client,
-  request: CopyRequest,
-  partBytes: number,
-): Promise<string | undefined> {
+async function multipartCopy(s3: S3Client, request: CopyRequest, partBytes: number): Promise<Copied> {
   const { sourceBucket, key, versionId, targetBucket, targetKey } = request;
   const [head, tagging] = await Promise.all([
     s3.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: key, VersionId: versionId })),
@@ -181,7 +183,7 @@ async function multipartCopy(
         MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
       }),
     );
-    return done.VersionId;
+    return { versionId: done.VersionId, etag: done.ETag };
   } catch (err) {
     // Discards the unfinished upload's parts; no object version is touched.
     await s3

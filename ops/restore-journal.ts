@@ -3,10 +3,12 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CliError } from './errors';
 import { openReport, type ReportWriter } from './report';
+import type { VersionEntry } from './versions';
 
 /**
  * The copies earlier runs of a restore made, kept in a JSON-lines file: one line
- * `{"targetKey", "fromVersionId", "newVersionId"}` per CopyObject that succeeded.
+ * `{"targetKey", "fromVersionId", "newVersionId", "etag"}` per CopyObject that succeeded
+ * (`newVersionId` is `null` in an unversioned target bucket).
  *
  * Why: a key counts as restored when its current version *is* the copy of its version at T. For
  * unencrypted and SSE-S3 objects equal size and ETag show that from the listing alone, but SSE-KMS
@@ -16,10 +18,18 @@ import { openReport, type ReportWriter } from './report';
  */
 export interface RestoreJournal {
   readonly path: string;
-  /** True when `currentVersionId` of `targetKey` is the copy an earlier run made of `fromVersionId`. */
-  isCopyOf(targetKey: string, currentVersionId: string, fromVersionId: string): boolean;
+  /**
+   * True when `current` (the current version of `targetKey`) is the copy an earlier run made of
+   * `fromVersionId`. A `null` version (unversioned target) must also still have the copy's ETag:
+   * it may have been overwritten since.
+   */
+  isCopyOf(
+    targetKey: string,
+    current: Pick<VersionEntry, 'versionId' | 'etag'>,
+    fromVersionId: string,
+  ): boolean;
   /** Appends a successful copy. */
-  record(targetKey: string, fromVersionId: string, newVersionId: string): Promise<void>;
+  record(targetKey: string, fromVersionId: string, newVersionId: string, etag?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,7 +47,7 @@ export function defaultJournalPath(targetBucket: string, time: number): string {
  * With `forWriting`, also opens it for appending; a dry run only reads it.
  */
 export async function openJournal(path: string, forWriting: boolean): Promise<RestoreJournal> {
-  const copies = new Map<string, string>();
+  const copies = new Map<string, { fromVersionId: string; etag?: string }>();
   const id = (targetKey: string, newVersionId: string) => `${newVersionId}\n${targetKey}`;
   if (await exists(path)) {
     const lines = createInterface({
@@ -47,7 +57,7 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
     try {
       for await (const line of lines) {
         const entry = parseLine(line);
-        if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry.fromVersionId);
+        if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry);
       }
     } catch (err) {
       throw new CliError(`cannot read restore journal ${path}: ${(err as Error).message.split('\n')[0]}`);
@@ -56,11 +66,14 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
   const writer: ReportWriter | undefined = forWriting ? await openReport(path, { append: true }) : undefined;
   return {
     path,
-    isCopyOf: (targetKey, currentVersionId, fromVersionId) =>
-      copies.get(id(targetKey, currentVersionId)) === fromVersionId,
-    async record(targetKey, fromVersionId, newVersionId) {
-      copies.set(id(targetKey, newVersionId), fromVersionId);
-      await writer?.write({ targetKey, fromVersionId, newVersionId });
+    isCopyOf(targetKey, current, fromVersionId) {
+      const copy = copies.get(id(targetKey, current.versionId));
+      if (copy?.fromVersionId !== fromVersionId) return false;
+      return current.versionId !== 'null' || (copy.etag !== undefined && copy.etag === current.etag);
+    },
+    async record(targetKey, fromVersionId, newVersionId, etag) {
+      copies.set(id(targetKey, newVersionId), { fromVersionId, etag });
+      await writer?.write({ targetKey, fromVersionId, newVersionId, ...(etag ? { etag } : {}) });
     },
     close: async () => writer?.close(),
   };
@@ -68,7 +81,7 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
 
 function parseLine(
   line: string,
-): { targetKey: string; fromVersionId: string; newVersionId: string } | undefined {
+): { targetKey: string; fromVersionId: string; newVersionId: string; etag?: string } | undefined {
   try {
     const e = JSON.parse(line) as Record<string, unknown>;
     const fields = [e.targetKey, e.fromVersionId, e.newVersionId];
@@ -77,6 +90,7 @@ function parseLine(
         targetKey: e.targetKey as string,
         fromVersionId: e.fromVersionId as string,
         newVersionId: e.newVersionId as string,
+        etag: typeof e.etag === 'string' ? e.etag : undefined,
       };
     }
   } catch {

@@ -139,10 +139,7 @@ function planCopy(
   if (current?.kind === 'version' && current.size === atT.size && current.etag === atT.etag) {
     return { ...base, type: 'unchanged', reason: 'the current version has the content of the version at T' };
   }
-  if (
-    current?.kind === 'version' &&
-    options.journal?.isCopyOf(base.targetKey, current.versionId, atT.versionId)
-  ) {
+  if (current?.kind === 'version' && options.journal?.isCopyOf(base.targetKey, current, atT.versionId)) {
     return { ...base, type: 'unchanged', reason: 'an earlier run copied the version at T (journal)' };
   }
   if (atT.storageClass && ARCHIVE_CLASSES.has(atT.storageClass) && !isReadable(atT, options.now)) {

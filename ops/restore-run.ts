@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { joinByKey } from './compare';
-import { addDeleteMarker, type CopyTuning, copyVersion, startArchiveRestore } from './copy';
+import { addDeleteMarker, type Copied, type CopyTuning, copyVersion, startArchiveRestore } from './copy';
 import { CliError, describeAwsError } from './errors';
 import { forEachConcurrent } from './pool';
 import type { ReportWriter } from './report';
@@ -129,9 +129,9 @@ export async function applyRestore(
     writes(),
     concurrency,
     async (action) => {
-      let newVersionId: string | undefined;
+      let written: Copied;
       try {
-        newVersionId = await write(s3, request, targetBucket, action, tuning);
+        written = await write(s3, request, targetBucket, action, tuning);
       } catch (err) {
         if (isFatal(err, sum(done))) throw describeAwsError(err, `bucket ${targetBucket}`);
         failed++;
@@ -140,8 +140,15 @@ export async function applyRestore(
         await report.write({ ...reportRecord(action, 'failed'), error });
         return;
       }
-      if (action.type === 'copy' && action.atT && newVersionId) {
-        await request.journal?.record(action.targetKey, action.atT.versionId, newVersionId);
+      const newVersionId = written.versionId;
+      if (action.type === 'copy' && action.atT) {
+        // An unversioned target returns no version id: its only version is `null`.
+        await request.journal?.record(
+          action.targetKey,
+          action.atT.versionId,
+          newVersionId ?? 'null',
+          written.etag,
+        );
       }
       done[action.type]++;
       hooks.onProgress?.(1);
@@ -158,13 +165,14 @@ async function write(
   targetBucket: string,
   action: RestoreAction,
   tuning: CopyTuning,
-): Promise<string | undefined> {
+): Promise<Copied> {
   const atT = action.atT;
-  if (action.type === 'delete-mark') return addDeleteMarker(s3, targetBucket, action.targetKey);
+  if (action.type === 'delete-mark')
+    return { versionId: await addDeleteMarker(s3, targetBucket, action.targetKey) };
   if (!atT) throw new Error(`internal: ${action.type} of ${action.key} without a version at T`);
   if (action.type === 'restore-archive') {
     await startArchiveRestore(s3, request.bucket, action.key, atT.versionId);
-    return undefined;
+    return {};
   }
   return copyVersion(
     s3,

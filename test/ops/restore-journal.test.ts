@@ -98,7 +98,7 @@ test('GIVEN a copy WHEN the restore applies THEN the journal records the key, th
   await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
   const [copy, , original] = (await listAll(s3, bucket)).filter((e) => !e.deleteMarker);
   expect(readFileSync(journal, 'utf8')).toBe(
-    `${JSON.stringify({ targetKey: 'doc', fromVersionId: original.versionId, newVersionId: copy.versionId })}\n`,
+    `${JSON.stringify({ targetKey: 'doc', fromVersionId: original.versionId, newVersionId: copy.versionId, etag: copy.etag })}\n`,
   );
   expect(await currentContents(s3, bucket)).toEqual({ doc: `${'a'.repeat(5 * 1024 * 1024)}at T` });
 });
@@ -126,4 +126,30 @@ test('GIVEN a journal whose last line was torn by an interruption WHEN the resto
   appendFileSync(journal, '{"targetKey":"doc","fromVers');
   const again = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
   expect(again.stdout).toMatch(/to copy\s+0\n/);
+});
+
+test('GIVEN a restore into an unversioned target WHEN it runs again THEN the journal (version null + ETag) makes it a no-op', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-unv-src');
+  const target = await createBucket(s3, 'rj-unv-dst', 'none');
+  const journal = journalIn('rj-');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--journal', journal];
+  expect((await runCli([...args, '--yes'])).code).toBe(0);
+
+  const again = await runCli([...args, '--yes']);
+
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/to copy\s+0\n\s+to delete-mark\s+0\n\s+unchanged\s+1\n\s+blocked\s+0\n/);
+});
+
+test('GIVEN the unversioned target object was overwritten after the restore WHEN it runs again THEN the journal does not vouch for it', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-unv-src2');
+  const target = await createBucket(s3, 'rj-unv-dst2', 'none');
+  const journal = journalIn('rj-');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--journal', journal];
+  await runCli([...args, '--yes']);
+  await put(s3, target, 'doc', 'someone else wrote this');
+
+  const again = await runCli([...args, '--dry-run']);
+
+  expect(again.stdout).toMatch(/blocked\s+1\n/);
 });

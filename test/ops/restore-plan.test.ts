@@ -111,8 +111,8 @@ describe('into a target bucket', () => {
 
 describe('with a journal of earlier copies', () => {
   const journal = {
-    isCopyOf: (targetKey: string, current: string, from: string) =>
-      targetKey === 'k' && current === 'copy' && from === 'v1',
+    isCopyOf: (targetKey: string, current: { versionId: string }, from: string) =>
+      targetKey === 'k' && current.versionId === 'copy' && from === 'v1',
   };
   const withJournal = { ...options, journal };
 
