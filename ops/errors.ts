@@ -34,6 +34,12 @@ export function describeAwsError(err: unknown, resource: string): CliError {
       `no AWS credentials found while accessing ${resource}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
     );
   }
+  // An object address (s3://bucket/key): the key is what is missing, not the bucket.
+  if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404 && /^s3:\/\/[^/]+\/./.test(resource))) {
+    return new CliError(
+      `${resource} was not found: it was deleted or expired after it was written or listed`,
+    );
+  }
   if (name === 'NoSuchBucket' || (name === 'NotFound' && status === 404)) {
     return new CliError(`${resource} does not exist: check the bucket name, --env or --region`);
   }
