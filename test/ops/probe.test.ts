@@ -8,7 +8,7 @@ import {
 import { PROBE_PREFIX, type ProbeReport } from '../../ops/probe';
 import { errorLines, runCli, runCliProcess } from '../support/cli';
 import { type MotoClients, motoClients } from '../support/dr-pair';
-import { motoEnv, uniqueBucket } from '../support/moto';
+import { motoEnv, noCredentialsEnv, uniqueBucket } from '../support/moto';
 import { startReplicator } from '../support/replicator';
 
 /** What happened, in order: the plan line on stderr and each PutObject the CLI sends. */
@@ -251,13 +251,10 @@ describe('GIVEN bad input', () => {
   });
 
   it('WHEN there are no AWS credentials THEN it exits 2 with one line saying so', async () => {
-    const result = await runCliProcess(['probe', '--source', 'any-source', '--replica', 'any-replica'], {
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: motoEnv().AWS_ENDPOINT_URL,
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    const result = await runCliProcess(
+      ['probe', '--source', 'any-source', '--replica', 'any-replica'],
+      noCredentialsEnv(),
+    );
 
     expect(result.code).toBe(2);
     expect(errorLines(result.stderr)).toEqual([

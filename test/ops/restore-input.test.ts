@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorLines, runCli, runCliProcess } from '../support/cli';
-import { motoEnv } from '../support/moto';
+import { noCredentialsEnv } from '../support/moto';
 import { createBucket, currentContents, motoS3, pointInTime, put } from '../support/versioned';
 
 // Bad input ends with exit code 2 and one clear line on stderr, before anything is written.
@@ -113,14 +113,7 @@ test("GIVEN --bucket primary WHEN restoring THEN it resolves to the target's sou
 });
 
 test('GIVEN no AWS credentials anywhere WHEN the executable restores THEN it exits 2 with one line on what to set', async () => {
-  const env = {
-    ...motoEnv(),
-    AWS_ACCESS_KEY_ID: undefined,
-    AWS_SECRET_ACCESS_KEY: undefined,
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const env = noCredentialsEnv();
 
   const result = await runCliProcess(['restore', '--bucket', bucket, '--to', '2024-05-01T12:00:00Z'], env);
 

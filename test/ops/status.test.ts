@@ -28,7 +28,7 @@ import {
   replicationDimensions,
   sslOnlyPolicy,
 } from '../support/dr-pair';
-import { motoEnv } from '../support/moto';
+import { noCredentialsEnv } from '../support/moto';
 
 // The CLI's S3 client gets the same moto-fidelity shim as the set-up client, so GetBucketReplication
 // answers with the rule as it was PUT (as S3 does; moto 5.2 rewrites three of its fields).
@@ -505,16 +505,7 @@ describe('GIVEN a deployment that does not exist', () => {
 describe('GIVEN no AWS credentials', () => {
   it('WHEN audited THEN it exits 2 with one line saying so', async () => {
     const result = await runCli(['status', '--source', 'a-bucket', '--replica', 'b-bucket'], {
-      env: {
-        ...motoEnv(),
-        AWS_ACCESS_KEY_ID: undefined,
-        AWS_SECRET_ACCESS_KEY: undefined,
-        AWS_SESSION_TOKEN: undefined,
-        AWS_PROFILE: undefined,
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        AWS_CONFIG_FILE: '/nonexistent',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      env: noCredentialsEnv(),
     });
 
     expect(result.code).toBe(2);

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorLines, runCli, runCliProcess } from '../support/cli';
-import { motoEnv } from '../support/moto';
+import { noCredentialsEnv } from '../support/moto';
 import { createBucket, motoS3 } from '../support/versioned';
 
 // Bad input to verify ends with exit code 2 and one clear line on stderr.
@@ -57,14 +57,7 @@ test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 
 });
 
 test('GIVEN no AWS credentials anywhere WHEN the executable verifies THEN it exits 2 with one line on what to set', async () => {
-  const env = {
-    ...motoEnv(),
-    AWS_ACCESS_KEY_ID: undefined,
-    AWS_SECRET_ACCESS_KEY: undefined,
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const env = noCredentialsEnv();
 
   const result = await runCliProcess(['--source', bucket, '--replica', bucket, 'verify'], env);
 

@@ -23,3 +23,20 @@ export function motoEnv(): NodeJS.ProcessEnv {
 export function uniqueBucket(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`.toLowerCase();
 }
+
+/**
+ * The moto environment with every source of AWS credentials removed: no keys, no profile, no
+ * shared files, no instance metadata. For the "no credentials" error path.
+ */
+export function noCredentialsEnv(): Record<string, string | undefined> {
+  return {
+    ...motoEnv(),
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
