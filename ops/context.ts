@@ -1,4 +1,4 @@
-import { type AwsClients, createClients, DEFAULT_CONCURRENCY } from './aws';
+import { type AwsClients, createClients } from './aws';
 import { CliError } from './errors';
 import type { Io } from './progress';
 import { resolveTarget, type Target } from './target';
@@ -55,9 +55,3 @@ export function positiveInt(name: string): (value: string) => number {
     return n;
   };
 }
-
-export const DEFAULT_GLOBALS: Pick<GlobalOptions, 'json' | 'debug' | 'concurrency'> = {
-  json: false,
-  debug: false,
-  concurrency: DEFAULT_CONCURRENCY,
-};
