@@ -40,7 +40,7 @@ export async function put(
   s3: S3Client,
   bucket: string,
   key: string,
-  body: string,
+  body: string | Uint8Array,
   extra: Partial<PutObjectCommandInput> = {},
 ): Promise<string> {
   const res = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
