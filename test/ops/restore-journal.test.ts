@@ -153,3 +153,21 @@ test('GIVEN the unversioned target object was overwritten after the restore WHEN
 
   expect(again.stdout).toMatch(/blocked\s+1\n/);
 });
+
+test('GIVEN a journal written by a restore to T1 WHEN it is reused for a restore to a later T2 THEN the copy of the T1 version does not count as the T2 version', async () => {
+  // doc: version at T1, then another version at T2, then overwritten. A restore to T1 makes the
+  // current version a copy of the T1 version and journals it; the T2 state is a different version.
+  const bucket = await createBucket(s3, 'rj-other-t');
+  await putMultipart(bucket, 'doc', 'at T1');
+  const t1 = await pointInTime();
+  await putMultipart(bucket, 'doc', 'at T2');
+  const t2 = await pointInTime();
+  await put(s3, bucket, 'doc', 'after T2');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', t1, '--yes', '--journal', journal]);
+
+  const toT2 = await runCli(['restore', '--bucket', bucket, '--to', t2, '--yes', '--journal', journal]);
+
+  expect(toT2.stdout).toMatch(/to copy\s+1\n/);
+  expect(await currentContents(s3, bucket)).toEqual({ doc: `${'a'.repeat(5 * 1024 * 1024)}at T2` });
+});
