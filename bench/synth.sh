@@ -20,11 +20,18 @@ ln -sfn "$root/node_modules" "$sample/node_modules"
 export AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=1
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 
-time_synth() { # dir outdir -> milliseconds
-  local start end
+time_synth() { # dir outdir -> milliseconds; a failed synth stops the benchmark with its output
+  local start end log
+  log=$(mktemp)
   start=$(date +%s%N)
-  (cd "$1" && npx --no-install cdk synth -q --no-notices -o "$2" >/dev/null 2>&1)
+  if ! (cd "$1" && npx --no-install cdk synth -q --no-notices -o "$2" >"$log" 2>&1); then
+    echo "bench: cdk synth failed in $1:" >&2
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
   end=$(date +%s%N)
+  rm -f "$log"
   echo $(((end - start) / 1000000))
 }
 
@@ -34,8 +41,11 @@ ours=() base=()
 time_synth "$root" "$work/out-ours" >/dev/null   # warm-up: file cache, esbuild binary
 time_synth "$sample" "$work/out-sample" >/dev/null
 for i in $(seq 1 "$runs"); do
-  ours+=("$(time_synth "$root" "$work/out-ours")")
-  base+=("$(time_synth "$sample" "$work/out-sample")")
+  # An assignment from $(...) keeps its exit status, so set -e stops on a failed synth here too.
+  t_ours=$(time_synth "$root" "$work/out-ours")
+  t_base=$(time_synth "$sample" "$work/out-sample")
+  ours+=("$t_ours")
+  base+=("$t_base")
   echo "run $i: s3-dr ${ours[-1]} ms, cdk init sample ${base[-1]} ms"
 done
 m_ours=$(printf '%s\n' "${ours[@]}" | median)

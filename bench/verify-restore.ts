@@ -9,8 +9,9 @@
  * step works on a fixed number of keys and the script exits when done.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
@@ -121,27 +122,24 @@ async function benchRestore(s3: S3Client): Promise<object> {
   const to = await nextSecond();
   await Promise.all([putAll(s3, ours, keys, 'after T'), putAll(s3, baseline, keys, 'after T')]);
 
+  // The journal goes to a scratch directory, never into the checkout; both runs share it.
+  const journal = join(mkdtempSync(join(tmpdir(), 's3-dr-bench-')), 'restore.journal.jsonl');
+  const restoreArgs = [
+    'restore',
+    '--bucket',
+    ours,
+    '--to',
+    new Date(to).toISOString(),
+    '--yes',
+    '--journal',
+    journal,
+  ];
   const counts = countRequests();
   let started = performance.now();
-  const code = await run(
-    [
-      '--concurrency',
-      String(CONCURRENCY),
-      'restore',
-      '--bucket',
-      ours,
-      '--to',
-      new Date(to).toISOString(),
-      '--yes',
-    ],
-    quietIo,
-  );
+  const code = await run(['--concurrency', String(CONCURRENCY), ...restoreArgs], quietIo);
   const oursSeconds = (performance.now() - started) / 1000;
   const oursRequests = counts.take();
-  const again = await run(
-    ['restore', '--bucket', ours, '--to', new Date(to).toISOString(), '--yes'],
-    quietIo,
-  );
+  const again = await run(restoreArgs, quietIo);
   const againRequests = counts.take();
 
   started = performance.now();
