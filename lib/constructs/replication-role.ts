@@ -11,7 +11,10 @@ export interface ReplicationRoleProps {
   readonly destinationBucketArn: string;
   /** Key the source objects are encrypted with: the role may only decrypt with it. */
   readonly sourceKey: kms.IKey;
-  /** Key the replicas are encrypted with: the role may only encrypt with it. */
+  /**
+   * Key the replicas are encrypted with: the role may encrypt with it and, because the replica bucket
+   * uses S3 Bucket Keys, decrypt with it; both only through S3 and for the replica bucket.
+   */
   readonly destinationKey: kms.IKey;
 }
 
@@ -62,7 +65,10 @@ export class ReplicationRole extends Construct {
           new iam.PolicyStatement({
             sid: 'EncryptReplicas',
             // GenerateDataKey: with S3 Bucket Keys on the replica bucket S3 creates a bucket-level data key.
-            actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            // Decrypt: with S3 Bucket Keys, S3 decrypts that bucket key to verify it before each use;
+            // without it every SSE-KMS object fails to replicate (FAILED, never retried).
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#bk-replication
+            actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
             resources: [props.destinationKey.keyArn],
             conditions: kmsConditions(s3ViaService, props.destinationBucketArn),
           }),

@@ -144,12 +144,37 @@ describe('the replication role', () => {
           {
             Sid: 'EncryptReplicas',
             Effect: 'Allow',
-            Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
             Resource: { 'Fn::GetAtt': [ids.replicaKey, 'Arn'] },
             Condition: kmsConditions(replicaArn, replicaObjectsArn),
           },
         ],
       },
+    ]);
+  });
+
+  // With S3 Bucket Keys on the replica bucket, S3 decrypts its bucket key before using it: without
+  // kms:Decrypt on the replica key every SSE-KMS object would fail to replicate.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#bk-replication
+  test('may decrypt with the replica key, only through S3 and for the replica bucket', () => {
+    const replicaArn = { 'Fn::GetAtt': [ids.replicaBucket, 'Arn'] };
+    const [, policy] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy', {
+      Description: 'Least-privilege permissions for S3 replication of SSE-KMS objects',
+    });
+    const onReplicaKey = policy.Properties.PolicyDocument.Statement.filter(
+      (s: { Resource: unknown }) =>
+        JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [ids.replicaKey, 'Arn'] }),
+    );
+    expect(onReplicaKey).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['kms:Decrypt']),
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [replicaArn, { 'Fn::Join': ['', [replicaArn, '/*']] }],
+          },
+        },
+      }),
     ]);
   });
 
