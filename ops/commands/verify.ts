@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { Register } from '../cli';
 import type { Difference } from '../compare';
 import type { CommandContext } from '../context';
-import { parseDuration } from '../duration';
+import { formatDuration, parseDuration } from '../duration';
 import { EXIT } from '../errors';
 import { interruptSignal } from '../interrupt';
 import { createProgress } from '../progress';
@@ -58,7 +58,7 @@ export const registerVerify: Register = (program, bind) => {
     .addOption(
       new Option('--grace <duration>', 'differences younger than this count as pending (e.g. 30s, 15m, 2h)')
         .argParser(parseDuration('--grace', { allowZero: true }))
-        .default(DEFAULT_GRACE_MS, '15m'),
+        .default(DEFAULT_GRACE_MS, formatDuration(DEFAULT_GRACE_MS)),
     )
     .option('--report <file>', 'write every difference to this file as JSON lines')
     .option('--include-reserved', 'also compare keys under the reserved prefix _s3-dr/', false)
@@ -116,7 +116,7 @@ function formatText(source: string, replica: string, options: VerifyOptions, r: 
   const prefix = options.prefix ?? '';
   const mode = options.allVersions ? 'every version' : 'current state';
   const lines = [
-    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${options.grace / 1000}s)`,
+    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${formatDuration(options.grace)})`,
     `${r.keys} keys compared${r.interrupted ? ' before the interruption' : ''}`,
     `  missing   ${r.counts.missing}`,
     `  mismatch  ${r.counts.mismatch}`,

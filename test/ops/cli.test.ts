@@ -28,6 +28,29 @@ describe('GIVEN the s3-dr CLI', () => {
     expect(result.stdout).toContain(`$ ${example}`);
   });
 
+  it.each(['verify', 'probe'])(
+    'WHEN %s --help shows a duration default THEN that default is accepted as the option value',
+    async (command) => {
+      const help = (await runCli([command, '--help'])).stdout;
+      const defaults = [...help.matchAll(/(--[a-z-]+) <duration>[\s\S]*?\(default: ([^)]+)\)/g)].map((m) => [
+        m[1] as string,
+        m[2] as string,
+      ]);
+
+      const result = await runCli([
+        '--source',
+        'no-such-a',
+        '--replica',
+        'no-such-b',
+        command,
+        ...defaults.flat(),
+      ]);
+
+      expect(defaults.length).toBeGreaterThan(0);
+      expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/bucket no-such-a does not exist/)]);
+    },
+  );
+
   it('WHEN given an unknown command THEN it exits 2 and names it', async () => {
     const result = await runCli(['statsu']);
 

@@ -39,6 +39,15 @@ test('GIVEN a --grace that is no duration WHEN verifying THEN it exits 2 with an
   ]);
 });
 
+test('GIVEN --grace 15 without a unit WHEN verifying THEN it exits 2 asking for the unit instead of guessing seconds', async () => {
+  const result = await runCli(['--source', bucket, '--replica', 'other', 'verify', '--grace', '15']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    "s3-dr: --grace needs a unit: 15s, 15m or 15h? (a duration such as 90s, 20m, 1h30m, 1d or 500ms), got '15'",
+  ]);
+});
+
 test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 before listing', async () => {
   const result = await runCli([
     '--source',
