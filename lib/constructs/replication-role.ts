@@ -1,4 +1,4 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { acknowledgeObjectWildcards } from './nag';
 
 export interface ReplicationRoleProps {
   readonly roleName: string;
-  /** ARN of the source bucket (`arn:<partition>:s3:::name`); also the trust policy's aws:SourceArn. */
+  /** ARN of the source bucket (`arn:<partition>:s3:::name`): the role may read only this bucket. */
   readonly sourceBucketArn: string;
   readonly destinationBucketArn: string;
   /** Key the source objects are encrypted with: the role may only decrypt with it. */
@@ -78,13 +78,12 @@ export class ReplicationRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket',
-      // Against the confused-deputy problem: only S3 acting for this account and this bucket.
-      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': props.sourceBucketArn },
-        },
-      }),
+      // The trust policy AWS documents for replication roles, without conditions: no AWS page says S3
+      // sends aws:SourceArn or aws:SourceAccount when it assumes this role, and a condition S3 does not
+      // satisfy would fail every object. Only a principal allowed iam:PassRole on this role can name it
+      // in a replication configuration.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       managedPolicies: [policy],
     });
     acknowledgeObjectWildcards(
