@@ -31,8 +31,11 @@ const ALARM_NAME_PATTERN = 's3-replication-*';
 /**
  * s3-dr's own objects (canary and probe objects under `_s3-dr/`) are gone a day after they were
  * written or retired, in both buckets; lifecycle actions are not replicated, so each bucket needs
- * its own rules. Two rules, because S3 does not allow expired-delete-marker cleanup beside an
- * expiration in days.
+ * its own rule. One rule is enough: with an expiration in days S3 also removes the expired object
+ * delete markers (those left once the noncurrent versions are gone) when they are that old. S3
+ * refuses `ExpiredObjectDeleteMarker` beside `Days` in a rule's expiration; a second rule with only
+ * `ExpiredObjectDeleteMarker` would remove the markers sooner, which these objects do not need.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lifecycle-config-conceptual-ex7
  */
 const RESERVED_PREFIX_LIFECYCLE: s3.LifecycleRule[] = [
   {
@@ -41,7 +44,6 @@ const RESERVED_PREFIX_LIFECYCLE: s3.LifecycleRule[] = [
     expiration: Duration.days(1),
     noncurrentVersionExpiration: Duration.days(1),
   },
-  { id: 's3-dr-remove-own-delete-markers', prefix: RESERVED_PREFIX, expiredObjectDeleteMarker: true },
 ];
 
 /**
