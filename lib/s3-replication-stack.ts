@@ -192,12 +192,7 @@ export class S3ReplicationStack extends NestedStack {
       topic: this.alarmTopic.topic,
     });
 
-    // On `cdk destroy`, stop the canary before the buckets are emptied: a probe replicated after
-    // the replica was emptied would make its deletion fail with BucketNotEmpty.
-    for (const bucket of [this.primary.bucket, this.replica.bucket]) {
-      const autoDelete = bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
-      if (autoDelete) this.canary.schedule.node.addDependency(autoDelete);
-    }
+    this.orderDeletion();
 
     const metrics = new ReplicationMetrics({
       sourceBucket: names.primaryBucket,
@@ -226,6 +221,26 @@ export class S3ReplicationStack extends NestedStack {
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
     });
+  }
+
+  /**
+   * On `cdk destroy` nothing may write to a bucket after it was emptied, or its deletion fails with
+   * BucketNotEmpty. CloudFormation deletes a resource before the resources it depends on, so: the
+   * canary's schedule and function go before either bucket is emptied (a probe written late would
+   * land in the primary and replicate), and the primary bucket, with its replication configuration,
+   * goes before the replica is emptied (replication still running would refill it). With `retain`
+   * nothing is emptied and there is nothing to order.
+   */
+  private orderDeletion(): void {
+    const emptying = (bucket: s3.Bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
+    const emptyPrimary = emptying(this.primary.bucket);
+    const emptyReplica = emptying(this.replica.bucket);
+    for (const empty of [emptyPrimary, emptyReplica]) {
+      if (!empty) continue;
+      this.canary.schedule.node.addDependency(empty);
+      this.canary.function.fn.node.defaultChild?.node.addDependency(empty);
+    }
+    if (emptyReplica) this.primary.bucket.node.defaultChild?.node.addDependency(emptyReplica);
   }
 }
 
