@@ -142,6 +142,10 @@ export class S3ReplicationStack extends NestedStack {
           replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
           metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
           deleteMarkerReplication: true,
+          // Replica modification sync replicates metadata changes made to replicas *in this bucket*;
+          // one-way, the primary holds no replicas, so it does nothing yet. Kept so a reverse rule
+          // (replica -> primary) makes replication two-way without touching this one.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-for-metadata-changes.html
           replicaModifications: true,
           sseKmsEncryptedObjects: true,
           kmsKey: this.replicaKey,

@@ -55,8 +55,12 @@ describe('the replication configuration', () => {
     expect(rule.Destination.Metrics).toEqual({ Status: 'Enabled', EventThreshold: { Minutes: 15 } });
   });
 
-  test('replicates delete markers and modifications made on replicas', () => {
+  test('replicates delete markers', () => {
     expect(rule.DeleteMarkerReplication).toEqual({ Status: 'Enabled' });
+  });
+
+  // No effect while replication is one-way (the primary holds no replicas); kept for a reverse rule.
+  test('keeps replica modification sync on, ready for two-way replication', () => {
     expect(rule.SourceSelectionCriteria.ReplicaModifications).toEqual({ Status: 'Enabled' });
   });
 
