@@ -19,7 +19,17 @@ export const CONFIG_DEFAULTS = {
 } as const;
 
 const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/**
+ * Regions of the `aws` and `aws-us-gov` partitions only. The stack's service principals are the
+ * global names AWS documents (`s3.amazonaws.com`, `lambda.amazonaws.com`, `cloudwatch.amazonaws.com`,
+ * `logs.<region>.amazonaws.com`), which CDK v2 renders as given in every region; the aws-cdk
+ * maintainers state these names hold in every partition except China
+ * (https://github.com/aws/aws-cdk/pull/18505, https://github.com/aws/aws-cdk/pull/22819). China
+ * (`cn-`, where some principals end in `amazonaws.com.cn`) and the ISO partitions, whose
+ * documentation is not public, are refused rather than guessed.
+ */
+const REGION_PATTERN = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
+const UNSUPPORTED_REGION = /^cn-/;
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS confirms the address anyway.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -35,7 +45,11 @@ const RULES: readonly Rule[] = [
     rule: `lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`,
     isValid: (v) => SUFFIX_PATTERN.test(v) && v.length <= MAX_SUFFIX_LENGTH,
   },
-  { key: 'region', rule: 'an AWS region name such as us-east-1', isValid: (v) => REGION_PATTERN.test(v) },
+  {
+    key: 'region',
+    rule: 'an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)',
+    isValid: (v) => REGION_PATTERN.test(v) && !UNSUPPORTED_REGION.test(v),
+  },
   { key: 'removalPolicy', rule: "'destroy' or 'retain'", isValid: (v) => v === 'destroy' || v === 'retain' },
   {
     key: 'alarmEmail',

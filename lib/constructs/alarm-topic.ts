@@ -36,6 +36,7 @@ export class AlarmTopic extends Construct {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
+        // The global principal name, the same in every partition lib/config.ts accepts.
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from '../../lambda/contract';
+import { s3ViaService } from './kms-via-s3';
 import { acknowledgeObjectWildcards } from './nag';
 import { TelemetryFunction } from './telemetry-function';
 import type { TelemetryMetrics } from './telemetry-metrics';
@@ -141,12 +142,12 @@ export class ReplicationCanary extends Construct {
 
   /** Exactly what lambda/canary.ts does, on its prefix only. */
   private grantProbeAccess(props: ReplicationCanaryProps): void {
-    const region = Stack.of(this).region;
+    const viaS3 = s3ViaService(this);
     const probes = (bucket: s3.IBucket) => bucket.arnForObjects(`${CANARY_DEFAULT_PREFIX}*`);
     // Only through S3, and only for that bucket: with S3 Bucket Keys the context is the bucket ARN.
     const kmsViaS3For = (bucket: s3.IBucket) => ({
       StringEquals: {
-        'kms:ViaService': `s3.${region}.amazonaws.com`,
+        'kms:ViaService': viaS3,
         'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
       },
     });

@@ -33,6 +33,8 @@ export class ReplicationLogGroup extends Construct {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogsForThisLogGroup',
+        // CloudWatch Logs' regional principal as the page above documents it; every partition
+        // lib/config.ts accepts uses amazonaws.com.
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],

@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { s3ViaService } from './kms-via-s3';
 import { acknowledgeObjectWildcards } from './nag';
 
 export interface ReplicationRoleProps {
@@ -30,7 +30,7 @@ export class ReplicationRole extends Construct {
   constructor(scope: Construct, id: string, props: ReplicationRoleProps) {
     super(scope, id);
     // Both buckets live in the stack's region.
-    const s3ViaService = `s3.${Stack.of(this).region}.amazonaws.com`;
+    const viaS3 = s3ViaService(this);
     // A managed policy attached at creation: the permissions exist before the bucket whose
     // replication configuration names the role (an AWS::IAM::Policy would be attached after).
     const policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -60,7 +60,7 @@ export class ReplicationRole extends Construct {
             sid: 'DecryptSourceObjects',
             actions: ['kms:Decrypt'],
             resources: [props.sourceKey.keyArn],
-            conditions: kmsConditions(s3ViaService, props.sourceBucketArn),
+            conditions: kmsConditions(viaS3, props.sourceBucketArn),
           }),
           new iam.PolicyStatement({
             sid: 'EncryptReplicas',
@@ -70,7 +70,7 @@ export class ReplicationRole extends Construct {
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#bk-replication
             actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
             resources: [props.destinationKey.keyArn],
-            conditions: kmsConditions(s3ViaService, props.destinationBucketArn),
+            conditions: kmsConditions(viaS3, props.destinationBucketArn),
           }),
         ],
       }),
@@ -83,6 +83,7 @@ export class ReplicationRole extends Construct {
       // satisfy would fail every object. Only a principal allowed iam:PassRole on this role can name it
       // in a replication configuration.
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+      // (The global principal name, the same in every partition lib/config.ts accepts.)
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       managedPolicies: [policy],
     });

@@ -43,6 +43,7 @@ export class TelemetryFunction extends Construct {
       ],
     });
     this.role = new iam.Role(this, 'Role', {
+      // The global principal name, the same in every partition lib/config.ts accepts.
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.functionName}`,
       managedPolicies: [this.policy],

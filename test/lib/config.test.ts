@@ -70,6 +70,21 @@ describe('loadConfig', () => {
     );
   });
 
+  test.each([
+    ['the China partition', 'cn-north-1'],
+    ['an ISO partition', 'us-iso-east-1'],
+    ['an ISO-B partition', 'us-isob-east-1'],
+  ])('a region of %s is rejected naming key, value and rule', (_, region) => {
+    expect(errorOf({ region })).toBe(
+      'Invalid configuration (CDK context):\n' +
+        `  - region: '${region}' is invalid; expected an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)`,
+    );
+  });
+
+  test.each(['us-gov-west-1', 'eu-central-1', 'ap-southeast-2'])('the region %s is accepted', (region) => {
+    expect(loadConfig(context({ region })).region).toBe(region);
+  });
+
   test('an unknown removal policy is rejected with its rule', () => {
     expect(errorOf({ removalPolicy: 'snapshot' })).toContain(
       "removalPolicy: 'snapshot' is invalid; expected 'destroy' or 'retain'",

@@ -26,6 +26,9 @@ beforeAll(() => {
   }
 });
 
+// S3's endpoint in the stack's region, with the partition's DNS suffix (not a literal amazonaws.com).
+const viaS3 = { 'Fn::Join': ['', ['s3.us-east-1.', { Ref: 'AWS::URLSuffix' }]] };
+
 // The region is known (us-east-1), so CDK writes the partition literally.
 const primaryArn = { 'Fn::Join': ['', ['arn:aws:s3:::primary-bucket-dev-', { Ref: 'AWS::AccountId' }]] };
 const primaryObjectsArn = {
@@ -94,7 +97,7 @@ describe('the replication role', () => {
 
   test('has exactly the documented statements: S3 actions on the two buckets, KMS with conditions', () => {
     const kmsConditions = (bucketArn: unknown, objectsArn: unknown) => ({
-      StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+      StringEquals: { 'kms:ViaService': viaS3 },
       StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, objectsArn] },
     });
     const replicaArn = { 'Fn::GetAtt': [ids.replicaBucket, 'Arn'] };
@@ -166,13 +169,23 @@ describe('the replication role', () => {
       expect.objectContaining({
         Action: expect.arrayContaining(['kms:Decrypt']),
         Condition: {
-          StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+          StringEquals: { 'kms:ViaService': viaS3 },
           StringLike: {
             'kms:EncryptionContext:aws:s3:arn': [replicaArn, { 'Fn::Join': ['', [replicaArn, '/*']] }],
           },
         },
       }),
     ]);
+  });
+
+  test("uses the keys only through S3 in the stack's region, named with the partition's URL suffix", () => {
+    const [, policy] = onlyResource(dev.nested, 'AWS::IAM::ManagedPolicy', {
+      Description: 'Least-privilege permissions for S3 replication of SSE-KMS objects',
+    });
+    const kms = policy.Properties.PolicyDocument.Statement.filter((s: { Sid: string }) =>
+      ['DecryptSourceObjects', 'EncryptReplicas'].includes(s.Sid),
+    );
+    expect(kms.map((s: any) => s.Condition.StringEquals['kms:ViaService'])).toEqual([viaS3, viaS3]);
   });
 
   test('gets no other permissions: no inline policy and no AWS::IAM::Policy naming it', () => {

@@ -181,7 +181,7 @@ describe('the canary', () => {
     });
     const viaS3For = (bucketId: string) => ({
       StringEquals: {
-        'kms:ViaService': 's3.us-east-1.amazonaws.com',
+        'kms:ViaService': { 'Fn::Join': ['', ['s3.us-east-1.', { Ref: 'AWS::URLSuffix' }]] },
         'kms:EncryptionContext:aws:s3:arn': { 'Fn::GetAtt': [bucketId, 'Arn'] },
       },
     });
