@@ -2,6 +2,15 @@
 // Entry of the s3-dr CLI: runs the TypeScript sources through tsx, so there is no build step.
 require('tsx/cjs');
 
+// A reader that went away (`s3-dr verify --help | head -1`) is no error of ours: stop quietly, as
+// a program killed by SIGPIPE would (exit code 128 + 13), instead of printing a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+}
+
 // On Node.js 20 every AWS SDK client prints a multi-line NodeVersionSupportWarning to stderr, which
 // would bury the CLI's one-line messages. --debug keeps it.
 if (!process.argv.includes('--debug')) {

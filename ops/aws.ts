@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -5,6 +8,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CliError, EXIT } from './errors';
 
 /** Where and as whom to talk to AWS; from the global CLI options. */
 export interface AwsOptions {
@@ -14,6 +18,10 @@ export interface AwsOptions {
   readonly endpointUrl?: string;
   /** Upper bound on parallel requests; sizes the HTTP connection pool too. */
   readonly concurrency?: number;
+  /** With --debug the SDK's own warnings are shown; otherwise they are dropped. */
+  readonly debug?: boolean;
+  /** Where the SDK's warnings go with --debug (stderr). */
+  readonly log?: (text: string) => void;
 }
 
 export interface AwsClients {
@@ -37,8 +45,15 @@ export const DEFAULT_CONCURRENCY = 16;
 export function createClients(options: AwsOptions): AwsClients {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
   const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  const sdkWarning = (...parts: unknown[]): void => {
+    if (options.debug) log(`s3-dr: [debug] AWS SDK: ${parts.map(String).join(' ')}\n`);
+  };
   const common = {
     region,
+    // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and
+    // AWS_ACCESS_KEY_ID are both set) are several lines each: only --debug shows them.
+    logger: { debug: () => undefined, info: () => undefined, warn: sdkWarning, error: sdkWarning },
     maxAttempts: 6,
     retryMode: 'standard',
     ...(endpoint ? { endpoint } : {}),
@@ -86,6 +101,47 @@ export function createClients(options: AwsOptions): AwsClients {
       return iam();
     },
   };
+}
+
+/**
+ * Fails with one line (exit 2) before any request when the options cannot work: a profile
+ * (--profile, else AWS_PROFILE) that neither the shared config file nor the credentials file
+ * defines; the SDK would only say that no credentials were found.
+ */
+export function checkAwsOptions(options: AwsOptions): void {
+  const profile = options.profile ?? process.env.AWS_PROFILE;
+  if (profile !== undefined && profile !== '') {
+    const files = sharedConfigFiles();
+    if (!files.some((file) => profilesIn(file).has(profile))) {
+      const from = options.profile !== undefined ? '--profile' : 'AWS_PROFILE';
+      throw new CliError(
+        `AWS profile '${profile}' (${from}) does not exist: it is not in ${files.join(' or ')} (list them with: aws configure list-profiles)`,
+        EXIT.usage,
+        'no-such-profile',
+      );
+    }
+  }
+}
+
+/** The shared config and credentials files, where the SDK reads them from. */
+function sharedConfigFiles(): string[] {
+  const home = process.env.HOME || homedir();
+  const expand = (path: string): string => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
+  return [
+    expand(process.env.AWS_CONFIG_FILE || join(home, '.aws', 'config')),
+    expand(process.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')),
+  ];
+}
+
+/** Profile names in an INI file: `[name]`, `[profile name]`; none when it cannot be read. */
+function profilesIn(file: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set([...text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]/gm)].map((m) => m[1] as string));
 }
 
 interface Sdk {

@@ -1,7 +1,7 @@
-import { type AwsClients, createClients } from './aws';
+import { type AwsClients, checkAwsOptions, createClients } from './aws';
 import { CliError } from './errors';
 import type { Io } from './progress';
-import { resolveTarget, type Target } from './target';
+import { checkTargetOptions, resolveTarget, type Target } from './target';
 
 /** Options every command accepts (see ops/cli.ts). */
 export interface GlobalOptions {
@@ -27,10 +27,16 @@ export interface CommandContext {
   print(text: string, json: unknown): void;
 }
 
+/**
+ * Checks the global options (target, profile, endpoint: usage errors, before any request) and
+ * returns the context a command runs with.
+ */
 export function createContext(io: Io, options: GlobalOptions): CommandContext {
+  checkTargetOptions(options);
+  checkAwsOptions(options);
   let clients: AwsClients | undefined;
   const getClients = (): AwsClients => {
-    clients ??= createClients(options);
+    clients ??= createClients({ ...options, log: io.stderr });
     return clients;
   };
   return {

@@ -1,14 +1,33 @@
 /** Exit codes of s3-dr: 0 healthy/identical/done, 1 findings or failed items, 2 usage/access/target errors. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
+/**
+ * What kind of failure ended a run, for scripts: the `code` of the JSON error object that --json
+ * prints on stdout (`{"error": {"code", "message", "exitCode"}}`).
+ */
+export type ErrorCode =
+  | 'usage'
+  | 'no-credentials'
+  | 'no-such-profile'
+  | 'not-found'
+  | 'access-denied'
+  | 'unreachable'
+  | 'aws-error'
+  | 'failed'
+  | 'internal';
+
 /** An error meant for the operator: one clear line (what, which resource, what to do) and an exit code. */
 export class CliError extends Error {
+  readonly code: ErrorCode;
+
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,
+    code?: ErrorCode,
   ) {
     super(message);
     this.name = 'CliError';
+    this.code = code ?? (exitCode === EXIT.usage ? 'usage' : 'failed');
   }
 }
 
@@ -32,16 +51,24 @@ export function describeAwsError(err: unknown, resource: string): CliError {
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
     return new CliError(
       `no AWS credentials found while accessing ${resource}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+      EXIT.usage,
+      'no-credentials',
     );
   }
   // An object address (s3://bucket/key): the key is what is missing, not the bucket.
   if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404 && /^s3:\/\/[^/]+\/./.test(resource))) {
     return new CliError(
       `${resource} was not found: it was deleted or expired after it was written or listed`,
+      EXIT.usage,
+      'not-found',
     );
   }
   if (name === 'NoSuchBucket' || (name === 'NotFound' && status === 404)) {
-    return new CliError(`${resource} does not exist: check the bucket name, --env or --region`);
+    return new CliError(
+      `${resource} does not exist: check the bucket name, --env or --region`,
+      EXIT.usage,
+      'not-found',
+    );
   }
   // InvalidObjectState (an archived object read before its restore) is a 403 too, but not about access.
   if (
@@ -51,13 +78,17 @@ export function describeAwsError(err: unknown, resource: string): CliError {
   ) {
     return new CliError(
       `access denied to ${resource}: the caller needs read access (and write access for restore/probe) to it`,
+      EXIT.usage,
+      'access-denied',
     );
   }
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || name === 'TimeoutError') {
     return new CliError(
       `cannot reach the AWS endpoint for ${resource} (${e.code ?? name}): check --endpoint-url and the network`,
+      EXIT.usage,
+      'unreachable',
     );
   }
   const detail = (e.message ?? String(err)).split('\n')[0];
-  return new CliError(`${name} while accessing ${resource}: ${detail}`);
+  return new CliError(`${name} while accessing ${resource}: ${detail}`, EXIT.usage, 'aws-error');
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ConfigError, loadConfig } from '../lib/config';
 import { deploymentNames, OUTPUT_KEYS, stackName } from '../lib/naming';
 import type { AwsClients } from './aws';
 import { CliError, describeAwsError } from './errors';
@@ -26,8 +27,36 @@ export interface Target {
 
 type Outputs = Record<string, string | undefined>;
 
-/** Resolves the target from --env, --outputs or --source/--replica (in that order of precedence). */
+const TARGET_FORMS = '--env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>';
+
+/**
+ * Fails with a usage error unless the target options name at most one deployment one way, and a
+ * suffix is one the app accepts (the rule of lib/config.ts). Costs no request: runs before any work.
+ */
+export function checkTargetOptions(options: TargetOptions): void {
+  const given = [
+    ...(options.env !== undefined ? ['--env'] : []),
+    ...(options.outputs !== undefined ? ['--outputs'] : []),
+    ...(options.source !== undefined || options.replica !== undefined ? ['--source/--replica'] : []),
+  ];
+  if (given.length > 1) {
+    throw new CliError(`${given.join(' and ')} both name the target: pass only one of ${TARGET_FORMS}`);
+  }
+  if (options.env !== undefined) {
+    if (options.env.trim() === '')
+      throw new CliError('--env needs the suffix of a deployment, e.g. --env dev');
+    try {
+      loadConfig((key) => (key === 'environmentSuffix' ? options.env : undefined));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      throw new CliError((err.problems[0] ?? err.message).replace(/^environmentSuffix: /, '--env '));
+    }
+  }
+}
+
+/** Resolves the target from --env, --outputs or --source/--replica (exactly one of them). */
 export async function resolveTarget(options: TargetOptions, clients: () => AwsClients): Promise<Target> {
+  checkTargetOptions(options);
   if (options.source || options.replica) {
     if (!options.source || !options.replica) {
       throw new CliError('--source and --replica go together: name both buckets');
@@ -40,9 +69,7 @@ export async function resolveTarget(options: TargetOptions, clients: () => AwsCl
   if (options.env) {
     return fromEnvironment(options.env, clients());
   }
-  throw new CliError(
-    'no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
-  );
+  throw new CliError(`no target: pass ${TARGET_FORMS}`);
 }
 
 async function readOutputsFile(path: string): Promise<Outputs> {

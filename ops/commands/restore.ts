@@ -54,9 +54,9 @@ Exit code 0: done (or nothing to do); 1: some keys failed, are blocked or waitin
 was interrupted; 2: usage, access or bucket errors (unversioned bucket, time in the future).
 
 Examples:
-  s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
-  s3-dr restore --env prod --bucket primary --to 2024-05-01T14:00:00+02:00 --prefix invoices/ --yes
-  s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --target-bucket my-copy --target-prefix may-1/ --yes
+  $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
+  $ s3-dr restore --env prod --bucket primary --to 2024-05-01T14:00:00+02:00 --prefix invoices/ --yes
+  $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --target-bucket my-copy --target-prefix may-1/ --yes
 `;
 
 export const registerRestore: Register = (program, bind) => {

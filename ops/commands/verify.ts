@@ -5,6 +5,7 @@ import type { CommandContext } from '../context';
 import { formatDuration, parseDuration } from '../duration';
 import { EXIT } from '../errors';
 import { interruptSignal } from '../interrupt';
+import { assertBucketsExist } from '../preflight';
 import { createProgress } from '../progress';
 import { openReport } from '../report';
 import { type VerifyResult, verifyBuckets } from '../verify-run';
@@ -40,9 +41,9 @@ extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved
 was interrupted); 2: usage, access or bucket errors.
 
 Examples:
-  s3-dr verify --env prod
-  s3-dr verify --source my-bucket --replica my-bucket-dr --prefix invoices/ --report diff.jsonl
-  s3-dr verify --env prod --all-versions --grace 1h --json
+  $ s3-dr verify --env prod
+  $ s3-dr verify --source my-bucket --replica my-bucket-dr --prefix invoices/ --report diff.jsonl
+  $ s3-dr verify --env prod --all-versions --grace 1h --json
 `;
 
 export const registerVerify: Register = (program, bind) => {
@@ -68,6 +69,7 @@ export const registerVerify: Register = (program, bind) => {
 
 async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
+  await assertBucketsExist(ctx.clients(), target);
   const report = await openReport(options.report);
   const progress = createProgress(ctx.io, 'verify: keys compared');
   const interrupt = interruptSignal(() =>

@@ -160,9 +160,15 @@ describe('GIVEN bucket names on the command line', () => {
       throw new Error('no AWS client should be needed');
     };
 
-    const target = await resolveTarget({ source: 'src', replica: 'dst', env: 'ignored' }, unusable);
+    const target = await resolveTarget({ source: 'src', replica: 'dst' }, unusable);
 
     expect(target).toEqual({ source: 'src', replica: 'dst', origin: 'explicit' });
+  });
+
+  it('WHEN --env is given too THEN it fails with a usage error: the target is named twice', async () => {
+    await expect(resolveTarget({ source: 'src', replica: 'dst', env: 'dev' }, clients)).rejects.toThrow(
+      /^--env and --source\/--replica both name the target: pass only one of /,
+    );
   });
 
   it('WHEN only --source is given THEN it fails with a usage error asking for both', async () => {

@@ -90,8 +90,14 @@ export function cliWorkDir(): string {
  * Runs the real executable bin/s3-dr.js in a child process. The child gets PATH and HOME from this
  * process and otherwise only `env` (default motoEnv()), so credentials of the developer's shell
  * never leak into a test. Slower than {@link runCli} (about half a second to start).
+ * `closeStdout` closes the reading end of the child's stdout at once, as `| head` does once it
+ * has read enough.
  */
-export function runCliProcess(argv: readonly string[], env: CliEnv = motoEnv()): Promise<CliResult> {
+export function runCliProcess(
+  argv: readonly string[],
+  env: CliEnv = motoEnv(),
+  { closeStdout = false }: { closeStdout?: boolean } = {},
+): Promise<CliResult> {
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
@@ -106,6 +112,7 @@ export function runCliProcess(argv: readonly string[], env: CliEnv = motoEnv()):
     });
     let stdout = '';
     let stderr = '';
+    if (closeStdout) child.stdout.destroy();
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
