@@ -1,4 +1,4 @@
-import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -6,13 +6,24 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { customerManagedKey } from './customer-managed-key';
 
+/** Id of the synth warning for a topic without a subscriber (acknowledge it to silence it). */
+export const NO_SUBSCRIBER_WARNING = 's3-dr:alarmTopicWithoutSubscriber';
+
+function noSubscriberMessage(topicName: string): string {
+  return (
+    `No alarmEmail is set, so the alarm topic ${topicName} has no subscriber and every alarm notifies nobody. ` +
+    'Set the context key alarmEmail (e.g. -c alarmEmail=oncall@example.com, then confirm the e-mail SNS sends), ' +
+    'or subscribe any other endpoint SNS supports to the topic after deploying.'
+  );
+}
+
 export interface AlarmTopicProps {
   readonly topicName: string;
   readonly keyAlias: string;
   readonly removalPolicy: RemovalPolicy;
   /** Names of the alarms that may publish, e.g. `s3-replication-*`. */
   readonly alarmNamePattern: string;
-  /** @default - no e-mail subscription */
+  /** @default - no e-mail subscription, and a synth warning that the alarms notify nobody */
   readonly alarmEmail?: string;
 }
 
@@ -73,6 +84,9 @@ export class AlarmTopic extends Construct {
     );
     if (props.alarmEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    } else {
+      // Every alarm notifies this topic: without a subscriber it pages nobody, so say so at synth.
+      Annotations.of(this).addWarningV2(NO_SUBSCRIBER_WARNING, noSubscriberMessage(props.topicName));
     }
   }
 }

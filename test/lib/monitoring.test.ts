@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { onlyResource, type Synthesized, synthTap } from '../support/tap';
 
 let dev: Synthesized;
@@ -80,6 +80,20 @@ describe('the alarm topic', () => {
 
   test('has no subscription unless an alarm e-mail is configured', () => {
     dev.nested.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('without an alarm e-mail, synth warns that the alarms notify nobody and says how to fix it', () => {
+    Annotations.fromStack(dev.stack).hasWarning(
+      '/TapStackdev/S3Replication/AlarmTopic',
+      Match.stringLikeRegexp(
+        'No alarmEmail is set, so the alarm topic s3-replication-alarms-dev has no subscriber.*-c alarmEmail=oncall@example.com.*subscribe any other endpoint',
+      ),
+    );
+  });
+
+  test('with an alarm e-mail, synth does not warn about the topic', () => {
+    const withEmail = synthTap({ context: { alarmEmail: 'oncall@example.com' } });
+    Annotations.fromStack(withEmail.stack).hasNoWarning('*', Match.stringLikeRegexp('alarmEmail'));
   });
 
   test('subscribes the configured alarm e-mail address', () => {
