@@ -6,6 +6,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CliError, EXIT } from './errors';
@@ -32,6 +33,7 @@ export interface AwsClients {
   readonly cloudWatch: CloudWatchClient;
   readonly kms: KMSClient;
   readonly iam: IAMClient;
+  readonly sns: SNSClient;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -81,6 +83,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const cloudWatch = lazy(() => new (loadSdk('@aws-sdk/client-cloudwatch').CloudWatchClient)(common));
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
+  const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
@@ -99,6 +102,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get iam() {
       return iam();
+    },
+    get sns() {
+      return sns();
     },
   };
 }
@@ -150,6 +156,7 @@ interface Sdk {
   '@aws-sdk/client-cloudwatch': typeof import('@aws-sdk/client-cloudwatch');
   '@aws-sdk/client-kms': typeof import('@aws-sdk/client-kms');
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
+  '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */
