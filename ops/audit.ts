@@ -31,6 +31,7 @@ import {
 import type { AuditScope, Check, CheckResult, CheckStatus, Outcome } from './checks/types';
 import { forEachConcurrent } from './pool';
 import type { Target } from './target';
+import { count } from './text';
 
 export type { CheckResult, CheckStatus } from './checks/types';
 
@@ -168,7 +169,7 @@ export function formatAudit(report: AuditReport): string {
   }
   lines.push(
     '',
-    `${report.checks.length} checks: ${summary.PASS} PASS, ${summary.WARN} WARN, ${summary.FAIL} FAIL${summary.FAIL > 0 ? '' : ' - healthy'}`,
+    `${count(report.checks.length, 'check')}: ${summary.PASS} PASS, ${summary.WARN} WARN, ${summary.FAIL} FAIL${summary.FAIL > 0 ? '' : ' - healthy'}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not-found'
   | 'access-denied'
   | 'unreachable'
+  | 'same-bucket'
   | 'aws-error'
   | 'failed'
   | 'internal';

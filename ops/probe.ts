@@ -10,6 +10,7 @@ import { RESERVED_PREFIX } from '../lib/naming';
 import { formatDuration } from './duration';
 import { describeAwsError } from './errors';
 import { forEachConcurrent } from './pool';
+import { count } from './text';
 
 /** Where probes live: under the reserved prefix, never among user data. */
 export const PROBE_PREFIX = `${RESERVED_PREFIX}probe/`;
@@ -284,7 +285,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** The plan as one line, shown before anything is written. */
 export function describePlan(plan: ProbePlan, timeoutMs: number): string {
-  return `writing ${plan.probes.length} probe${plan.probes.length === 1 ? '' : 's'} to s3://${plan.source}/${plan.prefix}… then waiting up to ${formatDuration(timeoutMs)} for them in s3://${plan.replica} (cleaned up afterwards with delete markers)`;
+  return `writing ${count(plan.probes.length, 'probe')} to s3://${plan.source}/${plan.prefix}… then waiting up to ${formatDuration(timeoutMs)} for them in s3://${plan.replica} (cleaned up afterwards with delete markers)`;
 }
 
 /** The report as text: one line per probe, a summary, the clean-up. */
@@ -315,9 +316,9 @@ export function formatProbe(report: ProbeReport, timeoutMs: number): string {
     report.medianMs === undefined
       ? 'no latency measured'
       : `latency median ${formatDuration(report.medianMs)}, max ${formatDuration(report.maxMs ?? 0)}`;
-  lines.push('', `${total} probes: ${report.arrived} arrived, ${missing} did not${why}; ${latency}`);
+  lines.push('', `${count(total, 'probe')}: ${report.arrived} arrived, ${missing} did not${why}; ${latency}`);
   lines.push(
-    `clean-up: ${report.cleanup.deleteMarkers} delete markers written (the probe versions stay as noncurrent versions)`,
+    `clean-up: ${count(report.cleanup.deleteMarkers, 'delete marker')} written (the probe versions stay as noncurrent versions)`,
   );
   for (const error of report.cleanup.errors) lines.push(`clean-up failed: ${error}`);
   return `${lines.join('\n')}\n`;

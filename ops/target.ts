@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '../lib/config';
 import { deploymentNames, OUTPUT_KEYS, stackName } from '../lib/naming';
 import type { AwsClients } from './aws';
-import { CliError, describeAwsError } from './errors';
+import { CliError, describeAwsError, EXIT } from './errors';
 
 /** How the operator named the deployment: exactly one of these forms. */
 export interface TargetOptions {
@@ -54,8 +54,24 @@ export function checkTargetOptions(options: TargetOptions): void {
   }
 }
 
-/** Resolves the target from --env, --outputs or --source/--replica (exactly one of them). */
+/**
+ * Resolves the target from --env, --outputs or --source/--replica (exactly one of them). A target
+ * whose source is its own replica fails with exit code 1: every comparison or probe of it would
+ * pass without proving anything.
+ */
 export async function resolveTarget(options: TargetOptions, clients: () => AwsClients): Promise<Target> {
+  const target = await resolveNames(options, clients);
+  if (target.source === target.replica) {
+    throw new CliError(
+      `source and replica are the same bucket ${target.source}: comparing a bucket with itself proves nothing about its replica`,
+      EXIT.findings,
+      'same-bucket',
+    );
+  }
+  return target;
+}
+
+async function resolveNames(options: TargetOptions, clients: () => AwsClients): Promise<Target> {
   checkTargetOptions(options);
   if (options.source || options.replica) {
     if (!options.source || !options.replica) {

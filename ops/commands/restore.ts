@@ -16,6 +16,7 @@ import {
   planRestore,
   type RestoreRequest,
 } from '../restore-run';
+import { count } from '../text';
 
 interface RestoreOptions {
   readonly bucket: string;
@@ -214,7 +215,7 @@ function formatPlan(request: RestoreRequest, plan: Plan): string {
   const c = plan.counts;
   const lines = [
     `restore ${describeTarget(request)}`,
-    `plan for ${plan.keys} keys${plan.interrupted ? ' (interrupted: incomplete)' : ''}:`,
+    `plan for ${count(plan.keys, 'key')}${plan.interrupted ? ' (interrupted: incomplete)' : ''}:`,
     `  to copy              ${c.copy}`,
     `  to delete-mark       ${c['delete-mark']}`,
     `  unchanged            ${c.unchanged}`,
@@ -238,9 +239,9 @@ function formatAction(action: RestoreAction): string {
 
 function formatApplied(applied: Applied): string {
   const d = applied.done;
-  const parts = [`${d.copy} copied`, `${d['delete-mark']} delete markers added`];
+  const parts = [`${d.copy} copied`, `${count(d['delete-mark'], 'delete marker')} added`];
   if (d['restore-archive'])
-    parts.push(`${d['restore-archive']} archive restores started (run again once they finish)`);
+    parts.push(`${count(d['restore-archive'], 'archive restore')} started (run again once they finish)`);
   parts.push(`${applied.failed} failed`);
   const lines = [`${applied.interrupted ? 'INTERRUPTED' : 'done'}: ${parts.join(', ')}`];
   for (const f of applied.failures) lines.push(`  failed ${JSON.stringify(f.key)}: ${f.error}`);

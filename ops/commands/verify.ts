@@ -8,12 +8,14 @@ import { interruptSignal } from '../interrupt';
 import { assertBucketsExist } from '../preflight';
 import { createProgress } from '../progress';
 import { openReport } from '../report';
+import { count } from '../text';
 import { type VerifyResult, verifyBuckets } from '../verify-run';
 
 interface VerifyOptions {
   readonly prefix?: string;
   readonly allVersions: boolean;
   readonly grace: number;
+  readonly strict: boolean;
   readonly report?: string;
   readonly includeReserved: boolean;
 }
@@ -37,13 +39,24 @@ Cost: list requests only, no request per object: ceil(current objects/1000) per 
 (ListObjectsV2), or ceil(versions/1000) per bucket with --all-versions (ListObjectVersions).
 Listings carry no ReplicationStatus (PENDING/FAILED), so "pending" is judged by the age of the
 source's entry against --grace; in the default mode a delete that is not replicated yet shows as
-extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved. Exit code 0: nothing missing or mismatched; 1: something is (or the run
-was interrupted); 2: usage, access or bucket errors.
+extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved.
+
+The last line is the verdict: OK only when every key was seen in the replica as in the source;
+WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL
+when anything is missing or mismatched.
+
+Exit codes:
+  0  no key missing for longer than --grace and no mismatch (pending and extra keys may remain:
+     the last line then says WARN and counts them)
+  1  something is missing or mismatched; or, with --strict, pending or extra; or nothing was
+     compared (no key under --prefix in either bucket); or the run was interrupted; or source and
+     replica are the same bucket
+  2  usage error, no credentials, no access, or a bucket that does not exist
 
 Examples:
   $ s3-dr verify --env prod
   $ s3-dr verify --source my-bucket --replica my-bucket-dr --prefix invoices/ --report diff.jsonl
-  $ s3-dr verify --env prod --all-versions --grace 1h --json
+  $ s3-dr verify --env prod --all-versions --grace 1h --strict --json
 `;
 
 export const registerVerify: Register = (program, bind) => {
@@ -61,11 +74,32 @@ export const registerVerify: Register = (program, bind) => {
         .argParser(parseDuration('--grace', { allowZero: true }))
         .default(DEFAULT_GRACE_MS, formatDuration(DEFAULT_GRACE_MS)),
     )
+    .option('--strict', 'exit 1 on pending and extra differences too', false)
     .option('--report <file>', 'write every difference to this file as JSON lines')
     .option('--include-reserved', 'also compare keys under the reserved prefix _s3-dr/', false)
     .addHelpText('after', HELP)
     .action(bind(verify));
 };
+
+/**
+ * What the run showed: `ok` every key seen as in the source; `unsettled` nothing missing or
+ * mismatched, but pending or extra keys; `failed` something missing or mismatched; `empty`
+ * nothing to compare; `interrupted`.
+ */
+type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
+
+function verdictOf(r: VerifyResult): Verdict {
+  if (r.interrupted) return 'interrupted';
+  if (r.counts.missing + r.counts.mismatch > 0) return 'failed';
+  if (r.keys === 0) return 'empty';
+  return r.counts.pending + r.counts.extra > 0 ? 'unsettled' : 'ok';
+}
+
+function exitCodeOf(verdict: Verdict, strict: boolean): number {
+  if (verdict === 'ok') return EXIT.ok;
+  if (verdict === 'unsettled' && !strict) return EXIT.ok;
+  return EXIT.findings;
+}
 
 async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
@@ -96,14 +130,19 @@ async function verify(ctx: CommandContext, options: VerifyOptions): Promise<numb
     progress.done();
     await report.close();
   }
-  const failed = result.counts.missing + result.counts.mismatch > 0;
-  ctx.print(formatText(target.source, target.replica, options, result), {
+  const verdict = verdictOf(result);
+  const exitCode = exitCodeOf(verdict, options.strict);
+  const lines = formatText(target.source, target.replica, options, result, verdict);
+  ctx.print(lines.join('\n'), {
     source: target.source,
     replica: target.replica,
     prefix: options.prefix ?? '',
     mode: options.allVersions ? 'all-versions' : 'current',
     graceSeconds: options.grace / 1000,
-    ok: !failed && !result.interrupted,
+    strict: options.strict,
+    verdict,
+    ok: verdict === 'ok',
+    summary: lines[lines.length - 1],
     interrupted: result.interrupted,
     keys: result.keys,
     counts: result.counts,
@@ -111,15 +150,22 @@ async function verify(ctx: CommandContext, options: VerifyOptions): Promise<numb
     encryptionUnknown: result.encryptionUnknown,
     differences: result.sample,
   });
-  return failed || result.interrupted ? EXIT.findings : EXIT.ok;
+  return exitCode;
 }
 
-function formatText(source: string, replica: string, options: VerifyOptions, r: VerifyResult): string {
+function formatText(
+  source: string,
+  replica: string,
+  options: VerifyOptions,
+  r: VerifyResult,
+  verdict: Verdict,
+): string[] {
   const prefix = options.prefix ?? '';
   const mode = options.allVersions ? 'every version' : 'current state';
+  const grace = formatDuration(options.grace);
   const lines = [
-    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${formatDuration(options.grace)})`,
-    `${r.keys} keys compared${r.interrupted ? ' before the interruption' : ''}`,
+    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${grace})`,
+    `${count(r.keys, 'key')} compared${r.interrupted ? ' before the interruption' : ''}`,
     `  missing   ${r.counts.missing}`,
     `  mismatch  ${r.counts.mismatch}`,
     `  pending   ${r.counts.pending}`,
@@ -134,15 +180,40 @@ function formatText(source: string, replica: string, options: VerifyOptions, r: 
     lines.push(`differences (first ${r.sample.length}; ${all}):`);
     for (const d of r.sample) lines.push(`  ${formatDifference(d)}`);
   }
-  const failed = r.counts.missing + r.counts.mismatch;
-  lines.push(
-    r.interrupted
-      ? 'INCOMPLETE: interrupted before every key was compared'
-      : failed
-        ? `FAIL: ${r.counts.missing} missing, ${r.counts.mismatch} mismatched`
-        : 'OK: the replica holds every key of the source',
-  );
-  return lines.join('\n');
+  const unit = options.allVersions ? 'version' : 'key';
+  const unsettled = [
+    ...(r.counts.pending ? [`${r.counts.pending} pending`] : []),
+    ...(r.counts.extra ? [`${r.counts.extra} extra`] : []),
+  ].join(', ');
+  switch (verdict) {
+    case 'interrupted':
+      lines.push('INCOMPLETE: interrupted before every key was compared');
+      break;
+    case 'failed':
+      lines.push(
+        `FAIL: ${r.counts.missing} missing, ${r.counts.mismatch} mismatched${unsettled ? `; also ${unsettled}` : ''}`,
+      );
+      break;
+    case 'empty':
+      lines.push(
+        prefix
+          ? `WARN: no key under '${prefix}' in either bucket: check --prefix (prefixes are case-sensitive, without wildcards)`
+          : 'WARN: both buckets are empty',
+        'NOTHING VERIFIED: 0 keys compared',
+      );
+      break;
+    case 'unsettled':
+      lines.push(
+        `${options.strict ? 'FAIL (--strict)' : 'WARN'}: no ${unit} missing for longer than ${grace}, no mismatch; ${unsettled}`,
+      );
+      break;
+    case 'ok':
+      lines.push(
+        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)`,
+      );
+      break;
+  }
+  return lines;
 }
 
 function formatDifference(d: Difference): string {

@@ -55,6 +55,6 @@ test('GIVEN --json WHEN a restore applies THEN the plan is shown on stderr and s
   const result = await runCli(['--json', 'restore', '--bucket', bucket, '--to', to, '--yes']);
 
   expect(result.code).toBe(0);
-  expect(result.stderr).toMatch(/plan for 1 keys:\n\s+to copy\s+1\n/);
+  expect(result.stderr).toMatch(/plan for 1 key:\n\s+to copy\s+1\n/);
   expect(JSON.parse(result.stdout).applied.copy).toBe(1);
 });

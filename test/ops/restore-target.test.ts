@@ -162,7 +162,7 @@ test('GIVEN the version at T is in GLACIER WHEN restoring with --restore-archive
   const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--restore-archived', '--yes']);
 
   jest.restoreAllMocks();
-  expect(result.stdout).toContain('1 archive restores started');
+  expect(result.stdout).toContain('1 archive restore started');
   expect(restores).toEqual([expect.objectContaining({ Bucket: bucket, Key: 'cold', VersionId: atT })]);
 });
 

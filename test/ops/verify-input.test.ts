@@ -7,9 +7,11 @@ import { createBucket, motoS3 } from '../support/versioned';
 
 let s3: S3Client;
 let bucket: string;
+let replica: string;
 beforeAll(async () => {
   s3 = motoS3();
   bucket = await createBucket(s3, 'vi-ok');
+  replica = await createBucket(s3, 'vi-rep');
 });
 
 test('GIVEN a replica bucket that does not exist WHEN verifying THEN it exits 2 with one line naming it and nothing before it', async () => {
@@ -31,7 +33,7 @@ test('GIVEN no target options WHEN verifying THEN it exits 2 and says how to nam
 });
 
 test('GIVEN a --grace that is no duration WHEN verifying THEN it exits 2 with an example', async () => {
-  const result = await runCli(['--source', bucket, '--replica', bucket, 'verify', '--grace', 'soon']);
+  const result = await runCli(['--source', bucket, '--replica', replica, 'verify', '--grace', 'soon']);
 
   expect(result.code).toBe(2);
   expect(errorLines(result.stderr)).toEqual([
@@ -53,7 +55,7 @@ test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 
     '--source',
     bucket,
     '--replica',
-    bucket,
+    replica,
     'verify',
     '--report',
     '/nonexistent/dir/r.jsonl',
@@ -68,10 +70,20 @@ test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 
 test('GIVEN no AWS credentials anywhere WHEN the executable verifies THEN it exits 2 with one line on what to set', async () => {
   const env = noCredentialsEnv();
 
-  const result = await runCliProcess(['--source', bucket, '--replica', bucket, 'verify'], env);
+  const result = await runCliProcess(['--source', bucket, '--replica', replica, 'verify'], env);
 
   expect(result.code).toBe(2);
   expect(errorLines(result.stderr)).toEqual([
     `s3-dr: no AWS credentials found while accessing source bucket ${bucket}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
   ]);
+});
+
+test('GIVEN the same bucket as source and replica WHEN verifying THEN it exits 1 with one line instead of comparing it with itself', async () => {
+  const result = await runCli(['--source', bucket, '--replica', bucket, 'verify']);
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toBe(
+    `s3-dr: source and replica are the same bucket ${bucket}: comparing a bucket with itself proves nothing about its replica\n`,
+  );
 });

@@ -110,9 +110,67 @@ test('GIVEN a key written seconds ago and not yet in the replica WHEN verifying 
   const result = await verify(p, '--json');
 
   expect(result.code).toBe(0);
-  expect(JSON.parse(result.stdout).differences).toEqual([
-    expect.objectContaining({ kind: 'pending', key: 'fresh.txt' }),
+  expect(JSON.parse(result.stdout)).toMatchObject({
+    ok: false,
+    verdict: 'unsettled',
+    differences: [expect.objectContaining({ kind: 'pending', key: 'fresh.txt' })],
+  });
+});
+
+test('GIVEN keys pending and extra WHEN verifying THEN the last line says exactly what holds and counts them, never OK', async () => {
+  const p = await pair(FILES);
+  await put(s3, p.source, 'fresh.txt', 'x');
+  await put(s3, p.replica, 'stray.txt', 'x');
+
+  const result = await verify(p);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).not.toMatch(/^OK/m);
+  expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+    'WARN: no key missing for longer than 15m, no mismatch; 1 pending, 1 extra',
+  );
+});
+
+test('GIVEN a pending key WHEN verifying with --strict THEN it exits 1 and says why', async () => {
+  const p = await pair(FILES);
+  await put(s3, p.source, 'fresh.txt', 'x');
+
+  const result = await verify(p, '--strict');
+
+  expect(result.code).toBe(1);
+  expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+    'FAIL (--strict): no key missing for longer than 15m, no mismatch; 1 pending',
+  );
+});
+
+test('GIVEN an extra key WHEN verifying with --strict THEN it exits 1', async () => {
+  const p = await pair(FILES);
+  await put(s3, p.replica, 'stray.txt', 'x');
+
+  const result = await verify(p, '--grace', '0', '--strict');
+
+  expect(result.code).toBe(1);
+});
+
+test('GIVEN a --prefix that matches nothing WHEN verifying THEN it warns, says nothing was verified and exits 1', async () => {
+  const p = await pair(FILES);
+
+  const result = await verify(p, '--grace', '0', '--prefix', 'B/');
+
+  expect(result.code).toBe(1);
+  expect(result.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+    "WARN: no key under 'B/' in either bucket: check --prefix (prefixes are case-sensitive, without wildcards)",
+    'NOTHING VERIFIED: 0 keys compared',
   ]);
+});
+
+test('GIVEN one key WHEN verifying THEN counts read in the singular', async () => {
+  const p = await pair({ 'only.txt': 'x' });
+
+  const result = await verify(p, '--grace', '0');
+
+  expect(result.stdout).toContain('\n1 key compared\n');
+  expect(result.stdout).toContain('OK: the replica holds every key of the source (1 key compared)');
 });
 
 test('GIVEN differences outside --prefix WHEN verifying with --prefix THEN only keys under it are compared', async () => {
