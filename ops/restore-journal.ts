@@ -63,7 +63,9 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
       throw new CliError(`cannot read restore journal ${path}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  const writer: ReportWriter | undefined = forWriting ? await openReport(path, { append: true }) : undefined;
+  const writer: ReportWriter | undefined = forWriting
+    ? await openReport(path, { append: true, what: 'restore journal' })
+    : undefined;
   return {
     path,
     isCopyOf(targetKey, current, fromVersionId) {

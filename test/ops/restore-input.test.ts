@@ -122,3 +122,16 @@ test('GIVEN no AWS credentials anywhere WHEN the executable restores THEN it exi
     `s3-dr: no AWS credentials found while accessing bucket ${bucket}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
   ]);
 });
+
+test('GIVEN a --journal in a directory that does not exist WHEN restoring THEN it exits 2 naming the journal and why, and writes nothing', async () => {
+  const to = await pointInTime();
+  await put(s3, bucket, 'doc.txt', 'after T');
+
+  const result = await restoreTo(to, '--journal', '/nonexistent/j.jsonl');
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(
+    's3-dr: cannot write restore journal /nonexistent/j.jsonl: directory /nonexistent does not exist\n',
+  );
+  expect(await currentContents(s3, bucket)).toEqual({ 'doc.txt': 'after T' });
+});
