@@ -53,8 +53,8 @@ function drained(stream: WriteStream): Promise<void> {
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-/** Why a file could not be written, in words: `directory /x does not exist`, not `ENOENT: …`. */
-function why(path: string, err: NodeJS.ErrnoException): string {
+/** Why a file could not be read or written, in words: `directory /x does not exist`, not `ENOENT: …`. */
+export function why(path: string, err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'ENOENT':
       return `directory ${dirname(path)} does not exist`;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CliError } from './errors';
-import { openReport, type ReportWriter } from './report';
+import { openReport, type ReportWriter, why } from './report';
 import type { VersionEntry } from './versions';
 
 /**
@@ -60,7 +60,7 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
         if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry);
       }
     } catch (err) {
-      throw new CliError(`cannot read restore journal ${path}: ${(err as Error).message.split('\n')[0]}`);
+      throw new CliError(`cannot read restore journal ${path}: ${why(path, err as Error)}`);
     }
   }
   const writer: ReportWriter | undefined = forWriting
