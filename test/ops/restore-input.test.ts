@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorLines, runCli, runCliProcess } from '../support/cli';
 import { noCredentialsEnv } from '../support/moto';
@@ -134,4 +137,13 @@ test('GIVEN a --journal in a directory that does not exist WHEN restoring THEN i
     's3-dr: cannot write restore journal /nonexistent/j.jsonl: directory /nonexistent does not exist\n',
   );
   expect(await currentContents(s3, bucket)).toEqual({ 'doc.txt': 'after T' });
+});
+
+test('GIVEN a --journal that is a directory WHEN restoring THEN it exits 2 saying so in words', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3-dr-journal-'));
+
+  const result = await restoreTo('2024-05-01T12:00:00Z', '--journal', dir);
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(`s3-dr: cannot read restore journal ${dir}: it is a directory\n`);
 });
