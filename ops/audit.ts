@@ -28,6 +28,7 @@ import {
   scopeCheck,
   sseKmsCheck,
 } from './checks/replication';
+import { alarmSubscriptionCheck } from './checks/subscriptions';
 import type { AuditScope, Check, CheckResult, CheckStatus, Outcome } from './checks/types';
 import { forEachConcurrent } from './pool';
 import type { Target } from './target';
@@ -62,6 +63,7 @@ export const CHECKS: readonly Check[] = [
   alarmCheck('failed'),
   alarmCheck('events'),
   alarmCheck('canary'),
+  alarmSubscriptionCheck(),
   latencyMetricCheck(),
   pendingOperationsMetricCheck(),
   pendingBytesMetricCheck(),
@@ -106,7 +108,14 @@ export async function runAudit(
   const suffix = deploymentSuffix(target);
   const account = accountOf(target);
   const names = suffix !== undefined && account !== undefined ? deploymentNames(suffix, account) : undefined;
-  const scope: AuditScope = { target, suffix, names, facts: options.facts ?? createFacts(clients) };
+  const scope: AuditScope = {
+    target,
+    suffix,
+    names,
+    account,
+    region: clients.region,
+    facts: options.facts ?? createFacts(clients),
+  };
   const checks = options.checks ?? CHECKS;
   const results: (CheckResult | undefined)[] = new Array(checks.length);
   await forEachConcurrent(

@@ -19,6 +19,7 @@ import {
   type ReplicationConfiguration,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../aws';
 
 /**
@@ -86,6 +87,8 @@ export interface Facts {
   keyRotation(keyArn: string): Promise<boolean>;
   role(name: string): Promise<Role | undefined>;
   alarms(names: readonly string[]): Promise<ReadonlyMap<string, MetricAlarm | CompositeAlarm>>;
+  /** Every subscription of the topic; undefined when the topic does not exist. */
+  subscriptions(topicArn: string): Promise<readonly Subscription[] | undefined>;
   metrics(
     source: string,
     replica: string,
@@ -223,6 +226,24 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
           return found;
         }).then((found) => found ?? new Map()),
       ),
+    subscriptions: (topicArn) =>
+      once(`subscriptions:${topicArn}`, async () => {
+        try {
+          const found: Subscription[] = [];
+          let NextToken: string | undefined;
+          do {
+            const page = await clients.sns.send(
+              new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
+            );
+            found.push(...(page.Subscriptions ?? []));
+            NextToken = page.NextToken;
+          } while (NextToken);
+          return found;
+        } catch (err) {
+          if (errorName(err) === 'NotFoundException' || errorName(err) === 'NotFound') return undefined;
+          throw new FactError('sns:ListSubscriptionsByTopic', `topic ${topicArn}`, err);
+        }
+      }),
     metrics: (source, replica, ruleId) =>
       once(`metrics:${source}:${replica}:${ruleId}`, () =>
         read('cloudwatch:GetMetricData', `replication metrics of rule ${ruleId}`, undefined, () =>

@@ -24,6 +24,10 @@ export interface AuditScope {
   readonly suffix?: string;
   /** Names from the naming contract; undefined when the deployment's suffix is unknown. */
   readonly names?: DeploymentNames;
+  /** The account in the naming contract's bucket names, when they follow it. */
+  readonly account?: string;
+  /** The region the CLI talks to. */
+  readonly region: string;
   readonly facts: Facts;
 }
 

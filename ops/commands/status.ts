@@ -8,7 +8,8 @@ Checks (PASS / WARN / FAIL; every FAIL comes with its fix):
   delete markers, replica modifications, SSE-KMS objects, the replica key); the replication role;
   default encryption (SSE-KMS, Bucket Keys) and key rotation of both keys; SSL-only bucket
   policies; public access blocks; Transfer Acceleration on the primary; the GLACIER lifecycle on
-  the replica; the alarms and their state; the last hour of ReplicationLatency,
+  the replica; the alarms and their state; a confirmed subscription on the alarm topic (without
+  one the alarms notify nobody); the last hour of ReplicationLatency,
   OperationsPendingReplication, BytesPendingReplication and OperationsFailedReplication.
   A check the caller may not read (AccessDenied) is a WARN "could not check".
 

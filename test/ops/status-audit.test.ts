@@ -1,8 +1,12 @@
+import { deploymentNames } from '../../lib/naming';
 import { type AuditReport, deploymentSuffix, runAudit } from '../../ops/audit';
 import { createClients } from '../../ops/aws';
+import type { Facts } from '../../ops/checks/facts';
 import { summarise } from '../../ops/checks/metrics';
+import { alarmSubscriptionCheck, PENDING_CONFIRMATION } from '../../ops/checks/subscriptions';
 import type { Target } from '../../ops/target';
-import { buildPair, type DrPair, motoClients } from '../support/dr-pair';
+import { createAlarmTopic } from '../support/alarm-topic';
+import { buildPair, type DrPair, MOTO_ACCOUNT, motoClients, uniqueSuffix } from '../support/dr-pair';
 import { motoEndpoint, motoEnv } from '../support/moto';
 import { withFaithfulReplication } from '../support/moto-fidelity';
 
@@ -55,6 +59,7 @@ function nonPassing(report: AuditReport): { id: string; status: string; message:
 describe('GIVEN a correct pair and a caller denied kms:GetKeyRotationStatus', () => {
   it('WHEN audited THEN only the two key rotation checks WARN "could not check", naming the action', async () => {
     const pair = await buildPair(motoClients());
+    await createAlarmTopic(pair.names, ['oncall@example.com']);
     const clients = clientsFailing('kms', 'GetKeyRotationStatusCommand', {
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 400 },
@@ -80,6 +85,7 @@ describe('GIVEN a correct pair and a caller denied kms:GetKeyRotationStatus', ()
 describe('GIVEN a correct pair behind an endpoint without GetBucketAccelerateConfiguration', () => {
   it('WHEN audited THEN the acceleration check WARNs that the endpoint does not implement it', async () => {
     const pair = await buildPair(motoClients());
+    await createAlarmTopic(pair.names, ['oncall@example.com']);
     const clients = clientsFailing('s3', 'GetBucketAccelerateConfigurationCommand', {
       name: 'NotImplemented',
       $metadata: { httpStatusCode: 501 },
@@ -94,6 +100,102 @@ describe('GIVEN a correct pair behind an endpoint without GetBucketAccelerateCon
         message: `could not check: the endpoint does not implement s3:GetAccelerateConfiguration on bucket ${pair.names.primaryBucket}`,
       },
     ]);
+  });
+});
+
+describe('GIVEN the alarm topic that the stack outputs name', () => {
+  const checks = [alarmSubscriptionCheck()];
+  const cliClients = () => createClients({ endpointUrl: motoEndpoint(), region: 'us-east-1' });
+  /** A target as --outputs gives it: the buckets of the contract and the topic's ARN. */
+  function outputsTarget(suffix: string, alarmTopicArn: string): Target {
+    const names = deploymentNames(suffix, MOTO_ACCOUNT);
+    return { source: names.primaryBucket, replica: names.replicaBucket, origin: 'outputs', alarmTopicArn };
+  }
+
+  it('WHEN the topic has no subscription THEN the check WARNs that the alarms notify nobody, with a fix', async () => {
+    const suffix = uniqueSuffix();
+    const topicArn = await createAlarmTopic(deploymentNames(suffix, MOTO_ACCOUNT));
+
+    const report = await runAudit(cliClients(), outputsTarget(suffix, topicArn), { checks });
+
+    expect(report.checks).toEqual([
+      {
+        id: 'alarm.subscription',
+        status: 'WARN',
+        message: `alarm topic s3-replication-alarms-${suffix} has no subscription: the alarms notify nobody`,
+        fix: `redeploy with -c alarmEmail=oncall@example.com and confirm the e-mail SNS sends, or: aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint oncall@example.com`,
+      },
+    ]);
+  });
+
+  // moto 5.2 confirms an e-mail subscription at once, so this is the confirmed case.
+  it('WHEN the topic has a confirmed e-mail subscription THEN the check passes and names it', async () => {
+    const suffix = uniqueSuffix();
+    const topicArn = await createAlarmTopic(deploymentNames(suffix, MOTO_ACCOUNT), ['oncall@example.com']);
+
+    const report = await runAudit(cliClients(), outputsTarget(suffix, topicArn), { checks });
+
+    expect(report.checks).toEqual([
+      {
+        id: 'alarm.subscription',
+        status: 'PASS',
+        message: `alarm topic s3-replication-alarms-${suffix} has 1 confirmed subscription: email oncall@example.com`,
+      },
+    ]);
+  });
+
+  // moto never answers PendingConfirmation, so the facts stand in for SNS with what it lists for an
+  // e-mail address that has not clicked the confirmation link yet.
+  it('WHEN its only subscription is PendingConfirmation THEN the check WARNs that none is confirmed', async () => {
+    const topicArn = `arn:aws:sns:us-east-1:${MOTO_ACCOUNT}:s3-replication-alarms-pending`;
+    const facts = {
+      subscriptions: async () => [
+        {
+          SubscriptionArn: PENDING_CONFIRMATION,
+          Protocol: 'email',
+          Endpoint: 'oncall@example.com',
+          TopicArn: topicArn,
+        },
+      ],
+    } as unknown as Facts;
+
+    const report = await runAudit(cliClients(), outputsTarget('pending', topicArn), { checks, facts });
+
+    expect(report.checks).toEqual([
+      {
+        id: 'alarm.subscription',
+        status: 'WARN',
+        message:
+          'alarm topic s3-replication-alarms-pending has 1 subscription, none confirmed (email oncall@example.com): the alarms notify nobody',
+        fix: `open the confirmation link SNS sent to each endpoint; to have it sent again, subscribe the endpoint again: aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint oncall@example.com`,
+      },
+    ]);
+  });
+
+  it('WHEN the topic does not exist THEN the check WARNs, with redeploying as the fix', async () => {
+    const suffix = uniqueSuffix();
+    const topicArn = `arn:aws:sns:us-east-1:${MOTO_ACCOUNT}:s3-replication-alarms-${suffix}`;
+
+    const report = await runAudit(cliClients(), outputsTarget(suffix, topicArn), { checks });
+
+    expect(report.checks).toEqual([
+      {
+        id: 'alarm.subscription',
+        status: 'WARN',
+        message: `alarm topic s3-replication-alarms-${suffix} does not exist: the alarms notify nobody`,
+        fix: 'redeploy the stack (npx cdk deploy -c alarmEmail=oncall@example.com)',
+      },
+    ]);
+  });
+
+  it('WHEN the buckets belong to no known deployment and no topic is named THEN the check does not apply', async () => {
+    const report = await runAudit(
+      cliClients(),
+      { source: 'my-data', replica: 'my-data-dr', origin: 'explicit' },
+      { checks },
+    );
+
+    expect(report.checks).toEqual([]);
   });
 });
 

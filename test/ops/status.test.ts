@@ -18,10 +18,12 @@ import {
   type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import type { CheckResult } from '../../ops/audit';
+import { createAlarmTopic } from '../support/alarm-topic';
 import { errorLines, runCli } from '../support/cli';
 import {
   buildPair,
   type DrPair,
+  MOTO_ACCOUNT,
   type MotoClients,
   motoClients,
   putRule,
@@ -91,6 +93,7 @@ describe('GIVEN a correctly configured pair', () => {
   let report: StatusJson;
   beforeAll(async () => {
     pair = await buildPair(clients);
+    await createAlarmTopic(pair.names, ['oncall@example.com']);
     ({ code, report } = await status(pair));
   });
 
@@ -129,6 +132,7 @@ describe('GIVEN a correctly configured pair', () => {
       'replica.lifecycle',
       'alarm.latency',
       'alarm.failed',
+      'alarm.subscription',
       'metrics.latency',
       'metrics.pendingOperations',
       'metrics.pendingBytes',
@@ -435,6 +439,40 @@ describe.each(BREAKS)('GIVEN a pair with $broken', ({ id, apply }) => {
     expect(ids(report, 'FAIL')).toEqual([id]);
     expect(check(report, id)?.fix).toEqual(expect.any(String));
     expect(code).toBe(1);
+  });
+});
+
+describe('GIVEN a pair whose alarm topic has no subscription', () => {
+  // The honest unconfirmed case on moto: moto 5.2 confirms every subscription at once, so a topic
+  // with none stands for "nobody confirmed"; PendingConfirmation is tested in status-audit.test.ts.
+  let pair: DrPair;
+  let code: number;
+  let report: StatusJson;
+  beforeAll(async () => {
+    pair = await buildPair(clients);
+    await createAlarmTopic(pair.names);
+    ({ code, report } = await status(pair));
+  });
+
+  it('WHEN audited THEN the subscription check WARNs that the alarms notify nobody', () => {
+    expect(check(report, 'alarm.subscription')).toEqual(
+      expect.objectContaining({
+        status: 'WARN',
+        message: `alarm topic ${pair.names.alarmTopic} has no subscription: the alarms notify nobody`,
+      }),
+    );
+  });
+
+  it('WHEN audited THEN the fix says how to subscribe, naming the topic the naming contract gives', () => {
+    expect(check(report, 'alarm.subscription')?.fix).toBe(
+      `redeploy with -c alarmEmail=oncall@example.com and confirm the e-mail SNS sends, or: aws sns subscribe --topic-arn arn:aws:sns:us-east-1:${MOTO_ACCOUNT}:${pair.names.alarmTopic} --protocol email --notification-endpoint oncall@example.com`,
+    );
+  });
+
+  it('WHEN audited THEN it is the only finding and the exit code stays 0 (a WARN, not a FAIL)', () => {
+    expect(ids(report, 'WARN')).toEqual(['alarm.subscription']);
+    expect(ids(report, 'FAIL')).toEqual([]);
+    expect(code).toBe(0);
   });
 });
 
