@@ -65,7 +65,7 @@ export class ReplicationRole extends Construct {
           new iam.PolicyStatement({
             sid: 'EncryptReplicas',
             // GenerateDataKey: with S3 Bucket Keys on the replica bucket S3 creates a bucket-level data key.
-            // Decrypt: with S3 Bucket Keys, S3 decrypts that bucket key to verify it before each use;
+            // Decrypt: with S3 Bucket Keys, S3 calls kms:Decrypt to verify that key before using it;
             // without it every SSE-KMS object fails to replicate (FAILED, never retried).
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#bk-replication
             actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
