@@ -9,7 +9,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CliError, EXIT } from './errors';
+import { formatDuration, parseDuration } from './duration';
+import { CliError, EXIT, type NetworkContext } from './errors';
 
 /** Where and as whom to talk to AWS; from the global CLI options. */
 export interface AwsOptions {
@@ -21,7 +22,7 @@ export interface AwsOptions {
   readonly concurrency?: number;
   /** With --debug the SDK's own warnings are shown; otherwise they are dropped. */
   readonly debug?: boolean;
-  /** Where the SDK's warnings go with --debug (stderr). */
+  /** Where retries are announced and, with --debug, the SDK's warnings go (stderr). */
   readonly log?: (text: string) => void;
 }
 
@@ -39,6 +40,24 @@ export interface AwsClients {
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_CONCURRENCY = 16;
 
+/** Time to connect; the SDK then retries (6 attempts in all), saying so on stderr. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Time a request may receive nothing (before the first byte of the answer, or between bytes):
+ * long enough for S3, short enough that an endpoint that never answers is noticed within minutes,
+ * not hours. Not a limit on the whole request: large copies keep their connection busy.
+ * S3_DR_REQUEST_TIMEOUT (a duration) overrides it.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_ATTEMPTS = 6;
+/** At most one "retrying" line per this interval, so that throttling cannot flood stderr. */
+const RETRY_NOTICE_INTERVAL_MS = 2_000;
+
+function requestTimeoutMs(): number {
+  const value = process.env.S3_DR_REQUEST_TIMEOUT;
+  return value ? parseDuration('S3_DR_REQUEST_TIMEOUT')(value) : REQUEST_TIMEOUT_MS;
+}
+
 /**
  * Builds SDK v3 clients sharing one configuration. Retries use the SDK's standard mode
  * (exponential backoff with jitter on throttling such as 503 SlowDown and on transient network
@@ -51,28 +70,30 @@ export function createClients(options: AwsOptions): AwsClients {
   const sdkWarning = (...parts: unknown[]): void => {
     if (options.debug) log(`s3-dr: [debug] AWS SDK: ${parts.map(String).join(' ')}\n`);
   };
+  const timeouts = { connectMs: CONNECT_TIMEOUT_MS, idleMs: requestTimeoutMs() };
   const common = {
     region,
     // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and
     // AWS_ACCESS_KEY_ID are both set) are several lines each: only --debug shows them.
     logger: { debug: () => undefined, info: () => undefined, warn: sdkWarning, error: sdkWarning },
-    maxAttempts: 6,
+    maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard',
     ...(endpoint ? { endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: 10_000,
-      requestTimeout: 120_000,
+      connectionTimeout: timeouts.connectMs,
+      socketTimeout: timeouts.idleMs,
       httpAgent: { maxSockets: Math.max(50, options.concurrency ?? DEFAULT_CONCURRENCY) },
       httpsAgent: { maxSockets: Math.max(50, options.concurrency ?? DEFAULT_CONCURRENCY) },
     }),
   };
+  const watch = retryWatcher(log, timeouts);
   // Only S3 is loaded up front: each other SDK package adds tens of milliseconds to every start,
   // and verify, restore and probe never use them (with --source/--replica).
-  const lazy = <T>(load: () => T): (() => T) => {
+  const lazy = <T extends { middlewareStack: unknown }>(load: () => T): (() => T) => {
     let client: T | undefined;
     return () => {
-      client ??= load();
+      client ??= watch(load());
       return client;
     };
   };
@@ -87,7 +108,7 @@ export function createClients(options: AwsOptions): AwsClients {
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
-    s3: new S3Client({ ...common, forcePathStyle: endpoint !== undefined }),
+    s3: watch(new S3Client({ ...common, forcePathStyle: endpoint !== undefined })),
     get cloudFormation() {
       return cloudFormation();
     },
@@ -109,12 +130,94 @@ export function createClients(options: AwsOptions): AwsClients {
   };
 }
 
+interface HttpRequestLike {
+  readonly protocol?: string;
+  readonly hostname?: string;
+  readonly port?: number;
+  readonly headers?: Record<string, string | undefined>;
+}
+type Next = (args: { request?: unknown }) => Promise<unknown>;
+
+/**
+ * Returns a function that equips an SDK client with a middleware inside its retry loop (it sees
+ * each attempt): before a retry it prints `retrying ListObjectsV2 on http://…:5000 (nothing
+ * received for 30s), attempt 2/6` through `log` (at most one line per 2 s), and it labels every
+ * failure with the endpoint and the reason in words, for {@link describeAwsError}.
+ */
+function retryWatcher(
+  log: (text: string) => void,
+  timeouts: { connectMs: number; idleMs: number },
+): <C extends { middlewareStack: unknown }>(client: C) => C {
+  let lastNotice = 0;
+  const middleware =
+    (next: Next, context: { commandName?: string; s3drLastFailure?: NetworkContext }) =>
+    async (args: { request?: unknown }) => {
+      const request = (args.request ?? {}) as HttpRequestLike;
+      const endpoint = `${request.protocol ?? 'https:'}//${request.hostname ?? '?'}${request.port ? `:${request.port}` : ''}`;
+      const attempt = /attempt=(\d+); max=(\d+)/.exec(request.headers?.['amz-sdk-request'] ?? '');
+      const failure = context.s3drLastFailure;
+      if (
+        attempt &&
+        Number(attempt[1]) > 1 &&
+        failure &&
+        Date.now() - lastNotice >= RETRY_NOTICE_INTERVAL_MS
+      ) {
+        lastNotice = Date.now();
+        const operation = (context.commandName ?? 'request').replace(/Command$/, '');
+        log(
+          `retrying ${operation} on ${failure.endpoint} (${failure.reason}), attempt ${attempt[1]}/${attempt[2]}\n`,
+        );
+      }
+      try {
+        return await next(args);
+      } catch (err) {
+        const network: NetworkContext = { endpoint, reason: failureReason(err, timeouts) };
+        context.s3drLastFailure = network;
+        if (err && typeof err === 'object') Object.assign(err, { s3drNetwork: network });
+        throw err;
+      }
+    };
+  return (client) => {
+    (client.middlewareStack as { add(m: never, o: object): void }).add(middleware as never, {
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: 's3drRetryWatcher',
+    });
+    return client;
+  };
+}
+
+/** Why a request failed, in words: `nothing received for 30s`, `ECONNRESET`, `SlowDown, HTTP 503`. */
+function failureReason(err: unknown, timeouts: { connectMs: number; idleMs: number }): string {
+  const e = (err ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (e.name === 'TimeoutError') {
+    return /establish a connection/.test(e.message ?? '')
+      ? `no connection within ${formatDuration(timeouts.connectMs)}`
+      : `nothing received for ${formatDuration(timeouts.idleMs)}`;
+  }
+  if (e.code && /^E[A-Z_]+$/.test(e.code)) return e.code;
+  const status = e.$metadata?.httpStatusCode;
+  return `${e.name ?? 'Error'}${status ? `, HTTP ${status}` : ''}`;
+}
+
 /**
  * Fails with one line (exit 2) before any request when the options cannot work: a profile
  * (--profile, else AWS_PROFILE) that neither the shared config file nor the credentials file
  * defines; the SDK would only say that no credentials were found.
  */
 export function checkAwsOptions(options: AwsOptions): void {
+  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+    throw new CliError(
+      `endpoint '${endpoint}' (--endpoint-url or AWS_ENDPOINT_URL) is not an http(s) URL: write it with its scheme, e.g. http://${endpoint.replace(/^[a-z]+:\/\//i, '')}`,
+    );
+  }
+  requestTimeoutMs();
   const profile = options.profile ?? process.env.AWS_PROFILE;
   if (profile !== undefined && profile !== '') {
     const files = sharedConfigFiles();
@@ -126,6 +229,15 @@ export function checkAwsOptions(options: AwsOptions): void {
         'no-such-profile',
       );
     }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }
 

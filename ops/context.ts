@@ -1,6 +1,6 @@
 import { type AwsClients, checkAwsOptions, createClients } from './aws';
 import { CliError } from './errors';
-import type { Io } from './progress';
+import { type Io, notice } from './progress';
 import { checkTargetOptions, resolveTarget, type Target } from './target';
 
 /** Options every command accepts (see ops/cli.ts). */
@@ -36,7 +36,7 @@ export function createContext(io: Io, options: GlobalOptions): CommandContext {
   checkAwsOptions(options);
   let clients: AwsClients | undefined;
   const getClients = (): AwsClients => {
-    clients ??= createClients({ ...options, log: io.stderr });
+    clients ??= createClients({ ...options, log: (text) => notice(io, text) });
     return clients;
   };
   return {

@@ -32,12 +32,38 @@ export class CliError extends Error {
   }
 }
 
+/** What the CLI's HTTP layer (ops/aws.ts) adds to a failed request: where it went, why it failed. */
+export interface NetworkContext {
+  /** `https://s3.us-east-1.amazonaws.com`, `http://127.0.0.1:5000`. */
+  readonly endpoint: string;
+  /** In words: `nothing received for 30s`, `ECONNREFUSED`. */
+  readonly reason: string;
+}
+
 interface AwsLikeError {
   name?: string;
   Code?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  s3drNetwork?: NetworkContext;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/** Whether the endpoint could not be reached or did not answer (after the SDK's retries). */
+export function isNetworkError(err: unknown): boolean {
+  const e = (err ?? {}) as AwsLikeError;
+  return e.name === 'TimeoutError' || NETWORK_CODES.has(e.code ?? '');
 }
 
 /**
@@ -83,9 +109,11 @@ export function describeAwsError(err: unknown, resource: string): CliError {
       'access-denied',
     );
   }
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || name === 'TimeoutError') {
+  if (isNetworkError(err)) {
+    const where = e.s3drNetwork?.endpoint ?? 'the AWS endpoint';
+    const attempts = e.$metadata?.attempts ? `, ${e.$metadata.attempts} attempts` : '';
     return new CliError(
-      `cannot reach the AWS endpoint for ${resource} (${e.code ?? name}): check --endpoint-url and the network`,
+      `cannot reach ${where} for ${resource} (${e.s3drNetwork?.reason ?? e.code ?? name}${attempts}): check --endpoint-url, --region and the network`,
       EXIT.usage,
       'unreachable',
     );

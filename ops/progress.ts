@@ -12,6 +12,14 @@ export const processIo: Io = {
   stderrIsTTY: process.stderr.isTTY === true,
 };
 
+/**
+ * Writes a whole line to stderr between progress updates (a retry, a warning): on a terminal it
+ * first clears the progress line being redrawn there, which the next update draws again below.
+ */
+export function notice(io: Io, text: string): void {
+  io.stderr(io.stderrIsTTY ? `\r\x1b[2K${text}` : text);
+}
+
 export interface Progress {
   /** Counts `n` more items done; `detail` is shown beside the count. */
   tick(n?: number, detail?: string): void;

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { joinByKey } from './compare';
 import { addDeleteMarker, type Copied, type CopyTuning, copyVersion, startArchiveRestore } from './copy';
-import { CliError, describeAwsError } from './errors';
+import { CliError, describeAwsError, isNetworkError } from './errors';
 import { forEachConcurrent } from './pool';
 import type { ReportWriter } from './report';
 import type { RestoreJournal } from './restore-journal';
@@ -197,7 +197,7 @@ function isFatal(err: unknown, succeeded: number): boolean {
   const e = err as { name?: string; code?: string };
   if (e instanceof CliError) return true;
   if (e?.name === 'CredentialsProviderError' || e?.name === 'NoSuchBucket') return true;
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND') return true;
+  if (isNetworkError(err)) return true;
   return e?.name === 'AccessDenied' && succeeded === 0;
 }
 
