@@ -3,7 +3,7 @@ import { type AuditReport, deploymentSuffix, runAudit } from '../../ops/audit';
 import { createClients } from '../../ops/aws';
 import type { Facts } from '../../ops/checks/facts';
 import { summarise } from '../../ops/checks/metrics';
-import { alarmSubscriptionCheck, PENDING_CONFIRMATION } from '../../ops/checks/subscriptions';
+import { alarmSubscriptionCheck, PENDING_CONFIRMATION, partitionOf } from '../../ops/checks/subscriptions';
 import type { Target } from '../../ops/target';
 import { createAlarmTopic } from '../support/alarm-topic';
 import { buildPair, type DrPair, MOTO_ACCOUNT, motoClients, uniqueSuffix } from '../support/dr-pair';
@@ -196,6 +196,16 @@ describe('GIVEN the alarm topic that the stack outputs name', () => {
     );
 
     expect(report.checks).toEqual([]);
+  });
+});
+
+describe('GIVEN a region', () => {
+  it.each([
+    ['us-east-1', 'aws'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['cn-north-1', 'aws-cn'],
+  ])('WHEN the alarm topic ARN is built for %s THEN its partition is %s', (region, partition) => {
+    expect(partitionOf(region)).toBe(partition);
   });
 });
 
