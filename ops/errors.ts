@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'access-denied'
   | 'unreachable'
   | 'same-bucket'
+  | 'not-replicated'
   | 'aws-error'
   | 'failed'
   | 'internal';

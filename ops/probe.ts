@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import {
   DeleteObjectCommand,
+  GetBucketReplicationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  type ReplicationRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { RESERVED_PREFIX } from '../lib/naming';
 import { formatDuration } from './duration';
-import { describeAwsError } from './errors';
+import { CliError, describeAwsError, EXIT } from './errors';
 import { forEachConcurrent } from './pool';
 import { count } from './text';
 
@@ -50,6 +52,62 @@ export function planProbe(
     return { key: `${prefix}${i + 1}-${t}`, token: t, body: `s3-dr replication probe ${t}\n` };
   });
   return { source, replica, prefix, probes };
+}
+
+/**
+ * Checks, before anything is written, that the source bucket replicates the plan's probes to the
+ * replica: an enabled rule whose destination is the replica and whose filter takes the probe key
+ * (its prefix, or the legacy rule prefix, is a prefix of the key; no tag is required, since probes
+ * carry none; no Not-prefix excludes it). Fails with one line and exit code 1 when no rule does,
+ * saying why for each rule; returns a note instead when the configuration cannot be read (access
+ * denied), so that the probe can still measure.
+ */
+export async function checkReplicationCoversProbes(
+  s3: S3Client,
+  plan: ProbePlan,
+): Promise<string | undefined> {
+  const key = plan.probes[0]?.key ?? plan.prefix;
+  let rules: ReplicationRule[];
+  try {
+    const res = await s3.send(new GetBucketReplicationCommand({ Bucket: plan.source }));
+    rules = res.ReplicationConfiguration?.Rules ?? [];
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name === 'ReplicationConfigurationNotFoundError') rules = [];
+    else {
+      const described = describeAwsError(err, `the replication configuration of bucket ${plan.source}`);
+      if (described.code !== 'access-denied') throw described;
+      return `note: ${described.message.split(':')[0]}: probing without checking that a rule covers ${PROBE_PREFIX}`;
+    }
+  }
+  const exclusions = rules.map((rule) => ({ rule, why: ruleExclusion(rule, key, plan.replica) }));
+  if (exclusions.some((e) => e.why === undefined)) return undefined;
+  const why =
+    exclusions.length === 0
+      ? 'it has no replication configuration'
+      : `no replication rule covers it (${exclusions.map((e) => `rule ${e.rule.ID ?? '(no id)'}: ${e.why}`).join('; ')})`;
+  throw new CliError(
+    `source bucket ${plan.source} would not replicate the probes (${key.slice(0, PROBE_PREFIX.length)}…) to ${plan.replica}: ${why}; nothing written`,
+    EXIT.findings,
+    'not-replicated',
+  );
+}
+
+/** Why `rule` would not replicate `key` (an untagged object) to `replica`; undefined if it would. */
+export function ruleExclusion(rule: ReplicationRule, key: string, replica: string): string | undefined {
+  if (rule.Status !== 'Enabled') return `status ${rule.Status ?? 'unknown'}`;
+  const destination = rule.Destination?.Bucket?.replace(/^arn:[a-z-]+:s3:::/, '');
+  if (destination !== undefined && destination !== replica) return `replicates to ${destination}`;
+  const filter = rule.Filter;
+  const prefix = filter?.Prefix ?? filter?.And?.Prefix ?? rule.Prefix ?? '';
+  if (!key.startsWith(prefix)) return `only keys under '${prefix}'`;
+  if (filter?.Tag || (filter?.And?.Tags?.length ?? 0) > 0) return 'only objects with given tags';
+  const not = filter?.Not ?? filter?.And?.Not;
+  const excluded = [...(not?.Prefix !== undefined ? [not.Prefix] : []), ...(not?.Or?.Prefixes ?? [])].find(
+    (p) => key.startsWith(p),
+  );
+  if (excluded !== undefined) return `excludes keys under '${excluded}'`;
+  return undefined;
 }
 
 export type ProbeState = 'arrived' | 'missing' | 'failed';

@@ -1,3 +1,5 @@
+import { formatDuration } from './duration';
+
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -27,10 +29,19 @@ export interface Progress {
   done(): void;
 }
 
+/** Shortest time between two progress lines: redrawn in place on a terminal, appended otherwise. */
 const PLAIN_INTERVAL_MS = 5000;
 const TTY_INTERVAL_MS = 100;
+/** While nothing is counted (a probe waiting, a slow listing) the line is still redrawn this often. */
+const PLAIN_HEARTBEAT_MS = 30_000;
+const TTY_HEARTBEAT_MS = 1000;
 
-/** Progress on stderr; `total` may be unknown while listings stream. */
+/**
+ * Progress on stderr; `total` may be unknown while listings stream. The line shows the time
+ * elapsed and is redrawn while nothing happens too, so that a wait never looks like a hang. It
+ * is not drawn before the first item or the first heartbeat, and `done` draws nothing if nothing
+ * was drawn or counted (a failure at the start is one error line, not a progress line and an error).
+ */
 export function createProgress(
   io: Io,
   label: string,
@@ -40,26 +51,32 @@ export function createProgress(
   let count = 0;
   let lastDetail = '';
   const started = now();
-  let lastDraw = 0;
+  let lastDraw = started;
+  let drawn = false;
   const line = (): string => {
-    const seconds = ((now() - started) / 1000).toFixed(0);
+    const elapsed = formatDuration(Math.floor((now() - started) / 1000) * 1000);
     const of = total === undefined ? '' : `/${total}`;
-    return `${label}: ${count}${of} ${lastDetail} (${seconds}s)`.replace(/\s+\(/, ' (');
+    return `${label}: ${count}${of}${lastDetail ? ` ${lastDetail}` : ''} (${elapsed})`;
   };
-  const draw = (force: boolean): void => {
+  const draw = (minInterval: number): void => {
     const t = now();
-    const interval = io.stderrIsTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS;
-    if (!force && t - lastDraw < interval) return;
+    if (t - lastDraw < minInterval) return;
     lastDraw = t;
+    drawn = true;
     io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line()}` : `${line()}\n`);
   };
+  const heartbeatMs = io.stderrIsTTY ? TTY_HEARTBEAT_MS : PLAIN_HEARTBEAT_MS;
+  const heartbeat = setInterval(() => draw(heartbeatMs - 50), heartbeatMs);
+  heartbeat.unref();
   return {
     tick(n = 1, detail) {
       count += n;
       if (detail !== undefined) lastDetail = detail;
-      draw(false);
+      draw(io.stderrIsTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS);
     },
     done() {
+      clearInterval(heartbeat);
+      if (!drawn && count === 0) return;
       io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line()}\n` : `${line()}\n`);
     },
   };

@@ -5,7 +5,15 @@ import { formatDuration, parseDuration } from '../duration';
 import { EXIT } from '../errors';
 import { interruptSignal } from '../interrupt';
 import { assertBucketsExist } from '../preflight';
-import { describePlan, formatProbe, PROBE_DEFAULTS, PROBE_PREFIX, planProbe, runProbe } from '../probe';
+import {
+  checkReplicationCoversProbes,
+  describePlan,
+  formatProbe,
+  PROBE_DEFAULTS,
+  PROBE_PREFIX,
+  planProbe,
+  runProbe,
+} from '../probe';
 import { createProgress } from '../progress';
 
 interface ProbeCommandOptions {
@@ -15,15 +23,18 @@ interface ProbeCommandOptions {
 }
 
 const HELP = `
-Writes --count small objects under s3://<source>/${PROBE_PREFIX} (each key and body carry a unique
-token), polls the replica until each arrives with the same content, and reports each latency, the
+First checks that the source bucket has an enabled replication rule to the replica that covers
+${PROBE_PREFIX} (exit 1 without writing anything if not). Then writes --count small objects under
+s3://<source>/${PROBE_PREFIX} (each key and body carry a unique token), polls the replica until each arrives with the same content, and reports each latency, the
 median and maximum, and the source objects' ReplicationStatus. Afterwards, and on Ctrl-C too, it
 removes its probes with delete markers on both buckets (it never deletes a version).
 
-Latency is measured by polling: it is accurate to about --poll-interval.
+Latency is measured by polling: it is accurate to about --poll-interval. While it waits, stderr
+shows how many probes arrived and the time elapsed.
 
 Exit codes: 0 every probe arrived, 1 a probe did not arrive (time-out, FAILED, Ctrl-C) or was not
-cleaned up, 2 usage error, no credentials or a bucket that does not exist.
+cleaned up, or no replication rule covers the probes, 2 usage error, no credentials or a bucket that
+does not exist.
 
 Examples:
   $ s3-dr probe --env dev
@@ -53,6 +64,8 @@ export const registerProbe: Register = (program, bind) => {
         const { s3 } = ctx.clients();
         await assertBucketsExist(ctx.clients(), target);
         const plan = planProbe(target.source, target.replica, options.count);
+        const note = await checkReplicationCoversProbes(s3, plan);
+        if (note) ctx.io.stderr(`${note}\n`);
         ctx.io.stderr(`${describePlan(plan, options.timeout)}\n`);
         const progress = createProgress(ctx.io, 'probes arrived', options.count);
         const interrupt = interruptSignal(() =>

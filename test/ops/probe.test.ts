@@ -3,7 +3,9 @@ import {
   GetObjectCommand,
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
+  PutBucketReplicationCommand,
   PutBucketVersioningCommand,
+  type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import { PROBE_PREFIX, type ProbeReport } from '../../ops/probe';
 import { errorLines, runCli, runCliProcess } from '../support/cli';
@@ -18,7 +20,9 @@ jest.mock('../../ops/aws', () => {
   return {
     ...actual,
     createClients: (options: unknown) => {
-      const clients = actual.createClients(options);
+      // moto answers GetBucketReplication with a rule of its own making: see moto-fidelity.ts.
+      const { withFaithfulReplication } = jest.requireActual('../support/moto-fidelity');
+      const clients = withFaithfulReplication(actual.createClients(options));
       clients.s3.middlewareStack.add(
         (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
           async (args: unknown) => {
@@ -40,13 +44,39 @@ beforeAll(() => {
   clients = motoClients();
 });
 
-async function versionedPair(): Promise<{ source: string; replica: string }> {
+/**
+ * Two versioned buckets, the source with a replication configuration to the replica: by default
+ * one enabled rule for all objects; `rules` replaces it, `null` leaves the source without one.
+ */
+async function versionedPair(
+  rules: ((replica: string) => ReplicationRule[]) | null = (replica) => [
+    {
+      ID: 'all',
+      Status: 'Enabled',
+      Priority: 1,
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Enabled' },
+      Destination: { Bucket: `arn:aws:s3:::${replica}` },
+    },
+  ],
+): Promise<{ source: string; replica: string }> {
   const source = uniqueBucket('probe-src');
   const replica = uniqueBucket('probe-dst');
   for (const bucket of [source, replica]) {
     await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await clients.s3.send(
       new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+  }
+  if (rules) {
+    await clients.s3.send(
+      new PutBucketReplicationCommand({
+        Bucket: source,
+        ReplicationConfiguration: {
+          Role: 'arn:aws:iam::123456789012:role/replication',
+          Rules: rules(replica),
+        },
+      }),
     );
   }
   return { source, replica };
@@ -222,6 +252,109 @@ describe('GIVEN a probe waiting for a replica that never receives it', () => {
       listing,
       (listing.Versions ?? []).map((v) => v.Key ?? ''),
     );
+  });
+});
+
+describe('GIVEN a probe waiting for its probes', () => {
+  it('WHEN nothing arrives for a while THEN stderr keeps showing how many arrived and the time elapsed', async () => {
+    const pair = await versionedPair();
+
+    const result = await runCli(
+      [
+        'probe',
+        '--source',
+        pair.source,
+        '--replica',
+        pair.replica,
+        '--count',
+        '2',
+        '--timeout',
+        '2500ms',
+        '--poll-interval',
+        '200ms',
+      ],
+      { env: motoEnv(), stderrIsTTY: true },
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('\r\x1b[2Kprobes arrived: 0/2 (1s)');
+    expect(result.stderr).toContain('\r\x1b[2Kprobes arrived: 0/2 (2s)');
+  });
+});
+
+describe('GIVEN a source whose replication does not cover the probes', () => {
+  const probe = (pair: { source: string; replica: string }) =>
+    runCli(['probe', '--source', pair.source, '--replica', pair.replica, '--timeout', '30s']);
+
+  it('WHEN it has no replication configuration THEN it exits 1 with one line at once and writes nothing', async () => {
+    const pair = await versionedPair(null);
+    const started = Date.now();
+
+    const result = await probe(pair);
+
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `s3-dr: source bucket ${pair.source} would not replicate the probes (${PROBE_PREFIX}…) to ${pair.replica}: it has no replication configuration; nothing written\n`,
+    );
+    expect((await probeVersions(pair.source)).Versions ?? []).toEqual([]);
+  });
+
+  it('WHEN its rules take other prefixes, tagged objects only, another bucket or are disabled THEN the line says why for each rule', async () => {
+    const rule = (id: string, replica: string, extra: Partial<ReplicationRule>): ReplicationRule => ({
+      ID: id,
+      Status: 'Enabled',
+      Priority: Number(id.length),
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Disabled' },
+      Destination: { Bucket: `arn:aws:s3:::${replica}` },
+      ...extra,
+    });
+    const pair = await versionedPair((replica) => [
+      rule('docs', replica, { Filter: { Prefix: 'docs/' } }),
+      rule('tagged', replica, {
+        Filter: { And: { Prefix: '_s3-dr/', Tags: [{ Key: 'dr', Value: 'yes' }] } },
+      }),
+      rule('elsewhere', replica, { Destination: { Bucket: 'arn:aws:s3:::another-bucket' } }),
+      rule('off', replica, { Status: 'Disabled' }),
+    ]);
+
+    const result = await probe(pair);
+
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stderr)).toEqual([
+      `s3-dr: source bucket ${pair.source} would not replicate the probes (${PROBE_PREFIX}…) to ${pair.replica}: no replication rule covers it (rule docs: only keys under 'docs/'; rule tagged: only objects with given tags; rule elsewhere: replicates to another-bucket; rule off: status Disabled); nothing written`,
+    ]);
+    expect((await probeVersions(pair.source)).Versions ?? []).toEqual([]);
+  });
+
+  it('WHEN one rule covers the reserved prefix THEN it probes', async () => {
+    const pair = await versionedPair((replica) => [
+      {
+        ID: 'reserved',
+        Status: 'Enabled',
+        Priority: 1,
+        Filter: { Prefix: '_s3-dr/' },
+        DeleteMarkerReplication: { Status: 'Disabled' },
+        Destination: { Bucket: `arn:aws:s3:::${replica}` },
+      },
+    ]);
+
+    const result = await runCli([
+      'probe',
+      '--source',
+      pair.source,
+      '--replica',
+      pair.replica,
+      '--count',
+      '1',
+      '--timeout',
+      '1s',
+      '--poll-interval',
+      '200ms',
+    ]);
+
+    expect(result.stderr).toContain(`writing 1 probe to s3://${pair.source}/${PROBE_PREFIX}`);
   });
 });
 
