@@ -29,6 +29,8 @@ export interface RunHooks {
   readonly onProgress?: (n: number) => void;
   /** Called once per list page requested. */
   readonly onListPage?: () => void;
+  /** Called with each key's history in the restored bucket, as listed. */
+  readonly onHistory?: (history: KeyHistory) => void;
 }
 
 export interface Plan {
@@ -37,6 +39,11 @@ export interface Plan {
   /** The first few actions of each type but `unchanged`, in key order. */
   readonly sample: readonly RestoreAction[];
   readonly interrupted: boolean;
+  /**
+   * Epoch ms of the oldest version or delete marker of the keys planned (undefined without keys).
+   * A time before it is usually a typing error: no key existed then.
+   */
+  readonly oldest?: number;
   /**
    * Every action but `unchanged`, when there are at most MAX_HELD_ACTIONS: applying then writes
    * exactly the plan that was shown, without listing again. Undefined for larger plans.
@@ -65,7 +72,12 @@ export async function planRestore(
   const sample: RestoreAction[] = [];
   let held: RestoreAction[] | undefined = [];
   let keys = 0;
-  for await (const action of restoreActions(s3, request, hooks)) {
+  let oldest: number | undefined;
+  const onHistory = (history: KeyHistory): void => {
+    const last = history.entries[history.entries.length - 1]?.lastModified;
+    if (last !== undefined && (oldest === undefined || last < oldest)) oldest = last;
+  };
+  for await (const action of restoreActions(s3, request, { ...hooks, onHistory })) {
     keys++;
     counts[action.type]++;
     if (action.type !== 'unchanged') {
@@ -76,7 +88,7 @@ export async function planRestore(
     }
     hooks.onProgress?.(1);
   }
-  return { keys, counts, sample, interrupted: hooks.signal?.aborted === true, actions: held };
+  return { keys, counts, sample, interrupted: hooks.signal?.aborted === true, actions: held, oldest };
 }
 
 export interface Applied {
@@ -205,17 +217,20 @@ function isFatal(err: unknown, succeeded: number): boolean {
 export async function* restoreActions(
   s3: S3Client,
   request: RestoreRequest,
-  hooks: Pick<RunHooks, 'signal' | 'onListPage'>,
+  hooks: Pick<RunHooks, 'signal' | 'onListPage' | 'onHistory'>,
 ): AsyncGenerator<RestoreAction> {
-  const histories = withoutReserved(
-    listKeyHistories(s3, {
-      bucket: request.bucket,
-      prefix: request.prefix,
-      withRestoreStatus: true,
-      signal: hooks.signal,
-      onPage: () => hooks.onListPage?.(),
-    }),
-    request.includeReserved,
+  const histories = tap(
+    withoutReserved(
+      listKeyHistories(s3, {
+        bucket: request.bucket,
+        prefix: request.prefix,
+        withRestoreStatus: true,
+        signal: hooks.signal,
+        onPage: () => hooks.onListPage?.(),
+      }),
+      request.includeReserved,
+    ),
+    hooks.onHistory,
   );
   const target = request.target;
   if (!target) {
@@ -234,6 +249,16 @@ export async function* restoreActions(
   const options = { ...request, targetPrefix: target.prefix, targetVersioned: target.versioned };
   for await (const [history, inTarget] of joinByKey(histories, targetHistories)) {
     if (history) yield planToTarget(history, inTarget?.entries[0], options);
+  }
+}
+
+async function* tap(
+  histories: AsyncIterable<KeyHistory>,
+  see: ((history: KeyHistory) => void) | undefined,
+): AsyncGenerator<KeyHistory> {
+  for await (const history of histories) {
+    see?.(history);
+    yield history;
   }
 }
 

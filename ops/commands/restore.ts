@@ -51,6 +51,9 @@ once for the plan, once while applying); objects over 5 GiB are copied in parts.
 Versions in GLACIER or DEEP_ARCHIVE are reported as blocked; --restore-archived starts their
 restore (RestoreObject, 7 days, Standard tier) and lists them as waiting: run again later.
 
+A time before the oldest version or delete marker in scope (usually a mistyped year) makes the
+plan start with a WARNING naming that oldest time: applying it would delete-mark every key.
+
 Exit code 0: done (or nothing to do); 1: some keys failed, are blocked or waiting, or the run
 was interrupted; 2: usage, access or bucket errors (unversioned bucket, time in the future).
 
@@ -211,9 +214,22 @@ function describeTarget(request: RestoreRequest): string {
     : `${where} to its state at ${when} (in place)`;
 }
 
+/**
+ * What the operator should look at before applying: a time before the oldest version or delete
+ * marker of the keys in scope (usually a mistyped year) restores an empty bucket.
+ */
+function planWarnings(request: RestoreRequest, plan: Plan): string[] {
+  if (plan.oldest === undefined || request.time >= plan.oldest) return [];
+  const effect = request.target ? 'nothing would be copied' : 'every current key would be delete-marked';
+  return [
+    `WARNING: ${new Date(request.time).toISOString()} is before the oldest version in s3://${request.bucket}/${request.prefix ?? ''} (${new Date(plan.oldest).toISOString()}): no key existed then, so ${effect}. Is the date (the year) right?`,
+  ];
+}
+
 function formatPlan(request: RestoreRequest, plan: Plan): string {
   const c = plan.counts;
   const lines = [
+    ...planWarnings(request, plan),
     `restore ${describeTarget(request)}`,
     `plan for ${count(plan.keys, 'key')}${plan.interrupted ? ' (interrupted: incomplete)' : ''}:`,
     `  to copy              ${c.copy}`,
@@ -259,6 +275,8 @@ function jsonResult(request: RestoreRequest, plan: Plan, applied: Applied | unde
     to: new Date(request.time).toISOString(),
     target: request.target ? { bucket: request.target.bucket, prefix: request.target.prefix } : undefined,
     plan: { keys: plan.keys, ...plan.counts, interrupted: plan.interrupted },
+    warnings: planWarnings(request, plan),
+    oldestVersion: plan.oldest === undefined ? undefined : new Date(plan.oldest).toISOString(),
     sample: plan.sample.map((a) => ({
       action: a.type,
       key: a.key,

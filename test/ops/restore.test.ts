@@ -207,3 +207,30 @@ test('GIVEN a version and a delete marker in the same second, unordered by the l
   expect(await currentContents(s3, bucket)).toEqual({ 'doc.txt': 'after T' });
   await expectNothingDeleted(bucket, before);
 });
+
+test('GIVEN a time before the oldest version WHEN planning THEN the plan opens with a WARNING naming that version time', async () => {
+  const bucket = await createBucket(s3, 'rs-early');
+  await put(s3, bucket, 'a.txt', 'a');
+  await put(s3, bucket, 'b.txt', 'b');
+  const oldest = new Date(Math.min(...(await listAll(s3, bucket)).map((e) => e.lastModified))).toISOString();
+
+  const result = await runCli(['restore', '--bucket', bucket, '--to', '2015-05-01T12:00:00Z', '--dry-run']);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout.split('\n')[0]).toBe(
+    `WARNING: 2015-05-01T12:00:00.000Z is before the oldest version in s3://${bucket}/ (${oldest}): no key existed then, so every current key would be delete-marked. Is the date (the year) right?`,
+  );
+  expect(result.stdout).toMatch(/to delete-mark\s+2\n/);
+});
+
+test('GIVEN a time after the oldest version WHEN planning THEN there is no WARNING', async () => {
+  const bucket = await createBucket(s3, 'rs-noearly');
+  await put(s3, bucket, 'a.txt', 'a');
+  const to = await pointInTime();
+
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--json']);
+
+  expect(result.stdout.split('\n')[0]).toBe('{');
+  expect(result.stderr).not.toContain('WARNING');
+  expect(JSON.parse(result.stdout).warnings).toEqual([]);
+});
