@@ -98,7 +98,11 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; `s3-dr` alone printed its help to stderr.
       if (err.exitCode === 0) return EXIT.ok;
-      if (err.code === 'commander.help') return EXIT.usage;
+      if (err.code === 'commander.help') {
+        // The help went to stderr; scripts reading stdout get a JSON error all the same.
+        if (json) printJsonError(io, new CliError('a command is needed (run s3-dr --help)'));
+        return EXIT.usage;
+      }
       return fail(io, usageError(err, failedCommand), { json, debug: false });
     }
     return fail(io, err, { json, debug });
@@ -130,11 +134,13 @@ function fail(io: Io, err: unknown, { json, debug }: { json: boolean; debug: boo
         );
   io.stderr(`s3-dr: ${cliError.message}\n`);
   if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
-  if (json) {
-    const error = { code: cliError.code, message: cliError.message, exitCode: cliError.exitCode };
-    io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
-  }
+  if (json) printJsonError(io, cliError);
   return cliError.exitCode;
+}
+
+function printJsonError(io: Io, err: CliError): void {
+  const error = { code: err.code, message: err.message, exitCode: err.exitCode };
+  io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
 }
 
 /** The version in package.json, read when the CLI starts (a small file: no measurable cost). */

@@ -122,6 +122,16 @@ describe('GIVEN the s3-dr CLI', () => {
     });
   });
 
+  it('WHEN no command is given with --json THEN the help goes to stderr and a JSON error to stdout', async () => {
+    const result = await runCli(['--json']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Usage: s3-dr/);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'usage', message: 'a command is needed (run s3-dr --help)', exitCode: 2 },
+    });
+  });
+
   it('WHEN asked for --version THEN it prints the version in package.json and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
