@@ -71,11 +71,12 @@ export function createClients(options: AwsOptions): AwsClients {
     if (options.debug) log(`s3-dr: [debug] AWS SDK: ${parts.map(String).join(' ')}\n`);
   };
   const timeouts = { connectMs: CONNECT_TIMEOUT_MS, idleMs: requestTimeoutMs() };
+  // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and
+  // AWS_ACCESS_KEY_ID are both set) are several lines each: only --debug shows them.
+  const logger = { debug: () => undefined, info: () => undefined, warn: sdkWarning, error: sdkWarning };
   const common = {
     region,
-    // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and
-    // AWS_ACCESS_KEY_ID are both set) are several lines each: only --debug shows them.
-    logger: { debug: () => undefined, info: () => undefined, warn: sdkWarning, error: sdkWarning },
+    logger,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard',
     ...(endpoint ? { endpoint } : {}),
@@ -83,6 +84,7 @@ export function createClients(options: AwsOptions): AwsClients {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: timeouts.connectMs,
       socketTimeout: timeouts.idleMs,
+      logger,
       httpAgent: { maxSockets: Math.max(50, options.concurrency ?? DEFAULT_CONCURRENCY) },
       httpsAgent: { maxSockets: Math.max(50, options.concurrency ?? DEFAULT_CONCURRENCY) },
     }),
