@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
  * A minimal S3 endpoint on 127.0.0.1 that answers ListObjectVersions (and ListObjectsV2, the
  * newest version of each key) for any bucket with a
  * synthetic listing of `keys` keys x `versionsPerKey` versions (no data is stored: pages are
- * generated), and GetBucketEncryption with "no configuration". Enough to run `s3-dr verify`
+ * generated), HeadBucket, and GetBucketEncryption with "no configuration". Enough to run `s3-dr verify`
  * end to end over 100k+ versions without seeding a real server.
  */
 export async function startSyntheticS3(
@@ -13,6 +13,12 @@ export async function startSyntheticS3(
 ): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'HEAD') {
+      // HeadBucket: verify checks that both buckets exist before listing.
+      res.writeHead(200);
+      res.end();
+      return;
+    }
     if (url.searchParams.has('encryption')) {
       res.writeHead(404, { 'content-type': 'application/xml' });
       res.end(
