@@ -1,14 +1,27 @@
+// One jest run for the app (test/) and every package (packages/*/test). Workspace packages resolve
+// to their TypeScript sources, as tsconfig.json's paths do, so tests never run a stale build.
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  roots: ['<rootDir>/test', '<rootDir>/packages'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/packages/[^/]+/(lib|dist|assets)/'],
   transform: {
     '^.+\\.tsx?$': ['@swc/jest'],
+  },
+  moduleNameMapper: {
+    '^s3-dr-naming$': '<rootDir>/packages/naming/src/index.ts',
+    '^s3-dr-cdk$': '<rootDir>/packages/cdk/src/index.ts',
   },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   globalSetup: '<rootDir>/test/support/moto-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/moto-global-teardown.ts',
-  collectCoverageFrom: ['lib/**/*.ts', 'ops/**/*.ts', 'lambda/**/*.ts'],
+  collectCoverageFrom: [
+    'lib/**/*.ts',
+    'ops/**/*.ts',
+    'lambda/**/*.ts',
+    'packages/*/src/**/*.ts',
+    'packages/*/lambda/**/*.ts',
+  ],
   coverageReporters: ['text-summary', 'text'],
   coverageThreshold: {
     './lib/': { lines: 95 },

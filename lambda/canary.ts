@@ -39,7 +39,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { RESERVED_PREFIX } from '../lib/naming';
+import { RESERVED_PREFIX } from 's3-dr-naming';
 import {
   CANARY_DEFAULT_PREFIX,
   CANARY_DEFAULT_WAIT_SECONDS,

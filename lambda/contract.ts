@@ -3,7 +3,7 @@
  * variables and defaults. Free of SDK imports so that `lib/` can import it without pulling the
  * function code into the CDK app.
  */
-import { RESERVED_PREFIX } from '../lib/naming';
+import { RESERVED_PREFIX } from 's3-dr-naming';
 
 /** CloudWatch namespace of every metric the functions publish (through EMF log lines). */
 export const METRIC_NAMESPACE = 'S3DR/Replication';

@@ -1,4 +1,4 @@
-import { MAX_SUFFIX_LENGTH } from './naming';
+import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
 
 /** Validated deployment settings, built from CDK context by {@link loadConfig}. */
 export interface TapConfig {
@@ -18,7 +18,6 @@ export const CONFIG_DEFAULTS = {
   removalPolicy: 'destroy',
 } as const;
 
-const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /**
  * Regions of the `aws` and `aws-us-gov` partitions only. The stack's service principals are the
  * global names AWS documents (`s3.amazonaws.com`, `lambda.amazonaws.com`, `cloudwatch.amazonaws.com`,
@@ -42,8 +41,8 @@ interface Rule {
 const RULES: readonly Rule[] = [
   {
     key: 'environmentSuffix',
-    rule: `lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`,
-    isValid: (v) => SUFFIX_PATTERN.test(v) && v.length <= MAX_SUFFIX_LENGTH,
+    rule: SUFFIX_RULE,
+    isValid: isValidSuffix,
   },
   {
     key: 'region',

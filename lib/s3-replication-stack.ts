@@ -16,7 +16,7 @@ import { ReplicationLogGroup } from './constructs/replication-log-group';
 import { ReplicationMetrics } from './constructs/replication-metrics';
 import { ReplicationRole } from './constructs/replication-role';
 import { TelemetryMetrics } from './constructs/telemetry-metrics';
-import { type DeploymentNames, deploymentNames, RESERVED_PREFIX } from './naming';
+import { type DeploymentNames, deploymentNames, RESERVED_PREFIX } from 's3-dr-naming';
 
 export interface S3ReplicationStackProps extends NestedStackProps {
   readonly config: TapConfig;

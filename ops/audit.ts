@@ -1,4 +1,4 @@
-import { deploymentNames } from '../lib/naming';
+import { deploymentNames } from 's3-dr-naming';
 import type { AwsClients } from './aws';
 import { alarmCheck } from './checks/alarms';
 import {

@@ -8,7 +8,7 @@ import {
   type ReplicationRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { RESERVED_PREFIX } from '../lib/naming';
+import { RESERVED_PREFIX } from 's3-dr-naming';
 import { formatDuration } from './duration';
 import { CliError, describeAwsError, EXIT } from './errors';
 import { forEachConcurrent } from './pool';

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../lib/config';
-import { deploymentNames, OUTPUT_KEYS, stackName } from '../lib/naming';
+import { deploymentNames, isValidSuffix, OUTPUT_KEYS, SUFFIX_RULE, stackName } from 's3-dr-naming';
 import type { AwsClients } from './aws';
 import { CliError, describeAwsError, EXIT } from './errors';
 
@@ -45,11 +44,9 @@ export function checkTargetOptions(options: TargetOptions): void {
   if (options.env !== undefined) {
     if (options.env.trim() === '')
       throw new CliError('--env needs the suffix of a deployment, e.g. --env dev');
-    try {
-      loadConfig((key) => (key === 'environmentSuffix' ? options.env : undefined));
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      throw new CliError((err.problems[0] ?? err.message).replace(/^environmentSuffix: /, '--env '));
+    // The app's own rule for environmentSuffix (the naming contract), in the app's words.
+    if (!isValidSuffix(options.env)) {
+      throw new CliError(`--env '${options.env}' is invalid; expected ${SUFFIX_RULE}`);
     }
   }
 }

@@ -5,7 +5,7 @@ import {
   type ObjectVersion,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { RESERVED_PREFIX } from '../lib/naming';
+import { RESERVED_PREFIX } from 's3-dr-naming';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { PAGES_PER_COLLECTION, periodicCollector } from './memory';

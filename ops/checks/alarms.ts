@@ -1,4 +1,4 @@
-import type { DeploymentNames } from '../../lib/naming';
+import type { DeploymentNames } from 's3-dr-naming';
 import type { Check } from './types';
 import { fail, pass, warn } from './types';
 

@@ -1,4 +1,4 @@
-import type { DeploymentNames } from '../../lib/naming';
+import type { DeploymentNames } from 's3-dr-naming';
 import type { Target } from '../target';
 import type { Facts } from './facts';
 

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { OUTPUT_KEYS } from '../../lib/naming';
+import { OUTPUT_KEYS } from 's3-dr-naming';
 import { synthTap } from '../support/tap';
 
 describe('TapStack', () => {

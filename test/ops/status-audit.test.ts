@@ -1,4 +1,4 @@
-import { deploymentNames } from '../../lib/naming';
+import { deploymentNames } from 's3-dr-naming';
 import { type AuditReport, deploymentSuffix, runAudit } from '../../ops/audit';
 import { createClients } from '../../ops/aws';
 import type { Facts } from '../../ops/checks/facts';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { deploymentNames, OUTPUT_KEYS, stackName } from '../../lib/naming';
+import { deploymentNames, OUTPUT_KEYS, stackName } from 's3-dr-naming';
 import { createClients } from '../../ops/aws';
 import { CliError } from '../../ops/errors';
 import { resolveTarget } from '../../ops/target';

@@ -1,5 +1,5 @@
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import type { DeploymentNames } from '../../lib/naming';
+import type { DeploymentNames } from 's3-dr-naming';
 import { motoEndpoint } from './moto';
 
 function snsClient(): SNSClient {

@@ -19,7 +19,7 @@ import {
   type ReplicationRule,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { type DeploymentNames, deploymentNames } from '../../lib/naming';
+import { type DeploymentNames, deploymentNames } from 's3-dr-naming';
 import { motoEndpoint } from './moto';
 import { faithfulReplication } from './moto-fidelity';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lib/config';
-import { stackName } from '../../lib/naming';
+import { stackName } from 's3-dr-naming';
 import { TapStack } from '../../lib/tap-stack';
 
 /** The feature flags of cdk.json: tests must synthesize what `cdk synth` synthesizes. */

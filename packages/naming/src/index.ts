@@ -32,6 +32,16 @@ const MAX_BUCKET_NAME_LENGTH = 63;
 export const MAX_SUFFIX_LENGTH =
   MAX_BUCKET_NAME_LENGTH - LONGEST_BUCKET_PREFIX.length - 1 - ACCOUNT_ID_LENGTH;
 
+const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** What an environment suffix may be, in words: the text of every error about a bad suffix. */
+export const SUFFIX_RULE = `lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`;
+
+/** True when `suffix` keeps every resource name of the deployment valid (see {@link SUFFIX_RULE}). */
+export function isValidSuffix(suffix: string): boolean {
+  return SUFFIX_PATTERN.test(suffix) && suffix.length <= MAX_SUFFIX_LENGTH;
+}
+
 export function stackName(suffix: string): string {
   return `TapStack${suffix}`;
 }

@@ -1,4 +1,4 @@
-import { deploymentNames, MAX_SUFFIX_LENGTH, stackName } from '../../lib/naming';
+import { deploymentNames, MAX_SUFFIX_LENGTH, stackName } from '../src';
 
 describe('naming contract', () => {
   test('the stack is TapStack followed by the suffix', () => {
