@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { ConfigError, loadConfig } from '../lib/config';
 import { stackName } from 's3-dr-naming';
+import { ConfigError, loadConfig } from '../lib/config';
 import { TapStack } from '../lib/tap-stack';
 
 // CDK's built-in CloudFormation validation takes about 3 s of every synth; the same job is done

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { type DeploymentNames, deploymentNames, RESERVED_PREFIX } from 's3-dr-naming';
 import type { TapConfig } from './config';
 import { AccessLogsBucket } from './constructs/access-logs-bucket';
 import { AlarmTopic } from './constructs/alarm-topic';
@@ -16,7 +17,6 @@ import { ReplicationLogGroup } from './constructs/replication-log-group';
 import { ReplicationMetrics } from './constructs/replication-metrics';
 import { ReplicationRole } from './constructs/replication-role';
 import { TelemetryMetrics } from './constructs/telemetry-metrics';
-import { type DeploymentNames, deploymentNames, RESERVED_PREFIX } from 's3-dr-naming';
 
 export interface S3ReplicationStackProps extends NestedStackProps {
   readonly config: TapConfig;

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { TapConfig } from './config';
 import { OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
+import type { TapConfig } from './config';
 import { S3ReplicationStack } from './s3-replication-stack';
 
 export interface TapStackProps extends StackProps {

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../../lib/config';
 import { MAX_SUFFIX_LENGTH } from 's3-dr-naming';
+import { ConfigError, loadConfig } from '../../lib/config';
 
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
 

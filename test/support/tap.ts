@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../lib/config';
 import { stackName } from 's3-dr-naming';
+import { loadConfig } from '../../lib/config';
 import { TapStack } from '../../lib/tap-stack';
 
 /** The feature flags of cdk.json: tests must synthesize what `cdk synth` synthesizes. */
