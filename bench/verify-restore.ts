@@ -21,10 +21,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { run } from '../ops/cli';
-import { forEachConcurrent } from '../ops/pool';
-import { stateAt } from '../ops/restore-plan';
-import { listKeyHistories } from '../ops/versions';
+import { run } from '../packages/cli/src/cli';
+import { stateAt } from '../packages/cli/src/commands/restore/plan';
+import { forEachConcurrent } from '../packages/cli/src/shared/pool';
+import { listKeyHistories } from '../packages/cli/src/shared/versions';
 import { startSyntheticS3 } from './verify-restore-synthetic';
 
 const N = Number(process.env.BENCH_KEYS ?? 2000);

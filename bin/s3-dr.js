@@ -16,7 +16,7 @@ for (const stream of [process.stdout, process.stderr]) {
 if (!process.argv.includes('--debug')) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
-const { run } = require('../ops/cli.ts');
+const { run } = require('../packages/cli/src/cli');
 
 run(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

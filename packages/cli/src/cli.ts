@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { registerProbe } from './commands/probe/register';
+import { registerRestore } from './commands/restore/register';
+import { registerStatus } from './commands/status/register';
+import { registerVerify } from './commands/verify/register';
+import { DEFAULT_CONCURRENCY } from './shared/aws';
+import { type CommandContext, createContext, type GlobalOptions, positiveInt } from './shared/context';
+import { CliError, EXIT } from './shared/errors';
+import { type Io, processIo } from './shared/progress';
+
+/** A command's implementation: gets the context and its own options, returns the exit code. */
+export type CommandAction<O> = (ctx: CommandContext, options: O) => Promise<number>;
+
+/** Registers a command on the program: `(program, bind) => program.command(...).action(bind(fn))`. */
+export type Register = (
+  program: Command,
+  bind: <O>(action: CommandAction<O>) => (options: O) => Promise<void>,
+) => void;
+
+const COMMANDS: readonly Register[] = [registerStatus, registerVerify, registerRestore, registerProbe];
+
+const HELP = `
+Exit codes: 0 healthy, identical or done; 1 findings, differences or items that failed; 2 usage
+error, no credentials, no access, or a target that does not exist. Errors are one line on stderr
+(with --json also {"error": {"code", "message", "exitCode"}} on stdout).
+
+Examples:
+  $ s3-dr status --env dev
+  $ s3-dr verify --env prod --prefix invoices/
+  $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
+  $ s3-dr probe --env dev
+  $ s3-dr verify --help
+`;
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. It never throws:
+ * errors become one line on stderr (a stack trace only with --debug; with --json also a JSON
+ * error object on stdout) and exit code 2 or 1.
+ */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let debug = argv.includes('--debug');
+  const json = argv.includes('--json');
+  const program = new Command('s3-dr')
+    .description('Disaster-recovery operations for S3 buckets replicated by the s3-dr stack.')
+    .version(packageVersion(), '-V, --version', 'print the version of s3-dr')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError(true)
+    .option('--env <suffix>', 'the deployment: reads the outputs of stack TapStack<suffix>')
+    .option(
+      '--outputs <file>',
+      'a flat {OutputKey: OutputValue} JSON file, e.g. cfn-outputs/flat-outputs.json',
+    )
+    .option('--source <bucket>', 'source (primary) bucket name; with --replica')
+    .option('--replica <bucket>', 'replica bucket name; with --source')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
+    .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
+    .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
+    .option(
+      '--concurrency <n>',
+      'parallel requests at most',
+      positiveInt('--concurrency'),
+      DEFAULT_CONCURRENCY,
+    )
+    .option('--json', 'machine-readable output on stdout', false)
+    .option('--debug', 'show stack traces and SDK details on errors', false)
+    .addHelpText('after', HELP);
+
+  const bind =
+    <O>(action: CommandAction<O>) =>
+    async (options: O): Promise<void> => {
+      const globals = program.opts<GlobalOptions>();
+      debug = globals.debug;
+      // Checks the options before any work, so a usage error is the first and only line.
+      const ctx = createContext(io, globals);
+      exitCode = await action(ctx, options);
+    };
+  for (const register of COMMANDS) register(program, bind);
+
+  // commander prints its usage errors itself; instead, remember which command failed and report
+  // them below in the same one-line style as every other error.
+  let failedCommand = program;
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({
+      outputError: () => {
+        failedCommand = command;
+      },
+    });
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; `s3-dr` alone printed its help to stderr.
+      if (err.exitCode === 0) return EXIT.ok;
+      if (err.code === 'commander.help') {
+        // The help went to stderr; scripts reading stdout get a JSON error all the same.
+        if (json) printJsonError(io, new CliError('a command is needed (run s3-dr --help)'));
+        return EXIT.usage;
+      }
+      return fail(io, usageError(err, failedCommand), { json, debug: false });
+    }
+    return fail(io, err, { json, debug });
+  }
+  return exitCode;
+}
+
+/**
+ * commander's `error: unknown option '--jsn'\n(Did you mean --json?)` as one line:
+ * `unknown option '--jsn', did you mean --json? (run s3-dr verify --help)`.
+ */
+function usageError(err: CommanderError, command: Command): CliError {
+  const [first = '', ...rest] = err.message.replace(/^error: /, '').split('\n');
+  const suggestion = /^\(Did you mean (.+)\)$/.exec(rest.join(' ').trim())?.[1];
+  const help = command.parent ? `s3-dr ${command.name()} --help` : 's3-dr --help';
+  const text = first.replace(/\.$/, '');
+  return new CliError(`${text}${suggestion ? `, did you mean ${suggestion}` : ''} (run ${help})`);
+}
+
+/** Reports an error that ended the run: one line on stderr, and with --json an error object on stdout. */
+function fail(io: Io, err: unknown, { json, debug }: { json: boolean; debug: boolean }): number {
+  const cliError =
+    err instanceof CliError
+      ? err
+      : new CliError(
+          `unexpected error: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`,
+          EXIT.usage,
+          'internal',
+        );
+  io.stderr(`s3-dr: ${cliError.message}\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  if (json) printJsonError(io, cliError);
+  return cliError.exitCode;
+}
+
+function printJsonError(io: Io, err: CliError): void {
+  const error = { code: err.code, message: err.message, exitCode: err.exitCode };
+  io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
+}
+
+/** The version in package.json, read when the CLI starts (a small file: no measurable cost). */
+function packageVersion(): string {
+  const text = readFileSync(join(__dirname, '..', 'package.json'), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}

@@ -1,0 +1,92 @@
+import { Option } from 'commander';
+import type { Register } from '../../cli';
+import { positiveInt } from '../../shared/context';
+import { formatDuration, parseDuration } from '../../shared/duration';
+import { EXIT } from '../../shared/errors';
+import { interruptSignal } from '../../shared/interrupt';
+import { assertBucketsExist } from '../../shared/preflight';
+import { createProgress } from '../../shared/progress';
+import {
+  checkReplicationCoversProbes,
+  describePlan,
+  formatProbe,
+  PROBE_DEFAULTS,
+  PROBE_PREFIX,
+  planProbe,
+  runProbe,
+} from './probe';
+
+interface ProbeCommandOptions {
+  readonly count: number;
+  readonly timeout: number;
+  readonly pollInterval: number;
+}
+
+const HELP = `
+First checks that the source bucket has an enabled replication rule to the replica that covers
+${PROBE_PREFIX} (exit 1 without writing anything if not). Then writes --count small objects under
+s3://<source>/${PROBE_PREFIX} (each key and body carry a unique token), polls the replica until each arrives with the same content, and reports each latency, the
+median and maximum, and the source objects' ReplicationStatus. Afterwards, and on Ctrl-C too, it
+removes its probes with delete markers on both buckets (it never deletes a version).
+
+Latency is measured by polling: it is accurate to about --poll-interval. While it waits, stderr
+shows how many probes arrived and the time elapsed.
+
+Exit codes: 0 every probe arrived, 1 a probe did not arrive (time-out, FAILED, Ctrl-C) or was not
+cleaned up, or no replication rule covers the probes, 2 usage error, no credentials or a bucket that
+does not exist.
+
+Examples:
+  $ s3-dr probe --env dev
+  $ s3-dr probe --env dev --count 10 --timeout 15m --json
+  $ s3-dr probe --source primary-bucket-dev-123456789012 --replica replica-bucket-dev-123456789012 --timeout 90s
+`;
+
+export const registerProbe: Register = (program, bind) => {
+  program
+    .command('probe')
+    .description('measure replication end to end: write probe objects, time their arrival in the replica')
+    .option('--count <n>', 'probe objects to write', positiveInt('--count'), PROBE_DEFAULTS.count)
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait for the probes, e.g. 90s, 20m, 1h')
+        .argParser(parseDuration('--timeout'))
+        .default(PROBE_DEFAULTS.timeoutMs, formatDuration(PROBE_DEFAULTS.timeoutMs)),
+    )
+    .addOption(
+      new Option('--poll-interval <duration>', 'how often to look for them in the replica')
+        .argParser(parseDuration('--poll-interval'))
+        .default(PROBE_DEFAULTS.pollIntervalMs, formatDuration(PROBE_DEFAULTS.pollIntervalMs)),
+    )
+    .addHelpText('after', HELP)
+    .action(
+      bind<ProbeCommandOptions>(async (ctx, options) => {
+        const target = await ctx.target();
+        const { s3 } = ctx.clients();
+        await assertBucketsExist(ctx.clients(), target);
+        const plan = planProbe(target.source, target.replica, options.count);
+        const note = await checkReplicationCoversProbes(s3, plan);
+        if (note) ctx.io.stderr(`${note}\n`);
+        ctx.io.stderr(`${describePlan(plan, options.timeout)}\n`);
+        const progress = createProgress(ctx.io, 'probes arrived', options.count);
+        const interrupt = interruptSignal(() =>
+          ctx.io.stderr('\ninterrupted: stopping and cleaning up the probes (Ctrl-C again quits at once)\n'),
+        );
+        let report: Awaited<ReturnType<typeof runProbe>>;
+        try {
+          report = await runProbe(s3, plan, {
+            timeoutMs: options.timeout,
+            pollIntervalMs: options.pollInterval,
+            signal: interrupt.signal,
+            concurrency: ctx.options.concurrency,
+            onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
+          });
+        } finally {
+          interrupt.release();
+          progress.done();
+        }
+        ctx.print(formatProbe(report, options.timeout), report);
+        const complete = report.arrived === report.probes.length && report.cleanup.errors.length === 0;
+        return complete ? EXIT.ok : EXIT.findings;
+      }),
+    );
+};

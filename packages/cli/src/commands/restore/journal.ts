@@ -1,0 +1,111 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { CliError } from '../../shared/errors';
+import { openReport, type ReportWriter, why } from '../../shared/report';
+import type { VersionEntry } from '../../shared/versions';
+
+/**
+ * The copies earlier runs of a restore made, kept in a JSON-lines file: one line
+ * `{"targetKey", "fromVersionId", "newVersionId", "etag"}` per CopyObject that succeeded
+ * (`newVersionId` is `null` in an unversioned target bucket).
+ *
+ * Why: a key counts as restored when its current version *is* the copy of its version at T. For
+ * unencrypted and SSE-S3 objects equal size and ETag show that from the listing alone, but SSE-KMS
+ * ETags differ on every write (and so do a copied multipart object's): without this record a rerun
+ * after an interruption would copy every such key again. The journal keeps the rerun at zero extra
+ * requests per key; its memory is one entry per key copied, not per key in the bucket.
+ */
+export interface RestoreJournal {
+  readonly path: string;
+  /**
+   * True when `current` (the current version of `targetKey`) is the copy an earlier run made of
+   * `fromVersionId`. A `null` version (unversioned target) must also still have the copy's ETag:
+   * it may have been overwritten since.
+   */
+  isCopyOf(
+    targetKey: string,
+    current: Pick<VersionEntry, 'versionId' | 'etag'>,
+    fromVersionId: string,
+  ): boolean;
+  /** Appends a successful copy. */
+  record(targetKey: string, fromVersionId: string, newVersionId: string, etag?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `s3-dr-restore-<bucket written to>-<T, compact UTC>.journal.jsonl`, in the current directory. */
+export function defaultJournalPath(targetBucket: string, time: number): string {
+  const compact = new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `s3-dr-restore-${targetBucket}-${compact}.journal.jsonl`;
+}
+
+/**
+ * Loads the journal at `path` if it exists (a torn last line from an interrupted run is ignored).
+ * With `forWriting`, also opens it for appending; a dry run only reads it.
+ */
+export async function openJournal(path: string, forWriting: boolean): Promise<RestoreJournal> {
+  const copies = new Map<string, { fromVersionId: string; etag?: string }>();
+  const id = (targetKey: string, newVersionId: string) => `${newVersionId}\n${targetKey}`;
+  if (await exists(path)) {
+    const lines = createInterface({
+      input: createReadStream(path, { encoding: 'utf8' }),
+      crlfDelay: Infinity,
+    });
+    try {
+      for await (const line of lines) {
+        const entry = parseLine(line);
+        if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry);
+      }
+    } catch (err) {
+      throw new CliError(`cannot read restore journal ${path}: ${why(path, err as Error)}`);
+    }
+  }
+  const writer: ReportWriter | undefined = forWriting
+    ? await openReport(path, { append: true, what: 'restore journal' })
+    : undefined;
+  return {
+    path,
+    isCopyOf(targetKey, current, fromVersionId) {
+      const copy = copies.get(id(targetKey, current.versionId));
+      if (copy?.fromVersionId !== fromVersionId) return false;
+      return current.versionId !== 'null' || (copy.etag !== undefined && copy.etag === current.etag);
+    },
+    async record(targetKey, fromVersionId, newVersionId, etag) {
+      copies.set(id(targetKey, newVersionId), { fromVersionId, etag });
+      await writer?.write({ targetKey, fromVersionId, newVersionId, ...(etag ? { etag } : {}) });
+    },
+    close: async () => writer?.close(),
+  };
+}
+
+function parseLine(
+  line: string,
+): { targetKey: string; fromVersionId: string; newVersionId: string; etag?: string } | undefined {
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    const fields = [e.targetKey, e.fromVersionId, e.newVersionId];
+    if (fields.every((f) => typeof f === 'string')) {
+      return {
+        targetKey: e.targetKey as string,
+        fromVersionId: e.fromVersionId as string,
+        newVersionId: e.newVersionId as string,
+        etag: typeof e.etag === 'string' ? e.etag : undefined,
+      };
+    }
+  } catch {
+    // a line torn by an interruption: that copy is simply not known
+  }
+  return undefined;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

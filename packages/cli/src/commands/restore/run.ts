@@ -1,0 +1,299 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  addDeleteMarker,
+  type Copied,
+  type CopyTuning,
+  copyVersion,
+  startArchiveRestore,
+} from '../../shared/copy';
+import { CliError, describeAwsError, isNetworkError } from '../../shared/errors';
+import { forEachConcurrent } from '../../shared/pool';
+import type { ReportWriter } from '../../shared/report';
+import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
+import { joinByKey } from '../verify/compare';
+import type { RestoreJournal } from './journal';
+import { ACTION_TYPES, type ActionType, planInPlace, planToTarget, type RestoreAction } from './plan';
+
+export interface RestoreRequest {
+  readonly bucket: string;
+  readonly prefix?: string;
+  /** The point in time, epoch ms. */
+  readonly time: number;
+  /** Write the state at T into another bucket (under `prefix`) instead of in place. */
+  readonly target?: { readonly bucket: string; readonly prefix: string; readonly versioned: boolean };
+  readonly restoreArchived: boolean;
+  /** Also restore keys under the reserved prefix `_s3-dr/` (probes). */
+  readonly includeReserved: boolean;
+  readonly now: number;
+  /** Copies earlier runs made (read while planning) and where this run records its own. */
+  readonly journal?: RestoreJournal;
+}
+
+export interface RunHooks {
+  readonly signal?: AbortSignal;
+  /** Called once per key examined (planning) or per change applied. */
+  readonly onProgress?: (n: number) => void;
+  /** Called once per list page requested. */
+  readonly onListPage?: () => void;
+  /** Called with each key's history in the restored bucket, as listed. */
+  readonly onHistory?: (history: KeyHistory) => void;
+}
+
+export interface Plan {
+  readonly keys: number;
+  readonly counts: Readonly<Record<ActionType, number>>;
+  /** The first few actions of each type but `unchanged`, in key order. */
+  readonly sample: readonly RestoreAction[];
+  readonly interrupted: boolean;
+  /**
+   * Epoch ms of the oldest version or delete marker of the keys planned (undefined without keys).
+   * A time before it is usually a typing error: no key existed then.
+   */
+  readonly oldest?: number;
+  /**
+   * Every action but `unchanged`, when there are at most MAX_HELD_ACTIONS: applying then writes
+   * exactly the plan that was shown, without listing again. Undefined for larger plans.
+   */
+  readonly actions?: readonly RestoreAction[];
+}
+
+/** Plans up to this many actions are held in memory (roughly 0.5 KB each) and applied as shown. */
+export const MAX_HELD_ACTIONS = 50_000;
+
+/** Counts of the actions a plan holds that write something. */
+export function changes(counts: Readonly<Record<ActionType, number>>): number {
+  return counts.copy + counts['delete-mark'] + counts['restore-archive'];
+}
+
+/** Lists the bucket (and the target) once and plans every key; writes nothing. */
+export async function planRestore(
+  s3: S3Client,
+  request: RestoreRequest,
+  report: ReportWriter,
+  hooks: RunHooks = {},
+  sampleSize = 10,
+  maxHeld = MAX_HELD_ACTIONS,
+): Promise<Plan> {
+  const counts = zeroCounts();
+  const sample: RestoreAction[] = [];
+  let held: RestoreAction[] | undefined = [];
+  let keys = 0;
+  let oldest: number | undefined;
+  const onHistory = (history: KeyHistory): void => {
+    const last = history.entries[history.entries.length - 1]?.lastModified;
+    if (last !== undefined && (oldest === undefined || last < oldest)) oldest = last;
+  };
+  for await (const action of restoreActions(s3, request, { ...hooks, onHistory })) {
+    keys++;
+    counts[action.type]++;
+    if (action.type !== 'unchanged') {
+      if (counts[action.type] <= sampleSize) sample.push(action);
+      if (held && held.length < maxHeld) held.push(action);
+      else held = undefined;
+      await report.write(reportRecord(action, 'planned'));
+    }
+    hooks.onProgress?.(1);
+  }
+  return { keys, counts, sample, interrupted: hooks.signal?.aborted === true, actions: held, oldest };
+}
+
+export interface Applied {
+  /** Writes done, by action type (`copy`, `delete-mark`, `restore-archive`). */
+  readonly done: Readonly<Record<ActionType, number>>;
+  /** Keys examined in this pass, by planned action type. */
+  readonly seen: Readonly<Record<ActionType, number>>;
+  readonly failed: number;
+  /** The first failures, for the summary. */
+  readonly failures: readonly { readonly key: string; readonly error: string }[];
+  readonly interrupted: boolean;
+}
+
+/**
+ * Applies the plan, `concurrency` requests at a time: one CopyObject per key to copy (multipart
+ * above 5 GiB), one DeleteObject without a version id per key to delete-mark, one RestoreObject
+ * per archived version with --restore-archived. A plan that holds its actions is applied as
+ * shown; a larger one is listed again and each change applied as it is found. Every request is
+ * atomic, so an interruption leaves each key either restored or untouched; running the same
+ * restore again plans only what is left. Deletes no version, ever.
+ */
+export async function applyRestore(
+  s3: S3Client,
+  request: RestoreRequest,
+  plan: Plan,
+  report: ReportWriter,
+  concurrency: number,
+  hooks: RunHooks = {},
+  tuning: CopyTuning = {},
+): Promise<Applied> {
+  const done = zeroCounts();
+  const seen = zeroCounts();
+  const failures: { key: string; error: string }[] = [];
+  let failed = 0;
+  const targetBucket = request.target?.bucket ?? request.bucket;
+  const actions: AsyncIterable<RestoreAction> | Iterable<RestoreAction> =
+    plan.actions ?? restoreActions(s3, request, { signal: hooks.signal, onListPage: hooks.onListPage });
+  async function* writes(): AsyncGenerator<RestoreAction> {
+    for await (const action of actions) {
+      if (hooks.signal?.aborted) return;
+      seen[action.type]++;
+      if (action.type === 'copy' || action.type === 'delete-mark' || action.type === 'restore-archive') {
+        yield action;
+      } else if (action.type !== 'unchanged') {
+        await report.write(reportRecord(action, 'skipped'));
+      }
+    }
+  }
+  await forEachConcurrent(
+    writes(),
+    concurrency,
+    async (action) => {
+      let written: Copied;
+      try {
+        written = await write(s3, request, targetBucket, action, tuning);
+      } catch (err) {
+        if (isFatal(err, sum(done))) throw describeAwsError(err, `bucket ${targetBucket}`);
+        failed++;
+        const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
+        if (failures.length < 10) failures.push({ key: action.key, error });
+        await report.write({ ...reportRecord(action, 'failed'), error });
+        return;
+      }
+      const newVersionId = written.versionId;
+      if (action.type === 'copy' && action.atT) {
+        // An unversioned target returns no version id: its only version is `null`.
+        await request.journal?.record(
+          action.targetKey,
+          action.atT.versionId,
+          newVersionId ?? 'null',
+          written.etag,
+        );
+      }
+      done[action.type]++;
+      hooks.onProgress?.(1);
+      await report.write({ ...reportRecord(action, 'done'), ...(newVersionId ? { newVersionId } : {}) });
+    },
+    hooks.signal,
+  );
+  return { done, seen, failed, failures, interrupted: hooks.signal?.aborted === true };
+}
+
+async function write(
+  s3: S3Client,
+  request: RestoreRequest,
+  targetBucket: string,
+  action: RestoreAction,
+  tuning: CopyTuning,
+): Promise<Copied> {
+  const atT = action.atT;
+  if (action.type === 'delete-mark')
+    return { versionId: await addDeleteMarker(s3, targetBucket, action.targetKey) };
+  if (!atT) throw new Error(`internal: ${action.type} of ${action.key} without a version at T`);
+  if (action.type === 'restore-archive') {
+    await startArchiveRestore(s3, request.bucket, action.key, atT.versionId);
+    return {};
+  }
+  return copyVersion(
+    s3,
+    {
+      sourceBucket: request.bucket,
+      key: action.key,
+      versionId: atT.versionId,
+      size: atT.size ?? 0,
+      storageClass: atT.storageClass,
+      targetBucket,
+      targetKey: action.targetKey,
+    },
+    tuning,
+  );
+}
+
+/**
+ * Errors that no other key would escape: no credentials, no endpoint, no bucket, or access denied
+ * before anything succeeded. They stop the run (exit 2) instead of failing key after key.
+ */
+function isFatal(err: unknown, succeeded: number): boolean {
+  const e = err as { name?: string; code?: string };
+  if (e instanceof CliError) return true;
+  if (e?.name === 'CredentialsProviderError' || e?.name === 'NoSuchBucket') return true;
+  if (isNetworkError(err)) return true;
+  return e?.name === 'AccessDenied' && succeeded === 0;
+}
+
+/** Streams one action per key of the bucket (under the prefix), in key order. */
+export async function* restoreActions(
+  s3: S3Client,
+  request: RestoreRequest,
+  hooks: Pick<RunHooks, 'signal' | 'onListPage' | 'onHistory'>,
+): AsyncGenerator<RestoreAction> {
+  const histories = tap(
+    withoutReserved(
+      listKeyHistories(s3, {
+        bucket: request.bucket,
+        prefix: request.prefix,
+        withRestoreStatus: true,
+        signal: hooks.signal,
+        onPage: () => hooks.onListPage?.(),
+      }),
+      request.includeReserved,
+    ),
+    hooks.onHistory,
+  );
+  const target = request.target;
+  if (!target) {
+    for await (const history of histories) yield planInPlace(history, request);
+    return;
+  }
+  const targetHistories = unprefixed(
+    listKeyHistories(s3, {
+      bucket: target.bucket,
+      prefix: target.prefix + (request.prefix ?? ''),
+      signal: hooks.signal,
+      onPage: () => hooks.onListPage?.(),
+    }),
+    target.prefix,
+  );
+  const options = { ...request, targetPrefix: target.prefix, targetVersioned: target.versioned };
+  for await (const [history, inTarget] of joinByKey(histories, targetHistories)) {
+    if (history) yield planToTarget(history, inTarget?.entries[0], options);
+  }
+}
+
+async function* tap(
+  histories: AsyncIterable<KeyHistory>,
+  see: ((history: KeyHistory) => void) | undefined,
+): AsyncGenerator<KeyHistory> {
+  for await (const history of histories) {
+    see?.(history);
+    yield history;
+  }
+}
+
+async function* unprefixed(histories: AsyncIterable<KeyHistory>, prefix: string): AsyncGenerator<KeyHistory> {
+  for await (const history of histories) yield { ...history, key: history.key.slice(prefix.length) };
+}
+
+function reportRecord(action: RestoreAction, status: 'planned' | 'done' | 'failed' | 'skipped'): object {
+  return {
+    action: action.type,
+    status,
+    key: action.key,
+    ...(action.targetKey !== action.key ? { targetKey: action.targetKey } : {}),
+    ...(action.atT
+      ? {
+          fromVersionId: action.atT.versionId,
+          fromDeleteMarker: action.atT.kind === 'marker',
+          fromLastModified: new Date(action.atT.lastModified).toISOString(),
+        }
+      : {}),
+    ...(action.current ? { currentVersionId: action.current.versionId } : {}),
+    reason: action.reason,
+  };
+}
+
+function zeroCounts(): Record<ActionType, number> {
+  return Object.fromEntries(ACTION_TYPES.map((t) => [t, 0])) as Record<ActionType, number>;
+}
+
+function sum(counts: Readonly<Record<ActionType, number>>): number {
+  return ACTION_TYPES.reduce((total, t) => total + counts[t], 0);
+}

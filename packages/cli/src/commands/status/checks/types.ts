@@ -1,0 +1,65 @@
+import type { DeploymentNames } from 's3-dr-naming';
+import type { Target } from '../../../shared/target';
+import type { Facts } from './facts';
+
+/** PASS: as it should be. WARN: worth a look, or could not be checked. FAIL: broken, with a fix. */
+export type CheckStatus = 'PASS' | 'WARN' | 'FAIL';
+
+/** What one check found. `fix` is set on every FAIL: what to do about it. */
+export interface Outcome {
+  readonly status: CheckStatus;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+export interface CheckResult extends Outcome {
+  /** Stable identifier such as `primary.versioning` or `replication.rtc`. */
+  readonly id: string;
+}
+
+/** What every check can look at: the target, the deployment's names (when known) and the facts. */
+export interface AuditScope {
+  readonly target: Target;
+  /** The deployment's suffix, when known or derivable from the bucket names. */
+  readonly suffix?: string;
+  /** Names from the naming contract; undefined when the deployment's suffix is unknown. */
+  readonly names?: DeploymentNames;
+  /** The account in the naming contract's bucket names, when they follow it. */
+  readonly account?: string;
+  /** The region the CLI talks to. */
+  readonly region: string;
+  readonly facts: Facts;
+}
+
+/**
+ * One check of the audit. `run` returns undefined when the check does not apply (an optional
+ * alarm that was never deployed). Errors thrown by `run` become a WARN "could not check".
+ */
+export interface Check {
+  readonly id: string;
+  run(scope: AuditScope): Promise<Outcome | undefined>;
+}
+
+export function pass(message: string): Outcome {
+  return { status: 'PASS', message };
+}
+
+export function warn(message: string, fix?: string): Outcome {
+  return fix === undefined ? { status: 'WARN', message } : { status: 'WARN', message, fix };
+}
+
+export function fail(message: string, fix: string): Outcome {
+  return { status: 'FAIL', message, fix };
+}
+
+/** Which bucket of the pair a per-bucket check looks at. */
+export type BucketRole = 'primary' | 'replica';
+
+export function bucketOf(target: Target, role: BucketRole): string {
+  return role === 'primary' ? target.source : target.replica;
+}
+
+/** The fix most misconfigurations share: the stack sets it, so a deploy puts it back. */
+export function redeployOr(command: string): string {
+  return `redeploy the stack (npx cdk deploy), or: ${command}`;
+}

@@ -1,0 +1,113 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { bucketUsesKms } from '../../shared/buckets';
+import { listCurrentObjects } from '../../shared/objects';
+import type { ReportWriter } from '../../shared/report';
+import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
+import {
+  type CompareOptions,
+  compareKey,
+  DIFFERENCE_KINDS,
+  type Difference,
+  type DifferenceKind,
+  joinByKey,
+} from './compare';
+
+export interface VerifyRequest {
+  readonly source: string;
+  readonly replica: string;
+  readonly prefix?: string;
+  readonly mode: CompareOptions['mode'];
+  readonly graceMs: number;
+  /** Also compare keys under the reserved prefix `_s3-dr/` (probes). */
+  readonly includeReserved: boolean;
+  readonly now: number;
+}
+
+export interface VerifyHooks {
+  readonly signal?: AbortSignal;
+  /** Called once per key compared. */
+  readonly onKey?: () => void;
+  /** Called once per list page received, with the bucket listed. */
+  readonly onListPage?: (bucket: string) => void;
+}
+
+export interface VerifyResult {
+  /** Keys seen on either side. */
+  readonly keys: number;
+  readonly counts: Readonly<Record<DifferenceKind, number>>;
+  /** The first differences (hints last), for the summary. */
+  readonly sample: readonly Difference[];
+  /** False when either bucket uses SSE-KMS: ETag-only differences were hints. */
+  readonly etagsComparable: boolean;
+  /** Buckets whose default encryption could not be read (ETags were assumed comparable). */
+  readonly encryptionUnknown: readonly string[];
+  readonly interrupted: boolean;
+}
+
+/**
+ * Compares the two buckets with a streaming merge-join of their listings: list requests only (one
+ * per 1000 current objects per bucket, or per 1000 versions with --all-versions; plus one
+ * GetBucketEncryption each), memory bounded by one key's versions. Every difference goes to
+ * `report` as it is found.
+ */
+export async function verifyBuckets(
+  s3: S3Client,
+  request: VerifyRequest,
+  report: ReportWriter,
+  hooks: VerifyHooks = {},
+  sampleSize = 20,
+): Promise<VerifyResult> {
+  const [sourceKms, replicaKms] = await Promise.all([
+    bucketUsesKms(s3, request.source),
+    bucketUsesKms(s3, request.replica),
+  ]);
+  const encryptionUnknown = [
+    ...(sourceKms === undefined ? [request.source] : []),
+    ...(replicaKms === undefined ? [request.replica] : []),
+  ];
+  const options: CompareOptions = {
+    mode: request.mode,
+    graceMs: request.graceMs,
+    now: request.now,
+    etagsComparable: !sourceKms && !replicaKms,
+  };
+  // The current state needs only the current objects (ListObjectsV2: one request per 1000 of
+  // them, however deep the history); every version by id needs ListObjectVersions.
+  const list = (bucket: string): AsyncIterable<KeyHistory> => {
+    const listing = {
+      bucket,
+      prefix: request.prefix,
+      signal: hooks.signal,
+      onPage: () => hooks.onListPage?.(bucket),
+    };
+    return withoutReserved(
+      request.mode === 'current'
+        ? listCurrentObjects(s3, listing)
+        : listKeyHistories(s3, { ...listing, exactOrder: false }),
+      request.includeReserved,
+    );
+  };
+  const counts = Object.fromEntries(DIFFERENCE_KINDS.map((k) => [k, 0])) as Record<DifferenceKind, number>;
+  const sample: Difference[] = [];
+  const hints: Difference[] = [];
+  let keys = 0;
+  for await (const [source, replica] of joinByKey(list(request.source), list(request.replica))) {
+    keys++;
+    for (const difference of compareKey(source, replica, options)) {
+      counts[difference.kind]++;
+      const bucket = difference.kind === 'hint' ? hints : sample;
+      if (bucket.length < sampleSize) bucket.push(difference);
+      await report.write(difference);
+    }
+    hooks.onKey?.();
+    if (hooks.signal?.aborted) break;
+  }
+  return {
+    keys,
+    counts,
+    sample: [...sample, ...hints].slice(0, sampleSize),
+    etagsComparable: options.etagsComparable,
+    encryptionUnknown,
+    interrupted: hooks.signal?.aborted === true,
+  };
+}

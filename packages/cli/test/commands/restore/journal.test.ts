@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { defaultJournalPath } from '../../../src/commands/restore/journal';
+import { cliWorkDir, runCli } from '../../support/cli';
+import { createBucket, currentContents, listAll, motoS3, pointInTime, put } from '../../support/versioned';
+
+// A rerun of a restore must be a no-op even where a copy's ETag differs from the original's (SSE-KMS
+// in S3; here a multipart upload, whose copy gets a plain ETag): the journal records each copy.
+
+let s3: S3Client;
+beforeAll(() => {
+  s3 = motoS3();
+});
+
+/** Uploads `key` in two parts (5 MiB + a few bytes), so its ETag is a multipart one ("…-2"). */
+async function putMultipart(bucket: string, key: string, tail: string): Promise<void> {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  const parts = [Buffer.alloc(5 * 1024 * 1024, 'a'), Buffer.from(tail)];
+  const etags = [];
+  for (const [i, body] of parts.entries()) {
+    const res = await s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: i + 1, Body: body }),
+    );
+    etags.push({ PartNumber: i + 1, ETag: res.ETag });
+  }
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId,
+      MultipartUpload: { Parts: etags },
+    }),
+  );
+}
+
+/** A bucket whose key `doc` was a multipart upload at T and overwritten after. */
+async function multipartChangedAfterT(prefix: string): Promise<{ bucket: string; to: string }> {
+  const bucket = await createBucket(s3, prefix);
+  await putMultipart(bucket, 'doc', 'at T');
+  const to = await pointInTime();
+  await put(s3, bucket, 'doc', 'after T');
+  return { bucket, to };
+}
+
+const journalIn = (dir: string) => join(mkdtempSync(join(tmpdir(), dir)), 'journal.jsonl');
+
+test('GIVEN a restored multipart object WHEN its copy is listed THEN its ETag differs from the original (why a journal is needed)', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-etag');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journalIn('rj-')]);
+  const versions = (await listAll(s3, bucket)).filter((e) => !e.deleteMarker);
+  const [copy, , original] = versions;
+  expect(copy.etag).not.toBe(original.etag);
+});
+
+test('GIVEN a restore that copied a key WHEN the same restore runs again THEN the journal makes it a no-op', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-rerun');
+  const journal = journalIn('rj-');
+  const first = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  expect(first.code).toBe(0);
+  const versionsAfterFirst = (await listAll(s3, bucket)).length;
+
+  const second = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+
+  expect(second.code).toBe(0);
+  expect(second.stdout).toMatch(/to copy\s+0\n/);
+  expect(second.stdout).toContain('Nothing to change.');
+  expect((await listAll(s3, bucket)).length).toBe(versionsAfterFirst);
+});
+
+test('GIVEN the same restore WHEN it runs again without the journal THEN it would copy the key once more', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-nojournal');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journalIn('rj-')]);
+
+  const dryRun = await runCli([
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--dry-run',
+    '--journal',
+    journalIn('rj-'),
+  ]);
+
+  expect(dryRun.stdout).toMatch(/to copy\s+1\n/);
+});
+
+test('GIVEN a copy WHEN the restore applies THEN the journal records the key, the version at T and the new version', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-record');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  const [copy, , original] = (await listAll(s3, bucket)).filter((e) => !e.deleteMarker);
+  expect(readFileSync(journal, 'utf8')).toBe(
+    `${JSON.stringify({ targetKey: 'doc', fromVersionId: original.versionId, newVersionId: copy.versionId, etag: copy.etag })}\n`,
+  );
+  expect(await currentContents(s3, bucket)).toEqual({ doc: `${'a'.repeat(5 * 1024 * 1024)}at T` });
+});
+
+test('GIVEN no --journal WHEN a restore applies THEN the journal is written in the working directory under its default name', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-default');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes']);
+  const path = join(cliWorkDir(), defaultJournalPath(bucket, Date.parse(to)));
+  expect(result.stdout).toContain(`journal: ${defaultJournalPath(bucket, Date.parse(to))}`);
+  expect(existsSync(path)).toBe(true);
+});
+
+test('GIVEN a dry run WHEN it plans THEN it creates no journal', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-dry');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+  expect(existsSync(journal)).toBe(false);
+});
+
+test('GIVEN a journal whose last line was torn by an interruption WHEN the restore runs again THEN the complete lines still count', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-torn');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  const { appendFileSync } = await import('node:fs');
+  appendFileSync(journal, '{"targetKey":"doc","fromVers');
+  const again = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+  expect(again.stdout).toMatch(/to copy\s+0\n/);
+});
+
+test('GIVEN a restore into an unversioned target WHEN it runs again THEN the journal (version null + ETag) makes it a no-op', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-unv-src');
+  const target = await createBucket(s3, 'rj-unv-dst', 'none');
+  const journal = journalIn('rj-');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--journal', journal];
+  expect((await runCli([...args, '--yes'])).code).toBe(0);
+
+  const again = await runCli([...args, '--yes']);
+
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/to copy\s+0\n\s+to delete-mark\s+0\n\s+unchanged\s+1\n\s+blocked\s+0\n/);
+});
+
+test('GIVEN the unversioned target object was overwritten after the restore WHEN it runs again THEN the journal does not vouch for it', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-unv-src2');
+  const target = await createBucket(s3, 'rj-unv-dst2', 'none');
+  const journal = journalIn('rj-');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--journal', journal];
+  await runCli([...args, '--yes']);
+  await put(s3, target, 'doc', 'someone else wrote this');
+
+  const again = await runCli([...args, '--dry-run']);
+
+  expect(again.stdout).toMatch(/blocked\s+1\n/);
+});
+
+test('GIVEN a journal written by a restore to T1 WHEN it is reused for a restore to a later T2 THEN the copy of the T1 version does not count as the T2 version', async () => {
+  // doc: version at T1, then another version at T2, then overwritten. A restore to T1 makes the
+  // current version a copy of the T1 version and journals it; the T2 state is a different version.
+  const bucket = await createBucket(s3, 'rj-other-t');
+  await putMultipart(bucket, 'doc', 'at T1');
+  const t1 = await pointInTime();
+  await putMultipart(bucket, 'doc', 'at T2');
+  const t2 = await pointInTime();
+  await put(s3, bucket, 'doc', 'after T2');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', t1, '--yes', '--journal', journal]);
+
+  const toT2 = await runCli(['restore', '--bucket', bucket, '--to', t2, '--yes', '--journal', journal]);
+
+  expect(toT2.stdout).toMatch(/to copy\s+1\n/);
+  expect(await currentContents(s3, bucket)).toEqual({ doc: `${'a'.repeat(5 * 1024 * 1024)}at T2` });
+});

@@ -1,0 +1,153 @@
+import { planInPlace, planToTarget, stateAt } from '../../../src/commands/restore/plan';
+import { history, marker, T0, version } from '../../support/history';
+
+// Pure unit tests of restore planning on synthetic histories (entries newest first).
+
+const T = T0 + 100_000; // 100 s after T0
+const options = { time: T, restoreArchived: false, now: T0 + 1_000_000 };
+const plan = (...args: Parameters<typeof history>) => planInPlace(history(...args), options);
+
+test('GIVEN versions with equal timestamps WHEN taking the state at T THEN the first in list order wins', () => {
+  const h = history(
+    version('k', 'later', 200),
+    version('k', 'third', 50),
+    version('k', 'second', 50),
+    version('k', 'first', 50),
+  );
+  expect(stateAt(h, T)?.versionId).toBe('third');
+});
+
+test('GIVEN an entry written exactly at T WHEN taking the state at T THEN it counts (LastModified <= T)', () => {
+  expect(stateAt(history(version('k', 'atT', 100)), T)?.versionId).toBe('atT');
+});
+
+test('GIVEN a key whose only versions are after T WHEN taking the state at T THEN it did not exist', () => {
+  expect(stateAt(history(version('k', 'v', 101)), T)).toBeUndefined();
+});
+
+test('GIVEN the version at T is current WHEN planning THEN the key is unchanged', () => {
+  expect(plan(version('k', 'v1', 10)).type).toBe('unchanged');
+});
+
+test('GIVEN an overwrite after T WHEN planning THEN the version at T is copied', () => {
+  const action = plan(version('k', 'v2', 200, 'new'), version('k', 'v1', 10, 'old'));
+  expect([action.type, action.atT?.versionId]).toEqual(['copy', 'v1']);
+});
+
+test('GIVEN an earlier restore already copied the version at T WHEN planning THEN the key is unchanged', () => {
+  const copy = version('k', 'copy', 300, 'old');
+  expect(plan(copy, version('k', 'v2', 200, 'new'), version('k', 'v1', 10, 'old')).type).toBe('unchanged');
+});
+
+test('GIVEN a key created after T WHEN planning THEN it is delete-marked', () => {
+  expect(plan(version('k', 'v1', 200)).type).toBe('delete-mark');
+});
+
+test('GIVEN a key deleted at T and written again after WHEN planning THEN it is delete-marked', () => {
+  expect(plan(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10)).type).toBe(
+    'delete-mark',
+  );
+});
+
+test('GIVEN a key deleted at T and still deleted WHEN planning THEN it is unchanged', () => {
+  expect(plan(marker('k', 'm2', 200), marker('k', 'm', 50), version('k', 'v1', 10)).type).toBe('unchanged');
+});
+
+test('GIVEN a key deleted after T WHEN planning THEN the version at T is copied back', () => {
+  expect(plan(marker('k', 'm', 200), version('k', 'v1', 10)).type).toBe('copy');
+});
+
+test('GIVEN the version at T in DEEP_ARCHIVE WHEN planning THEN the key is blocked', () => {
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'DEEP_ARCHIVE' });
+  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('blocked');
+});
+
+test('GIVEN the version at T in GLACIER and --restore-archived WHEN planning THEN its restore is planned', () => {
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER' });
+  const action = planInPlace(history(version('k', 'v2', 200, 'new'), cold), {
+    ...options,
+    restoreArchived: true,
+  });
+  expect(action.type).toBe('restore-archive');
+});
+
+test('GIVEN a GLACIER version whose restore is in progress WHEN planning THEN the key is waiting', () => {
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER', restore: { inProgress: true } });
+  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('waiting');
+});
+
+test('GIVEN a GLACIER version with a finished, unexpired restore WHEN planning THEN it is copied', () => {
+  const restore = { inProgress: false, expiresAt: options.now + 86_400_000 };
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER', restore });
+  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('copy');
+});
+
+describe('into a target bucket', () => {
+  const target = { ...options, targetPrefix: 'p/', targetVersioned: true };
+
+  test('GIVEN a key absent at T WHEN planning THEN nothing is written to the target', () => {
+    expect(planToTarget(history(version('k', 'v', 200)), undefined, target).type).toBe('unchanged');
+  });
+
+  test('GIVEN a key present at T WHEN planning THEN it is copied under the target prefix', () => {
+    const action = planToTarget(history(version('k', 'v', 10)), undefined, target);
+    expect([action.type, action.targetKey]).toEqual(['copy', 'p/k']);
+  });
+
+  test('GIVEN the target already holds the content WHEN planning THEN the key is unchanged', () => {
+    const there = version('p/k', 't', 300, 'same');
+    expect(planToTarget(history(version('k', 'v', 10, 'same')), there, target).type).toBe('unchanged');
+  });
+
+  test('GIVEN an unversioned target with other content WHEN planning THEN the key is blocked', () => {
+    const there = version('p/k', 'null', 300, 'other');
+    const action = planToTarget(history(version('k', 'v', 10, 'mine')), there, {
+      ...target,
+      targetVersioned: false,
+    });
+    expect(action.type).toBe('blocked');
+  });
+});
+
+describe('with a journal of earlier copies', () => {
+  const journal = {
+    isCopyOf: (targetKey: string, current: { versionId: string }, from: string) =>
+      targetKey === 'k' && current.versionId === 'copy' && from === 'v1',
+  };
+  const withJournal = { ...options, journal };
+
+  test('GIVEN the current version is the recorded copy of the version at T WHEN planning THEN the key is unchanged', () => {
+    const action = planInPlace(
+      history(version('k', 'copy', 200, 'kms-b'), version('k', 'v1', 10, 'kms-a')),
+      withJournal,
+    );
+    expect(action).toMatchObject({
+      type: 'unchanged',
+      reason: 'an earlier run copied the version at T (journal)',
+    });
+  });
+
+  test('GIVEN the recorded copy was overwritten since WHEN planning THEN the key is copied again', () => {
+    const h = history(
+      version('k', 'newer', 300, 'kms-c'),
+      version('k', 'copy', 200, 'kms-b'),
+      version('k', 'v1', 10, 'kms-a'),
+    );
+    expect(planInPlace(h, withJournal).type).toBe('copy');
+  });
+});
+
+test('GIVEN the state at T is one of a same-second version/marker pair of unknown order WHEN planning THEN the key is blocked', () => {
+  const action = plan(version('k', 'after', 200), marker('k', 'm', 50), version('k', 'v', 50));
+  expect(action.type).toBe('delete-mark');
+  const unknown = planInPlace(
+    history(
+      version('k', 'after', 200),
+      { ...marker('k', 'm', 50), orderUnknown: true },
+      version('k', 'v', 50, 'v', { orderUnknown: true }),
+    ),
+    options,
+  );
+  expect(unknown).toMatchObject({ type: 'blocked' });
+  expect(unknown.reason).toContain('written in the same second');
+});

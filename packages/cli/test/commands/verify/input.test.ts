@@ -1,0 +1,89 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { noCredentialsEnv } from '../../../../../test/support/moto';
+import { errorLines, runCli, runCliProcess } from '../../support/cli';
+import { createBucket, motoS3 } from '../../support/versioned';
+
+// Bad input to verify ends with exit code 2 and one clear line on stderr.
+
+let s3: S3Client;
+let bucket: string;
+let replica: string;
+beforeAll(async () => {
+  s3 = motoS3();
+  bucket = await createBucket(s3, 'vi-ok');
+  replica = await createBucket(s3, 'vi-rep');
+});
+
+test('GIVEN a replica bucket that does not exist WHEN verifying THEN it exits 2 with one line naming it and nothing before it', async () => {
+  const result = await runCli(['--source', bucket, '--replica', 'no-such-replica-s3dr', 'verify']);
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(
+    's3-dr: replica bucket no-such-replica-s3dr does not exist: check the bucket name, --env or --region\n',
+  );
+});
+
+test('GIVEN no target options WHEN verifying THEN it exits 2 and says how to name the buckets', async () => {
+  const result = await runCli(['verify']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    's3-dr: no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
+  ]);
+});
+
+test('GIVEN a --grace that is no duration WHEN verifying THEN it exits 2 with an example', async () => {
+  const result = await runCli(['--source', bucket, '--replica', replica, 'verify', '--grace', 'soon']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    "s3-dr: --grace must be a duration such as 90s, 20m, 1h30m, 1d or 500ms, got 'soon'",
+  ]);
+});
+
+test('GIVEN --grace 15 without a unit WHEN verifying THEN it exits 2 asking for the unit instead of guessing seconds', async () => {
+  const result = await runCli(['--source', bucket, '--replica', 'other', 'verify', '--grace', '15']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    "s3-dr: --grace needs a unit: 15s, 15m or 15h? (a duration such as 90s, 20m, 1h30m, 1d or 500ms), got '15'",
+  ]);
+});
+
+test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 before listing', async () => {
+  const result = await runCli([
+    '--source',
+    bucket,
+    '--replica',
+    replica,
+    'verify',
+    '--report',
+    '/nonexistent/dir/r.jsonl',
+  ]);
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(
+    's3-dr: cannot write report file /nonexistent/dir/r.jsonl: directory /nonexistent/dir does not exist\n',
+  );
+});
+
+test('GIVEN no AWS credentials anywhere WHEN the executable verifies THEN it exits 2 with one line on what to set', async () => {
+  const env = noCredentialsEnv();
+
+  const result = await runCliProcess(['--source', bucket, '--replica', replica, 'verify'], env);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    `s3-dr: no AWS credentials found while accessing source bucket ${bucket}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+  ]);
+});
+
+test('GIVEN the same bucket as source and replica WHEN verifying THEN it exits 1 with one line instead of comparing it with itself', async () => {
+  const result = await runCli(['--source', bucket, '--replica', bucket, 'verify']);
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toBe(
+    `s3-dr: source and replica are the same bucket ${bucket}: comparing a bucket with itself proves nothing about its replica\n`,
+  );
+});
