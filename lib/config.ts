@@ -1,3 +1,4 @@
+import { EMAIL_RULE, isValidEmail } from 's3-dr-cdk';
 import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
 
 /** Validated deployment settings, built from CDK context by {@link loadConfig}. */
@@ -29,8 +30,6 @@ export const CONFIG_DEFAULTS = {
  */
 const REGION_PATTERN = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
 const UNSUPPORTED_REGION = /^cn-/;
-// Deliberately simple: one @, no spaces, a dot in the domain. SNS confirms the address anyway.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Rule {
   readonly key: keyof TapConfig;
@@ -52,8 +51,8 @@ const RULES: readonly Rule[] = [
   { key: 'removalPolicy', rule: "'destroy' or 'retain'", isValid: (v) => v === 'destroy' || v === 'retain' },
   {
     key: 'alarmEmail',
-    rule: 'an e-mail address such as oncall@example.com',
-    isValid: (v) => EMAIL_PATTERN.test(v),
+    rule: EMAIL_RULE,
+    isValid: isValidEmail,
   },
 ];
 

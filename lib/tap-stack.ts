@@ -30,7 +30,7 @@ export class TapStack extends Stack {
       config,
       description: `s3-dr ${config.environmentSuffix}: S3 replication with RTC, monitoring and alerting`,
     });
-    const r = this.replication;
+    const r = this.replication.pair;
     const region = this.region;
     const outputs: Record<OutputKey, { value: string; description: string }> = {
       [OUTPUT_KEYS.primaryBucketUrl]: {

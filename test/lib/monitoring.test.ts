@@ -84,7 +84,7 @@ describe('the alarm topic', () => {
 
   test('without an alarm e-mail, synth warns that the alarms notify nobody and says how to fix it', () => {
     Annotations.fromStack(dev.stack).hasWarning(
-      '/TapStackdev/S3Replication/AlarmTopic',
+      '/TapStackdev/S3Replication/Default/AlarmTopic',
       Match.stringLikeRegexp(
         'No alarmEmail is set, so the alarm topic s3-replication-alarms-dev has no subscriber.*-c alarmEmail=oncall@example.com.*subscribe any other endpoint',
       ),

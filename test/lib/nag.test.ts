@@ -21,20 +21,21 @@ describe('cdk-nag', () => {
     const report = new NIST80053R5Checks(app).validateScope(stack);
     const canaryChildren = ['LatencyAlarm', 'SilentAlarm', 'OverdueAlarm', 'ErrorsAlarm'];
     const functions = ['EventLog', 'Canary'].map(
-      (f) => `TapStackdev/S3Replication/${f}/Handler/Function/Resource`,
+      (f) => `TapStackdev/S3Replication/Default/${f}/Handler/Function/Resource`,
     );
     expect(findings(report.violations)).toEqual(
       [
         ...canaryChildren.map(
-          (a) => `NIST.800.53.R5-CloudWatchAlarmAction TapStackdev/S3Replication/Canary/${a}/Resource`,
+          (a) =>
+            `NIST.800.53.R5-CloudWatchAlarmAction TapStackdev/S3Replication/Default/Canary/${a}/Resource`,
         ),
-        'NIST.800.53.R5-IAMNoInlinePolicy TapStackdev/S3Replication/Primary/Bucket/Notifications/HandlerPolicy/Resource',
+        'NIST.800.53.R5-IAMNoInlinePolicy TapStackdev/S3Replication/Default/Primary/Bucket/Notifications/HandlerPolicy/Resource',
         ...functions.map((f) => `NIST.800.53.R5-LambdaConcurrency ${f}`),
         ...functions.map((f) => `NIST.800.53.R5-LambdaDLQ ${f}`),
         ...functions.map((f) => `NIST.800.53.R5-LambdaInsideVPC ${f}`),
-        'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/AccessLogs/Bucket/Resource',
-        'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Replica/Bucket/Resource',
-        'NIST.800.53.R5-S3DefaultEncryptionKMS TapStackdev/S3Replication/AccessLogs/Bucket/Resource',
+        'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Default/AccessLogs/Bucket/Resource',
+        'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Default/Replica/Bucket/Resource',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS TapStackdev/S3Replication/Default/AccessLogs/Bucket/Resource',
       ].sort(),
     );
   });

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { onlyResource, type Synthesized, synthTap } from '../support/tap';
+import { CDK_PACKAGE, onlyResource, type Synthesized, synthTap } from '../support/tap';
 
 let dev: Synthesized;
 const ids: Record<string, string> = {};
@@ -55,9 +55,9 @@ const logStatement = () => ({
 });
 
 describe.each(['s3-replication-events-dev', 's3-replication-canary-dev'])('function %s', (name) => {
-  test('runs on Node.js 22 and logs to the replication log group', () => {
+  test('runs on Node.js 24 (nodejs24.x, the newest runtime Lambda offers) and logs to the replication log group', () => {
     expect(fn(name)).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: { Ref: ids.logGroup } },
     });
@@ -354,14 +354,18 @@ describe('the dashboard', () => {
   });
 });
 
-describe('bundling', () => {
-  test('cdk synth bundles both functions locally with esbuild (no Docker)', () => {
-    const bundled = synthTap({ bundle: true });
-    const outdir = bundled.app.synth().directory;
-    for (const name of ['s3-replication-events-dev', 's3-replication-canary-dev']) {
-      const [, f] = onlyResource(bundled.nested, 'AWS::Lambda::Function', { FunctionName: name });
+describe('function code', () => {
+  test('is the pre-bundled asset shipped in s3-dr-cdk: synth bundles nothing', () => {
+    const { app, nested } = synthTap();
+    const outdir = app.synth().directory;
+    for (const [name, asset] of [
+      ['s3-replication-events-dev', 'replication-events'],
+      ['s3-replication-canary-dev', 'canary'],
+    ]) {
+      const [, f] = onlyResource(nested, 'AWS::Lambda::Function', { FunctionName: name });
       const assetHash = (f.Properties.Code.S3Key as string).replace(/\.zip$/, '');
-      expect(existsSync(join(outdir, `asset.${assetHash}`, 'index.js'))).toBe(true);
+      const staged = readFileSync(join(outdir, `asset.${assetHash}`, 'index.js'), 'utf8');
+      expect(staged).toBe(readFileSync(join(CDK_PACKAGE, 'assets', asset, 'index.js'), 'utf8'));
     }
   });
 });

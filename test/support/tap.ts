@@ -6,6 +6,9 @@ import { stackName } from 's3-dr-naming';
 import { loadConfig } from '../../lib/config';
 import { TapStack } from '../../lib/tap-stack';
 
+/** The construct library's package folder (its pre-bundled function code is under assets/). */
+export const CDK_PACKAGE = join(__dirname, '..', '..', 'packages', 'cdk');
+
 /** The feature flags of cdk.json: tests must synthesize what `cdk synth` synthesizes. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
@@ -15,8 +18,6 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** @default - account-agnostic, as `cdk synth` without credentials */
   readonly account?: string;
-  /** Run esbuild for the functions, as `cdk synth` does. @default false (faster; one test bundles) */
-  readonly bundle?: boolean;
 }
 
 export interface Synthesized {
@@ -30,11 +31,10 @@ export interface Synthesized {
 
 /** Builds the app as bin/tap.ts does, with the given context on top of cdk.json's. */
 export function synthTap(options: SynthOptions = {}): Synthesized {
-  const bundling = options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
   // As bin/tap.ts: no built-in CloudFormation validation (cfn-lint checks the templates in CI).
   const app = new App({
     builtinCloudFormationValidation: false,
-    context: { ...CDK_JSON_CONTEXT, ...bundling, ...options.context },
+    context: { ...CDK_JSON_CONTEXT, ...options.context },
   });
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new TapStack(app, stackName(config.environmentSuffix), {

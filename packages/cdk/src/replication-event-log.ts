@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { REPLICATION_EVENT_METRICS } from '../../lambda/contract';
+import { REPLICATION_EVENT_METRICS } from './contract';
 import { TelemetryFunction } from './telemetry-function';
 import type { TelemetryMetrics } from './telemetry-metrics';
 
@@ -42,7 +42,7 @@ export class ReplicationEventLog extends Construct {
     this.function = new TelemetryFunction(this, 'Handler', {
       functionName: props.functionName,
       description: 'Logs S3 replication events as JSON lines and EMF metrics',
-      entry: 'replication-events.ts',
+      asset: 'replication-events',
       logGroup: props.logGroup,
       timeout: Duration.seconds(30),
     });

@@ -6,7 +6,7 @@ import {
   REPLICATION_EVENT_METRICS,
   type ReplicationEventMetric,
   SOURCE_BUCKET_DIMENSION,
-} from '../../lambda/contract';
+} from './contract';
 
 /**
  * Builds the metrics our own functions publish (Embedded Metric Format, namespace S3DR/Replication,

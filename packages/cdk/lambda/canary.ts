@@ -46,7 +46,7 @@ import {
   CANARY_ENV,
   CANARY_METRICS,
   CANARY_OVERDUE_SECONDS,
-} from './contract';
+} from '../src/contract';
 import { emfDocuments, type LogDocument, writeLine } from './emf';
 
 export {
@@ -55,7 +55,7 @@ export {
   CANARY_OVERDUE_SECONDS,
   METRIC_NAMESPACE,
   SOURCE_BUCKET_DIMENSION,
-} from './contract';
+} from '../src/contract';
 
 export interface CanaryConfig {
   readonly primaryBucket: string;

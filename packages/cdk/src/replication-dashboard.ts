@@ -7,7 +7,7 @@ export interface ReplicationDashboardProps {
   readonly dashboardName: string;
   readonly metrics: ReplicationMetrics;
   readonly telemetry: TelemetryMetrics;
-  readonly alarms: readonly cloudwatch.IAlarm[];
+  readonly alarms: cloudwatch.IAlarm[];
   /** The latency alarm's threshold, drawn on the latency graph. */
   readonly latencyThresholdSeconds: number;
 }

@@ -3,7 +3,7 @@
  * extract metrics from it. No API call and no cloudwatch:PutMetricData permission are needed.
  * Spec: docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { METRIC_NAMESPACE, SOURCE_BUCKET_DIMENSION } from './contract';
+import { METRIC_NAMESPACE, SOURCE_BUCKET_DIMENSION } from '../src/contract';
 
 export type MetricUnit = 'Count' | 'Seconds';
 

@@ -1,16 +1,15 @@
 import { join } from 'node:path';
-import { type Duration, Validations } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface TelemetryFunctionProps {
   readonly functionName: string;
   readonly description: string;
-  /** File under lambda/ exporting `handler`. */
-  readonly entry: string;
+  /** Folder under assets/ holding the pre-bundled `index.js` (built from lambda/ by scripts/bundle-handlers.mjs). */
+  readonly asset: string;
   /** Where the function logs (and, through EMF lines, publishes its metrics). */
   readonly logGroup: logs.ILogGroup;
   readonly timeout: Duration;
@@ -21,11 +20,12 @@ export interface TelemetryFunctionProps {
 }
 
 /**
- * A small Node.js 22 function from lambda/, bundled locally by esbuild (no Docker), with its own
- * role that may only write to its log group until the caller grants more.
+ * A small function on Lambda's newest Node.js runtime, from code pre-bundled into the package (so
+ * a consumer's synth needs neither esbuild nor Docker), with its own role that may only write to
+ * its log group until the caller grants more.
  */
 export class TelemetryFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   /** The role's only policy (managed, so it exists before the function runs); add grants here. */
   readonly policy: iam.ManagedPolicy;
@@ -48,12 +48,12 @@ export class TelemetryFunction extends Construct {
       description: `Execution role of ${props.functionName}`,
       managedPolicies: [this.policy],
     });
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+    this.fn = new lambda.Function(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
-      entry: join(__dirname, '..', '..', 'lambda', props.entry),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      code: lambda.Code.fromAsset(join(__dirname, '..', 'assets', props.asset)),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: props.timeout,
@@ -61,19 +61,6 @@ export class TelemetryFunction extends Construct {
       logGroup: props.logGroup,
       environment: props.environment,
       retryAttempts: props.retryAttempts,
-      bundling: {
-        // The Node.js 22 runtime ships AWS SDK v3; bundling it again would only add cold-start time.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: false,
-        target: 'node22',
-        forceDockerBundling: false,
-      },
-    });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned to Node.js 22, the runtime the function code is built (esbuild target node22) and tested for.',
     });
   }
 }

@@ -16,10 +16,10 @@
  * whole event and log (and count) every good record in it again. A record this function cannot
  * read becomes a WARN line instead.
  */
-import { REPLICATION_EVENT_METRICS, type ReplicationEventMetric } from './contract';
+import { REPLICATION_EVENT_METRICS, type ReplicationEventMetric } from '../src/contract';
 import { emfDocuments, type LogDocument, writeLine } from './emf';
 
-export { METRIC_NAMESPACE, REPLICATION_EVENT_METRICS, SOURCE_BUCKET_DIMENSION } from './contract';
+export { METRIC_NAMESPACE, REPLICATION_EVENT_METRICS, SOURCE_BUCKET_DIMENSION } from '../src/contract';
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(Object.values(REPLICATION_EVENT_METRICS));
 

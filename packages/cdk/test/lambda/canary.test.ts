@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { motoEnv } from '../../../../test/support/moto';
 import {
   type CanaryConfig,
   type CanaryDeps,
@@ -8,7 +9,6 @@ import {
   runCanary,
 } from '../../lambda/canary';
 import type { LogDocument } from '../../lambda/emf';
-import { motoEnv } from '../support/moto';
 import {
   createVersionedBucket,
   keysUnder,

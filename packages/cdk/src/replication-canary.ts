@@ -9,7 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from '../../lambda/contract';
+import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from './contract';
 import { s3ViaService } from './kms-via-s3';
 import { acknowledgeObjectWildcards } from './nag';
 import { TelemetryFunction } from './telemetry-function';
@@ -60,7 +60,7 @@ export class ReplicationCanary extends Construct {
     this.function = new TelemetryFunction(this, 'Handler', {
       functionName: props.functionName,
       description: 'Writes a probe to the primary bucket and measures its replication to the replica',
-      entry: 'canary.ts',
+      asset: 'canary',
       logGroup: props.logGroup,
       // A run polls up to 60 s for its own probe, then sweeps earlier ones.
       timeout: Duration.minutes(2),

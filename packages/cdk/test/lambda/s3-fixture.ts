@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { motoEndpoint, uniqueBucket } from '../support/moto';
+import { motoEndpoint, uniqueBucket } from '../../../../test/support/moto';
 
 /** An S3 client for the moto_server jest started. */
 export function motoS3(): S3Client {
