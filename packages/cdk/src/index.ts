@@ -1,0 +1,15 @@
+// The public API of s3-dr-cdk: the replication pair as one construct, and the pieces it is built
+// from for those who compose their own.
+export * from './access-logs-bucket';
+export * from './alarm-topic';
+export * from './encrypted-bucket';
+export * from './replication-alarms';
+export * from './replication-canary';
+export * from './replication-dashboard';
+export * from './replication-event-log';
+export * from './replication-log-group';
+export * from './replication-metrics';
+export * from './replication-role';
+export * from './s3-replication-pair';
+export * from './telemetry-function';
+export * from './telemetry-metrics';
