@@ -17,7 +17,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/moto-global-teardown.ts',
   collectCoverageFrom: [
     'lib/**/*.ts',
-    'ops/**/*.ts',
     'lambda/**/*.ts',
     'packages/*/src/**/*.ts',
     'packages/*/lambda/**/*.ts',

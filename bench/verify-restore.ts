@@ -34,7 +34,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const SYNTHETIC_KEYS = Number(process.env.BENCH_SYNTHETIC_KEYS ?? 50_000);
 const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'bin', 's3-dr.js');
+/** The executable `npx s3-dr` runs; verify-restore.sh builds it first. */
+const BIN = join(ROOT, 'packages', 'cli', 'dist', 's3-dr.js');
 const quietIo = { stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false };
 
 async function main(): Promise<void> {
@@ -97,7 +98,7 @@ async function benchVerify(s3: S3Client, endpoint: string): Promise<object> {
     ['check', `moto:${source}`, `moto:${replica}`],
     rcloneEnv,
   );
-  // The fixed cost in the verify time: starting Node, tsx and the SDK (what `--help` takes).
+  // The fixed cost in the verify time: starting Node and the CLI (what `--help` takes; it loads no SDK).
   const startup = median(await measure(REPEAT, 'node', [BIN, '--help']));
   const v = median(verifyRuns);
   const r = median(rcloneRuns);

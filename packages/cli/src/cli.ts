@@ -5,19 +5,19 @@ import { registerProbe } from './commands/probe/register';
 import { registerRestore } from './commands/restore/register';
 import { registerStatus } from './commands/status/register';
 import { registerVerify } from './commands/verify/register';
-import { DEFAULT_CONCURRENCY } from './shared/aws';
-import { type CommandContext, createContext, type GlobalOptions, positiveInt } from './shared/context';
+import { DEFAULT_CONCURRENCY } from './shared/aws-options';
+import {
+  type CommandAction,
+  createContext,
+  type GlobalOptions,
+  positiveInt,
+  type Register,
+} from './shared/context';
 import { CliError, EXIT } from './shared/errors';
 import { type Io, processIo } from './shared/progress';
 
-/** A command's implementation: gets the context and its own options, returns the exit code. */
-export type CommandAction<O> = (ctx: CommandContext, options: O) => Promise<number>;
-
-/** Registers a command on the program: `(program, bind) => program.command(...).action(bind(fn))`. */
-export type Register = (
-  program: Command,
-  bind: <O>(action: CommandAction<O>) => (options: O) => Promise<void>,
-) => void;
+/** Replaced by the package version when scripts/build.mjs bundles the CLI (esbuild `define`). */
+declare const S3_DR_VERSION: string | undefined;
 
 const COMMANDS: readonly Register[] = [registerStatus, registerVerify, registerRestore, registerProbe];
 
@@ -143,8 +143,12 @@ function printJsonError(io: Io, err: CliError): void {
   io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
 }
 
-/** The version in package.json, read when the CLI starts (a small file: no measurable cost). */
+/**
+ * The version of the s3-dr package: written into the executable by scripts/build.mjs; read from
+ * package.json when the sources run directly (the in-process tests).
+ */
 function packageVersion(): string {
+  if (typeof S3_DR_VERSION === 'string') return S3_DR_VERSION;
   const text = readFileSync(join(__dirname, '..', 'package.json'), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }

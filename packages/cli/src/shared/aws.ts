@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -9,23 +6,17 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { formatDuration, parseDuration } from './duration';
-import { CliError, EXIT, type NetworkContext } from './errors';
+import {
+  type AwsOptions,
+  CONNECT_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_REGION,
+  requestTimeoutMs,
+} from './aws-options';
+import { formatDuration } from './duration';
+import type { NetworkContext } from './errors';
 
-/** Where and as whom to talk to AWS; from the global CLI options. */
-export interface AwsOptions {
-  readonly region?: string;
-  readonly profile?: string;
-  /** S3-compatible or test endpoint; AWS_ENDPOINT_URL is used when this is unset. */
-  readonly endpointUrl?: string;
-  /** Upper bound on parallel requests; sizes the HTTP connection pool too. */
-  readonly concurrency?: number;
-  /** With --debug the SDK's own warnings are shown; otherwise they are dropped. */
-  readonly debug?: boolean;
-  /** Where retries are announced and, with --debug, the SDK's warnings go (stderr). */
-  readonly log?: (text: string) => void;
-}
-
+/** The SDK clients a command may use: S3 built at once, the others on first use. */
 export interface AwsClients {
   readonly region: string;
   readonly s3: S3Client;
@@ -37,26 +28,9 @@ export interface AwsClients {
   readonly sns: SNSClient;
 }
 
-export const DEFAULT_REGION = 'us-east-1';
-export const DEFAULT_CONCURRENCY = 16;
-
-/** Time to connect; the SDK then retries (6 attempts in all), saying so on stderr. */
-export const CONNECT_TIMEOUT_MS = 5_000;
-/**
- * Time a request may receive nothing (before the first byte of the answer, or between bytes):
- * long enough for S3, short enough that an endpoint that never answers is noticed within minutes,
- * not hours. Not a limit on the whole request: large copies keep their connection busy.
- * S3_DR_REQUEST_TIMEOUT (a duration) overrides it.
- */
-export const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_ATTEMPTS = 6;
 /** At most one "retrying" line per this interval, so that throttling cannot flood stderr. */
 const RETRY_NOTICE_INTERVAL_MS = 2_000;
-
-function requestTimeoutMs(): number {
-  const value = process.env.S3_DR_REQUEST_TIMEOUT;
-  return value ? parseDuration('S3_DR_REQUEST_TIMEOUT')(value) : REQUEST_TIMEOUT_MS;
-}
 
 /**
  * Builds SDK v3 clients sharing one configuration. Retries use the SDK's standard mode
@@ -205,63 +179,6 @@ function failureReason(err: unknown, timeouts: { connectMs: number; idleMs: numb
   if (e.code && /^E[A-Z_]+$/.test(e.code)) return e.code;
   const status = e.$metadata?.httpStatusCode;
   return `${e.name ?? 'Error'}${status ? `, HTTP ${status}` : ''}`;
-}
-
-/**
- * Fails with one line (exit 2) before any request when the options cannot work: a profile
- * (--profile, else AWS_PROFILE) that neither the shared config file nor the credentials file
- * defines; the SDK would only say that no credentials were found.
- */
-export function checkAwsOptions(options: AwsOptions): void {
-  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
-    throw new CliError(
-      `endpoint '${endpoint}' (--endpoint-url or AWS_ENDPOINT_URL) is not an http(s) URL: write it with its scheme, e.g. http://${endpoint.replace(/^[a-z]+:\/\//i, '')}`,
-    );
-  }
-  requestTimeoutMs();
-  const profile = options.profile ?? process.env.AWS_PROFILE;
-  if (profile !== undefined && profile !== '') {
-    const files = sharedConfigFiles();
-    if (!files.some((file) => profilesIn(file).has(profile))) {
-      const from = options.profile !== undefined ? '--profile' : 'AWS_PROFILE';
-      throw new CliError(
-        `AWS profile '${profile}' (${from}) does not exist: it is not in ${files.join(' or ')} (list them with: aws configure list-profiles)`,
-        EXIT.usage,
-        'no-such-profile',
-      );
-    }
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** The shared config and credentials files, where the SDK reads them from. */
-function sharedConfigFiles(): string[] {
-  const home = process.env.HOME || homedir();
-  const expand = (path: string): string => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
-  return [
-    expand(process.env.AWS_CONFIG_FILE || join(home, '.aws', 'config')),
-    expand(process.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')),
-  ];
-}
-
-/** Profile names in an INI file: `[name]`, `[profile name]`; none when it cannot be read. */
-function profilesIn(file: string): Set<string> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return new Set();
-  }
-  return new Set([...text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]/gm)].map((m) => m[1] as string));
 }
 
 interface Sdk {

@@ -1,9 +1,11 @@
-import { type AwsClients, checkAwsOptions, createClients } from './aws';
+import type { Command } from 'commander';
+import type { AwsClients } from './aws';
+import { checkAwsOptions } from './aws-options';
 import { CliError } from './errors';
 import { type Io, notice } from './progress';
 import { checkTargetOptions, resolveTarget, type Target } from './target';
 
-/** Options every command accepts (see ops/cli.ts). */
+/** Options every command accepts (see src/cli.ts). */
 export interface GlobalOptions {
   readonly env?: string;
   readonly outputs?: string;
@@ -27,6 +29,19 @@ export interface CommandContext {
   print(text: string, json: unknown): void;
 }
 
+/** A command's implementation: gets the context and its own options, returns the exit code. */
+export type CommandAction<O> = (ctx: CommandContext, options: O) => Promise<number>;
+
+/**
+ * Registers a command on the program: `(program, bind) => program.command(...).action(bind(fn))`.
+ * Registration only declares options and help; `fn` loads the command's implementation on first
+ * use, so that `--help` never loads the AWS SDK.
+ */
+export type Register = (
+  program: Command,
+  bind: <O>(action: CommandAction<O>) => (options: O) => Promise<void>,
+) => void;
+
 /**
  * Checks the global options (target, profile, endpoint: usage errors, before any request) and
  * returns the context a command runs with.
@@ -36,7 +51,11 @@ export function createContext(io: Io, options: GlobalOptions): CommandContext {
   checkAwsOptions(options);
   let clients: AwsClients | undefined;
   const getClients = (): AwsClients => {
-    clients ??= createClients({ ...options, log: (text) => notice(io, text) });
+    if (!clients) {
+      // Required on first use, not at start-up: loading the SDK is most of the CLI's start-up time.
+      const { createClients } = require('./aws') as typeof import('./aws');
+      clients = createClients({ ...options, log: (text) => notice(io, text) });
+    }
     return clients;
   };
   return {

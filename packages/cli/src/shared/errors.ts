@@ -33,7 +33,7 @@ export class CliError extends Error {
   }
 }
 
-/** What the CLI's HTTP layer (ops/aws.ts) adds to a failed request: where it went, why it failed. */
+/** What the CLI's HTTP layer (shared/aws.ts) adds to a failed request: where it went, why it failed. */
 export interface NetworkContext {
   /** `https://s3.us-east-1.amazonaws.com`, `http://127.0.0.1:5000`. */
   readonly endpoint: string;

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motoEnv } from '../../../../test/support/moto';
@@ -31,7 +31,7 @@ export interface RunCliOptions {
 }
 
 /**
- * Runs the s3-dr CLI in-process through `run()` of ops/cli.ts, capturing stdout and stderr.
+ * Runs the s3-dr CLI in-process through `run()` of src/cli.ts, capturing stdout and stderr.
  *
  * The SDK and commander read AWS_* variables from `process.env`, so the run's `env` is applied to
  * `process.env` for its duration: don't start two in-process runs with different `env` at the
@@ -86,10 +86,45 @@ export function cliWorkDir(): string {
   return workDir;
 }
 
+const PACKAGE_DIR = join(__dirname, '..', '..');
+const EXECUTABLE = join(PACKAGE_DIR, 'dist', 's3-dr.js');
+/** What dist/s3-dr.js is built from. */
+const BUILD_INPUTS = [
+  join(PACKAGE_DIR, 'src'),
+  join(PACKAGE_DIR, '..', 'naming', 'src'),
+  join(PACKAGE_DIR, 'package.json'),
+  join(PACKAGE_DIR, 'scripts', 'build.mjs'),
+];
+let executableChecked = false;
+
 /**
- * Runs the real executable bin/s3-dr.js in a child process. The child gets PATH and HOME from this
- * process and otherwise only `env` (default motoEnv()), so credentials of the developer's shell
- * never leak into a test. Slower than {@link runCli} (about half a second to start).
+ * Builds dist/s3-dr.js (scripts/build.mjs, under a second) when it is missing or older than any
+ * of its sources, so that a test never runs a stale executable. Checked once per test file.
+ */
+function ensureExecutable(): string {
+  if (!executableChecked) {
+    const newest = Math.max(...BUILD_INPUTS.map(newestChange));
+    if (!existsSync(EXECUTABLE) || statSync(EXECUTABLE).mtimeMs < newest) {
+      execFileSync(process.execPath, [join(PACKAGE_DIR, 'scripts', 'build.mjs')], { stdio: 'pipe' });
+    }
+    executableChecked = true;
+  }
+  return EXECUTABLE;
+}
+
+/** The latest modification time of a file, or of any file under a directory. */
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  const files = readdirSync(path, { recursive: true, encoding: 'utf8' });
+  return Math.max(stat.mtimeMs, ...files.map((file) => statSync(join(path, file)).mtimeMs));
+}
+
+/**
+ * Runs the executable dist/s3-dr.js in a child process, as `npx s3-dr` does (built first if it is
+ * stale). The child gets PATH and HOME from this process and otherwise only `env` (default
+ * motoEnv()), so credentials of the developer's shell never leak into a test. Slower than
+ * {@link runCli} (a few tenths of a second to start).
  * `closeStdout` closes the reading end of the child's stdout at once, as `| head` does once it
  * has read enough.
  */
@@ -103,9 +138,10 @@ export function runCliProcess(
     if (value === undefined) delete childEnv[name];
     else childEnv[name] = value;
   }
-  const bin = join(__dirname, '..', '..', '..', '..', 'bin', 's3-dr.js');
+  const bin = ensureExecutable();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...argv], {
+    // Started as a shell would start it: through its #!/usr/bin/env node line.
+    const child = spawn(bin, [...argv], {
       cwd: workDir,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,16 +8,11 @@ import {
   type ReplicationRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { RESERVED_PREFIX } from 's3-dr-naming';
 import { formatDuration } from '../../shared/duration';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
 import { count } from '../../shared/text';
-
-/** Where probes live: under the reserved prefix, never among user data. */
-export const PROBE_PREFIX = `${RESERVED_PREFIX}probe/`;
-
-export const PROBE_DEFAULTS = { count: 3, timeoutMs: 20 * 60_000, pollIntervalMs: 5000 } as const;
+import { PROBE_PREFIX } from './settings';
 
 export interface Probe {
   readonly key: string;

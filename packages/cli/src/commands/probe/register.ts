@@ -1,26 +1,9 @@
 import { Option } from 'commander';
-import type { Register } from '../../cli';
+import type { Register } from '../../shared/context';
 import { positiveInt } from '../../shared/context';
 import { formatDuration, parseDuration } from '../../shared/duration';
-import { EXIT } from '../../shared/errors';
-import { interruptSignal } from '../../shared/interrupt';
-import { assertBucketsExist } from '../../shared/preflight';
-import { createProgress } from '../../shared/progress';
-import {
-  checkReplicationCoversProbes,
-  describePlan,
-  formatProbe,
-  PROBE_DEFAULTS,
-  PROBE_PREFIX,
-  planProbe,
-  runProbe,
-} from './probe';
-
-interface ProbeCommandOptions {
-  readonly count: number;
-  readonly timeout: number;
-  readonly pollInterval: number;
-}
+import type { ProbeCommandOptions } from './action';
+import { PROBE_DEFAULTS, PROBE_PREFIX } from './settings';
 
 const HELP = `
 First checks that the source bucket has an enabled replication rule to the replica that covers
@@ -60,33 +43,9 @@ export const registerProbe: Register = (program, bind) => {
     .addHelpText('after', HELP)
     .action(
       bind<ProbeCommandOptions>(async (ctx, options) => {
-        const target = await ctx.target();
-        const { s3 } = ctx.clients();
-        await assertBucketsExist(ctx.clients(), target);
-        const plan = planProbe(target.source, target.replica, options.count);
-        const note = await checkReplicationCoversProbes(s3, plan);
-        if (note) ctx.io.stderr(`${note}\n`);
-        ctx.io.stderr(`${describePlan(plan, options.timeout)}\n`);
-        const progress = createProgress(ctx.io, 'probes arrived', options.count);
-        const interrupt = interruptSignal(() =>
-          ctx.io.stderr('\ninterrupted: stopping and cleaning up the probes (Ctrl-C again quits at once)\n'),
-        );
-        let report: Awaited<ReturnType<typeof runProbe>>;
-        try {
-          report = await runProbe(s3, plan, {
-            timeoutMs: options.timeout,
-            pollIntervalMs: options.pollInterval,
-            signal: interrupt.signal,
-            concurrency: ctx.options.concurrency,
-            onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
-          });
-        } finally {
-          interrupt.release();
-          progress.done();
-        }
-        ctx.print(formatProbe(report, options.timeout), report);
-        const complete = report.arrived === report.probes.length && report.cleanup.errors.length === 0;
-        return complete ? EXIT.ok : EXIT.findings;
+        // Required on first use, not at start-up: probing loads the S3 client.
+        const { probe } = require('./action') as typeof import('./action');
+        return probe(ctx, options);
       }),
     );
 };

@@ -7,10 +7,10 @@ import {
   startArchiveRestore,
 } from '../../shared/copy';
 import { CliError, describeAwsError, isNetworkError } from '../../shared/errors';
+import { joinByKey } from '../../shared/join';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
 import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
-import { joinByKey } from '../verify/compare';
 import type { RestoreJournal } from './journal';
 import { ACTION_TYPES, type ActionType, planInPlace, planToTarget, type RestoreAction } from './plan';
 

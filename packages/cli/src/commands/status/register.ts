@@ -1,6 +1,4 @@
-import type { Register } from '../../cli';
-import { EXIT } from '../../shared/errors';
-import { assertBucketsExist } from '../../shared/preflight';
+import type { Register } from '../../shared/context';
 
 const HELP = `
 Checks (PASS / WARN / FAIL; every FAIL comes with its fix):
@@ -28,15 +26,9 @@ export const registerStatus: Register = (program, bind) => {
     .addHelpText('after', HELP)
     .action(
       bind(async (ctx) => {
-        // Required here, not at start-up: the audit pulls in the KMS, IAM and CloudWatch SDKs, which
-        // would slow every other command's start.
-        const { auditJson, formatAudit, runAudit } = require('./audit') as typeof import('./audit');
-        const target = await ctx.target();
-        const clients = ctx.clients();
-        await assertBucketsExist(clients, target);
-        const report = await runAudit(clients, target, { concurrency: Math.min(ctx.options.concurrency, 8) });
-        ctx.print(formatAudit(report), auditJson(report));
-        return report.summary.FAIL > 0 ? EXIT.findings : EXIT.ok;
+        // Required on first use, not at start-up: the audit pulls in five AWS SDK clients.
+        const { status } = require('./action') as typeof import('./action');
+        return status(ctx);
       }),
     );
 };

@@ -1,24 +1,7 @@
 import { Option } from 'commander';
-import type { Register } from '../../cli';
-import type { CommandContext } from '../../shared/context';
+import type { Register } from '../../shared/context';
 import { formatDuration, parseDuration } from '../../shared/duration';
-import { EXIT } from '../../shared/errors';
-import { interruptSignal } from '../../shared/interrupt';
-import { assertBucketsExist } from '../../shared/preflight';
-import { createProgress } from '../../shared/progress';
-import { openReport } from '../../shared/report';
-import { count } from '../../shared/text';
-import type { Difference } from './compare';
-import { type VerifyResult, verifyBuckets } from './run';
-
-interface VerifyOptions {
-  readonly prefix?: string;
-  readonly allVersions: boolean;
-  readonly grace: number;
-  readonly strict: boolean;
-  readonly report?: string;
-  readonly includeReserved: boolean;
-}
+import type { VerifyOptions } from './action';
 
 const DEFAULT_GRACE_MS = 15 * 60_000;
 
@@ -78,145 +61,11 @@ export const registerVerify: Register = (program, bind) => {
     .option('--report <file>', 'write every difference to this file as JSON lines')
     .option('--include-reserved', 'also compare keys under the reserved prefix _s3-dr/', false)
     .addHelpText('after', HELP)
-    .action(bind(verify));
-};
-
-/**
- * What the run showed: `ok` every key seen as in the source; `unsettled` nothing missing or
- * mismatched, but pending or extra keys; `failed` something missing or mismatched; `empty`
- * nothing to compare; `interrupted`.
- */
-type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
-
-function verdictOf(r: VerifyResult): Verdict {
-  if (r.interrupted) return 'interrupted';
-  if (r.counts.missing + r.counts.mismatch > 0) return 'failed';
-  if (r.keys === 0) return 'empty';
-  return r.counts.pending + r.counts.extra > 0 ? 'unsettled' : 'ok';
-}
-
-function exitCodeOf(verdict: Verdict, strict: boolean): number {
-  if (verdict === 'ok') return EXIT.ok;
-  if (verdict === 'unsettled' && !strict) return EXIT.ok;
-  return EXIT.findings;
-}
-
-async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
-  const target = await ctx.target();
-  await assertBucketsExist(ctx.clients(), target);
-  const report = await openReport(options.report);
-  const progress = createProgress(ctx.io, 'verify: keys compared');
-  const interrupt = interruptSignal(() =>
-    ctx.io.stderr('\ns3-dr: interrupted, stopping (Ctrl-C again to quit at once)\n'),
-  );
-  let result: VerifyResult;
-  try {
-    result = await verifyBuckets(
-      ctx.clients().s3,
-      {
-        source: target.source,
-        replica: target.replica,
-        prefix: options.prefix,
-        mode: options.allVersions ? 'all-versions' : 'current',
-        graceMs: options.grace,
-        includeReserved: options.includeReserved,
-        now: Date.now(),
-      },
-      report,
-      { signal: interrupt.signal, onKey: () => progress.tick() },
+    .action(
+      bind<VerifyOptions>(async (ctx, options) => {
+        // Required on first use, not at start-up: verifying loads the S3 client.
+        const { verify } = require('./action') as typeof import('./action');
+        return verify(ctx, options);
+      }),
     );
-  } finally {
-    interrupt.release();
-    progress.done();
-    await report.close();
-  }
-  const verdict = verdictOf(result);
-  const exitCode = exitCodeOf(verdict, options.strict);
-  const lines = formatText(target.source, target.replica, options, result, verdict);
-  ctx.print(lines.join('\n'), {
-    source: target.source,
-    replica: target.replica,
-    prefix: options.prefix ?? '',
-    mode: options.allVersions ? 'all-versions' : 'current',
-    graceSeconds: options.grace / 1000,
-    strict: options.strict,
-    verdict,
-    ok: verdict === 'ok',
-    summary: lines[lines.length - 1],
-    interrupted: result.interrupted,
-    keys: result.keys,
-    counts: result.counts,
-    etagsComparable: result.etagsComparable,
-    encryptionUnknown: result.encryptionUnknown,
-    differences: result.sample,
-  });
-  return exitCode;
-}
-
-function formatText(
-  source: string,
-  replica: string,
-  options: VerifyOptions,
-  r: VerifyResult,
-  verdict: Verdict,
-): string[] {
-  const prefix = options.prefix ?? '';
-  const mode = options.allVersions ? 'every version' : 'current state';
-  const grace = formatDuration(options.grace);
-  const lines = [
-    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${grace})`,
-    `${count(r.keys, 'key')} compared${r.interrupted ? ' before the interruption' : ''}`,
-    `  missing   ${r.counts.missing}`,
-    `  mismatch  ${r.counts.mismatch}`,
-    `  pending   ${r.counts.pending}`,
-    `  extra     ${r.counts.extra}`,
-    `  hints     ${r.counts.hint}${r.counts.hint ? ' (ETags differ on SSE-KMS; not counted as mismatches)' : ''}`,
-  ];
-  for (const bucket of r.encryptionUnknown) {
-    lines.push(`note: cannot read the default encryption of ${bucket}; ETag differences count as mismatches`);
-  }
-  if (r.sample.length) {
-    const all = options.report ? `all of them in ${options.report}` : 'pass --report <file> for all';
-    lines.push(`differences (first ${r.sample.length}; ${all}):`);
-    for (const d of r.sample) lines.push(`  ${formatDifference(d)}`);
-  }
-  const unit = options.allVersions ? 'version' : 'key';
-  const unsettled = [
-    ...(r.counts.pending ? [`${r.counts.pending} pending`] : []),
-    ...(r.counts.extra ? [`${r.counts.extra} extra`] : []),
-  ].join(', ');
-  switch (verdict) {
-    case 'interrupted':
-      lines.push('INCOMPLETE: interrupted before every key was compared');
-      break;
-    case 'failed':
-      lines.push(
-        `FAIL: ${r.counts.missing} missing, ${r.counts.mismatch} mismatched${unsettled ? `; also ${unsettled}` : ''}`,
-      );
-      break;
-    case 'empty':
-      lines.push(
-        prefix
-          ? `WARN: no key under '${prefix}' in either bucket: check --prefix (prefixes are case-sensitive, without wildcards)`
-          : 'WARN: both buckets are empty',
-        'NOTHING VERIFIED: 0 keys compared',
-      );
-      break;
-    case 'unsettled':
-      lines.push(
-        `${options.strict ? 'FAIL (--strict)' : 'WARN'}: no ${unit} missing for longer than ${grace}, no mismatch; ${unsettled}`,
-      );
-      break;
-    case 'ok':
-      lines.push(
-        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)`,
-      );
-      break;
-  }
-  return lines;
-}
-
-function formatDifference(d: Difference): string {
-  const version = d.versionId ? ` @${d.versionId}` : '';
-  return `${d.kind.padEnd(9)} ${JSON.stringify(d.key)}${version}: ${d.detail}`;
-}
+};

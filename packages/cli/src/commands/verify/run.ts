@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { bucketUsesKms } from '../../shared/buckets';
+import { joinByKey } from '../../shared/join';
 import { listCurrentObjects } from '../../shared/objects';
 import type { ReportWriter } from '../../shared/report';
 import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
@@ -9,7 +10,6 @@ import {
   DIFFERENCE_KINDS,
   type Difference,
   type DifferenceKind,
-  joinByKey,
 } from './compare';
 
 export interface VerifyRequest {

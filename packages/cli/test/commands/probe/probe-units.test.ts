@@ -1,4 +1,5 @@
-import { median, PROBE_PREFIX, planProbe } from '../../../src/commands/probe/probe';
+import { median, planProbe } from '../../../src/commands/probe/probe';
+import { PROBE_PREFIX } from '../../../src/commands/probe/settings';
 import { formatDuration, parseDuration } from '../../../src/shared/duration';
 import { CliError } from '../../../src/shared/errors';
 

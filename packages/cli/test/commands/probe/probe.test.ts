@@ -8,7 +8,8 @@ import {
   type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import { motoEnv, noCredentialsEnv, uniqueBucket } from '../../../../../test/support/moto';
-import { PROBE_PREFIX, type ProbeReport } from '../../../src/commands/probe/probe';
+import type { ProbeReport } from '../../../src/commands/probe/probe';
+import { PROBE_PREFIX } from '../../../src/commands/probe/settings';
 import { errorLines, runCli, runCliProcess } from '../../support/cli';
 import { type MotoClients, motoClients } from '../../support/dr-pair';
 import { startReplicator } from '../../support/replicator';

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseDuration } from './duration';
+import { CliError, EXIT } from './errors';
+
+/**
+ * Where and as whom to talk to AWS; from the global CLI options. This module loads no AWS SDK
+ * package, so that the help and usage errors never wait for one (the clients are in aws.ts).
+ */
+export interface AwsOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  /** S3-compatible or test endpoint; AWS_ENDPOINT_URL is used when this is unset. */
+  readonly endpointUrl?: string;
+  /** Upper bound on parallel requests; sizes the HTTP connection pool too. */
+  readonly concurrency?: number;
+  /** With --debug the SDK's own warnings are shown; otherwise they are dropped. */
+  readonly debug?: boolean;
+  /** Where retries are announced and, with --debug, the SDK's warnings go (stderr). */
+  readonly log?: (text: string) => void;
+}
+
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_CONCURRENCY = 16;
+
+/** Time to connect; the SDK then retries (6 attempts in all), saying so on stderr. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Time a request may receive nothing (before the first byte of the answer, or between bytes):
+ * long enough for S3, short enough that an endpoint that never answers is noticed within minutes,
+ * not hours. Not a limit on the whole request: large copies keep their connection busy.
+ * S3_DR_REQUEST_TIMEOUT (a duration) overrides it.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The request timeout: S3_DR_REQUEST_TIMEOUT when set, else {@link REQUEST_TIMEOUT_MS}. */
+export function requestTimeoutMs(): number {
+  const value = process.env.S3_DR_REQUEST_TIMEOUT;
+  return value ? parseDuration('S3_DR_REQUEST_TIMEOUT')(value) : REQUEST_TIMEOUT_MS;
+}
+
+/**
+ * Fails with one line (exit 2) before any request when the options cannot work: a profile
+ * (--profile, else AWS_PROFILE) that neither the shared config file nor the credentials file
+ * defines; the SDK would only say that no credentials were found.
+ */
+export function checkAwsOptions(options: AwsOptions): void {
+  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+    throw new CliError(
+      `endpoint '${endpoint}' (--endpoint-url or AWS_ENDPOINT_URL) is not an http(s) URL: write it with its scheme, e.g. http://${endpoint.replace(/^[a-z]+:\/\//i, '')}`,
+    );
+  }
+  requestTimeoutMs();
+  const profile = options.profile ?? process.env.AWS_PROFILE;
+  if (profile !== undefined && profile !== '') {
+    const files = sharedConfigFiles();
+    if (!files.some((file) => profilesIn(file).has(profile))) {
+      const from = options.profile !== undefined ? '--profile' : 'AWS_PROFILE';
+      throw new CliError(
+        `AWS profile '${profile}' (${from}) does not exist: it is not in ${files.join(' or ')} (list them with: aws configure list-profiles)`,
+        EXIT.usage,
+        'no-such-profile',
+      );
+    }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The shared config and credentials files, where the SDK reads them from. */
+function sharedConfigFiles(): string[] {
+  const home = process.env.HOME || homedir();
+  const expand = (path: string): string => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
+  return [
+    expand(process.env.AWS_CONFIG_FILE || join(home, '.aws', 'config')),
+    expand(process.env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials')),
+  ];
+}
+
+/** Profile names in an INI file: `[name]`, `[profile name]`; none when it cannot be read. */
+function profilesIn(file: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set([...text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]/gm)].map((m) => m[1] as string));
+}
