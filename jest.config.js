@@ -24,6 +24,7 @@ module.exports = {
   coverageReporters: ['text-summary', 'text'],
   coverageThreshold: {
     './lib/': { lines: 95 },
+    './packages/cdk/src/': { lines: 95 },
   },
   testTimeout: 60000,
 };
