@@ -30,7 +30,7 @@ const TARGET_FORMS = '--env <suffix>, --outputs <file> or --source <bucket> --re
 
 /**
  * Fails with a usage error unless the target options name at most one deployment one way, and a
- * suffix is one the app accepts (the rule of lib/config.ts). Costs no request: runs before any work.
+ * suffix is one the app accepts (the naming contract's rule). Costs no request: runs before any work.
  */
 export function checkTargetOptions(options: TargetOptions): void {
   const given = [
