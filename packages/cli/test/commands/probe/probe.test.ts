@@ -277,9 +277,16 @@ describe('GIVEN a probe waiting for its probes', () => {
       { env: motoEnv(), stderrIsTTY: true },
     );
 
+    // The line is redrawn while nothing arrives, its elapsed time growing (which seconds the
+    // redraws land on depends on the machine's load, so only growth is asserted).
+    const redraw = '\r\x1b[2Kprobes arrived: 0/2 (';
+    const elapsed = result.stderr
+      .split(redraw)
+      .slice(1)
+      .map((rest) => Number(rest.slice(0, rest.indexOf('s)'))));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('\r\x1b[2Kprobes arrived: 0/2 (1s)');
-    expect(result.stderr).toContain('\r\x1b[2Kprobes arrived: 0/2 (2s)');
+    expect(new Set(elapsed).size).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...elapsed)).toBeGreaterThanOrEqual(2);
   });
 });
 
