@@ -50,6 +50,6 @@ for i in $(seq 1 "$runs"); do
 done
 m_ours=$(printf '%s\n' "${ours[@]}" | median)
 m_base=$(printf '%s\n' "${base[@]}" | median)
-echo "median: s3-dr ${m_ours} ms (2 functions bundled), cdk init sample ${m_base} ms"
+echo "median: s3-dr ${m_ours} ms (functions re-bundled first), cdk init sample ${m_base} ms"
 awk -v a="$m_ours" -v b="$m_base" 'BEGIN { printf "ratio s3-dr / sample: %.2f\n", a / b }'
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, node $(node --version), $(date -u +%F)"
