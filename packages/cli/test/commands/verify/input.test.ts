@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { noCredentialsEnv } from '../../../../../test/support/moto';
-import { errorLines, runCli, runCliProcess } from '../../support/cli';
+import { motoEnv, noCredentialsEnv } from '../../../../../test/support/moto';
+import { type CliResult, errorLines, runCli, runCliProcess } from '../../support/cli';
+import { isListing, type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
 import { createBucket, motoS3 } from '../../support/versioned';
 
 // Bad input to verify ends with exit code 2 and one clear line on stderr.
@@ -50,21 +51,27 @@ test('GIVEN --grace 15 without a unit WHEN verifying THEN it exits 2 asking for 
   ]);
 });
 
-test('GIVEN a report path in a missing directory WHEN verifying THEN it exits 2 before listing', async () => {
-  const result = await runCli([
-    '--source',
-    bucket,
-    '--replica',
-    replica,
-    'verify',
-    '--report',
-    '/nonexistent/dir/r.jsonl',
-  ]);
+describe('GIVEN a report path in a missing directory', () => {
+  let proxy: RecordingProxy;
+  let result: CliResult;
+  beforeAll(async () => {
+    proxy = await startRecordingProxy();
+    const args = ['--source', bucket, '--replica', replica, 'verify', '--report', '/nonexistent/dir/r.jsonl'];
+    result = await runCli(args, { env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint } });
+  });
+  afterAll(() => proxy.close());
 
-  expect(result.code).toBe(2);
-  expect(result.stderr).toBe(
-    's3-dr: cannot write report file /nonexistent/dir/r.jsonl: directory /nonexistent/dir does not exist\n',
-  );
+  it('WHEN verifying THEN it exits 2 with one line naming the report file and why', () => {
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      's3-dr: cannot write report file /nonexistent/dir/r.jsonl: directory /nonexistent/dir does not exist\n',
+    );
+  });
+
+  it('WHEN verifying THEN it sends requests but no listing of either bucket', () => {
+    expect(proxy.requests().length).toBeGreaterThan(0);
+    expect(proxy.requests().filter(isListing)).toEqual([]);
+  });
 });
 
 test('GIVEN no AWS credentials anywhere WHEN the executable verifies THEN it exits 2 with one line on what to set', async () => {

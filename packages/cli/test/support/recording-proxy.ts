@@ -1,0 +1,82 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { motoEndpoint } from '../../../../test/support/moto';
+
+/** One request the proxy forwarded: the method and the path with its query string. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+}
+
+/** A real HTTP server on 127.0.0.1 that forwards every request to moto_server and records it. */
+export interface RecordingProxy {
+  /** Address to give the CLI as its endpoint instead of moto's. */
+  readonly endpoint: string;
+  /** The requests forwarded so far, in the order they arrived. */
+  readonly requests: () => readonly RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a recording proxy in front of the test moto_server, so a test can tell which requests the
+ * CLI sent (e.g. that it sent no listing) while moto answers them as usual.
+ */
+export async function startRecordingProxy(): Promise<RecordingProxy> {
+  const upstream = new URL(motoEndpoint());
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '' });
+    const forwarded = httpRequest(
+      {
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forwarded.on('error', (err) => {
+      res.writeHead(502);
+      res.end(err.message);
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests: () => [...requests],
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Whether a request lists a bucket: a GET of the bucket itself that is ListObjectsV2 (`list-type`),
+ * ListObjectVersions (`versions`) or ListObjects (no sub-resource, at most listing parameters).
+ */
+export function isListing(request: RecordedRequest): boolean {
+  const url = new URL(request.url, 'http://proxy');
+  if (request.method !== 'GET' || !/^\/[^/]+\/?$/.test(url.pathname)) return false;
+  const names = [...url.searchParams.keys()];
+  return (
+    names.every((name) => LISTING_PARAMETERS.has(name)) ||
+    names.some((n) => n === 'list-type' || n === 'versions')
+  );
+}
+
+const LISTING_PARAMETERS: ReadonlySet<string> = new Set([
+  'prefix',
+  'delimiter',
+  'marker',
+  'max-keys',
+  'encoding-type',
+  'x-id',
+]);
