@@ -44,7 +44,9 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   let debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const program = new Command('s3-dr')
-    .description('Disaster-recovery operations for S3 buckets replicated by the s3-dr stack.')
+    .description(
+      'Disaster-recovery operations for a replicated pair of S3 buckets: an s3-dr deployment, or any versioned source and replica.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version of s3-dr')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -57,7 +59,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     )
     .option('--source <bucket>', 'source (primary) bucket name; with --replica')
     .option('--replica <bucket>', 'replica bucket name; with --source')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)')
     .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
     .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
     .option(

@@ -81,7 +81,11 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       onProgress: (n) => planning.tick(n),
     }).finally(() => planning.done());
     // The plan comes first, always: on stdout, or on stderr when stdout carries --json.
-    const planText = `${formatPlan(request, plan)}\njournal: ${journal.path}\n`;
+    // A dry run only reads the journal (earlier runs' copies); it writes none.
+    const journalLine = apply
+      ? `journal: ${journal.path}`
+      : `journal: ${journal.path} (read only: a dry run writes none)`;
+    const planText = `${formatPlan(request, plan)}\n${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {

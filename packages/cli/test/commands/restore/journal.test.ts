@@ -118,6 +118,13 @@ test('GIVEN a dry run WHEN it plans THEN it creates no journal', async () => {
   expect(existsSync(journal)).toBe(false);
 });
 
+test('GIVEN a dry run WHEN it prints the plan THEN the journal line says it is only read', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-dry-line');
+  const journal = journalIn('rj-');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+  expect(result.stdout).toContain(`journal: ${journal} (read only: a dry run writes none)\n`);
+});
+
 test('GIVEN a journal whose last line was torn by an interruption WHEN the restore runs again THEN the complete lines still count', async () => {
   const { bucket, to } = await multipartChangedAfterT('rj-torn');
   const journal = journalIn('rj-');
