@@ -37,7 +37,7 @@ function ruleIdOf(scope: AuditScope): string | undefined {
 }
 
 const FIX_RULE =
-  'redeploy the stack (npx cdk deploy): it owns the replication configuration of the primary bucket';
+  'redeploy the stack (npx cdk deploy): it owns the replication configuration of the primary bucket; for a pair outside s3-dr, correct the rule with aws s3api put-bucket-replication';
 
 /** A check of one property of the rule; WARN "could not check" when there is no rule to look at. */
 function ruleCheck(
