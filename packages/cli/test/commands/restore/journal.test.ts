@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,7 +7,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { defaultJournalPath } from '../../../src/commands/restore/journal';
+import { defaultJournalPath, openJournal } from '../../../src/commands/restore/journal';
 import { cliWorkDir, runCli } from '../../support/cli';
 import { createBucket, currentContents, listAll, motoS3, pointInTime, put } from '../../support/versioned';
 
@@ -177,4 +177,74 @@ test('GIVEN a journal written by a restore to T1 WHEN it is reused for a restore
 
   expect(toT2.stdout).toMatch(/to copy\s+1\n/);
   expect(await currentContents(s3, bucket)).toEqual({ doc: `${'a'.repeat(5 * 1024 * 1024)}at T2` });
+});
+
+test('GIVEN a point in time with milliseconds WHEN the default journal is named THEN the name holds the bucket and T in compact UTC to the second', () => {
+  const name = defaultJournalPath('my-bucket', Date.parse('2024-03-05T06:07:08.999Z'));
+
+  expect(name).toBe('s3-dr-restore-my-bucket-20240305T060708Z.journal.jsonl');
+});
+
+test('GIVEN a restore that copied two keys WHEN the same restore runs again THEN the journal vouches for each key by its own copy', async () => {
+  const bucket = await createBucket(s3, 'rj-two');
+  await putMultipart(bucket, 'a', 'a at T');
+  await putMultipart(bucket, 'b', 'b at T');
+  const to = await pointInTime();
+  await put(s3, bucket, 'a', 'a after T');
+  await put(s3, bucket, 'b', 'b after T');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+
+  const again = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+
+  expect(again.stdout).toMatch(/to copy\s+0\n\s+to delete-mark\s+0\n\s+unchanged\s+2\n/);
+});
+
+test('GIVEN a journal from an earlier run WHEN the same restore runs again THEN the journal keeps the earlier lines', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-keep');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  const afterFirst = readFileSync(journal, 'utf8');
+
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+
+  expect(afterFirst).toMatch(/"targetKey":"doc"/);
+  expect(readFileSync(journal, 'utf8')).toBe(afterFirst);
+});
+
+test('GIVEN a copy in a versioned bucket journaled without an ETag (its response had none) WHEN the restore runs again THEN the version id alone vouches for it', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-no-etag');
+  const journal = journalIn('rj-');
+  await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  const lines = readFileSync(journal, 'utf8').trim().split('\n');
+  const withoutEtag = lines.map((line) => {
+    const { etag: _etag, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+  writeFileSync(journal, `${withoutEtag.join('\n')}\n`);
+
+  const again = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+
+  expect(withoutEtag).toEqual([expect.not.stringContaining('etag')]);
+  expect(again.stdout).toMatch(/to copy\s+0\n/);
+});
+
+test('GIVEN a journal open for writing WHEN a copy is recorded THEN the same journal vouches for it at once', async () => {
+  const journal = await openJournal(journalIn('rj-'), true);
+  await journal.record('doc', 'v-at-T', 'v-copy', '"etag-of-copy"');
+
+  const vouched = journal.isCopyOf('doc', { versionId: 'v-copy', etag: '"etag-of-copy"' }, 'v-at-T');
+  await journal.close();
+
+  expect(vouched).toBe(true);
+});
+
+test('GIVEN a copy into an unversioned bucket recorded without an ETag WHEN the null version has none either THEN the journal does not vouch for it (an overwrite cannot be told)', async () => {
+  const journal = await openJournal(journalIn('rj-'), true);
+  await journal.record('doc', 'v-at-T', 'null');
+
+  const vouched = journal.isCopyOf('doc', { versionId: 'null' }, 'v-at-T');
+  await journal.close();
+
+  expect(vouched).toBe(false);
 });
