@@ -25,36 +25,60 @@ test('GIVEN a key whose only versions are after T WHEN taking the state at T THE
   expect(stateAt(history(version('k', 'v', 101)), T)).toBeUndefined();
 });
 
-test('GIVEN the version at T is current WHEN planning THEN the key is unchanged', () => {
-  expect(plan(version('k', 'v1', 10)).type).toBe('unchanged');
+test('GIVEN the version at T is current WHEN planning THEN the key is unchanged because that version is current', () => {
+  expect(plan(version('k', 'v1', 10))).toMatchObject({
+    type: 'unchanged',
+    reason: 'the version at T is current',
+  });
 });
 
-test('GIVEN an overwrite after T WHEN planning THEN the version at T is copied', () => {
+test('GIVEN an overwrite after T WHEN planning THEN the version at T is copied because the current one differs', () => {
   const action = plan(version('k', 'v2', 200, 'new'), version('k', 'v1', 10, 'old'));
-  expect([action.type, action.atT?.versionId]).toEqual(['copy', 'v1']);
+  expect([action.type, action.atT?.versionId, action.reason]).toEqual([
+    'copy',
+    'v1',
+    'differs from the version at T',
+  ]);
 });
 
-test('GIVEN an earlier restore already copied the version at T WHEN planning THEN the key is unchanged', () => {
+test('GIVEN an earlier restore already copied the version at T WHEN planning THEN the key is unchanged because the content is the same', () => {
   const copy = version('k', 'copy', 300, 'old');
-  expect(plan(copy, version('k', 'v2', 200, 'new'), version('k', 'v1', 10, 'old')).type).toBe('unchanged');
+  expect(plan(copy, version('k', 'v2', 200, 'new'), version('k', 'v1', 10, 'old'))).toMatchObject({
+    type: 'unchanged',
+    reason: 'the current version has the content of the version at T',
+  });
 });
 
-test('GIVEN a key created after T WHEN planning THEN it is delete-marked', () => {
-  expect(plan(version('k', 'v1', 200)).type).toBe('delete-mark');
+test('GIVEN a key created after T WHEN planning THEN it is delete-marked because it did not exist at T', () => {
+  expect(plan(version('k', 'v1', 200))).toMatchObject({ type: 'delete-mark', reason: 'did not exist at T' });
 });
 
-test('GIVEN a key deleted at T and written again after WHEN planning THEN it is delete-marked', () => {
-  expect(plan(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10)).type).toBe(
-    'delete-mark',
-  );
+test('GIVEN a key created and deleted after T WHEN planning THEN it is unchanged because it did not exist at T', () => {
+  expect(plan(marker('k', 'm', 300), version('k', 'v1', 200))).toMatchObject({
+    type: 'unchanged',
+    reason: 'did not exist at T',
+  });
 });
 
-test('GIVEN a key deleted at T and still deleted WHEN planning THEN it is unchanged', () => {
-  expect(plan(marker('k', 'm2', 200), marker('k', 'm', 50), version('k', 'v1', 10)).type).toBe('unchanged');
+test('GIVEN a key deleted at T and written again after WHEN planning THEN it is delete-marked because it was deleted at T', () => {
+  expect(plan(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10))).toMatchObject({
+    type: 'delete-mark',
+    reason: 'deleted at T',
+  });
 });
 
-test('GIVEN a key deleted after T WHEN planning THEN the version at T is copied back', () => {
-  expect(plan(marker('k', 'm', 200), version('k', 'v1', 10)).type).toBe('copy');
+test('GIVEN a key deleted at T and still deleted WHEN planning THEN it is unchanged because it is deleted at T and now', () => {
+  expect(plan(marker('k', 'm2', 200), marker('k', 'm', 50), version('k', 'v1', 10))).toMatchObject({
+    type: 'unchanged',
+    reason: 'deleted at T and now',
+  });
+});
+
+test('GIVEN a key deleted after T WHEN planning THEN the version at T is copied back because the key is deleted now', () => {
+  expect(plan(marker('k', 'm', 200), version('k', 'v1', 10))).toMatchObject({
+    type: 'copy',
+    reason: 'deleted or absent now',
+  });
 });
 
 test('GIVEN the version at T in DEEP_ARCHIVE WHEN planning THEN the key is blocked', () => {
@@ -68,12 +92,15 @@ test('GIVEN the version at T in GLACIER and --restore-archived WHEN planning THE
     ...options,
     restoreArchived: true,
   });
-  expect(action.type).toBe('restore-archive');
+  expect(action).toMatchObject({ type: 'restore-archive', reason: 'the version at T is in GLACIER' });
 });
 
-test('GIVEN a GLACIER version whose restore is in progress WHEN planning THEN the key is waiting', () => {
+test('GIVEN a GLACIER version whose restore is in progress WHEN planning THEN the key is waiting for it', () => {
   const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER', restore: { inProgress: true } });
-  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('waiting');
+  expect(plan(version('k', 'v2', 200, 'new'), cold)).toMatchObject({
+    type: 'waiting',
+    reason: 'restore of the GLACIER version is in progress',
+  });
 });
 
 test('GIVEN a GLACIER version with a finished, unexpired restore WHEN planning THEN it is copied', () => {
@@ -82,11 +109,43 @@ test('GIVEN a GLACIER version with a finished, unexpired restore WHEN planning T
   expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('copy');
 });
 
+test('GIVEN a GLACIER version whose finished restore has expired WHEN planning THEN it is blocked, not copied', () => {
+  const restore = { inProgress: false, expiresAt: options.now - 1 };
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER', restore });
+  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('blocked');
+});
+
+test('GIVEN a GLACIER version whose restore expires at this very moment WHEN planning THEN it is blocked, not copied', () => {
+  const restore = { inProgress: false, expiresAt: options.now };
+  const cold = version('k', 'v1', 10, 'old', { storageClass: 'GLACIER', restore });
+  expect(plan(version('k', 'v2', 200, 'new'), cold).type).toBe('blocked');
+});
+
 describe('into a target bucket', () => {
   const target = { ...options, targetPrefix: 'p/', targetVersioned: true };
 
   test('GIVEN a key absent at T WHEN planning THEN nothing is written to the target', () => {
-    expect(planToTarget(history(version('k', 'v', 200)), undefined, target).type).toBe('unchanged');
+    expect(planToTarget(history(version('k', 'v', 200)), undefined, target)).toMatchObject({
+      type: 'unchanged',
+      reason: 'absent at T: nothing to write to the target',
+    });
+  });
+
+  test('GIVEN a key deleted at T WHEN planning THEN nothing is written to the target', () => {
+    const h = history(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10));
+    expect(planToTarget(h, undefined, target).type).toBe('unchanged');
+  });
+
+  test('GIVEN the state at T is one of a same-second version/marker pair of unknown order WHEN planning THEN the key is blocked', () => {
+    const h = history(
+      version('k', 'after', 200),
+      { ...marker('k', 'm', 50), orderUnknown: true },
+      version('k', 'v', 50, 'v', { orderUnknown: true }),
+    );
+    expect(planToTarget(h, undefined, target)).toMatchObject({
+      type: 'blocked',
+      reason: expect.stringContaining('written in the same second'),
+    });
   });
 
   test('GIVEN a key present at T WHEN planning THEN it is copied under the target prefix', () => {
@@ -105,7 +164,10 @@ describe('into a target bucket', () => {
       ...target,
       targetVersioned: false,
     });
-    expect(action.type).toBe('blocked');
+    expect(action).toMatchObject({
+      type: 'blocked',
+      reason: 'would overwrite a different object in the unversioned target bucket',
+    });
   });
 });
 
@@ -150,4 +212,22 @@ test('GIVEN the state at T is one of a same-second version/marker pair of unknow
   );
   expect(unknown).toMatchObject({ type: 'blocked' });
   expect(unknown.reason).toContain('written in the same second');
+});
+
+test('GIVEN a same-second version/marker pair of unknown order after T WHEN planning THEN the older state at T is copied, not blocked', () => {
+  const action = plan(
+    { ...marker('k', 'm', 200), orderUnknown: true },
+    version('k', 'v2', 200, 'new', { orderUnknown: true }),
+    version('k', 'v1', 10, 'old'),
+  );
+  expect([action.type, action.atT?.versionId]).toEqual(['copy', 'v1']);
+});
+
+test('GIVEN a key that did not exist at T and a same-second pair of unknown order after T WHEN planning THEN it is delete-marked', () => {
+  const action = plan(
+    version('k', 'v3', 300),
+    { ...marker('k', 'm', 200), orderUnknown: true },
+    version('k', 'v2', 200, 'new', { orderUnknown: true }),
+  );
+  expect(action.type).toBe('delete-mark');
 });
