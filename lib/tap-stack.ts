@@ -65,6 +65,10 @@ export class TapStack extends Stack {
         value: r.alarmTopic.topic.topicArn,
         description: 'SNS topic the alarms notify',
       },
+      [OUTPUT_KEYS.replicaRegion]: {
+        value: region,
+        description: 'Region of the replica bucket',
+      },
     };
     for (const [key, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, key, { value, description });

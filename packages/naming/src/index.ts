@@ -19,9 +19,19 @@ export const OUTPUT_KEYS = {
   replicationRuleId: 'ReplicationRuleId',
   dashboardUrl: 'DashboardUrl',
   alarmTopicArn: 'AlarmTopicArn',
+  /** Region of the replica bucket (the stack's own region when both buckets share it). */
+  replicaRegion: 'ReplicaRegion',
 } as const;
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
+
+/** Outputs present only when the deployment has a Multi-Region Access Point. */
+export const ACCESS_POINT_OUTPUT_KEYS = {
+  multiRegionAccessPointArn: 'MultiRegionAccessPointArn',
+  multiRegionAccessPointAlias: 'MultiRegionAccessPointAlias',
+} as const;
+
+export type AccessPointOutputKey = (typeof ACCESS_POINT_OUTPUT_KEYS)[keyof typeof ACCESS_POINT_OUTPUT_KEYS];
 
 /** Longest bucket-name prefix below, used to bound the suffix length (S3 names are <= 63 chars). */
 const LONGEST_BUCKET_PREFIX = 'replica-bucket-';
@@ -46,13 +56,27 @@ export function stackName(suffix: string): string {
   return `TapStack${suffix}`;
 }
 
+/** The stack that holds the replica side when the replica lives in another region. */
+export function replicaStackName(suffix: string): string {
+  return `${stackName(suffix)}Replica`;
+}
+
 export interface DeploymentNames {
   readonly stack: string;
+  /** Stack of the replica side (cross-region deployments only), in the replica region. */
+  readonly replicaStack: string;
   readonly primaryBucket: string;
   readonly replicaBucket: string;
   readonly accessLogsBucket: string;
+  /** Access-log bucket of the replica when it lives in another region (logs stay in their bucket's region). */
+  readonly replicaAccessLogsBucket: string;
   readonly replicationRole: string;
   readonly replicationRuleId: string;
+  /** Two-way deployments: the role and rule that replicate the replica back to the primary. */
+  readonly reverseReplicationRole: string;
+  readonly reverseReplicationRuleId: string;
+  /** The Multi-Region Access Point over both buckets (cross-region deployments). */
+  readonly multiRegionAccessPoint: string;
   readonly primaryKeyAlias: string;
   readonly replicaKeyAlias: string;
   readonly alarmTopicKeyAlias: string;
@@ -60,6 +84,12 @@ export interface DeploymentNames {
   readonly alarmTopic: string;
   readonly latencyAlarm: string;
   readonly failedAlarm: string;
+  /**
+   * Alarms of the reverse rule (two-way), in the replica region: replication metrics are published
+   * in the source bucket's region. The replica region has its own alarm topic, named `alarmTopic`.
+   */
+  readonly reverseLatencyAlarm: string;
+  readonly reverseFailedAlarm: string;
   readonly dashboard: string;
   readonly logGroup: string;
   readonly eventsFunction: string;
@@ -72,17 +102,29 @@ export interface DeploymentNames {
   readonly canarySilentAlarm: string;
   readonly canaryOverdueAlarm: string;
   readonly canaryErrorsAlarm: string;
+  /** Bucket for S3 Batch Operations manifests and completion reports. */
+  readonly opsBucket: string;
+  /** Role S3 Batch Operations assumes for backfill (Batch Replication) and batch restores. */
+  readonly batchRole: string;
+  /** EventBridge rule on management events that could destroy or disable the replica. */
+  readonly tamperRule: string;
+  readonly tamperAlarm: string;
 }
 
 /** Every resource name of the deployment with this suffix in this account. */
 export function deploymentNames(suffix: string, account: string): DeploymentNames {
   return {
     stack: stackName(suffix),
+    replicaStack: replicaStackName(suffix),
     primaryBucket: `primary-bucket-${suffix}-${account}`,
     replicaBucket: `replica-bucket-${suffix}-${account}`,
     accessLogsBucket: `access-logs-${suffix}-${account}`,
+    replicaAccessLogsBucket: `replica-logs-${suffix}-${account}`,
     replicationRole: `s3-replication-role-${suffix}`,
     replicationRuleId: `replicate-all-${suffix}`,
+    reverseReplicationRole: `s3-replication-reverse-role-${suffix}`,
+    reverseReplicationRuleId: `replicate-back-${suffix}`,
+    multiRegionAccessPoint: `s3-dr-${suffix}`,
     primaryKeyAlias: `alias/s3-dr-primary-${suffix}`,
     replicaKeyAlias: `alias/s3-dr-replica-${suffix}`,
     alarmTopicKeyAlias: `alias/s3-dr-alarms-${suffix}`,
@@ -90,6 +132,8 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     alarmTopic: `s3-replication-alarms-${suffix}`,
     latencyAlarm: `s3-replication-latency-${suffix}`,
     failedAlarm: `s3-replication-failed-${suffix}`,
+    reverseLatencyAlarm: `s3-replication-reverse-latency-${suffix}`,
+    reverseFailedAlarm: `s3-replication-reverse-failed-${suffix}`,
     dashboard: `s3-replication-dashboard-${suffix}`,
     logGroup: `/aws/s3/replication/${suffix}`,
     eventsFunction: `s3-replication-events-${suffix}`,
@@ -101,5 +145,9 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     canarySilentAlarm: `s3-replication-canary-silent-${suffix}`,
     canaryOverdueAlarm: `s3-replication-canary-overdue-${suffix}`,
     canaryErrorsAlarm: `s3-replication-canary-errors-${suffix}`,
+    opsBucket: `s3-dr-ops-${suffix}-${account}`,
+    batchRole: `s3-dr-batch-role-${suffix}`,
+    tamperRule: `s3-dr-tamper-${suffix}`,
+    tamperAlarm: `s3-replication-tamper-${suffix}`,
   };
 }

@@ -1,4 +1,4 @@
-import { deploymentNames, MAX_SUFFIX_LENGTH, stackName } from '../src';
+import { deploymentNames, MAX_SUFFIX_LENGTH, replicaStackName, stackName } from '../src';
 
 describe('naming contract', () => {
   test('the stack is TapStack followed by the suffix', () => {
@@ -22,9 +22,31 @@ describe('naming contract', () => {
 
   test('with the longest allowed suffix every bucket name fits in 63 characters, one more would not', () => {
     const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
-    const lengths = [longest.primaryBucket, longest.replicaBucket, longest.accessLogsBucket].map(
-      (n) => n.length,
-    );
+    const lengths = [
+      longest.primaryBucket,
+      longest.replicaBucket,
+      longest.accessLogsBucket,
+      longest.replicaAccessLogsBucket,
+      longest.opsBucket,
+    ].map((n) => n.length);
     expect(Math.max(...lengths)).toBe(63);
+  });
+
+  test('with the longest allowed suffix the role names fit in the 64 characters IAM allows', () => {
+    const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
+    for (const role of [longest.replicationRole, longest.reverseReplicationRole, longest.batchRole]) {
+      expect(role.length).toBeLessThanOrEqual(64);
+    }
+  });
+
+  test('with the longest allowed suffix the access point name fits in 50 characters', () => {
+    // Multi-Region Access Point names: 3-50 lowercase letters, digits and hyphens.
+    const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
+    expect(longest.multiRegionAccessPoint).toMatch(/^[a-z0-9-]{3,50}$/);
+  });
+
+  test('the replica stack is the stack name followed by Replica', () => {
+    expect(replicaStackName('dev')).toBe('TapStackdevReplica');
+    expect(deploymentNames('dev', '123456789012').replicaStack).toBe('TapStackdevReplica');
   });
 });
