@@ -3,6 +3,7 @@
 export * from './access-logs-bucket';
 export * from './alarm-topic';
 export * from './encrypted-bucket';
+export * from './key-reference';
 export * from './replication-alarms';
 export * from './replication-canary';
 export * from './replication-dashboard';

@@ -2,11 +2,11 @@ import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * The `kms:ViaService` value of S3 in the stack's region: S3's regional endpoint name, whose DNS
- * suffix is the partition's (`AWS::URLSuffix`), not a hard-coded `amazonaws.com`.
+ * The `kms:ViaService` value of S3 in a region (the stack's by default): S3's regional endpoint
+ * name, whose DNS suffix is the partition's (`AWS::URLSuffix`), not a hard-coded `amazonaws.com`.
  * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-export function s3ViaService(scope: IConstruct): string {
+export function s3ViaService(scope: IConstruct, region?: string): string {
   const stack = Stack.of(scope);
-  return `s3.${stack.region}.${stack.urlSuffix}`;
+  return `s3.${region ?? stack.region}.${stack.urlSuffix}`;
 }

@@ -11,7 +11,12 @@ export function acknowledgeObjectWildcards(
   objectArns: string[],
   reason: string,
 ): void {
-  for (const arn of objectArns) {
+  acknowledgeWildcards(construct, objectArns, reason);
+}
+
+/** Acknowledges `AwsSolutions-IAM5[Resource::<arn>]` for each wildcard ARN granted on `construct`. */
+export function acknowledgeWildcards(construct: IConstruct, arns: string[], reason: string): void {
+  for (const arn of arns) {
     Validations.of(construct).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagFindingValue(construct, arn)}]`,
       reason,

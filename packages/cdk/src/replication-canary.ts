@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from './contract';
+import { acknowledgeKeyWildcards, keyGrant, type ReplicationKeyReference } from './key-reference';
 import { s3ViaService } from './kms-via-s3';
 import { acknowledgeObjectWildcards } from './nag';
 import { TelemetryFunction } from './telemetry-function';
@@ -35,7 +36,8 @@ export interface ReplicationCanaryProps {
   readonly primaryBucket: s3.IBucket;
   readonly primaryKey: kms.IKey;
   readonly replicaBucket: s3.IBucket;
-  readonly replicaKey: kms.IKey;
+  /** The replica's key: the key itself, or its alias and region when the replica is in another region. */
+  readonly replicaKey: ReplicationKeyReference;
   readonly logGroup: logs.ILogGroup;
   readonly metrics: TelemetryMetrics;
   readonly topic: sns.ITopic;
@@ -151,6 +153,7 @@ export class ReplicationCanary extends Construct {
         'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
       },
     });
+    const replicaKey = keyGrant(this, props.replicaKey);
     const statements = [
       new iam.PolicyStatement({
         sid: 'ListProbesInPrimary',
@@ -185,8 +188,14 @@ export class ReplicationCanary extends Construct {
       new iam.PolicyStatement({
         sid: 'DecryptReplicatedProbes',
         actions: ['kms:Decrypt'],
-        resources: [props.replicaKey.keyArn],
-        conditions: kmsViaS3For(props.replicaBucket),
+        resources: [replicaKey.resource],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': replicaKey.viaService,
+            'kms:EncryptionContext:aws:s3:arn': props.replicaBucket.bucketArn,
+          },
+          ...replicaKey.aliasCondition,
+        },
       }),
     ];
     this.function.policy.addStatements(...statements);
@@ -195,5 +204,6 @@ export class ReplicationCanary extends Construct {
       [probes(props.primaryBucket), probes(props.replicaBucket)],
       'The canary reads and writes only its own probe objects: the ARN is scoped to the _s3-dr/canary/ prefix.',
     );
+    acknowledgeKeyWildcards(this.function.policy, [replicaKey]);
   }
 }

@@ -1,7 +1,11 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { s3ViaService } from './kms-via-s3';
+import {
+  acknowledgeKeyWildcards,
+  type KeyGrant,
+  keyGrant,
+  type ReplicationKeyReference,
+} from './key-reference';
 import { acknowledgeObjectWildcards } from './nag';
 
 export interface ReplicationRoleProps {
@@ -10,12 +14,14 @@ export interface ReplicationRoleProps {
   readonly sourceBucketArn: string;
   readonly destinationBucketArn: string;
   /** Key the source objects are encrypted with: the role may only decrypt with it. */
-  readonly sourceKey: kms.IKey;
+  readonly sourceKey: ReplicationKeyReference;
   /**
    * Key the replicas are encrypted with: the role may encrypt with it and, because the replica bucket
    * uses S3 Bucket Keys, decrypt with it; both only through S3 and for the replica bucket.
    */
-  readonly destinationKey: kms.IKey;
+  readonly destinationKey: ReplicationKeyReference;
+  /** @default 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket' */
+  readonly description?: string;
 }
 
 /**
@@ -29,8 +35,8 @@ export class ReplicationRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationRoleProps) {
     super(scope, id);
-    // Both buckets live in the stack's region.
-    const viaS3 = s3ViaService(this);
+    const source = keyGrant(this, props.sourceKey);
+    const destination = keyGrant(this, props.destinationKey);
     // A managed policy attached at creation: the permissions exist before the bucket whose
     // replication configuration names the role (an AWS::IAM::Policy would be attached after).
     const policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -59,8 +65,8 @@ export class ReplicationRole extends Construct {
           new iam.PolicyStatement({
             sid: 'DecryptSourceObjects',
             actions: ['kms:Decrypt'],
-            resources: [props.sourceKey.keyArn],
-            conditions: kmsConditions(viaS3, props.sourceBucketArn),
+            resources: [source.resource],
+            conditions: kmsConditions(source, props.sourceBucketArn),
           }),
           new iam.PolicyStatement({
             sid: 'EncryptReplicas',
@@ -69,15 +75,16 @@ export class ReplicationRole extends Construct {
             // without it every SSE-KMS object fails to replicate (FAILED, never retried).
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#bk-replication
             actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-            resources: [props.destinationKey.keyArn],
-            conditions: kmsConditions(viaS3, props.destinationBucketArn),
+            resources: [destination.resource],
+            conditions: kmsConditions(destination, props.destinationBucketArn),
           }),
         ],
       }),
     });
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
-      description: 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket',
+      description:
+        props.description ?? 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket',
       // The trust policy AWS documents for replication roles, without conditions: no AWS page says S3
       // sends aws:SourceArn or aws:SourceAccount when it assumes this role, and a condition S3 does not
       // satisfy would fail every object. Only a principal allowed iam:PassRole on this role can name it
@@ -92,6 +99,7 @@ export class ReplicationRole extends Construct {
       [`${props.sourceBucketArn}/*`, `${props.destinationBucketArn}/*`],
       'Replication reads and writes object versions: the `bucket/*` ARN scopes it to the objects of one bucket.',
     );
+    acknowledgeKeyWildcards(policy, [source, destination]);
   }
 }
 
@@ -99,9 +107,10 @@ export class ReplicationRole extends Construct {
  * Key use only through S3 and only for this bucket. With S3 Bucket Keys the encryption context is
  * the bucket ARN; objects written before Bucket Keys were enabled carry the object ARN. Both match.
  */
-function kmsConditions(viaService: string, bucketArn: string): Record<string, Record<string, unknown>> {
+function kmsConditions(grant: KeyGrant, bucketArn: string): Record<string, Record<string, unknown>> {
   return {
-    StringEquals: { 'kms:ViaService': viaService },
+    StringEquals: { 'kms:ViaService': grant.viaService },
     StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+    ...grant.aliasCondition,
   };
 }

@@ -195,8 +195,8 @@ export class S3ReplicationPair extends Construct {
       roleName: names.replicationRole,
       sourceBucketArn: primaryBucketArn,
       destinationBucketArn: this.replica.bucket.bucketArn,
-      sourceKey: this.primaryKey,
-      destinationKey: this.replicaKey,
+      sourceKey: { key: this.primaryKey },
+      destinationKey: { key: this.replicaKey },
     });
 
     this.primary = new EncryptedBucket(this, 'Primary', {
@@ -265,7 +265,7 @@ export class S3ReplicationPair extends Construct {
       primaryBucket: this.primary.bucket,
       primaryKey: this.primaryKey,
       replicaBucket: this.replica.bucket,
-      replicaKey: this.replicaKey,
+      replicaKey: { key: this.replicaKey },
       logGroup: this.replicationLogs.logGroup,
       metrics: telemetry,
       topic: this.alarmTopic.topic,
