@@ -1,4 +1,5 @@
 import { NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import { StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { S3ReplicationPair } from 's3-dr-cdk';
 import type { TapConfig } from './config';
@@ -20,6 +21,12 @@ export class S3ReplicationStack extends NestedStack {
       environmentSuffix: config.environmentSuffix,
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       alarmEmail: config.alarmEmail,
+      replicaRegion: config.replicaRegion,
+      bidirectional: config.bidirectional,
+      multiRegionAccessPoint: config.multiRegionAccessPoint,
+      replicaArchiveClass: config.replicaArchiveClass
+        ? new StorageClass(config.replicaArchiveClass)
+        : undefined,
     });
   }
 }

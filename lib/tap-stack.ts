@@ -1,6 +1,6 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Arn, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
+import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
 import type { TapConfig } from './config';
 import { S3ReplicationStack } from './s3-replication-stack';
 
@@ -23,14 +23,17 @@ export class TapStack extends Stack {
     const { config } = props;
     // CloudFormation's AWS::CloudWatch::Dashboard takes no Tags (cfn-lint E3002): leave it out.
     const tagOptions = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
-    Tags.of(this).add('Environment', config.environmentSuffix, tagOptions);
-    Tags.of(this).add('Project', PROJECT_TAG, tagOptions);
 
     this.replication = new S3ReplicationStack(this, 'S3Replication', {
       config,
       description: `s3-dr ${config.environmentSuffix}: S3 replication with RTC, monitoring and alerting`,
     });
     const r = this.replication.pair;
+    // The replica's stack (another region) is not inside this one: tag it too.
+    for (const scope of [this, ...(r.replicaStack ? [r.replicaStack] : [])]) {
+      Tags.of(scope).add('Environment', config.environmentSuffix, tagOptions);
+      Tags.of(scope).add('Project', PROJECT_TAG, tagOptions);
+    }
     const region = this.region;
     const outputs: Record<OutputKey, { value: string; description: string }> = {
       [OUTPUT_KEYS.primaryBucketUrl]: {
@@ -42,11 +45,14 @@ export class TapStack extends Stack {
         description: 'Primary bucket ARN',
       },
       [OUTPUT_KEYS.replicaBucketUrl]: {
-        value: r.replica.bucket.s3UrlForObject(),
+        value: r.replicaStack ? `s3://${r.names.replicaBucket}` : r.replica.bucket.s3UrlForObject(),
         description: 'Replica bucket',
       },
       [OUTPUT_KEYS.replicaBucketArn]: {
-        value: r.replica.bucket.bucketArn,
+        // Across regions by name: CloudFormation cannot reference another region's stack.
+        value: r.replicaStack
+          ? Arn.format({ service: 's3', region: '', account: '', resource: r.names.replicaBucket }, this)
+          : r.replica.bucket.bucketArn,
         description: 'Replica bucket ARN',
       },
       [OUTPUT_KEYS.replicationRoleArn]: {
@@ -66,10 +72,20 @@ export class TapStack extends Stack {
         description: 'SNS topic the alarms notify',
       },
       [OUTPUT_KEYS.replicaRegion]: {
-        value: region,
+        value: r.replicaRegion,
         description: 'Region of the replica bucket',
       },
     };
+    if (r.accessPoint) {
+      new CfnOutput(this, ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn, {
+        value: r.accessPoint.arn,
+        description: 'Multi-Region Access Point over both buckets (S3 Control and IAM name it by this ARN)',
+      });
+      new CfnOutput(this, ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointAlias, {
+        value: r.accessPoint.alias,
+        description: 'Alias of the Multi-Region Access Point (what applications address)',
+      });
+    }
     for (const [key, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, key, { value, description });
     }

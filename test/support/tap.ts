@@ -27,6 +27,8 @@ export interface Synthesized {
   readonly top: Template;
   /** The nested replication stack. */
   readonly nested: Template;
+  /** The replica's stack TapStack<suffix>Replica, when the replica is in another region. */
+  readonly replica?: Template;
 }
 
 /** Builds the app as bin/tap.ts does, with the given context on top of cdk.json's. */
@@ -41,7 +43,14 @@ export function synthTap(options: SynthOptions = {}): Synthesized {
     env: { account: options.account, region: config.region },
     config,
   });
-  return { app, stack, top: Template.fromStack(stack), nested: Template.fromStack(stack.replication) };
+  const replicaStack = stack.replication.pair.replicaStack;
+  return {
+    app,
+    stack,
+    top: Template.fromStack(stack),
+    nested: Template.fromStack(stack.replication),
+    replica: replicaStack ? Template.fromStack(replicaStack) : undefined,
+  };
 }
 
 /** The only resource of `type` in `template` whose properties match, with its logical id. */

@@ -379,10 +379,18 @@ function errorName(err: unknown): string | undefined {
   return err instanceof Error ? err.name : undefined;
 }
 
-/** The S3 client for Lambda; AWS_ENDPOINT_URL (tests, S3-compatible servers) switches to path-style. */
+/**
+ * The S3 client for Lambda; AWS_ENDPOINT_URL (tests, S3-compatible servers) switches to path-style.
+ * When the replica is in another region, S3 answers the first request to it with a redirect naming
+ * the bucket's region; `followRegionRedirects` resends it there (a few extra requests per run).
+ * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/
+ */
 export function s3ClientFromEnv(env: NodeJS.ProcessEnv): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL;
-  return new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+  return new S3Client({
+    followRegionRedirects: true,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
 }
 
 let client: S3Client | undefined;

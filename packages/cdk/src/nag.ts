@@ -39,3 +39,21 @@ function nagFindingValue(scope: IConstruct, value: string): string {
   };
   return render(Stack.of(scope).resolve(value));
 }
+
+/**
+ * Acknowledges cdk-nag's IAM4 on the one Lambda function that runs every `AwsCustomResource` of a
+ * stack (aws-cdk-lib's, not ours): its role carries AWSLambdaBasicExecutionRole to write its own
+ * logs; what it may do beyond that is exactly the statements each custom resource gives it.
+ */
+export function acknowledgeAwsCustomResourceProvider(scope: IConstruct): void {
+  const provider = Stack.of(scope).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  if (!provider) return;
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      "aws-cdk-lib's AwsCustomResource provider writes its own logs with the AWS managed basic execution policy; its other permissions are the custom resources' own statements.",
+  });
+}
+
+/** The construct id aws-cdk-lib gives the singleton function behind AwsCustomResource. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';

@@ -10,6 +10,16 @@ export interface ReplicationDashboardProps {
   readonly alarms: cloudwatch.IAlarm[];
   /** The latency alarm's threshold, drawn on the latency graph. */
   readonly latencyThresholdSeconds: number;
+  /** Two-way: the reverse rule (replica -> primary), shown beside the forward one. @default - one-way */
+  readonly reverse?: ReverseDirectionWidgets;
+}
+
+/** What the dashboard shows of the reverse rule of two-way replication. */
+export interface ReverseDirectionWidgets {
+  /** Its metrics, with their region when it is not the dashboard's. */
+  readonly metrics: ReplicationMetrics;
+  /** Its alarms, when they are in the dashboard's region (an alarm widget cannot show another region's). */
+  readonly alarms: cloudwatch.IAlarm[];
 }
 
 /**
@@ -26,7 +36,12 @@ export class ReplicationDashboard extends Construct {
       dashboardName: props.dashboardName,
     });
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24, height: 3 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [...props.alarms, ...(props.reverse?.alarms ?? [])],
+        width: 24,
+        height: 3,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -57,6 +72,7 @@ export class ReplicationDashboard extends Construct {
         width: 12,
       }),
     );
+    if (props.reverse) this.addReverseWidgets(props.reverse, props.latencyThresholdSeconds);
     const { telemetry } = props;
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -73,6 +89,34 @@ export class ReplicationDashboard extends Construct {
         left: telemetry.allEvents(),
         leftYAxis: { min: 0 },
         width: 12,
+      }),
+    );
+  }
+
+  /** The reverse rule's latency, failures and backlog, from the replica's region. */
+  private addReverseWidgets(reverse: ReverseDirectionWidgets, latencyThresholdSeconds: number): void {
+    const { metrics } = reverse;
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Reverse replication (replica -> primary) latency (seconds, maximum)',
+        left: [metrics.latency()],
+        leftYAxis: { min: 0, label: 'seconds', showUnits: false },
+        leftAnnotations: [{ value: latencyThresholdSeconds, label: 'RTC threshold (15 min)' }],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Reverse replication operations failed (sum)',
+        left: [metrics.operationsFailed()],
+        leftYAxis: { min: 0 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Reverse replication pending (operations and bytes, maximum)',
+        left: [metrics.operationsPending()],
+        right: [metrics.bytesPending()],
+        leftYAxis: { min: 0 },
+        rightYAxis: { min: 0 },
+        width: 8,
       }),
     );
   }

@@ -6,6 +6,13 @@ export interface ReplicationMetricDimensions {
   readonly sourceBucket: string;
   readonly destinationBucket: string;
   readonly ruleId: string;
+  /**
+   * Region the metrics are read from: S3 publishes them in the source bucket's region. Only for
+   * dashboards, which may show other regions; an alarm can only watch its own region's metrics.
+   *
+   * @default - the region of the stack that uses them
+   */
+  readonly region?: string;
 }
 
 export const REPLICATION_METRIC_PERIOD = Duration.minutes(5);
@@ -48,6 +55,7 @@ export class ReplicationMetrics {
       },
       statistic,
       period: REPLICATION_METRIC_PERIOD,
+      ...(this.dimensions.region ? { region: this.dimensions.region } : {}),
     });
   }
 }

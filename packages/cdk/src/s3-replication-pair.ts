@@ -1,7 +1,8 @@
-import { Arn, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Arn, Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import {
   type DeploymentNames,
@@ -14,6 +15,8 @@ import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
 import { customerManagedKey } from './customer-managed-key';
 import { EncryptedBucket } from './encrypted-bucket';
+import { keyAliasArn, type ReplicationKeyReference } from './key-reference';
+import { ActivePassiveAccessPoint } from './multi-region-access-point';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
 import { ReplicationCanary } from './replication-canary';
 import { ReplicationDashboard } from './replication-dashboard';
@@ -21,6 +24,7 @@ import { ReplicationEventLog } from './replication-event-log';
 import { ReplicationLogGroup } from './replication-log-group';
 import { ReplicationMetrics } from './replication-metrics';
 import { ReplicationRole } from './replication-role';
+import { ReverseReplicationRule } from './reverse-replication-rule';
 import { TelemetryMetrics } from './telemetry-metrics';
 
 /** Settings of an {@link S3ReplicationPair}. */
@@ -46,6 +50,68 @@ export interface S3ReplicationPairProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+
+  /**
+   * Region of the replica bucket. Another region than the stack's puts the replica side (replica
+   * bucket, its key and access-log bucket, and the reverse direction's alarms) in a stack of its own
+   * in that region, `<top-level stack name>Replica`, which the pair's stack depends on: `cdk deploy
+   * --all` deploys it first. The pair's stack must then have a concrete region (`env.region`).
+   *
+   * @default - the stack's region
+   */
+  readonly replicaRegion?: string;
+
+  /**
+   * Also replicate the replica back to the primary (two-way), so that what is written on the
+   * replica side during a failover flows back: its own role, rule (RTC, delete markers,
+   * replica-modification sync) and alarms in the replica's region.
+   *
+   * @default false
+   */
+  readonly bidirectional?: boolean;
+
+  /**
+   * An S3 Multi-Region Access Point over both buckets, routed active/passive (primary active), for
+   * `s3-dr failover` and `s3-dr failback`. Needs the buckets in different regions.
+   *
+   * @default - true when the replica is in another region
+   */
+  readonly multiRegionAccessPoint?: boolean;
+
+  /**
+   * Storage class the replica's current and noncurrent versions move to after 90 days:
+   * `StorageClass.GLACIER`, `StorageClass.GLACIER_INSTANT_RETRIEVAL` (millisecond reads: what a
+   * replica that serves reads after a failover wants) or `StorageClass.DEEP_ARCHIVE`.
+   *
+   * @default StorageClass.GLACIER
+   */
+  readonly replicaArchiveClass?: s3.StorageClass;
+}
+
+/** Archive classes the replica's lifecycle may move versions to. */
+export const REPLICA_ARCHIVE_CLASSES = ['GLACIER', 'GLACIER_IR', 'DEEP_ARCHIVE'];
+
+/**
+ * Regions of the `aws` and `aws-us-gov` partitions that aws-cdk-lib knows. The stack's service
+ * principals are the global names AWS documents (`s3.amazonaws.com`, `lambda.amazonaws.com`, ...),
+ * which CDK v2 renders as given in every region; the aws-cdk maintainers state these names hold in
+ * every partition except China (https://github.com/aws/aws-cdk/pull/18505,
+ * https://github.com/aws/aws-cdk/pull/22819). China (`cn-`, where some principals end in
+ * `amazonaws.com.cn`) and the ISO partitions, whose documentation is not public, are refused rather
+ * than guessed.
+ */
+const SUPPORTED_PARTITIONS = ['aws', 'aws-us-gov'];
+export const REGION_RULE =
+  'an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)';
+
+export function isSupportedRegion(name: string): boolean {
+  const partition = RegionInfo.regions.find((r) => r.name === name)?.partition;
+  return partition !== undefined && SUPPORTED_PARTITIONS.includes(partition);
+}
+
+/** The partition of a known region (`aws`, `aws-us-gov`, ...). */
+export function regionPartition(name: string): string | undefined {
+  return RegionInfo.regions.find((r) => r.name === name)?.partition;
 }
 
 /** The feature flag that makes server access logging use a bucket policy (set on the pair's scope). */
@@ -60,7 +126,7 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** Every invalid prop at once, in one error that names each prop, its value and the rule. */
-function assertValidProps(props: S3ReplicationPairProps): void {
+function assertValidProps(scope: Construct, props: S3ReplicationPairProps): void {
   const problems: string[] = [];
   const suffix = props.environmentSuffix;
   if (!Token.isUnresolved(suffix) && !isValidSuffix(suffix)) {
@@ -76,9 +142,47 @@ function assertValidProps(props: S3ReplicationPairProps): void {
   if (email !== undefined && !Token.isUnresolved(email) && !isValidEmail(email)) {
     problems.push(`alarmEmail: '${email}' is invalid; expected ${EMAIL_RULE}`);
   }
+  problems.push(...topologyProblems(scope, props));
   if (problems.length > 0) {
     throw new Error(`Invalid S3ReplicationPair props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/** The problems of the multi-region props, each naming the prop, its value and the rule. */
+function topologyProblems(scope: Construct, props: S3ReplicationPairProps): string[] {
+  const problems: string[] = [];
+  const stackRegion = Stack.of(scope).region;
+  const { replicaRegion } = props;
+  if (replicaRegion !== undefined && !Token.isUnresolved(replicaRegion)) {
+    if (!isSupportedRegion(replicaRegion)) {
+      problems.push(`replicaRegion: '${replicaRegion}' is invalid; expected ${REGION_RULE}`);
+    } else if (Token.isUnresolved(stackRegion)) {
+      problems.push(
+        `replicaRegion: '${replicaRegion}' needs the stack's region to be known; give the stack env.region`,
+      );
+    } else if (regionPartition(replicaRegion) !== regionPartition(stackRegion)) {
+      problems.push(
+        `replicaRegion: '${replicaRegion}' is invalid; expected a region of the same partition as the stack's region '${stackRegion}' (replication cannot cross partitions)`,
+      );
+    }
+  }
+  const crossRegion = isCrossRegion(scope, props);
+  if (props.multiRegionAccessPoint === true && !crossRegion) {
+    problems.push(
+      `multiRegionAccessPoint: 'true' is invalid; a Multi-Region Access Point needs the replica in another region than the primary (replicaRegion)`,
+    );
+  }
+  const archive = props.replicaArchiveClass?.value;
+  if (archive !== undefined && !REPLICA_ARCHIVE_CLASSES.includes(archive)) {
+    problems.push(
+      `replicaArchiveClass: '${archive}' is invalid; expected ${REPLICA_ARCHIVE_CLASSES.join(', ')} (StorageClass.GLACIER, GLACIER_INSTANT_RETRIEVAL or DEEP_ARCHIVE)`,
+    );
+  }
+  return problems;
+}
+
+function isCrossRegion(scope: Construct, props: S3ReplicationPairProps): boolean {
+  return props.replicaRegion !== undefined && props.replicaRegion !== Stack.of(scope).region;
 }
 
 /** Current and noncurrent versions of the replica move to GLACIER after this many days. */
@@ -124,8 +228,10 @@ const RESERVED_PREFIX_LIFECYCLE: s3.LifecycleRule[] = [
 export class S3ReplicationPair extends Construct {
   readonly names: DeploymentNames;
   readonly primaryKey: kms.Key;
+  /** The replica's key; in the replica stack when the replica is in another region. */
   readonly replicaKey: kms.Key;
   readonly primary: EncryptedBucket;
+  /** The replica bucket; in the replica stack when the replica is in another region. */
   readonly replica: EncryptedBucket;
   readonly replicationRole: ReplicationRole;
   readonly alarmTopic: AlarmTopic;
@@ -134,17 +240,33 @@ export class S3ReplicationPair extends Construct {
   readonly replicationLogs: ReplicationLogGroup;
   readonly eventLog: ReplicationEventLog;
   readonly canary: ReplicationCanary;
+  /** Region of the replica bucket. */
+  readonly replicaRegion: string;
+  /** The stack of the replica side, when the replica is in another region. */
+  readonly replicaStack?: Stack;
+  /** Two-way only: the role and rule that replicate the replica back to the primary. */
+  readonly reverseReplicationRole?: ReplicationRole;
+  readonly reverseRule?: ReverseReplicationRule;
+  /** Two-way only: the reverse rule's alarms, in the replica's region, and the topic they notify there. */
+  readonly reverseAlarms?: ReplicationAlarms;
+  readonly replicaAlarmTopic?: AlarmTopic;
+  /** The Multi-Region Access Point over both buckets, when there is one. */
+  readonly accessPoint?: ActivePassiveAccessPoint;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
-    assertValidProps(props);
+    assertValidProps(this, props);
     // Server access logs are granted by bucket policy, not ACL (the buckets enforce bucket-owner
     // ownership, so ACLs are off): the same behaviour whether or not the app sets this flag.
     this.node.setContext(ACCESS_LOGS_BUCKET_POLICY_FLAG, true);
     const suffix = props.environmentSuffix;
-    const names = deploymentNames(suffix, Stack.of(this).account);
+    const stack = Stack.of(this);
+    const names = deploymentNames(suffix, stack.account);
     this.names = names;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const crossRegion = isCrossRegion(this, props);
+    this.replicaRegion = crossRegion ? (props.replicaRegion as string) : stack.region;
+    const bidirectional = props.bidirectional ?? false;
 
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
       bucketName: names.accessLogsBucket,
@@ -156,47 +278,78 @@ export class S3ReplicationPair extends Construct {
       description: `s3-dr ${suffix}: encrypts the PRIMARY bucket ${names.primaryBucket}`,
       removalPolicy,
     });
-    this.replicaKey = customerManagedKey(this, 'ReplicaKey', {
+
+    // The replica side: here, or in a stack of its own in the replica's region (S3 server access
+    // logs must go to a bucket of the same region, so that stack has its own log bucket).
+    this.replicaStack = crossRegion ? this.createReplicaStack(suffix) : undefined;
+    const replicaScope: Construct = this.replicaStack ?? this;
+    const replicaAccessLogs = this.replicaStack
+      ? new AccessLogsBucket(replicaScope, 'AccessLogs', {
+          bucketName: names.replicaAccessLogsBucket,
+          removalPolicy,
+        })
+      : accessLogs;
+    this.replicaKey = customerManagedKey(replicaScope, 'ReplicaKey', {
       alias: names.replicaKeyAlias,
       description: `s3-dr ${suffix}: encrypts the REPLICA bucket ${names.replicaBucket}`,
       removalPolicy,
     });
-
-    this.replica = new EncryptedBucket(this, 'Replica', {
+    const archiveClass = props.replicaArchiveClass ?? s3.StorageClass.GLACIER;
+    this.replica = new EncryptedBucket(replicaScope, 'Replica', {
       bucketName: names.replicaBucket,
       encryptionKey: this.replicaKey,
       removalPolicy,
-      accessLogsBucket: accessLogs.bucket,
+      accessLogsBucket: replicaAccessLogs.bucket,
       accessLogsPrefix: 'replica/',
       lifecycleRules: [
         ...RESERVED_PREFIX_LIFECYCLE,
         {
+          // The id of the original GLACIER rule is kept, so that a deployed rule is updated in place.
           id: 'replica-to-glacier',
           transitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER,
-              transitionAfter: Duration.days(REPLICA_GLACIER_AFTER_DAYS),
-            },
+            { storageClass: archiveClass, transitionAfter: Duration.days(REPLICA_GLACIER_AFTER_DAYS) },
           ],
           noncurrentVersionTransitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER,
-              transitionAfter: Duration.days(REPLICA_GLACIER_AFTER_DAYS),
-            },
+            { storageClass: archiveClass, transitionAfter: Duration.days(REPLICA_GLACIER_AFTER_DAYS) },
           ],
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
     });
 
+    // What the primary's stack knows of the replica side: in the same stack the constructs
+    // themselves; across regions names only (bucket name, key alias), so that no value has to
+    // cross regions at deploy time.
+    const replicaBucketArn = bucketArn(this, names.replicaBucket);
+    const replicaKeyRef: ReplicationKeyReference = crossRegion
+      ? { aliasName: names.replicaKeyAlias, region: this.replicaRegion }
+      : { key: this.replicaKey };
+    const replicaBucketHere: s3.IBucket = crossRegion
+      ? s3.Bucket.fromBucketAttributes(this, 'ReplicaBucketReference', {
+          bucketName: names.replicaBucket,
+          bucketArn: replicaBucketArn,
+          region: this.replicaRegion,
+          account: stack.account,
+        })
+      : this.replica.bucket;
+    // S3 accepts a key ARN or an alias ARN as the replica key; in the same account the alias resolves
+    // to the replica key. https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
+    const replicaKeyHere: kms.IKey = crossRegion
+      ? kms.Key.fromKeyArn(
+          this,
+          'ReplicaKeyReference',
+          keyAliasArn(this, names.replicaKeyAlias, this.replicaRegion),
+        )
+      : this.replicaKey;
+
     // ARNs from names, not from the bucket: the role must exist before the primary bucket that uses it.
     const primaryBucketArn = bucketArn(this, names.primaryBucket);
     this.replicationRole = new ReplicationRole(this, 'ReplicationRole', {
       roleName: names.replicationRole,
       sourceBucketArn: primaryBucketArn,
-      destinationBucketArn: this.replica.bucket.bucketArn,
+      destinationBucketArn: crossRegion ? replicaBucketArn : this.replica.bucket.bucketArn,
       sourceKey: { key: this.primaryKey },
-      destinationKey: { key: this.replicaKey },
+      destinationKey: replicaKeyRef,
     });
 
     this.primary = new EncryptedBucket(this, 'Primary', {
@@ -211,19 +364,19 @@ export class S3ReplicationPair extends Construct {
       replicationRules: [
         {
           id: names.replicationRuleId,
-          destination: this.replica.bucket,
+          destination: replicaBucketHere,
           priority: 1,
           filter: {},
           replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
           metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
           deleteMarkerReplication: true,
           // Replica modification sync replicates metadata changes made to replicas *in this bucket*;
-          // one-way, the primary holds no replicas, so it does nothing yet. Kept so a reverse rule
-          // (replica -> primary) makes replication two-way without touching this one.
+          // one-way, the primary holds no replicas, so it does nothing; two-way it syncs back what
+          // was changed on replicated objects here.
           // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-for-metadata-changes.html
           replicaModifications: true,
           sseKmsEncryptedObjects: true,
-          kmsKey: this.replicaKey,
+          kmsKey: replicaKeyHere,
         },
       ],
     });
@@ -264,12 +417,29 @@ export class S3ReplicationPair extends Construct {
       },
       primaryBucket: this.primary.bucket,
       primaryKey: this.primaryKey,
-      replicaBucket: this.replica.bucket,
-      replicaKey: { key: this.replicaKey },
+      replicaBucket: replicaBucketHere,
+      replicaKey: replicaKeyRef,
       logGroup: this.replicationLogs.logGroup,
       metrics: telemetry,
       topic: this.alarmTopic.topic,
     });
+
+    if (bidirectional) {
+      const reverse = this.addReverseDirection(replicaScope, removalPolicy, props.alarmEmail);
+      this.reverseReplicationRole = reverse.role;
+      this.reverseRule = reverse.rule;
+      this.replicaAlarmTopic = reverse.topic;
+      this.reverseAlarms = reverse.alarms;
+    }
+    if (props.multiRegionAccessPoint ?? crossRegion) {
+      this.accessPoint = new ActivePassiveAccessPoint(this, 'AccessPoint', {
+        name: names.multiRegionAccessPoint,
+        active: { bucketName: names.primaryBucket, region: stack.region },
+        passive: { bucketName: names.replicaBucket, region: this.replicaRegion },
+      });
+      // The access point needs both buckets; the replica's stack is deployed first (a stack dependency).
+      this.accessPoint.node.addDependency(this.primary.bucket);
+    }
 
     this.orderDeletion();
 
@@ -299,6 +469,104 @@ export class S3ReplicationPair extends Construct {
         this.canary.errorsAlarm,
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
+      reverse: this.reverseAlarms
+        ? {
+            metrics: this.reverseMetrics(),
+            // Alarms of another region cannot be shown in an alarm-status widget: same region only.
+            alarms: crossRegion ? [] : [this.reverseAlarms.latency, this.reverseAlarms.failed],
+          }
+        : undefined,
+    });
+  }
+
+  /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */
+  private createReplicaStack(suffix: string): Stack {
+    const top = topLevelStack(Stack.of(this));
+    const stage = Stage.of(this);
+    if (!stage)
+      throw new Error('S3ReplicationPair: a replica in another region needs the pair inside an App or Stage');
+    // `TapStack<suffix>Replica` in the s3-dr app (the naming contract's replicaStackName).
+    const name = `${top.stackName}Replica`;
+    const replicaStack = new Stack(stage, name, {
+      stackName: name,
+      env: {
+        account: Token.isUnresolved(top.account) ? undefined : top.account,
+        region: this.replicaRegion,
+      },
+      description: `s3-dr ${suffix}: the replica side of ${top.stackName} (replica bucket, its key and access logs)`,
+    });
+    top.addStackDependency(replicaStack, 'the replication rule needs the replica bucket to exist');
+    return replicaStack;
+  }
+
+  /**
+   * Two-way: a role and a rule replicating the replica back to the primary, and that rule's alarms
+   * where its metrics are published (the replica's region) with a topic of that region.
+   */
+  private addReverseDirection(
+    replicaScope: Construct,
+    removalPolicy: RemovalPolicy,
+    alarmEmail?: string,
+  ): { role: ReplicationRole; rule: ReverseReplicationRule; topic: AlarmTopic; alarms: ReplicationAlarms } {
+    const names = this.names;
+    const crossRegion = this.replicaStack !== undefined;
+    const primaryBucketArn = bucketArn(replicaScope, names.primaryBucket);
+    const reverseRole = new ReplicationRole(replicaScope, 'ReverseReplicationRole', {
+      roleName: names.reverseReplicationRole,
+      description:
+        'Assumed by Amazon S3 to replicate the replica bucket back to the primary bucket (two-way)',
+      sourceBucketArn: bucketArn(replicaScope, names.replicaBucket),
+      destinationBucketArn: primaryBucketArn,
+      sourceKey: { key: this.replicaKey },
+      destinationKey: crossRegion
+        ? { aliasName: names.primaryKeyAlias, region: Stack.of(this).region }
+        : { key: this.primaryKey },
+    });
+    const reverseRoleArn = Arn.format(
+      { service: 'iam', region: '', resource: 'role', resourceName: names.reverseReplicationRole },
+      Stack.of(this),
+    );
+    const rule = new ReverseReplicationRule(this, 'ReverseRule', {
+      sourceBucketName: names.replicaBucket,
+      sourceRegion: this.replicaRegion,
+      roleArn: crossRegion ? reverseRoleArn : reverseRole.role.roleArn,
+      ruleId: names.reverseReplicationRuleId,
+      destinationBucketArn: this.primary.bucket.bucketArn,
+      destinationKeyArn: this.primaryKey.keyArn,
+    });
+    // After the primary bucket exists (S3 checks the destination: the rule names its ARN, a
+    // reference) and, in one stack, after the replica bucket (named by name only) and the role.
+    if (!crossRegion) rule.node.addDependency(reverseRole, this.replica.bucket);
+
+    const topic = crossRegion
+      ? new AlarmTopic(replicaScope, 'AlarmTopic', {
+          topicName: names.alarmTopic,
+          keyAlias: names.alarmTopicKeyAlias,
+          alarmNamePattern: ALARM_NAME_PATTERN,
+          removalPolicy,
+          alarmEmail,
+        })
+      : this.alarmTopic;
+    const alarms = new ReplicationAlarms(replicaScope, 'ReverseAlarms', {
+      metrics: new ReplicationMetrics({
+        sourceBucket: names.replicaBucket,
+        destinationBucket: names.primaryBucket,
+        ruleId: names.reverseReplicationRuleId,
+      }),
+      topic: topic.topic,
+      latencyAlarmName: names.reverseLatencyAlarm,
+      failedAlarmName: names.reverseFailedAlarm,
+    });
+    return { role: reverseRole, rule, topic, alarms };
+  }
+
+  /** The reverse rule's metrics as the dashboard (in the primary's region) shows them. */
+  private reverseMetrics(): ReplicationMetrics {
+    return new ReplicationMetrics({
+      sourceBucket: this.names.replicaBucket,
+      destinationBucket: this.names.primaryBucket,
+      ruleId: this.names.reverseReplicationRuleId,
+      region: this.replicaRegion,
     });
   }
 
@@ -306,21 +574,31 @@ export class S3ReplicationPair extends Construct {
    * On `cdk destroy` nothing may write to a bucket after it was emptied, or its deletion fails with
    * BucketNotEmpty. CloudFormation deletes a resource before the resources it depends on, so: the
    * canary's schedule and function go before either bucket is emptied (a probe written late would
-   * land in the primary and replicate), and the primary bucket, with its replication configuration,
-   * goes before the replica is emptied (replication still running would refill it). With `retain`
-   * nothing is emptied and there is nothing to order.
+   * land in the primary and replicate), the reverse rule (two-way) goes before the primary is emptied,
+   * and the primary bucket, with its replication configuration, goes before the replica is emptied
+   * (replication still running would refill it). Across regions the replica's stack is deleted after
+   * the primary's (`cdk destroy --all` follows the stack dependency). With `retain` nothing is
+   * emptied and there is nothing to order.
    */
   private orderDeletion(): void {
     const emptying = (bucket: s3.Bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
     const emptyPrimary = emptying(this.primary.bucket);
-    const emptyReplica = emptying(this.replica.bucket);
+    const emptyReplica = this.replicaStack ? undefined : emptying(this.replica.bucket);
     for (const empty of [emptyPrimary, emptyReplica]) {
       if (!empty) continue;
       this.canary.schedule.node.addDependency(empty);
       this.canary.function.fn.node.defaultChild?.node.addDependency(empty);
+      this.reverseRule?.node.addDependency(empty);
     }
     if (emptyReplica) this.primary.bucket.node.defaultChild?.node.addDependency(emptyReplica);
   }
+}
+
+/** The top-level stack a (possibly nested) stack belongs to. */
+function topLevelStack(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  return top;
 }
 
 function bucketArn(scope: Construct, bucketName: string): string {
