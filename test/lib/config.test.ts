@@ -113,3 +113,69 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('loadConfig: multi-region keys', () => {
+  test('accepts a replica region, two-way, an access point and an archive class', () => {
+    expect(
+      loadConfig(
+        context({
+          region: 'eu-central-1',
+          replicaRegion: 'eu-west-1',
+          bidirectional: 'true',
+          multiRegionAccessPoint: 'false',
+          replicaArchiveClass: 'GLACIER_IR',
+        }),
+      ),
+    ).toMatchObject({
+      region: 'eu-central-1',
+      replicaRegion: 'eu-west-1',
+      bidirectional: true,
+      multiRegionAccessPoint: false,
+      replicaArchiveClass: 'GLACIER_IR',
+    });
+  });
+
+  test('booleans from cdk.json (true) and from -c (the text true) mean the same', () => {
+    expect(loadConfig(context({ bidirectional: true })).bidirectional).toBe(true);
+    expect(loadConfig(context({ bidirectional: 'true' })).bidirectional).toBe(true);
+  });
+
+  test.each([
+    [
+      'replicaRegion',
+      'us-fake-1',
+      'an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)',
+    ],
+    [
+      'replicaRegion',
+      'cn-north-1',
+      'an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)',
+    ],
+    ['bidirectional', 'yes', "'true' or 'false'"],
+    ['multiRegionAccessPoint', 'on', "'true' or 'false'"],
+    ['replicaArchiveClass', 'STANDARD_IA', "'GLACIER', 'GLACIER_IR', 'DEEP_ARCHIVE'"],
+  ])('%s=%s is rejected naming key, value and rule', (key, value, rule) => {
+    expect(errorOf({ [key]: value })).toBe(
+      `Invalid configuration (CDK context):\n  - ${key}: '${value}' is invalid; expected ${rule}`,
+    );
+  });
+
+  test('an access point with both buckets in one region is rejected, saying what to set', () => {
+    expect(errorOf({ multiRegionAccessPoint: 'true' })).toBe(
+      "Invalid configuration (CDK context):\n  - multiRegionAccessPoint: 'true' is invalid; a Multi-Region Access Point needs the buckets in two regions: set replicaRegion to a region other than 'us-east-1'",
+    );
+    expect(errorOf({ multiRegionAccessPoint: 'true', replicaRegion: 'us-east-1' })).toContain(
+      'multiRegionAccessPoint',
+    );
+  });
+
+  test('a replica region of another partition is rejected: replication cannot cross partitions', () => {
+    expect(errorOf({ region: 'us-east-1', replicaRegion: 'us-gov-west-1' })).toBe(
+      "Invalid configuration (CDK context):\n  - replicaRegion: 'us-gov-west-1' is invalid; expected a region of the same partition as region 'us-east-1' (replication cannot cross partitions)",
+    );
+  });
+
+  test('the unknown region name us-fake-1 is refused as region too', () => {
+    expect(errorOf({ region: 'us-fake-1' })).toContain("region: 'us-fake-1' is invalid");
+  });
+});

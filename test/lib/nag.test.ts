@@ -16,6 +16,19 @@ describe('cdk-nag', () => {
     expect(findings(report.violations)).toEqual([]);
   });
 
+  test.each([
+    ['cross-region', { replicaRegion: 'us-west-2' }],
+    ['cross-region, two-way', { replicaRegion: 'us-west-2', bidirectional: 'true' }],
+    ['one region, two-way', { bidirectional: 'true' }],
+  ])('AwsSolutionsChecks report no unacknowledged findings %s, in every stack', (_, topology) => {
+    const { app, stack } = synthTap({ context: { alarmEmail: 'oncall@example.com', ...topology } });
+    const checks = new AwsSolutionsChecks(app);
+    const replicaStack = stack.replication.pair.replicaStack;
+    for (const scope of [stack, ...(replicaStack ? [replicaStack] : [])]) {
+      expect(findings(checks.validateScope(scope).violations)).toEqual([]);
+    }
+  });
+
   test('NIST80053R5Checks report only the findings accepted in the README', () => {
     const { app, stack } = synthTap();
     const report = new NIST80053R5Checks(app).validateScope(stack);

@@ -496,6 +496,8 @@ export class S3ReplicationPair extends Construct {
       description: `s3-dr ${suffix}: the replica side of ${top.stackName} (replica bucket, its key and access logs)`,
     });
     top.addStackDependency(replicaStack, 'the replication rule needs the replica bucket to exist');
+    // As on the pair itself: access logs granted by bucket policy in this stack too.
+    replicaStack.node.setContext(ACCESS_LOGS_BUCKET_POLICY_FLAG, true);
     return replicaStack;
   }
 

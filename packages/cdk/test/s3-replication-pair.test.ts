@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { StorageClass } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { S3ReplicationPair, type S3ReplicationPairProps } from '../src';
 
@@ -85,4 +86,70 @@ test('GIVEN several invalid props WHEN the pair is built THEN one error names ea
       "  - alarmEmail: 'oncall' is invalid; expected an e-mail address such as oncall@example.com",
     ].join('\n'),
   );
+});
+
+test('GIVEN a replica region WHEN the pair is added to a plain stack THEN the replica side is <stack name>Replica in that region', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Consumer', { env: { region: 'eu-west-1' } });
+  const pair = new S3ReplicationPair(stack, 'Dr', {
+    environmentSuffix: 'lib',
+    replicaRegion: 'eu-central-1',
+  });
+  expect(pair.replicaStack?.stackName).toBe('ConsumerReplica');
+  expect(pair.replicaStack?.region).toBe('eu-central-1');
+  expect(stack.dependencies).toEqual([pair.replicaStack]);
+  Template.fromStack(pair.replicaStack as Stack).hasResourceProperties('AWS::S3::Bucket', {
+    BucketName: { 'Fn::Join': ['', ['replica-bucket-lib-', { Ref: 'AWS::AccountId' }]] },
+  });
+});
+
+test('GIVEN two-way across regions WHEN cdk-nag AwsSolutionsChecks run on both stacks THEN there is no unacknowledged finding', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Consumer', { env: { region: 'eu-west-1' } });
+  const pair = new S3ReplicationPair(stack, 'Dr', {
+    environmentSuffix: 'lib',
+    alarmEmail: 'oncall@example.com',
+    replicaRegion: 'eu-central-1',
+    bidirectional: true,
+  });
+  const checks = new AwsSolutionsChecks(app);
+  for (const scope of [stack, pair.replicaStack as Stack]) {
+    expect(checks.validateScope(scope).violations.map((v) => v.ruleName)).toEqual([]);
+  }
+});
+
+test('GIVEN invalid multi-region props WHEN the pair is built THEN one error names each prop, its value and the rule', () => {
+  expect(
+    errorOf({
+      environmentSuffix: 'lib',
+      replicaRegion: 'eu-nowhere-1',
+      replicaArchiveClass: StorageClass.INFREQUENT_ACCESS,
+    }),
+  ).toBe(
+    [
+      'Invalid S3ReplicationPair props:',
+      "  - replicaRegion: 'eu-nowhere-1' is invalid; expected an AWS region name such as us-east-1, in the aws or aws-us-gov partition (China and ISO regions are not supported)",
+      "  - replicaArchiveClass: 'STANDARD_IA' is invalid; expected GLACIER, GLACIER_IR, DEEP_ARCHIVE (StorageClass.GLACIER, GLACIER_INSTANT_RETRIEVAL or DEEP_ARCHIVE)",
+    ].join('\n'),
+  );
+});
+
+test('GIVEN an access point with both buckets in one region WHEN the pair is built THEN it is refused', () => {
+  expect(errorOf({ environmentSuffix: 'lib', multiRegionAccessPoint: true })).toContain(
+    "multiRegionAccessPoint: 'true' is invalid; a Multi-Region Access Point needs the replica in another region than the primary (replicaRegion)",
+  );
+});
+
+test('GIVEN a replica region of another partition WHEN the pair is built THEN it is refused: replication cannot cross partitions', () => {
+  expect(errorOf({ environmentSuffix: 'lib', replicaRegion: 'us-gov-west-1' })).toContain(
+    "replicaRegion: 'us-gov-west-1' is invalid; expected a region of the same partition as the stack's region 'eu-west-1' (replication cannot cross partitions)",
+  );
+});
+
+test('GIVEN a stack without a region WHEN a replica region is given THEN it is refused with what to set', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Agnostic');
+  expect(
+    () => new S3ReplicationPair(stack, 'Dr', { environmentSuffix: 'lib', replicaRegion: 'eu-west-1' }),
+  ).toThrow("replicaRegion: 'eu-west-1' needs the stack's region to be known; give the stack env.region");
 });
