@@ -384,6 +384,71 @@ describe('two-way across regions (bidirectional)', () => {
   });
 });
 
+describe('the reverse canary (two-way)', () => {
+  let app: Synthesized;
+  beforeAll(() => {
+    app = synthTap({ context: { replicaRegion: 'us-west-2', bidirectional: 'true' } });
+  });
+
+  test('writes probes to the replica under _s3-dr/canary-back/ and waits for them in the primary', () => {
+    const [, fn] = onlyResource(app.nested, 'AWS::Lambda::Function', {
+      FunctionName: 's3-replication-canary-back-dev',
+    });
+    expect(fn.Properties.Environment.Variables).toEqual({
+      PRIMARY_BUCKET: join('replica-bucket-dev-', account),
+      REPLICA_BUCKET: { Ref: expect.stringMatching(/^PrimaryBucket/) },
+      CANARY_PREFIX: '_s3-dr/canary-back/',
+    });
+  });
+
+  test("may write only its own probes in the replica, encrypting with the replica's key by alias in the replica region", () => {
+    const [, fn] = onlyResource(app.nested, 'AWS::Lambda::Function', {
+      FunctionName: 's3-replication-canary-back-dev',
+    });
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const [, policy] = onlyResource(app.nested, 'AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EncryptProbes' })]) },
+    });
+    const bySid = Object.fromEntries(
+      policy.Properties.PolicyDocument.Statement.map((st: { Sid: string }) => [st.Sid, st]),
+    );
+    expect(bySid.WriteReadRetireProbesInPrimary.Resource).toEqual(
+      join('arn:aws:s3:::replica-bucket-dev-', account, '/_s3-dr/canary-back/*'),
+    );
+    expect(bySid.EncryptProbes.Resource).toEqual(join('arn:aws:kms:us-west-2:', account, ':key/*'));
+    expect(bySid.EncryptProbes.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': viaS3('us-west-2'),
+        'kms:EncryptionContext:aws:s3:arn': bucketArn('replica'),
+      },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/s3-dr-replica-dev' },
+    });
+    expect(bySid.DecryptReplicatedProbes.Condition.StringEquals['kms:ViaService']).toEqual(
+      viaS3('us-east-1'),
+    );
+  });
+
+  test("its composite alarm notifies the primary's topic and is on the dashboard", () => {
+    const [alarmId, alarm] = onlyResource(app.nested, 'AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 's3-replication-canary-back-dev',
+    });
+    const [topicId] = onlyResource(app.nested, 'AWS::SNS::Topic', { TopicName: 's3-replication-alarms-dev' });
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    const [, dashboard] = onlyResource(app.nested, 'AWS::CloudWatch::Dashboard');
+    expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain(alarmId);
+  });
+
+  test('one-way has none', () => {
+    const oneWay = synthTap({ context: { replicaRegion: 'us-west-2' } });
+    expect(
+      oneWay.nested.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 's3-replication-canary-back-dev' },
+      }),
+    ).toEqual({});
+  });
+});
+
 describe('two-way in one region', () => {
   let app: Synthesized;
   beforeAll(() => {

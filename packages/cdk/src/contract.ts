@@ -50,6 +50,12 @@ export const CANARY_ENV = {
 } as const;
 
 export const CANARY_DEFAULT_PREFIX = `${RESERVED_PREFIX}canary/`;
+/**
+ * Where the reverse canary (two-way) writes its probes, in the replica. Not under
+ * CANARY_DEFAULT_PREFIX: each canary lists its own prefix in the bucket it writes to, and the
+ * other direction's probes arrive there as replicas, which it must not take for its own.
+ */
+export const REVERSE_CANARY_PREFIX = `${RESERVED_PREFIX}canary-back/`;
 
 /**
  * How long each run polls the replica for the probe it just wrote. Replication usually takes

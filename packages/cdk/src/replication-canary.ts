@@ -4,14 +4,17 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from './contract';
-import { acknowledgeKeyWildcards, keyGrant, type ReplicationKeyReference } from './key-reference';
-import { s3ViaService } from './kms-via-s3';
+import {
+  acknowledgeKeyWildcards,
+  type KeyGrant,
+  keyGrant,
+  type ReplicationKeyReference,
+} from './key-reference';
 import { acknowledgeObjectWildcards } from './nag';
 import { TelemetryFunction } from './telemetry-function';
 import type { TelemetryMetrics } from './telemetry-metrics';
@@ -33,14 +36,21 @@ export interface ReplicationCanaryProps {
   readonly functionName: string;
   readonly scheduleName: string;
   readonly alarmNames: ReplicationCanaryAlarmNames;
+  /** The bucket probes are written to (the replication source). */
   readonly primaryBucket: s3.IBucket;
-  readonly primaryKey: kms.IKey;
+  /** Its key: the key itself, or its alias and region when the bucket is in another region. */
+  readonly primaryKey: ReplicationKeyReference;
+  /** The bucket probes are expected in (the replication destination). */
   readonly replicaBucket: s3.IBucket;
   /** The replica's key: the key itself, or its alias and region when the replica is in another region. */
   readonly replicaKey: ReplicationKeyReference;
   readonly logGroup: logs.ILogGroup;
   readonly metrics: TelemetryMetrics;
   readonly topic: sns.ITopic;
+  /** Where probes are written; under `_s3-dr/`. @default CANARY_DEFAULT_PREFIX */
+  readonly prefix?: string;
+  /** @default 'Writes a probe to the primary bucket and measures its replication to the replica' */
+  readonly description?: string;
 }
 
 /**
@@ -61,7 +71,9 @@ export class ReplicationCanary extends Construct {
     super(scope, id);
     this.function = new TelemetryFunction(this, 'Handler', {
       functionName: props.functionName,
-      description: 'Writes a probe to the primary bucket and measures its replication to the replica',
+      description:
+        props.description ??
+        'Writes a probe to the primary bucket and measures its replication to the replica',
       asset: 'canary',
       logGroup: props.logGroup,
       // A run polls up to 60 s for its own probe, then sweeps earlier ones.
@@ -71,7 +83,7 @@ export class ReplicationCanary extends Construct {
       environment: {
         [CANARY_ENV.primaryBucket]: props.primaryBucket.bucketName,
         [CANARY_ENV.replicaBucket]: props.replicaBucket.bucketName,
-        [CANARY_ENV.prefix]: CANARY_DEFAULT_PREFIX,
+        [CANARY_ENV.prefix]: props.prefix ?? CANARY_DEFAULT_PREFIX,
       },
     });
     this.grantProbeAccess(props);
@@ -144,22 +156,25 @@ export class ReplicationCanary extends Construct {
 
   /** Exactly what lambda/canary.ts does, on its prefix only. */
   private grantProbeAccess(props: ReplicationCanaryProps): void {
-    const viaS3 = s3ViaService(this);
-    const probes = (bucket: s3.IBucket) => bucket.arnForObjects(`${CANARY_DEFAULT_PREFIX}*`);
-    // Only through S3, and only for that bucket: with S3 Bucket Keys the context is the bucket ARN.
-    const kmsViaS3For = (bucket: s3.IBucket) => ({
+    const prefix = props.prefix ?? CANARY_DEFAULT_PREFIX;
+    const probes = (bucket: s3.IBucket) => bucket.arnForObjects(`${prefix}*`);
+    const primaryKey = keyGrant(this, props.primaryKey);
+    const replicaKey = keyGrant(this, props.replicaKey);
+    // Only through S3 of the key's region, and only for that bucket: with S3 Bucket Keys the
+    // encryption context is the bucket ARN.
+    const kmsViaS3For = (bucket: s3.IBucket, key: KeyGrant) => ({
       StringEquals: {
-        'kms:ViaService': viaS3,
+        'kms:ViaService': key.viaService,
         'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
       },
+      ...key.aliasCondition,
     });
-    const replicaKey = keyGrant(this, props.replicaKey);
     const statements = [
       new iam.PolicyStatement({
         sid: 'ListProbesInPrimary',
         actions: ['s3:ListBucket'],
         resources: [props.primaryBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${CANARY_DEFAULT_PREFIX}*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
       new iam.PolicyStatement({
         sid: 'WriteReadRetireProbesInPrimary',
@@ -177,33 +192,27 @@ export class ReplicationCanary extends Construct {
         sid: 'ListProbesInReplica',
         actions: ['s3:ListBucket'],
         resources: [props.replicaBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${CANARY_DEFAULT_PREFIX}*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
       new iam.PolicyStatement({
         sid: 'EncryptProbes',
         actions: ['kms:GenerateDataKey'],
-        resources: [props.primaryKey.keyArn],
-        conditions: kmsViaS3For(props.primaryBucket),
+        resources: [primaryKey.resource],
+        conditions: kmsViaS3For(props.primaryBucket, primaryKey),
       }),
       new iam.PolicyStatement({
         sid: 'DecryptReplicatedProbes',
         actions: ['kms:Decrypt'],
         resources: [replicaKey.resource],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': replicaKey.viaService,
-            'kms:EncryptionContext:aws:s3:arn': props.replicaBucket.bucketArn,
-          },
-          ...replicaKey.aliasCondition,
-        },
+        conditions: kmsViaS3For(props.replicaBucket, replicaKey),
       }),
     ];
     this.function.policy.addStatements(...statements);
     acknowledgeObjectWildcards(
       this.function.policy,
       [probes(props.primaryBucket), probes(props.replicaBucket)],
-      'The canary reads and writes only its own probe objects: the ARN is scoped to the _s3-dr/canary/ prefix.',
+      `The canary reads and writes only its own probe objects: the ARN is scoped to the ${prefix} prefix.`,
     );
-    acknowledgeKeyWildcards(this.function.policy, [replicaKey]);
+    acknowledgeKeyWildcards(this.function.policy, [primaryKey, replicaKey]);
   }
 }

@@ -13,6 +13,7 @@ import {
 } from 's3-dr-naming';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
+import { REVERSE_CANARY_PREFIX } from './contract';
 import { customerManagedKey } from './customer-managed-key';
 import { EncryptedBucket } from './encrypted-bucket';
 import { keyAliasArn, type ReplicationKeyReference } from './key-reference';
@@ -250,6 +251,8 @@ export class S3ReplicationPair extends Construct {
   /** Two-way only: the reverse rule's alarms, in the replica's region, and the topic they notify there. */
   readonly reverseAlarms?: ReplicationAlarms;
   readonly replicaAlarmTopic?: AlarmTopic;
+  /** Two-way only: the canary of the reverse direction (probes written to the replica). */
+  readonly reverseCanary?: ReplicationCanary;
   /** The Multi-Region Access Point over both buckets, when there is one. */
   readonly accessPoint?: ActivePassiveAccessPoint;
 
@@ -416,7 +419,7 @@ export class S3ReplicationPair extends Construct {
         errors: names.canaryErrorsAlarm,
       },
       primaryBucket: this.primary.bucket,
-      primaryKey: this.primaryKey,
+      primaryKey: { key: this.primaryKey },
       replicaBucket: replicaBucketHere,
       replicaKey: replicaKeyRef,
       logGroup: this.replicationLogs.logGroup,
@@ -430,6 +433,26 @@ export class S3ReplicationPair extends Construct {
       this.reverseRule = reverse.rule;
       this.replicaAlarmTopic = reverse.topic;
       this.reverseAlarms = reverse.alarms;
+      this.reverseCanary = new ReplicationCanary(this, 'ReverseCanary', {
+        functionName: names.reverseCanaryFunction,
+        scheduleName: names.reverseCanarySchedule,
+        description: 'Writes a probe to the replica bucket and measures its replication back to the primary',
+        alarmNames: {
+          canary: names.reverseCanaryAlarm,
+          latency: names.reverseCanaryLatencyAlarm,
+          silent: names.reverseCanarySilentAlarm,
+          overdue: names.reverseCanaryOverdueAlarm,
+          errors: names.reverseCanaryErrorsAlarm,
+        },
+        primaryBucket: replicaBucketHere,
+        primaryKey: replicaKeyRef,
+        replicaBucket: this.primary.bucket,
+        replicaKey: { key: this.primaryKey },
+        prefix: REVERSE_CANARY_PREFIX,
+        logGroup: this.replicationLogs.logGroup,
+        metrics: new TelemetryMetrics(names.replicaBucket),
+        topic: this.alarmTopic.topic,
+      });
     }
     if (props.multiRegionAccessPoint ?? crossRegion) {
       this.accessPoint = new ActivePassiveAccessPoint(this, 'AccessPoint', {
@@ -467,6 +490,7 @@ export class S3ReplicationPair extends Construct {
         this.canary.silentAlarm,
         this.canary.overdueAlarm,
         this.canary.errorsAlarm,
+        ...(this.reverseCanary ? [this.reverseCanary.alarm] : []),
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
       reverse: this.reverseAlarms
@@ -586,10 +610,13 @@ export class S3ReplicationPair extends Construct {
     const emptying = (bucket: s3.Bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
     const emptyPrimary = emptying(this.primary.bucket);
     const emptyReplica = this.replicaStack ? undefined : emptying(this.replica.bucket);
+    const canaries = [this.canary, ...(this.reverseCanary ? [this.reverseCanary] : [])];
     for (const empty of [emptyPrimary, emptyReplica]) {
       if (!empty) continue;
-      this.canary.schedule.node.addDependency(empty);
-      this.canary.function.fn.node.defaultChild?.node.addDependency(empty);
+      for (const canary of canaries) {
+        canary.schedule.node.addDependency(empty);
+        canary.function.fn.node.defaultChild?.node.addDependency(empty);
+      }
       this.reverseRule?.node.addDependency(empty);
     }
     if (emptyReplica) this.primary.bucket.node.defaultChild?.node.addDependency(emptyReplica);

@@ -102,6 +102,17 @@ export interface DeploymentNames {
   readonly canarySilentAlarm: string;
   readonly canaryOverdueAlarm: string;
   readonly canaryErrorsAlarm: string;
+  /**
+   * Two-way: the canary of the reverse direction (writes probes to the replica, waits for them in
+   * the primary) and its alarms; `reverseCanaryAlarm` is the composite that notifies.
+   */
+  readonly reverseCanaryFunction: string;
+  readonly reverseCanarySchedule: string;
+  readonly reverseCanaryAlarm: string;
+  readonly reverseCanaryLatencyAlarm: string;
+  readonly reverseCanarySilentAlarm: string;
+  readonly reverseCanaryOverdueAlarm: string;
+  readonly reverseCanaryErrorsAlarm: string;
   /** Bucket for S3 Batch Operations manifests and completion reports. */
   readonly opsBucket: string;
   /** Role S3 Batch Operations assumes for backfill (Batch Replication) and batch restores. */
@@ -145,6 +156,13 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     canarySilentAlarm: `s3-replication-canary-silent-${suffix}`,
     canaryOverdueAlarm: `s3-replication-canary-overdue-${suffix}`,
     canaryErrorsAlarm: `s3-replication-canary-errors-${suffix}`,
+    reverseCanaryFunction: `s3-replication-canary-back-${suffix}`,
+    reverseCanarySchedule: `s3-replication-canary-back-${suffix}`,
+    reverseCanaryAlarm: `s3-replication-canary-back-${suffix}`,
+    reverseCanaryLatencyAlarm: `s3-replication-canary-back-latency-${suffix}`,
+    reverseCanarySilentAlarm: `s3-replication-canary-back-silent-${suffix}`,
+    reverseCanaryOverdueAlarm: `s3-replication-canary-back-overdue-${suffix}`,
+    reverseCanaryErrorsAlarm: `s3-replication-canary-back-errors-${suffix}`,
     opsBucket: `s3-dr-ops-${suffix}-${account}`,
     batchRole: `s3-dr-batch-role-${suffix}`,
     tamperRule: `s3-dr-tamper-${suffix}`,

@@ -49,4 +49,17 @@ describe('naming contract', () => {
     expect(replicaStackName('dev')).toBe('TapStackdevReplica');
     expect(deploymentNames('dev', '123456789012').replicaStack).toBe('TapStackdevReplica');
   });
+
+  test('with the longest allowed suffix the function and schedule names fit in the 64 characters Lambda and EventBridge allow', () => {
+    const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
+    for (const name of [
+      longest.canaryFunction,
+      longest.eventsFunction,
+      longest.reverseCanaryFunction,
+      longest.canarySchedule,
+      longest.reverseCanarySchedule,
+    ]) {
+      expect(name.length).toBeLessThanOrEqual(64);
+    }
+  });
 });
