@@ -402,13 +402,8 @@ describe('the reverse canary (two-way)', () => {
   });
 
   test("may write only its own probes in the replica, encrypting with the replica's key by alias in the replica region", () => {
-    const [, fn] = onlyResource(app.nested, 'AWS::Lambda::Function', {
-      FunctionName: 's3-replication-canary-back-dev',
-    });
-    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
     const [, policy] = onlyResource(app.nested, 'AWS::IAM::ManagedPolicy', {
-      Roles: [{ Ref: roleId }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EncryptProbes' })]) },
+      Description: 'Permissions of s3-replication-canary-back-dev',
     });
     const bySid = Object.fromEntries(
       policy.Properties.PolicyDocument.Statement.map((st: { Sid: string }) => [st.Sid, st]),
