@@ -4,6 +4,7 @@ import { EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
+import { s3ForBuckets } from '../../shared/regions';
 import { checkReplicationCoversProbes, describePlan, formatProbe, planProbe, runProbe } from './probe';
 
 /** The options of `s3-dr probe` (see register.ts). */
@@ -19,8 +20,7 @@ export interface ProbeCommandOptions {
  */
 export async function probe(ctx: CommandContext, options: ProbeCommandOptions): Promise<number> {
   const target = await ctx.target();
-  const { s3 } = ctx.clients();
-  await assertBucketsExist(ctx.clients(), target);
+  const s3 = s3ForBuckets(ctx.clients(), await assertBucketsExist(ctx.clients(), target));
   const plan = planProbe(target.source, target.replica, options.count);
   const note = await checkReplicationCoversProbes(s3, plan);
   if (note) ctx.io.stderr(`${note}\n`);
