@@ -170,7 +170,7 @@ export function initialRoutes(names: DeploymentNames): MultiRegionAccessPointRou
 
 /** One call the mocked control plane received. */
 export interface ControlCall {
-  readonly command: 'GetRoutes' | 'SubmitRoutes';
+  readonly command: 'GetAccessPoint' | 'GetRoutes' | 'SubmitRoutes';
   readonly region: string;
   readonly input: Record<string, unknown>;
 }
@@ -187,7 +187,7 @@ export interface MockedControlPlane {
  * S3ControlClient: GetMultiRegionAccessPointRoutes answers the routes it holds,
  * SubmitMultiRegionAccessPointRoutes records the request and changes them (reported after
  * `applyAfterReads` more reads, as routes take time to apply), and a region in `down` fails as an
- * unreachable endpoint does. GetMultiRegionAccessPoint goes to moto unchanged.
+ * unreachable endpoint does. GetMultiRegionAccessPoint is recorded and goes to moto unchanged.
  */
 export function mockControlPlane(
   routes: MultiRegionAccessPointRoute[],
@@ -210,14 +210,13 @@ export function mockControlPlane(
       code: 'ECONNREFUSED',
       $metadata: {},
     });
-  mock
-    .on(GetMultiRegionAccessPointCommand)
-    .callsFake((input, getClient) =>
-      (realSend as (c: unknown) => Promise<unknown>).call(
-        getClient(),
-        new GetMultiRegionAccessPointCommand(input),
-      ),
+  mock.on(GetMultiRegionAccessPointCommand).callsFake(async (input, getClient) => {
+    state.calls.push({ command: 'GetAccessPoint', region: await regionOf(getClient() as never), input });
+    return (realSend as (c: unknown) => Promise<unknown>).call(
+      getClient(),
+      new GetMultiRegionAccessPointCommand(input),
     );
+  });
   mock.on(GetMultiRegionAccessPointRoutesCommand).callsFake(async (input, getClient) => {
     const region = await regionOf(getClient() as never);
     state.calls.push({ command: 'GetRoutes', region, input });

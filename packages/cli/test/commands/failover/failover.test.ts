@@ -99,8 +99,7 @@ test('GIVEN a ready replica WHEN failing over with --yes THEN it submits replica
       { Bucket: d.names.replicaBucket, Region: REPLICA_REGION, TrafficDialPercentage: 100 },
     ],
   });
-  expect(control.calls[0]).toMatchObject({
-    command: 'GetRoutes',
+  expect(control.calls.find((c) => c.command === 'GetRoutes')).toMatchObject({
     input: { AccountId: MOTO_ACCOUNT, Mrap: d.arn },
   });
 });
