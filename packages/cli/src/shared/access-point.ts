@@ -84,9 +84,10 @@ export async function onControlPlane<T>(
       return { value: await call(controlIn(region)), region, failures };
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-      const described = describeAwsError(err, `${what} (control plane in ${region})`);
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) throw described;
-      failures.push({ region, reason: described.message });
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+        throw describeAwsError(err, `${what} (control plane in ${region})`);
+      }
+      failures.push({ region, reason: describeAwsError(err, `S3 Control in ${region}`).message });
     }
   }
   throw new CliError(

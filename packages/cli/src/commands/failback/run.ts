@@ -72,8 +72,8 @@ async function verifyBack(
   const id = 'verify.back';
   const scope =
     since === undefined
-      ? 'every key (no --since: pass the failover start time to compare only what changed since)'
-      : `the keys changed since ${new Date(since).toISOString()}`;
+      ? 'every key (no --since; with the failover start time only what changed since is compared)'
+      : `the keys written since ${new Date(since).toISOString()}`;
   const s3 = s3ForBuckets(
     clients.aws,
     new Map([
@@ -104,7 +104,7 @@ async function verifyBack(
     };
   }
   const { missing, mismatch, extra } = result.counts;
-  const compared = `${count(result.keys, 'key')} compared: ${scope}, ${replica.bucket} -> ${primary.bucket}`;
+  const compared = `${count(result.keys, 'key')} compared, ${replica.bucket} -> ${primary.bucket}; ${scope}`;
   if (missing + mismatch + extra === 0) {
     return { id, status: 'PASS', message: `the primary holds what the replica holds (${compared})` };
   }

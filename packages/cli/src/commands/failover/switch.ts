@@ -44,6 +44,8 @@ export interface SwitchResult {
   /** The control region that took the routes, and those that failed before it. */
   readonly controlRegion?: string;
   readonly controlFailures: readonly ControlFailure[];
+  /** The control regions that failed while the routes were submitted (also in controlFailures). */
+  readonly submitFailures?: readonly ControlFailure[];
   /** With --wait: whether the control plane reported the new routes, after how long. */
   readonly waited?: { readonly applied: boolean; readonly seconds: number };
 }
@@ -113,6 +115,7 @@ export async function switchRoutes(
     startedAt,
     controlRegion: submitted.region,
     controlFailures: [...deployment.controlFailures, ...submitted.failures],
+    submitFailures: submitted.failures,
   };
   if (!options.wait) return result;
   const started = now();
@@ -157,7 +160,8 @@ function formatPlan(
   }
   lines.push('plan:', ...formatSides(after.primary, after.replica));
   lines.push(`readiness (${count(findings.length, 'check')}):`);
-  for (const f of findings) lines.push(`  ${f.status.padEnd(5)} ${f.id.padEnd(18)} ${f.message}`);
+  const width = Math.max(...findings.map((f) => f.id.length), 0) + 1;
+  for (const f of findings) lines.push(`  ${f.status.padEnd(5)} ${f.id.padEnd(width)} ${f.message}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,7 @@
 import type { ReplicationRule } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { accessPointArn } from '../../../shared/access-point';
+import { FactError } from './facts';
 import { partitionOf } from './subscriptions';
 import { type AuditScope, type Check, fail, type Outcome, pass, warn } from './types';
 
@@ -179,8 +180,22 @@ export function activeSideCheck(): Check {
       const point = await facts.accessPoint(account, names.multiRegionAccessPoint);
       if (!point?.Alias) return undefined;
       const arn = accessPointArn(partitionOf(region), account, point.Alias);
-      const side = activeSide(await facts.routes(account, arn), target.source, target.replica);
-      return describeSide(side, target.source, target.replica, suffix);
+      let routes: Awaited<ReturnType<typeof facts.routes>>;
+      try {
+        routes = await facts.routes(account, arn);
+      } catch (err) {
+        // The control plane's own words (which regions failed, and why) say more than a FactError.
+        const cause = err instanceof FactError ? err.cause : err;
+        return warn(
+          `could not read the routes of ${names.multiRegionAccessPoint}: ${(cause as Error)?.message ?? String(cause)}`,
+        );
+      }
+      return describeSide(
+        activeSide(routes, target.source, target.replica),
+        target.source,
+        target.replica,
+        suffix,
+      );
     },
   };
 }
