@@ -13,6 +13,7 @@ export interface FailbackOptions {
   readonly timeout: number;
   readonly pollInterval: number;
   readonly maxLag: number;
+  readonly accessPoint?: string;
 }
 
 /** `s3-dr failback`: see run.ts. */
@@ -31,6 +32,7 @@ export async function failback(ctx: CommandContext, options: FailbackOptions): P
       timeoutMs: options.timeout,
       pollIntervalMs: options.pollInterval,
       maxLagMs: options.maxLag,
+      accessPointArn: options.accessPoint,
     },
     planPrinter(ctx),
   );

@@ -9,6 +9,8 @@ import { type VerifyResult, verifyBuckets } from '../verify/run';
 
 export interface FailbackRequest extends SwitchOptions {
   readonly suffix: string;
+  /** The access point's ARN as given (--access-point): skips looking it up. */
+  readonly accessPointArn?: string;
   /** When the failover started (epoch ms): only keys changed since are verified. Unset: every key. */
   readonly since?: number;
   /** The reverse rule's destination may be at most this far behind, unless --force. */
@@ -27,7 +29,7 @@ export async function runFailback(
   request: FailbackRequest,
   onPlan: (text: string) => void,
 ): Promise<SwitchResult> {
-  const deployment = await findAccessPointDeployment(clients, request.suffix);
+  const deployment = await findAccessPointDeployment(clients, request.suffix, request.accessPointArn);
   const { aws } = clients;
   const { primary, replica } = deployment;
   const now = request.now?.() ?? Date.now();

@@ -11,6 +11,7 @@ export interface FailoverOptions {
   readonly timeout: number;
   readonly pollInterval: number;
   readonly maxLag: number;
+  readonly accessPoint?: string;
 }
 
 /** failover and failback act on a deployment's access point: --env names it. */
@@ -49,6 +50,7 @@ export async function failover(ctx: CommandContext, options: FailoverOptions): P
       timeoutMs: options.timeout,
       pollIntervalMs: options.pollInterval,
       maxLagMs: options.maxLag,
+      accessPointArn: options.accessPoint,
     },
     planPrinter(ctx),
   );

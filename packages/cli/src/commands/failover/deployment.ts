@@ -58,38 +58,26 @@ export interface AccessPointDeployment {
  * comes from GetMultiRegionAccessPoint (served from us-west-2 only), else from the stack's
  * `MultiRegionAccessPointArn` output; the routes (with both buckets and their regions) from the
  * first failover control region that answers, the primary's region last. Neither needs the
- * primary's region to answer unless it is us-west-2 and the stack is unreadable too.
+ * primary's region to answer unless it is us-west-2 and the stack is unreadable too; an ARN
+ * given with --access-point needs neither (nor STS: it names the account).
  * A deployment without an access point fails with exit 2 and what the applications must use instead.
  */
 export async function findAccessPointDeployment(
   clients: FailoverClients,
   suffix: string,
+  givenArn?: string,
 ): Promise<AccessPointDeployment> {
   const { aws } = clients;
-  const account = await callerAccount(aws);
+  const given = givenArn === undefined ? undefined : parseAccessPointArn(givenArn);
+  // With --access-point the ARN names the account: nothing but the control plane is asked.
+  const account = given?.account ?? (await callerAccount(aws));
   const names = deploymentNames(suffix, account);
   const name = names.multiRegionAccessPoint;
-  let alias: string | undefined;
-  let primaryRegionHint: string | undefined;
-  try {
-    const point = await getAccessPoint(controlIn(clients)(MANAGEMENT_REGION), account, name);
-    if (!point) throw await noAccessPoint(aws, names, suffix);
-    alias = point.Alias;
-    primaryRegionHint = point.Regions?.find((r) => r.Bucket === names.primaryBucket)?.Region;
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    // us-west-2 did not answer: the stack's output names the access point as well.
-    const arn = (await stackOutputs(aws, suffix))?.[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
-    if (!arn) {
-      throw describeAwsError(
-        err,
-        `access point ${name} (GetMultiRegionAccessPoint in ${MANAGEMENT_REGION}, and stack ${stackName(suffix)} has no output naming it)`,
-      );
-    }
-    alias = arn.slice(arn.lastIndexOf('/') + 1);
-  }
+  const found = given ?? (await lookUpAccessPoint(clients, names, suffix, account));
+  const alias = found.alias;
+  const primaryRegionHint = 'primaryRegion' in found ? found.primaryRegion : undefined;
   if (!alias) throw new CliError(`access point ${name} has no alias: is it still being created?`);
-  const arn = accessPointArn(partitionOf(aws.region), account, alias);
+  const arn = given?.arn ?? accessPointArn(partitionOf(aws.region), account, alias);
   const answer = await getRoutes(
     controlIn(clients),
     account,
@@ -117,6 +105,50 @@ export async function findAccessPointDeployment(
     controlRegion: answer.region,
     controlFailures: answer.failures,
   };
+}
+
+const ACCESS_POINT_ARN = /^arn:(aws[a-z-]*):s3::(\d{12}):accesspoint\/([a-z0-9][a-z0-9.-]*)$/;
+
+/** `arn:aws:s3::<account>:accesspoint/<alias>` (--access-point), or a usage error. */
+export function parseAccessPointArn(arn: string): { arn: string; account: string; alias: string } {
+  const match = ACCESS_POINT_ARN.exec(arn.trim());
+  if (!match) {
+    throw new CliError(
+      `--access-point '${arn}' is not a Multi-Region Access Point ARN: expected arn:aws:s3::<account>:accesspoint/<alias> (the stack output MultiRegionAccessPointArn)`,
+    );
+  }
+  return { arn: arn.trim(), account: match[2] as string, alias: match[3] as string };
+}
+
+/**
+ * The access point's alias from GetMultiRegionAccessPoint (us-west-2), else from the stack's
+ * `MultiRegionAccessPointArn` output when us-west-2 does not answer. No access point: exit 2.
+ */
+async function lookUpAccessPoint(
+  clients: FailoverClients,
+  names: DeploymentNames,
+  suffix: string,
+  account: string,
+): Promise<{ alias?: string; primaryRegion?: string }> {
+  const { aws } = clients;
+  const name = names.multiRegionAccessPoint;
+  try {
+    const point = await getAccessPoint(controlIn(clients)(MANAGEMENT_REGION), account, name);
+    if (!point) throw await noAccessPoint(aws, names, suffix);
+    const primaryRegion = point.Regions?.find((r) => r.Bucket === names.primaryBucket)?.Region;
+    return { alias: point.Alias, primaryRegion };
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    // us-west-2 did not answer: the stack's output names the access point as well.
+    const arn = (await stackOutputs(aws, suffix))?.[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
+    if (!arn) {
+      throw describeAwsError(
+        err,
+        `access point ${name} (GetMultiRegionAccessPoint in ${MANAGEMENT_REGION}, and stack ${stackName(suffix)} has no output naming it; --access-point <arn> names it)`,
+      );
+    }
+    return { alias: arn.slice(arn.lastIndexOf('/') + 1) };
+  }
 }
 
 async function callerAccount(aws: AwsClients): Promise<string> {

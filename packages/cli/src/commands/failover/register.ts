@@ -28,6 +28,10 @@ export function switchOptions(command: Command, verb: string): Command {
         .argParser(parseDuration('--poll-interval'))
         .default(DEFAULT_POLL_MS, formatDuration(DEFAULT_POLL_MS)),
     )
+    .option(
+      '--access-point <arn>',
+      'the access point ARN (stack output MultiRegionAccessPointArn): skips looking it up in us-west-2 and the stack',
+    )
     .addOption(
       new Option(
         '--max-lag <duration>',
@@ -56,6 +60,11 @@ The route calls are served from five regions (us-east-1, us-west-2, ap-southeast
 ap-northeast-1, eu-west-1): each is tried in turn, the primary's region last. New routes take up
 to 2 minutes to apply; --wait polls GetMultiRegionAccessPointRoutes until they are reported.
 At the end it prints the failback command with the time the failover started (--since).
+
+The access point is looked up with GetMultiRegionAccessPoint (served from us-west-2 only), else in
+the stack's outputs; when neither can be asked (us-west-2 down, the stack in a region that is
+down), --access-point <arn> names it and its account: then only the control plane and the buckets
+are asked.
 
 Without an access point (same-region deployments, or multiRegionAccessPoint=false) it exits 2 and
 names the bucket and region the applications must use instead.

@@ -4,6 +4,8 @@ import { type SwitchOptions, type SwitchResult, switchRoutes } from './switch';
 
 export interface FailoverRequest extends SwitchOptions {
   readonly suffix: string;
+  /** The access point's ARN as given (--access-point): skips looking it up. */
+  readonly accessPointArn?: string;
   /** The replica may be at most this far behind (newest ReplicationLatency), unless --force. */
   readonly maxLagMs: number;
 }
@@ -21,7 +23,7 @@ export async function runFailover(
   request: FailoverRequest,
   onPlan: (text: string) => void,
 ): Promise<SwitchResult> {
-  const deployment = await findAccessPointDeployment(clients, request.suffix);
+  const deployment = await findAccessPointDeployment(clients, request.suffix, request.accessPointArn);
   const { aws } = clients;
   const { primary, replica, names } = deployment;
   const now = new Date(request.now?.() ?? Date.now());

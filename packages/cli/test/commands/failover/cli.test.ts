@@ -50,3 +50,18 @@ test('GIVEN a deployment without an access point WHEN failing back THEN it exits
   expect(result.code).toBe(2);
   expect(errorLines(result.stderr)[0]).toContain(`has no Multi-Region Access Point (s3-dr-${d.suffix})`);
 });
+
+test('GIVEN an --access-point that is not an access point ARN WHEN failing over THEN it exits 2 before any request', async () => {
+  const result = await runCliProcess([
+    '--env',
+    'dev',
+    'failover',
+    '--access-point',
+    'arn:aws:s3:::my-bucket',
+  ]);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    "s3-dr: --access-point 'arn:aws:s3:::my-bucket' is not a Multi-Region Access Point ARN: expected arn:aws:s3::<account>:accesspoint/<alias> (the stack output MultiRegionAccessPointArn)",
+  ]);
+});

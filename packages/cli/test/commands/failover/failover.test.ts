@@ -356,3 +356,21 @@ describe('through the CLI', () => {
     );
   });
 });
+
+test('GIVEN --access-point and neither STS nor us-west-2 answering WHEN failing over THEN the ARN alone finds the routes and the account', async () => {
+  const d = await buildCrossRegion();
+  control = mockControlPlane(initialRoutes(d.names));
+  const aws = clients(REPLICA_REGION);
+  const noSts = new Proxy(aws, {
+    get: (target, property, receiver) => {
+      if (property === 'sts') throw new Error('STS must not be asked');
+      return Reflect.get(target, property, receiver);
+    },
+  });
+
+  const { result } = await failover(d, { accessPointArn: d.arn } as Partial<typeof OPTIONS>, noSts);
+
+  expect(result.outcome).toBe('switched');
+  expect(control.calls.map((c) => c.command)).not.toContain('GetAccessPoint');
+  expect(submits(control)[0]?.input).toMatchObject({ AccountId: MOTO_ACCOUNT, Mrap: d.arn });
+});
