@@ -5,6 +5,7 @@ import { type AuditReport, runAudit } from '../../../src/commands/status/audit';
 import { activeSide, TOPOLOGY_CHECKS } from '../../../src/commands/status/checks/topology';
 import { createClients } from '../../../src/shared/aws';
 import type { Target } from '../../../src/shared/target';
+import { createAlarmTopic } from '../../support/alarm-topic';
 import {
   buildCrossRegion,
   type CrossRegionDeployment,
@@ -89,7 +90,11 @@ async function reverseRole(d: CrossRegionDeployment): Promise<void> {
 
 test('GIVEN a two-way cross-region deployment as the stacks build it WHEN auditing THEN every topology check passes', async () => {
   const d = await buildCrossRegion({ reverseRule: true });
-  await Promise.all([reverseAlarms(d, REPLICA_REGION), reverseRole(d)]);
+  await Promise.all([
+    reverseAlarms(d, REPLICA_REGION),
+    reverseRole(d),
+    createAlarmTopic(d.names, ['oncall@example.com'], REPLICA_REGION),
+  ]);
   control = mockControlPlane(initialRoutes(d.names));
 
   const report = await audit(d);
@@ -99,6 +104,7 @@ test('GIVEN a two-way cross-region deployment as the stacks build it WHEN auditi
     ['reverse.role', 'PASS'],
     ['alarm.reverseLatency', 'PASS'],
     ['alarm.reverseFailed', 'PASS'],
+    ['alarm.reverseSubscription', 'PASS'],
     ['accessPoint', 'PASS'],
     ['accessPoint.routes', 'PASS'],
   ]);
@@ -123,6 +129,19 @@ test('GIVEN the reverse alarms only in the primary region WHEN auditing THEN the
   expect(check(report, 'alarm.reverseLatency')).toMatchObject({
     status: 'FAIL',
     message: expect.stringContaining(`alarm ${d.names.reverseLatencyAlarm} does not exist in eu-west-1`),
+  });
+});
+
+test("GIVEN the alarm topic only in the primary region WHEN auditing a two-way deployment THEN the replica region's topic is reported missing", async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  await createAlarmTopic(d.names, ['oncall@example.com'], PRIMARY_REGION);
+  control = mockControlPlane(initialRoutes(d.names));
+
+  const report = await audit(d);
+
+  expect(check(report, 'alarm.reverseSubscription')).toMatchObject({
+    status: 'WARN',
+    message: `alarm topic ${d.names.alarmTopic} does not exist: the alarms notify nobody (eu-west-1, where the reverse alarms notify)`,
   });
 });
 

@@ -259,9 +259,11 @@ export function createFacts(
           const found: Subscription[] = [];
           let NextToken: string | undefined;
           do {
-            const page = await clients.sns.send(
-              new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
-            );
+            // A topic is served by the region its ARN names (the replica's topic in two-way deployments).
+            const region = /^arn:[^:]+:sns:([^:]+):/.exec(topicArn)?.[1] ?? clients.region;
+            const page = await clients
+              .inRegion(region)
+              .sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
             found.push(...(page.Subscriptions ?? []));
             NextToken = page.NextToken;
           } while (NextToken);

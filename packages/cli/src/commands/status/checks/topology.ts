@@ -2,7 +2,7 @@ import type { ReplicationRule } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { accessPointArn } from '../../../shared/access-point';
 import { FactError } from './facts';
-import { partitionOf } from './subscriptions';
+import { alarmSubscriptionCheck, partitionOf } from './subscriptions';
 import { type AuditScope, type Check, fail, type Outcome, pass, warn } from './types';
 
 // Checks of a cross-region or two-way deployment: the reverse rule on the replica bucket (when the
@@ -95,6 +95,31 @@ export function reverseAlarmCheck(kind: 'latency' | 'failed'): Check {
         );
       }
       return pass(`alarm ${name} exists in ${region}, state ${alarm.StateValue}`);
+    },
+  };
+}
+
+/**
+ * Two-way: the alarm topic in the replica's region (where the reverse alarms notify) has a
+ * confirmed subscription; the same judgement as alarm.subscription, for that topic.
+ */
+export function reverseSubscriptionCheck(): Check {
+  const check = alarmSubscriptionCheck();
+  return {
+    id: 'alarm.reverseSubscription',
+    async run(scope) {
+      if (!scope.names || !scope.account || !(await reverseRule(scope))) return undefined;
+      const region = scope.facts.regionOf(scope.target.replica);
+      if (region === scope.region) return undefined;
+      const topicArn = `arn:${partitionOf(region)}:sns:${region}:${scope.account}:${scope.names.alarmTopic}`;
+      const outcome = await check.run({
+        ...scope,
+        region,
+        target: { ...scope.target, alarmTopicArn: topicArn },
+      });
+      return (
+        outcome && { ...outcome, message: `${outcome.message} (${region}, where the reverse alarms notify)` }
+      );
     },
   };
 }
@@ -229,6 +254,7 @@ export const TOPOLOGY_CHECKS: readonly Check[] = [
   reverseRoleCheck(),
   reverseAlarmCheck('latency'),
   reverseAlarmCheck('failed'),
+  reverseSubscriptionCheck(),
   accessPointCheck(),
   activeSideCheck(),
 ];
