@@ -186,12 +186,16 @@ export interface MockedControlPlane {
  * Plays the failover control plane, which moto does not serve, with aws-sdk-client-mock on every
  * S3ControlClient: GetMultiRegionAccessPointRoutes answers the routes it holds,
  * SubmitMultiRegionAccessPointRoutes records the request and changes them (reported after
- * `applyAfterReads` more reads, as routes take time to apply), and a region in `down` fails as an
- * unreachable endpoint does. GetMultiRegionAccessPoint is recorded and goes to moto unchanged.
+ * `applyAfterReads` more reads, as routes take time to apply), and a region in `down` (every region
+ * once routes were submitted, with `downAfterSubmit`) fails as an unreachable endpoint does. GetMultiRegionAccessPoint is recorded and goes to moto unchanged.
  */
 export function mockControlPlane(
   routes: MultiRegionAccessPointRoute[],
-  { down = [], applyAfterReads = 0 }: { down?: readonly string[]; applyAfterReads?: number } = {},
+  {
+    down = [],
+    applyAfterReads = 0,
+    downAfterSubmit = false,
+  }: { down?: readonly string[]; applyAfterReads?: number; downAfterSubmit?: boolean } = {},
 ): MockedControlPlane {
   const realSend = S3ControlClient.prototype.send;
   const mock = mockClient(S3ControlClient);
@@ -201,6 +205,7 @@ export function mockControlPlane(
     restore: () => mock.restore(),
   };
   let pending: { routes: MultiRegionAccessPointRoute[]; reads: number } | undefined;
+  let submitted = false;
   const regionOf = async (client: { config: { region: unknown } }): Promise<string> => {
     const region = client.config.region;
     return typeof region === 'function' ? await region() : String(region);
@@ -220,7 +225,7 @@ export function mockControlPlane(
   mock.on(GetMultiRegionAccessPointRoutesCommand).callsFake(async (input, getClient) => {
     const region = await regionOf(getClient() as never);
     state.calls.push({ command: 'GetRoutes', region, input });
-    if (down.includes(region)) throw unreachable(region);
+    if (down.includes(region) || (downAfterSubmit && submitted)) throw unreachable(region);
     if (pending && pending.reads-- <= 0) {
       state.routes = pending.routes;
       pending = undefined;
@@ -236,6 +241,7 @@ export function mockControlPlane(
       return u ? { ...r, TrafficDialPercentage: u.TrafficDialPercentage } : r;
     });
     pending = { routes: updated, reads: applyAfterReads };
+    submitted = true;
     return {};
   });
   return state;

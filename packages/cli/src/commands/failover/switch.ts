@@ -47,7 +47,7 @@ export interface SwitchResult {
   /** The control regions that failed while the routes were submitted (also in controlFailures). */
   readonly submitFailures?: readonly ControlFailure[];
   /** With --wait: whether the control plane reported the new routes, after how long. */
-  readonly waited?: { readonly applied: boolean; readonly seconds: number };
+  readonly waited?: { readonly applied: boolean; readonly seconds: number; readonly error?: string };
 }
 
 /** The routes a direction asks for: the side to activate at 100, the other at 0. */
@@ -120,12 +120,19 @@ export async function switchRoutes(
   if (!options.wait) return result;
   const started = now();
   for (;;) {
-    const { routes } = await getRoutes(
-      controlIn(clients),
-      deployment.account,
-      deployment.accessPoint.arn,
-      regions,
-    );
+    let routes: Awaited<ReturnType<typeof getRoutes>>['routes'];
+    try {
+      ({ routes } = await getRoutes(
+        controlIn(clients),
+        deployment.account,
+        deployment.accessPoint.arn,
+        regions,
+      ));
+    } catch (err) {
+      // The routes were submitted: say so, and that they could not be read back, rather than fail.
+      const seconds = Math.round((now() - started) / 1000);
+      return { ...result, waited: { applied: false, seconds, error: (err as Error).message } };
+    }
     const applied = updates.every((u) =>
       routes.some((r) => r.Bucket === u.Bucket && (r.TrafficDialPercentage ?? 0) === u.TrafficDialPercentage),
     );
@@ -186,7 +193,9 @@ export function formatOutcome(result: SwitchResult, next?: string): string {
         lines.push(
           result.waited.applied
             ? `the control plane reports the new routes after ${formatDuration(result.waited.seconds * 1000)}`
-            : `the control plane still reports the old routes after ${formatDuration(result.waited.seconds * 1000)}: check again with s3-dr status`,
+            : result.waited.error
+              ? `could not read the routes back after ${formatDuration(result.waited.seconds * 1000)} (${result.waited.error}): check with s3-dr status`
+              : `the control plane still reports the old routes after ${formatDuration(result.waited.seconds * 1000)}: check again with s3-dr status`,
         );
       }
       if (next) lines.push(next);

@@ -1,7 +1,7 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
 import { runFailover } from '../../../src/commands/failover/run';
-import type { SwitchResult } from '../../../src/commands/failover/switch';
+import { formatOutcome, type SwitchResult } from '../../../src/commands/failover/switch';
 import { type AwsClients, createClients } from '../../../src/shared/aws';
 import { runCli } from '../../support/cli';
 import {
@@ -253,6 +253,22 @@ test('GIVEN --wait WHEN the routes never apply within --timeout THEN it stops an
   } as Partial<typeof OPTIONS>);
 
   expect(result.waited).toEqual({ applied: false, seconds: 30 });
+});
+
+test('GIVEN --wait WHEN no control region answers after the routes were submitted THEN it reports the switch and that the routes could not be read back', async () => {
+  const d = await buildCrossRegion();
+  control = mockControlPlane(initialRoutes(d.names), { downAfterSubmit: true });
+
+  const { result } = await failover(d, { wait: true });
+
+  expect(result.outcome).toBe('switched');
+  expect(result.waited).toMatchObject({
+    applied: false,
+    error: expect.stringContaining('no failover control region answered'),
+  });
+  expect(formatOutcome(result)).toMatch(
+    /^routes submitted at .*\ncould not read the routes back after 0s \(no failover control region answered/,
+  );
 });
 
 test('GIVEN no --yes WHEN failing over THEN it shows the routes and the plan and changes nothing', async () => {
