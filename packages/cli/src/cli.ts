@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { registerFailback } from './commands/failback/register';
+import { registerFailover } from './commands/failover/register';
 import { registerProbe } from './commands/probe/register';
 import { registerRestore } from './commands/restore/register';
 import { registerStatus } from './commands/status/register';
@@ -19,7 +21,14 @@ import { type Io, processIo } from './shared/progress';
 /** Replaced by the package version when scripts/build.mjs bundles the CLI (esbuild `define`). */
 declare const S3_DR_VERSION: string | undefined;
 
-const COMMANDS: readonly Register[] = [registerStatus, registerVerify, registerRestore, registerProbe];
+const COMMANDS: readonly Register[] = [
+  registerStatus,
+  registerVerify,
+  registerRestore,
+  registerProbe,
+  registerFailover,
+  registerFailback,
+];
 
 const HELP = `
 Exit codes: 0 healthy, identical or done; 1 findings, differences or items that failed; 2 usage
@@ -31,6 +40,7 @@ Examples:
   $ s3-dr verify --env prod --prefix invoices/
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
   $ s3-dr probe --env dev
+  $ s3-dr failover --env prod --yes --wait
   $ s3-dr verify --help
 `;
 

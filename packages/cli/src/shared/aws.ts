@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -26,6 +27,13 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly iam: IAMClient;
   readonly sns: SNSClient;
+  /** S3 Control (Multi-Region Access Points and their routes), in this set's region. */
+  readonly s3Control: S3ControlClient;
+  /**
+   * The same clients in another region (built on first use, then reused): buckets, keys, alarms
+   * and metrics are served by their own region. `inRegion(region)` of this set's region is itself.
+   */
+  inRegion(region: string): AwsClients;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -81,7 +89,19 @@ export function createClients(options: AwsOptions): AwsClients {
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
-  return {
+  const s3Control = lazy(
+    () =>
+      new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
+        ...common,
+        // Few attempts per region: a failover tries the next control region instead of waiting.
+        maxAttempts: 2,
+        // S3 Control puts the account id in front of the host ({account}.s3-control.<region>...);
+        // a custom endpoint (S3-compatible or test server) is used exactly as given.
+        ...(endpoint ? { endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
+      }),
+  );
+  const regions = new Map<string, AwsClients>();
+  const self: AwsClients = {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
     s3: watch(new S3Client({ ...common, forcePathStyle: endpoint !== undefined })),
@@ -103,7 +123,20 @@ export function createClients(options: AwsOptions): AwsClients {
     get sns() {
       return sns();
     },
+    get s3Control() {
+      return s3Control();
+    },
+    inRegion(other) {
+      if (other === region) return self;
+      let clients = regions.get(other);
+      if (!clients) {
+        clients = createClients({ ...options, region: other });
+        regions.set(other, clients);
+      }
+      return clients;
+    },
   };
+  return self;
 }
 
 interface HttpRequestLike {
@@ -188,6 +221,7 @@ interface Sdk {
   '@aws-sdk/client-kms': typeof import('@aws-sdk/client-kms');
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
   '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
+  '@aws-sdk/client-s3-control': typeof import('@aws-sdk/client-s3-control');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */

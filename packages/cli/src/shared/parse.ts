@@ -37,7 +37,7 @@ export function parsePointInTime(value: string, now: number, name = '--to'): num
   const time = utc - zoneOffsetMs(zone);
   if (time > now) {
     throw new CliError(
-      `${name} ${new Date(time).toISOString()} is in the future (now is ${new Date(now).toISOString()}): a restore can only go back in time`,
+      `${name} ${new Date(time).toISOString()} is in the future (now is ${new Date(now).toISOString()})${name === '--to' ? ': a restore can only go back in time' : ''}`,
     );
   }
   return time;

@@ -1,6 +1,6 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from './aws';
 import { describeAwsError } from './errors';
+import { type BucketRegions, headBucket } from './regions';
 import type { Target } from './target';
 
 /** How a bucket of the target is named in messages, with where its name came from when that helps. */
@@ -15,15 +15,18 @@ export function describeBucket(target: Target, which: 'source' | 'replica'): str
 
 /**
  * Fails with exit code 2 and one line unless both buckets exist and are reachable with the
- * caller's credentials (HeadBucket needs s3:ListBucket).
+ * caller's credentials (HeadBucket needs s3:ListBucket). Returns the region of each bucket, as
+ * HeadBucket states it (buckets of a cross-region pair live in two regions).
  */
-export async function assertBucketsExist(clients: AwsClients, target: Target): Promise<void> {
+export async function assertBucketsExist(clients: AwsClients, target: Target): Promise<BucketRegions> {
+  const regions = new Map<string, string>();
   for (const which of ['source', 'replica'] as const) {
     const bucket = which === 'source' ? target.source : target.replica;
     try {
-      await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      regions.set(bucket, (await headBucket(clients, bucket)).region ?? clients.region);
     } catch (err) {
       throw describeAwsError(err, describeBucket(target, which));
     }
   }
+  return regions;
 }

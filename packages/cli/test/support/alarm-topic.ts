@@ -2,9 +2,9 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import type { DeploymentNames } from 's3-dr-naming';
 import { motoEndpoint } from '../../../../test/support/moto';
 
-function snsClient(): SNSClient {
+function snsClient(region = 'us-east-1'): SNSClient {
   return new SNSClient({
-    region: 'us-east-1',
+    region,
     endpoint: motoEndpoint(),
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
@@ -18,8 +18,9 @@ function snsClient(): SNSClient {
 export async function createAlarmTopic(
   names: DeploymentNames,
   emails: readonly string[] = [],
+  region = 'us-east-1',
 ): Promise<string> {
-  const sns = snsClient();
+  const sns = snsClient(region);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: names.alarmTopic }))).TopicArn ?? '';
   for (const email of emails) {
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: email }));

@@ -40,9 +40,19 @@ export function faithfulReplication(s3: S3Client): S3Client {
   return s3;
 }
 
-/** {@link faithfulReplication} on the S3 client of a set of CLI clients. */
+/** {@link faithfulReplication} on the S3 client of a set of CLI clients, and of its other regions. */
 export function withFaithfulReplication(clients: AwsClients): AwsClients {
   faithfulReplication(clients.s3);
+  const inRegion = clients.inRegion.bind(clients);
+  const shimmed = new Set<AwsClients>([clients]);
+  (clients as { inRegion: AwsClients['inRegion'] }).inRegion = (region) => {
+    const regional = inRegion(region);
+    if (!shimmed.has(regional)) {
+      shimmed.add(regional);
+      faithfulReplication(regional.s3);
+    }
+    return regional;
+  };
   return clients;
 }
 

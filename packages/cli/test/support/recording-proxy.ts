@@ -1,10 +1,12 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { motoEndpoint } from '../../../../test/support/moto';
 
-/** One request the proxy forwarded: the method and the path with its query string. */
+/** One request the proxy forwarded: the method, the path with its query string, the region it was signed for. */
 export interface RecordedRequest {
   readonly method: string;
   readonly url: string;
+  /** From the SigV4 credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
+  readonly region?: string;
 }
 
 /** A real HTTP server on 127.0.0.1 that forwards every request to moto_server and records it. */
@@ -24,7 +26,8 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '' });
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+    requests.push({ method: req.method ?? '', url: req.url ?? '', region: scope?.[1] });
     const forwarded = httpRequest(
       {
         hostname: upstream.hostname,

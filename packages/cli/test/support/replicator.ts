@@ -26,8 +26,15 @@ export function startReplicator(
       for (const { Key } of listing.Contents ?? []) {
         if (!Key || seen.has(Key)) continue;
         seen.set(Key, Date.now());
-        const object = await s3.send(new GetObjectCommand({ Bucket: source, Key }));
-        const body = await object.Body?.transformToString();
+        let body: string | undefined;
+        try {
+          const object = await s3.send(new GetObjectCommand({ Bucket: source, Key }));
+          body = await object.Body?.transformToString();
+        } catch (err) {
+          // Deleted (a probe's clean-up) between the listing and the read: nothing to copy.
+          if ((err as Error).name === 'NoSuchKey') continue;
+          throw err;
+        }
         await s3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

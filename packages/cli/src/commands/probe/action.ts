@@ -1,10 +1,20 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
-import { EXIT } from '../../shared/errors';
+import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
-import { checkReplicationCoversProbes, describePlan, formatProbe, planProbe, runProbe } from './probe';
+import { s3ForBuckets } from '../../shared/regions';
+import {
+  checkReplicationCoversProbes,
+  describePlan,
+  formatProbe,
+  type ProbePlan,
+  type ProbeReport,
+  planProbe,
+  runProbe,
+} from './probe';
 
 /** The options of `s3-dr probe` (see register.ts). */
 export interface ProbeCommandOptions {
@@ -15,34 +25,63 @@ export interface ProbeCommandOptions {
 
 /**
  * `s3-dr probe`: checks that a rule covers the probes, writes them, waits for them in the replica,
- * prints their latencies and cleans up.
+ * prints their latencies and cleans up. When the replica also replicates back to the source (a
+ * two-way deployment), it measures that direction too, at the same time.
  */
 export async function probe(ctx: CommandContext, options: ProbeCommandOptions): Promise<number> {
   const target = await ctx.target();
-  const { s3 } = ctx.clients();
-  await assertBucketsExist(ctx.clients(), target);
+  const s3 = s3ForBuckets(ctx.clients(), await assertBucketsExist(ctx.clients(), target));
   const plan = planProbe(target.source, target.replica, options.count);
   const note = await checkReplicationCoversProbes(s3, plan);
   if (note) ctx.io.stderr(`${note}\n`);
-  ctx.io.stderr(`${describePlan(plan, options.timeout)}\n`);
-  const progress = createProgress(ctx.io, 'probes arrived', options.count);
+  const back = await reversePlan(s3, target.replica, target.source, options.count);
+  const plans = back ? [plan, back] : [plan];
+  for (const p of plans) ctx.io.stderr(`${describePlan(p, options.timeout)}\n`);
+  const progress = createProgress(ctx.io, 'probes arrived', options.count * plans.length);
   const interrupt = interruptSignal(() =>
     ctx.io.stderr('\ninterrupted: stopping and cleaning up the probes (Ctrl-C again quits at once)\n'),
   );
-  let report: Awaited<ReturnType<typeof runProbe>>;
+  let reports: ProbeReport[];
   try {
-    report = await runProbe(s3, plan, {
-      timeoutMs: options.timeout,
-      pollIntervalMs: options.pollInterval,
-      signal: interrupt.signal,
-      concurrency: ctx.options.concurrency,
-      onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
-    });
+    reports = await Promise.all(
+      plans.map((p) =>
+        runProbe(s3, p, {
+          timeoutMs: options.timeout,
+          pollIntervalMs: options.pollInterval,
+          signal: interrupt.signal,
+          concurrency: ctx.options.concurrency,
+          onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
+        }),
+      ),
+    );
   } finally {
     interrupt.release();
     progress.done();
   }
-  ctx.print(formatProbe(report, options.timeout), report);
-  const complete = report.arrived === report.probes.length && report.cleanup.errors.length === 0;
+  const [forward, reverse] = reports as [ProbeReport, ProbeReport | undefined];
+  const text = reports.map((r) => formatProbe(r, options.timeout)).join('\n');
+  ctx.print(text, reverse ? { ...forward, reverse } : forward);
+  const complete = reports.every((r) => r.arrived === r.probes.length && r.cleanup.errors.length === 0);
   return complete ? EXIT.ok : EXIT.findings;
+}
+
+/**
+ * The probes of the other direction, when the replica has an enabled rule back to the source that
+ * covers them (two-way); undefined for a one-way pair (or when the replica's configuration cannot
+ * be read: the forward direction is then all that is measured).
+ */
+async function reversePlan(
+  s3: S3Client,
+  replica: string,
+  source: string,
+  count: number,
+): Promise<ProbePlan | undefined> {
+  const plan = planProbe(replica, source, count);
+  try {
+    const note = await checkReplicationCoversProbes(s3, plan);
+    return note ? undefined : plan;
+  } catch (err) {
+    if (err instanceof CliError && err.code === 'not-replicated') return undefined;
+    throw err;
+  }
 }

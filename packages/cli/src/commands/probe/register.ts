@@ -12,6 +12,9 @@ s3://<source>/${PROBE_PREFIX} (each key and body carry a unique token), polls th
 median and maximum, and the source objects' ReplicationStatus. Afterwards, and on Ctrl-C too, it
 removes its probes with delete markers on both buckets (it never deletes a version).
 
+When the replica has an enabled rule back to the source that covers the probes (two-way), the
+other direction is measured at the same time, with probes written to the replica.
+
 Latency is measured by polling: it is accurate to about --poll-interval. While it waits, stderr
 shows how many probes arrived and the time elapsed.
 

@@ -1,9 +1,11 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { parsePointInTime } from '../../shared/parse';
 import { createProgress } from '../../shared/progress';
+import { locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
 import { count } from '../../shared/text';
 import { defaultJournalPath, openJournal } from './journal';
@@ -34,7 +36,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const bucket = await resolveBucket(ctx, options.bucket);
   const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
   checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
-  const s3 = ctx.clients().s3;
+  const s3 = await bucketsS3(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
   const versioning = await bucketVersioning(s3, bucket);
   if (versioning !== 'Enabled') {
     throw new CliError(
@@ -116,6 +118,14 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     await report.close();
     await journal.close();
   }
+}
+
+/** An S3 client that talks to each bucket's own region (the buckets may live in two). */
+async function bucketsS3(ctx: CommandContext, buckets: readonly string[]): Promise<S3Client> {
+  const clients = ctx.clients();
+  const regions = new Map<string, string>();
+  for (const bucket of new Set(buckets)) regions.set(bucket, await locateBucket(clients, bucket));
+  return s3ForBuckets(clients, regions);
 }
 
 async function resolveBucket(ctx: CommandContext, name: string): Promise<string> {

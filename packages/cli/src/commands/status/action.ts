@@ -7,8 +7,11 @@ import { auditJson, formatAudit, runAudit } from './audit';
 export async function status(ctx: CommandContext): Promise<number> {
   const target = await ctx.target();
   const clients = ctx.clients();
-  await assertBucketsExist(clients, target);
-  const report = await runAudit(clients, target, { concurrency: Math.min(ctx.options.concurrency, 8) });
+  const regions = await assertBucketsExist(clients, target);
+  const report = await runAudit(clients, target, {
+    concurrency: Math.min(ctx.options.concurrency, 8),
+    regions,
+  });
   ctx.print(formatAudit(report), auditJson(report));
   return report.summary.FAIL > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import { deploymentNames } from 's3-dr-naming';
 import type { AwsClients } from '../../shared/aws';
 import { forEachConcurrent } from '../../shared/pool';
+import type { BucketRegions } from '../../shared/regions';
 import type { Target } from '../../shared/target';
 import { count } from '../../shared/text';
 import { alarmCheck } from './checks/alarms';
@@ -32,6 +33,7 @@ import {
   sseKmsCheck,
 } from './checks/replication';
 import { alarmSubscriptionCheck } from './checks/subscriptions';
+import { TOPOLOGY_CHECKS } from './checks/topology';
 import type { AuditScope, Check, CheckResult, CheckStatus, Outcome } from './checks/types';
 
 export type { CheckResult, CheckStatus } from './checks/types';
@@ -68,6 +70,7 @@ export const CHECKS: readonly Check[] = [
   pendingOperationsMetricCheck(),
   pendingBytesMetricCheck(),
   failedOperationsMetricCheck(),
+  ...TOPOLOGY_CHECKS,
 ];
 
 export interface AuditReport {
@@ -94,6 +97,8 @@ export interface AuditOptions {
   readonly checks?: readonly Check[];
   readonly facts?: Facts;
   readonly concurrency?: number;
+  /** Where each bucket lives (HeadBucket); buckets not named are in the CLI's region. */
+  readonly regions?: BucketRegions;
 }
 
 /**
@@ -114,7 +119,7 @@ export async function runAudit(
     names,
     account,
     region: clients.region,
-    facts: options.facts ?? createFacts(clients),
+    facts: options.facts ?? createFacts(clients, undefined, options.regions),
   };
   const checks = options.checks ?? CHECKS;
   const results: (CheckResult | undefined)[] = new Array(checks.length);

@@ -9,6 +9,9 @@ Checks (PASS / WARN / FAIL; every FAIL comes with its fix):
   the replica; the alarms and their state; a confirmed subscription on the alarm topic (without
   one the alarms notify nobody); the last hour of ReplicationLatency,
   OperationsPendingReplication, BytesPendingReplication and OperationsFailedReplication.
+  Cross-region and two-way deployments also get, where each applies: the reverse rule on the
+  replica, its role and its alarms in the replica's region, the Multi-Region Access Point and
+  which side its routes make active. Each bucket is read in its own region.
   A check the caller may not read (AccessDenied) is a WARN "could not check".
 
 Exit codes: 0 no FAIL, 1 at least one FAIL, 2 usage error, no credentials or a bucket that does not exist.

@@ -4,6 +4,7 @@ import { EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
+import { s3ForBuckets } from '../../shared/regions';
 import { openReport } from '../../shared/report';
 import { count } from '../../shared/text';
 import type { Difference } from './compare';
@@ -42,7 +43,7 @@ function exitCodeOf(verdict: Verdict, strict: boolean): number {
 /** `s3-dr verify`: compares the target's buckets and prints the differences and the verdict. */
 export async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
-  await assertBucketsExist(ctx.clients(), target);
+  const regions = await assertBucketsExist(ctx.clients(), target);
   const report = await openReport(options.report);
   const progress = createProgress(ctx.io, 'verify: keys compared');
   const interrupt = interruptSignal(() =>
@@ -51,7 +52,7 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
   let result: VerifyResult;
   try {
     result = await verifyBuckets(
-      ctx.clients().s3,
+      s3ForBuckets(ctx.clients(), regions),
       {
         source: target.source,
         replica: target.replica,

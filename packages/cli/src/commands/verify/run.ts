@@ -21,6 +21,11 @@ export interface VerifyRequest {
   /** Also compare keys under the reserved prefix `_s3-dr/` (probes). */
   readonly includeReserved: boolean;
   readonly now: number;
+  /**
+   * Compare only keys whose entry in either bucket was written at or after this time (epoch ms):
+   * what changed since a failover started. Every key is listed all the same.
+   */
+  readonly changedSince?: number;
 }
 
 export interface VerifyHooks {
@@ -91,7 +96,11 @@ export async function verifyBuckets(
   const sample: Difference[] = [];
   const hints: Difference[] = [];
   let keys = 0;
+  const since = request.changedSince;
+  const changed = (history?: KeyHistory): boolean =>
+    since === undefined || (history?.entries.some((e) => e.lastModified >= since) ?? false);
   for await (const [source, replica] of joinByKey(list(request.source), list(request.replica))) {
+    if (!changed(source) && !changed(replica)) continue;
     keys++;
     for (const difference of compareKey(source, replica, options)) {
       counts[difference.kind]++;

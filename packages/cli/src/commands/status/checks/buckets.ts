@@ -192,30 +192,37 @@ export function accelerationCheck(): Check {
   };
 }
 
-/** The replica moves current and noncurrent versions of all objects to GLACIER. */
+/**
+ * The classes a deployment's replica may archive to (`replicaArchiveClass`): GLACIER (default),
+ * GLACIER_IR (millisecond reads) or DEEP_ARCHIVE.
+ */
+export const ARCHIVE_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'GLACIER_IR', 'DEEP_ARCHIVE']);
+
+/** The replica moves current and noncurrent versions of all objects to an archive class. */
 export function glacierLifecycleCheck(): Check {
   return {
     id: 'replica.lifecycle',
     async run({ target, facts }) {
       const bucket = target.replica;
       const rules = (await facts.lifecycle(bucket)).filter((r) => r.Status === 'Enabled' && appliesToAll(r));
-      const current = rules.flatMap((r) => r.Transitions ?? []).find((t) => t.StorageClass === 'GLACIER');
+      const archives = (storageClass?: string) => ARCHIVE_CLASSES.has(storageClass ?? '');
+      const current = rules.flatMap((r) => r.Transitions ?? []).find((t) => archives(t.StorageClass));
       const noncurrent = rules
         .flatMap((r) => r.NoncurrentVersionTransitions ?? [])
-        .find((t) => t.StorageClass === 'GLACIER');
+        .find((t) => archives(t.StorageClass));
       const missing = [current ? undefined : 'current', noncurrent ? undefined : 'noncurrent'].filter(
         Boolean,
       );
       if (missing.length > 0) {
         return fail(
-          `${bucket} has no enabled lifecycle rule moving ${missing.join(' and ')} versions of all objects to GLACIER`,
+          `${bucket} has no enabled lifecycle rule moving ${missing.join(' and ')} versions of all objects to GLACIER (or GLACIER_IR, DEEP_ARCHIVE)`,
           redeployOr(
             `add a lifecycle rule to ${bucket} with Transitions and NoncurrentVersionTransitions to GLACIER after 90 days`,
           ),
         );
       }
       return pass(
-        `${bucket} moves current versions to GLACIER after ${current?.Days ?? '?'} days and noncurrent ones after ${noncurrent?.NoncurrentDays ?? '?'} days`,
+        `${bucket} moves current versions to ${current?.StorageClass} after ${current?.Days ?? '?'} days and noncurrent ones to ${noncurrent?.StorageClass} after ${noncurrent?.NoncurrentDays ?? '?'} days`,
       );
     },
   };

@@ -19,8 +19,11 @@ import {
   type ReplicationConfiguration,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
+import type { MultiRegionAccessPointReport, MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
+import { getAccessPoint, getRoutes, MANAGEMENT_REGION } from '../../../shared/access-point';
 import type { AwsClients } from '../../../shared/aws';
+import { type BucketRegions, s3ForBuckets } from '../../../shared/regions';
 
 /**
  * A failed read, with the IAM action it needed and what it read: the audit turns it into a WARN
@@ -86,7 +89,11 @@ export interface Facts {
   key(keyId: string): Promise<KeyMetadata | undefined>;
   keyRotation(keyArn: string): Promise<boolean>;
   role(name: string): Promise<Role | undefined>;
-  alarms(names: readonly string[]): Promise<ReadonlyMap<string, MetricAlarm | CompositeAlarm>>;
+  /** Alarms by name, in `region` (default: the CLI's region); alarms live where their metrics are. */
+  alarms(
+    names: readonly string[],
+    region?: string,
+  ): Promise<ReadonlyMap<string, MetricAlarm | CompositeAlarm>>;
   /** Every subscription of the topic; undefined when the topic does not exist. */
   subscriptions(topicArn: string): Promise<readonly Subscription[] | undefined>;
   metrics(
@@ -94,6 +101,12 @@ export interface Facts {
     replica: string,
     ruleId: string,
   ): Promise<Readonly<Record<ReplicationMetric, MetricSeries>>>;
+  /** The region serving a bucket (HeadBucket's answer; the CLI's region when unknown). */
+  regionOf(bucket: string): string;
+  /** The Multi-Region Access Point of that name; undefined when there is none. */
+  accessPoint(account: string, name: string): Promise<MultiRegionAccessPointReport | undefined>;
+  /** Its routes, from the failover control plane (the first of its regions that answers). */
+  routes(account: string, arn: string): Promise<readonly MultiRegionAccessPointRoute[]>;
 }
 
 /** Error names that mean "this is not configured", per API. */
@@ -110,7 +123,15 @@ function errorName(err: unknown): string {
   return e?.name ?? e?.Code ?? '';
 }
 
-export function createFacts(clients: AwsClients, now: () => Date = () => new Date()): Facts {
+/**
+ * The facts of a pair whose buckets live in `regions` (from HeadBucket): each bucket is read in
+ * its region, each key in the region its ARN names, replication metrics in the source's region.
+ */
+export function createFacts(
+  clients: AwsClients,
+  now: () => Date = () => new Date(),
+  regions: BucketRegions = new Map(),
+): Facts {
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     let promise = memo.get(key) as Promise<T> | undefined;
@@ -134,7 +155,12 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
       throw new FactError(action, resource, err);
     }
   };
-  const { s3, kms, iam, cloudWatch } = clients;
+  const { iam } = clients;
+  const s3 = s3ForBuckets(clients, regions);
+  const regionOf = (bucket: string): string => regions.get(bucket) ?? clients.region;
+  /** KMS in the region a key ARN names (a key id or alias name: the CLI's region). */
+  const kmsFor = (keyId: string) =>
+    clients.inRegion(/^arn:[^:]+:kms:([^:]+):/.exec(keyId)?.[1] ?? clients.region).kms;
 
   return {
     versioning: (bucket) =>
@@ -186,7 +212,7 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
     key: (keyId) =>
       once(`key:${keyId}`, async () => {
         try {
-          return (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+          return (await kmsFor(keyId).send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
         } catch (err) {
           if (errorName(err) === 'NotFoundException') return undefined;
           throw new FactError('kms:DescribeKey', `key ${keyId}`, err);
@@ -196,7 +222,8 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
       once(`rotation:${keyArn}`, () =>
         read('kms:GetKeyRotationStatus', `key ${keyArn}`, false, async () => {
           return (
-            (await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }))).KeyRotationEnabled === true
+            (await kmsFor(keyArn).send(new GetKeyRotationStatusCommand({ KeyId: keyArn })))
+              .KeyRotationEnabled === true
           );
         }),
       ),
@@ -210,10 +237,10 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
           throw new FactError('iam:GetRole', `role ${name}`, err);
         }
       }),
-    alarms: (names) =>
-      once(`alarms:${names.join(',')}`, () =>
+    alarms: (names, region = clients.region) =>
+      once(`alarms:${region}:${names.join(',')}`, () =>
         read('cloudwatch:DescribeAlarms', `alarms ${names.join(', ')}`, undefined, async () => {
-          const res = await cloudWatch.send(
+          const res = await clients.inRegion(region).cloudWatch.send(
             new DescribeAlarmsCommand({
               AlarmNames: [...names],
               AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
@@ -232,9 +259,11 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
           const found: Subscription[] = [];
           let NextToken: string | undefined;
           do {
-            const page = await clients.sns.send(
-              new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
-            );
+            // A topic is served by the region its ARN names (the replica's topic in two-way deployments).
+            const region = /^arn:[^:]+:sns:([^:]+):/.exec(topicArn)?.[1] ?? clients.region;
+            const page = await clients
+              .inRegion(region)
+              .sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
             found.push(...(page.Subscriptions ?? []));
             NextToken = page.NextToken;
           } while (NextToken);
@@ -247,8 +276,22 @@ export function createFacts(clients: AwsClients, now: () => Date = () => new Dat
     metrics: (source, replica, ruleId) =>
       once(`metrics:${source}:${replica}:${ruleId}`, () =>
         read('cloudwatch:GetMetricData', `replication metrics of rule ${ruleId}`, undefined, () =>
-          readMetrics(clients, source, replica, ruleId, now()),
+          // Replication metrics are published in the source bucket's region.
+          readMetrics(clients.inRegion(regionOf(source)), source, replica, ruleId, now()),
         ).then((series) => series as Record<ReplicationMetric, MetricSeries>),
+      ),
+    regionOf,
+    accessPoint: (account, name) =>
+      once(`accessPoint:${name}`, () =>
+        read('s3:GetMultiRegionAccessPoint', `access point ${name}`, undefined, () =>
+          getAccessPoint(clients.inRegion(MANAGEMENT_REGION).s3Control, account, name),
+        ),
+      ),
+    routes: (account, arn) =>
+      once(`routes:${arn}`, () =>
+        read('s3:GetMultiRegionAccessPointRoutes', `access point ${arn}`, [], async () => {
+          return (await getRoutes((region) => clients.inRegion(region).s3Control, account, arn)).routes;
+        }),
       ),
   };
 }

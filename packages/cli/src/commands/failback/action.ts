@@ -1,0 +1,44 @@
+import type { CommandContext } from '../../shared/context';
+import { parsePointInTime } from '../../shared/parse';
+import { exitCodeOf, planPrinter, requireEnv } from '../failover/action';
+import { formatOutcome } from '../failover/switch';
+import { runFailback } from './run';
+
+/** The options of `s3-dr failback` (see register.ts). */
+export interface FailbackOptions {
+  readonly since?: string;
+  readonly yes: boolean;
+  readonly force: boolean;
+  readonly wait: boolean;
+  readonly timeout: number;
+  readonly pollInterval: number;
+  readonly maxLag: number;
+  readonly accessPoint?: string;
+}
+
+/** `s3-dr failback`: see run.ts. */
+export async function failback(ctx: CommandContext, options: FailbackOptions): Promise<number> {
+  const suffix = requireEnv(ctx, 'failback');
+  const since =
+    options.since === undefined ? undefined : parsePointInTime(options.since, Date.now(), '--since');
+  const result = await runFailback(
+    { aws: ctx.clients() },
+    {
+      suffix,
+      since,
+      yes: options.yes,
+      force: options.force,
+      wait: options.wait,
+      timeoutMs: options.timeout,
+      pollIntervalMs: options.pollInterval,
+      maxLagMs: options.maxLag,
+      accessPointArn: options.accessPoint,
+    },
+    planPrinter(ctx),
+  );
+  ctx.print(formatOutcome(result), {
+    ...result,
+    since: since === undefined ? null : new Date(since).toISOString(),
+  });
+  return exitCodeOf(result);
+}

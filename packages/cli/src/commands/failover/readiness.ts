@@ -1,0 +1,215 @@
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketReplicationCommand,
+  HeadBucketCommand,
+  type LifecycleRule,
+  type ReplicationRule,
+} from '@aws-sdk/client-s3';
+import type { AwsClients } from '../../shared/aws';
+import { formatDuration } from '../../shared/duration';
+import { describeAwsError } from '../../shared/errors';
+
+/** One readiness finding: FAIL refuses the switch (unless --force), WARN is shown, PASS is fine. */
+export interface Finding {
+  readonly id: string;
+  readonly status: 'PASS' | 'WARN' | 'FAIL';
+  readonly message: string;
+}
+
+/** How far behind a rule's destination is, from its replication metrics; `error` when unreadable. */
+export interface Backlog {
+  readonly ruleId: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly region: string;
+  /** Newest datapoints in the window (undefined: no datapoint). */
+  readonly latencySeconds?: { readonly value: number; readonly at: Date };
+  readonly pendingBytes?: { readonly value: number; readonly at: Date };
+  readonly error?: string;
+}
+
+/** How far back the backlog metrics are read: RTC publishes them per minute. */
+export const BACKLOG_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The newest ReplicationLatency (Maximum, seconds) and BytesPendingReplication (Maximum) of a rule
+ * over the last 15 minutes, read in the source bucket's region, where S3 publishes them
+ * (dimensions SourceBucket, DestinationBucket, RuleId; docs: repl-metrics.html).
+ */
+export async function readBacklog(
+  aws: AwsClients,
+  rule: { ruleId: string; source: string; destination: string; region: string },
+  now: Date,
+): Promise<Backlog> {
+  const dimensions = [
+    { Name: 'SourceBucket', Value: rule.source },
+    { Name: 'DestinationBucket', Value: rule.destination },
+    { Name: 'RuleId', Value: rule.ruleId },
+  ];
+  const query = (id: string, metric: string) => ({
+    Id: id,
+    ReturnData: true,
+    MetricStat: {
+      Metric: { Namespace: 'AWS/S3', MetricName: metric, Dimensions: dimensions },
+      Period: 60,
+      Stat: 'Maximum',
+    },
+  });
+  try {
+    const res = await aws.inRegion(rule.region).cloudWatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now.getTime() - BACKLOG_WINDOW_MS),
+        EndTime: now,
+        ScanBy: 'TimestampDescending',
+        MetricDataQueries: [
+          query('latency', 'ReplicationLatency'),
+          query('pending', 'BytesPendingReplication'),
+        ],
+      }),
+    );
+    const newest = (id: string) => {
+      const r = res.MetricDataResults?.find((m) => m.Id === id);
+      let best: { value: number; at: Date } | undefined;
+      (r?.Timestamps ?? []).forEach((at, i) => {
+        const value = r?.Values?.[i];
+        if (value !== undefined && (!best || at > best.at)) best = { value, at };
+      });
+      return best;
+    };
+    return { ...rule, latencySeconds: newest('latency'), pendingBytes: newest('pending') };
+  } catch (err) {
+    return {
+      ...rule,
+      error: describeAwsError(err, `the replication metrics of rule ${rule.ruleId} in ${rule.region}`)
+        .message,
+    };
+  }
+}
+
+/**
+ * The backlog judged: FAIL when it cannot be read or the destination is more than `maxLagMs`
+ * behind (newest ReplicationLatency); no datapoint means nothing was replicating.
+ */
+export function backlogFinding(id: string, backlog: Backlog, maxLagMs: number): Finding {
+  const rule = `rule ${backlog.ruleId} (${backlog.source} -> ${backlog.destination}, metrics in ${backlog.region})`;
+  if (backlog.error) {
+    return {
+      id,
+      status: 'FAIL',
+      message: `cannot read the replication backlog of ${rule}: ${backlog.error}`,
+    };
+  }
+  const { latencySeconds: latency, pendingBytes: pending } = backlog;
+  const bytes = pending ? `, ${pending.value} bytes pending` : '';
+  if (!latency) {
+    return {
+      id,
+      status: 'PASS',
+      message: `no ReplicationLatency datapoint for ${rule} in the last ${formatDuration(BACKLOG_WINDOW_MS)}: nothing was replicating (S3 publishes it only while objects replicate)${bytes}`,
+    };
+  }
+  const behind = `${latency.value} s behind at ${latency.at.toISOString()}${bytes}`;
+  if (latency.value * 1000 > maxLagMs) {
+    return {
+      id,
+      status: 'FAIL',
+      message: `${rule}: the destination is ${behind}, more than --max-lag ${formatDuration(maxLagMs)}`,
+    };
+  }
+  return { id, status: 'PASS', message: `${rule}: the destination is ${behind}` };
+}
+
+/** HeadBucket in the bucket's region: the side that is to take the traffic answers. */
+export async function bucketAnswers(
+  aws: AwsClients,
+  id: string,
+  bucket: string,
+  region: string,
+): Promise<Finding> {
+  try {
+    await aws.inRegion(region).s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return { id, status: 'PASS', message: `${bucket} answers in ${region}` };
+  } catch (err) {
+    return {
+      id,
+      status: 'FAIL',
+      message: `${bucket} does not answer in ${region}: ${describeAwsError(err, `bucket ${bucket}`).message}`,
+    };
+  }
+}
+
+/** Classes whose versions cannot be read without a restore (hours); GLACIER_IR reads in milliseconds. */
+const UNREADABLE_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+/**
+ * A WARN when the replica's lifecycle moves versions to GLACIER or DEEP_ARCHIVE: through the
+ * access point those versions cannot be read after a failover without a restore.
+ */
+export function archiveFinding(
+  bucket: string,
+  rules: readonly LifecycleRule[] | undefined,
+  error?: string,
+): Finding {
+  const id = 'replica.archive';
+  if (error) return { id, status: 'WARN', message: `could not read the lifecycle of ${bucket}: ${error}` };
+  const moves = (rules ?? [])
+    .filter((r) => r.Status === 'Enabled')
+    .flatMap((r) => [
+      ...(r.Transitions ?? []).map((t) => ({ cls: t.StorageClass ?? '', days: t.Days, what: 'current' })),
+      ...(r.NoncurrentVersionTransitions ?? []).map((t) => ({
+        cls: t.StorageClass ?? '',
+        days: t.NoncurrentDays,
+        what: 'noncurrent',
+      })),
+    ])
+    .filter((m) => UNREADABLE_CLASSES.has(m.cls));
+  if (moves.length === 0) {
+    return {
+      id,
+      status: 'PASS',
+      message: `${bucket} archives nothing that needs a restore before it can be read`,
+    };
+  }
+  const list = moves.map((m) => `${m.what} versions to ${m.cls} after ${m.days ?? '?'} days`).join(', ');
+  return {
+    id,
+    status: 'WARN',
+    message: `${bucket} moves ${list}: after the failover those objects cannot be read until restored (hours; s3-dr restore --restore-archived), deploy with replicaArchiveClass=GLACIER_IR for millisecond reads`,
+  };
+}
+
+export async function replicaArchive(aws: AwsClients, bucket: string, region: string): Promise<Finding> {
+  try {
+    const res = await aws
+      .inRegion(region)
+      .s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    return archiveFinding(bucket, res.Rules ?? []);
+  } catch (err) {
+    if ((err as Error)?.name === 'NoSuchLifecycleConfiguration') return archiveFinding(bucket, []);
+    return archiveFinding(bucket, undefined, describeAwsError(err, `bucket ${bucket}`).message);
+  }
+}
+
+/** The rule on `source` that replicates to `destination`, or why there is none. */
+export async function ruleTo(
+  aws: AwsClients,
+  source: string,
+  destination: string,
+  region: string,
+): Promise<{ rule?: ReplicationRule; problem?: string }> {
+  try {
+    const res = await aws.inRegion(region).s3.send(new GetBucketReplicationCommand({ Bucket: source }));
+    const rule = (res.ReplicationConfiguration?.Rules ?? []).find((r) =>
+      r.Destination?.Bucket?.endsWith(`:::${destination}`),
+    );
+    if (!rule) return { problem: `${source} has no replication rule to ${destination}` };
+    if (rule.Status !== 'Enabled') return { rule, problem: `rule ${rule.ID} on ${source} is ${rule.Status}` };
+    return { rule };
+  } catch (err) {
+    if ((err as Error)?.name === 'ReplicationConfigurationNotFoundError') {
+      return { problem: `${source} has no replication configuration (no rule back to ${destination})` };
+    }
+    return { problem: describeAwsError(err, `the replication configuration of ${source}`).message };
+  }
+}

@@ -1,0 +1,220 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
+import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { runFailback } from '../../../src/commands/failback/run';
+import type { SwitchResult } from '../../../src/commands/failover/switch';
+import { createClients } from '../../../src/shared/aws';
+import { runCli } from '../../support/cli';
+import {
+  buildCrossRegion,
+  type CrossRegionDeployment,
+  type MockedControlPlane,
+  mockControlPlane,
+  motoS3In,
+  PRIMARY_REGION,
+  REPLICA_REGION,
+} from '../../support/cross-region';
+import { MOTO_ACCOUNT } from '../../support/dr-pair';
+
+// failback's logic runs with real moto clients (S3 in both regions, CloudWatch, STS,
+// GetMultiRegionAccessPoint) and a mocked control plane for the route calls moto lacks.
+
+const savedEnv = { ...process.env };
+beforeAll(() => {
+  Object.assign(process.env, motoEnv());
+});
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+let control: MockedControlPlane | undefined;
+afterEach(() => control?.restore());
+
+/** The routes after a failover: replica active, primary passive. */
+function failedOver(d: CrossRegionDeployment): MultiRegionAccessPointRoute[] {
+  return [
+    { Bucket: d.names.primaryBucket, Region: PRIMARY_REGION, TrafficDialPercentage: 0 },
+    { Bucket: d.names.replicaBucket, Region: REPLICA_REGION, TrafficDialPercentage: 100 },
+  ];
+}
+
+const OPTIONS = {
+  yes: true,
+  force: false,
+  wait: false,
+  timeoutMs: 60_000,
+  pollIntervalMs: 1000,
+  maxLagMs: 60_000,
+};
+
+async function failback(
+  d: CrossRegionDeployment,
+  options: Partial<typeof OPTIONS> & { since?: number } = {},
+): Promise<SwitchResult> {
+  const aws = createClients({ endpointUrl: motoEndpoint(), region: PRIMARY_REGION });
+  return runFailback({ aws }, { suffix: d.suffix, ...OPTIONS, ...options }, () => undefined);
+}
+
+const primaryS3 = () => motoS3In(PRIMARY_REGION);
+const replicaS3 = () => motoS3In(REPLICA_REGION);
+
+async function put(side: 'primary' | 'replica', d: CrossRegionDeployment, key: string, body: string) {
+  const s3 = side === 'primary' ? primaryS3() : replicaS3();
+  const bucket = side === 'primary' ? d.names.primaryBucket : d.names.replicaBucket;
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** A time strictly after everything written so far (listings carry whole seconds). */
+async function nextSecond(): Promise<number> {
+  const t = Math.ceil((Date.now() + 1) / 1000) * 1000;
+  await new Promise((r) => setTimeout(r, t - Date.now() + 50));
+  return t;
+}
+
+const submits = (c: MockedControlPlane) => c.calls.filter((call) => call.command === 'SubmitRoutes');
+const finding = (r: SwitchResult, id: string) => r.findings.find((f) => f.id === id);
+
+test('GIVEN what was written on the replica side is back in the primary WHEN failing back THEN it submits primary 100 and replica 0', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const since = await nextSecond();
+  for (const side of ['replica', 'primary'] as const)
+    await put(side, d, 'during-failover.txt', 'written on the replica side');
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since });
+
+  expect(result.outcome).toBe('switched');
+  expect(finding(result, 'verify.back')).toMatchObject({ status: 'PASS' });
+  expect(finding(result, 'verify.back')?.message).toContain('1 key compared');
+  expect(submits(control)[0]?.input).toEqual({
+    AccountId: MOTO_ACCOUNT,
+    Mrap: d.arn,
+    RouteUpdates: [
+      { Bucket: d.names.primaryBucket, Region: PRIMARY_REGION, TrafficDialPercentage: 100 },
+      { Bucket: d.names.replicaBucket, Region: REPLICA_REGION, TrafficDialPercentage: 0 },
+    ],
+  });
+});
+
+test('GIVEN a key written on the replica side since the failover is not in the primary WHEN failing back THEN it refuses and names the key', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const since = await nextSecond();
+  await put('replica', d, 'orders/42.json', '{"paid":true}');
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since });
+
+  expect(result.outcome).toBe('refused');
+  expect(submits(control)).toHaveLength(0);
+  expect(finding(result, 'verify.back')?.message).toMatch(
+    /1 missing, 0 different, 0 deleted .*missing "orders\/42\.json"/,
+  );
+});
+
+test('GIVEN a key changed on the replica side since the failover WHEN failing back with --force THEN the routes move all the same', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const since = await nextSecond();
+  await put('replica', d, 'orders/42.json', '{"paid":true}');
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since, force: true });
+
+  expect(result).toMatchObject({ outcome: 'switched', forced: true });
+  expect(submits(control)).toHaveLength(1);
+});
+
+test('GIVEN a difference older than --since WHEN failing back THEN only the keys changed since are compared', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  await put('replica', d, 'before-the-failover.txt', 'old difference');
+  const since = await nextSecond();
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since });
+
+  expect(finding(result, 'verify.back')).toMatchObject({ status: 'PASS' });
+  expect(finding(result, 'verify.back')?.message).toContain('0 keys compared');
+});
+
+test('GIVEN no --since WHEN failing back THEN every key is compared, and it says so', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  await put('replica', d, 'before-the-failover.txt', 'old difference');
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d);
+
+  expect(result.outcome).toBe('refused');
+  expect(finding(result, 'verify.back')?.message).toContain('every key (no --since');
+});
+
+test('GIVEN the replica has no rule back to the primary WHEN failing back THEN it refuses: nothing flows back by itself', async () => {
+  const d = await buildCrossRegion();
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since: await nextSecond() });
+
+  expect(result.outcome).toBe('refused');
+  expect(finding(result, 'reverse.rule')).toMatchObject({
+    status: 'FAIL',
+    message: expect.stringContaining(`${d.names.replicaBucket} has no replication configuration`),
+  });
+});
+
+test("GIVEN the reverse rule's destination is behind WHEN failing back THEN it refuses, reading the metrics in the replica's region", async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const cloudWatch = new CloudWatchClient({
+    region: REPLICA_REGION,
+    endpoint: motoEndpoint(),
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  await cloudWatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/S3',
+      MetricData: [
+        {
+          MetricName: 'ReplicationLatency',
+          Dimensions: [
+            { Name: 'SourceBucket', Value: d.names.replicaBucket },
+            { Name: 'DestinationBucket', Value: d.names.primaryBucket },
+            { Name: 'RuleId', Value: d.names.reverseReplicationRuleId },
+          ],
+          Value: 300,
+          Timestamp: new Date(Date.now() - 60_000),
+        },
+      ],
+    }),
+  );
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since: await nextSecond() });
+
+  expect(result.outcome).toBe('refused');
+  expect(finding(result, 'reverse.backlog')?.message).toMatch(
+    /metrics in eu-west-1\): the destination is 300 s behind/,
+  );
+});
+
+test('GIVEN --json and a refusal WHEN failing back through the CLI THEN it exits 1 with the findings and --since on stdout', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const since = await nextSecond();
+  await put('replica', d, 'late.txt', 'x');
+  control = mockControlPlane(failedOver(d));
+
+  const run = await runCli([
+    '--env',
+    d.suffix,
+    '--json',
+    'failback',
+    '--since',
+    new Date(since).toISOString(),
+    '--yes',
+  ]);
+
+  expect(run.code).toBe(1);
+  expect(JSON.parse(run.stdout)).toMatchObject({
+    command: 'failback',
+    outcome: 'refused',
+    since: new Date(since).toISOString(),
+    findings: expect.arrayContaining([expect.objectContaining({ id: 'verify.back', status: 'FAIL' })]),
+  });
+});

@@ -1,0 +1,65 @@
+import { GetMultiRegionAccessPointRoutesCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CONTROL_REGIONS, controlRegionOrder, getRoutes } from '../../src/shared/access-point';
+
+// The control-plane fallback on S3 Control clients mocked per region (no network involved).
+
+const ARN = 'arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap';
+
+function clientsAnswering(answers: Record<string, 'ok' | 'down' | 'denied'>): {
+  controlIn: (region: string) => S3ControlClient;
+  asked: string[];
+} {
+  const asked: string[] = [];
+  const clients = new Map<string, S3ControlClient>();
+  for (const region of CONTROL_REGIONS) {
+    const client = new S3ControlClient({ region });
+    const answer = answers[region] ?? 'ok';
+    mockClient(client)
+      .on(GetMultiRegionAccessPointRoutesCommand)
+      .callsFake(() => {
+        asked.push(region);
+        if (answer === 'down')
+          throw Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', $metadata: {} });
+        if (answer === 'denied')
+          throw Object.assign(new Error('Access Denied'), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        return { Mrap: ARN, Routes: [{ Bucket: 'b', Region: region, TrafficDialPercentage: 100 }] };
+      });
+    clients.set(region, client);
+  }
+  return { controlIn: (region) => clients.get(region) as S3ControlClient, asked };
+}
+
+test('GIVEN the region in trouble WHEN ordering the control regions THEN it comes last and none is left out', () => {
+  expect(controlRegionOrder('us-east-1')).toEqual([
+    'us-west-2',
+    'ap-southeast-2',
+    'ap-northeast-1',
+    'eu-west-1',
+    'us-east-1',
+  ]);
+  expect(controlRegionOrder('eu-central-1')).toEqual([...CONTROL_REGIONS]);
+});
+
+test('GIVEN a region that times out WHEN reading the routes THEN the next region answers and the failure is kept', async () => {
+  const { controlIn, asked } = clientsAnswering({ 'us-east-1': 'down' });
+
+  const answer = await getRoutes(controlIn, '123456789012', ARN);
+
+  expect(asked).toEqual(['us-east-1', 'us-west-2']);
+  expect(answer.region).toBe('us-west-2');
+  expect(answer.failures).toEqual([{ region: 'us-east-1', reason: expect.stringContaining('ETIMEDOUT') }]);
+});
+
+test('GIVEN access denied WHEN reading the routes THEN it stops at once: every region would refuse the same way', async () => {
+  const { controlIn, asked } = clientsAnswering({ 'us-east-1': 'denied' });
+
+  await expect(getRoutes(controlIn, '123456789012', ARN)).rejects.toMatchObject({
+    code: 'access-denied',
+    exitCode: 2,
+  });
+  expect(asked).toEqual(['us-east-1']);
+});
