@@ -69,7 +69,10 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     )
     .option('--source <bucket>', 'source (primary) bucket name; with --replica')
     .option('--replica <bucket>', 'replica bucket name; with --source')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)')
+    .option(
+      '--region <region>',
+      'AWS region of the stack and everything but the buckets, each read in its own region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)',
+    )
     .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
     .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
     .option(

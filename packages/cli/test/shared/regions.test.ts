@@ -70,6 +70,32 @@ test('GIVEN a source in us-east-1 and a replica in eu-west-1 WHEN verifying THEN
   expect(regionsAfterLocating(source.bucket)).toEqual(new Set([PRIMARY_REGION]));
 });
 
+test('GIVEN S3 answering 301 to a request signed for the wrong region WHEN verifying a pair in two regions THEN HeadBucket follows the region it names and every later request is signed for it', async () => {
+  const source = await versionedBucket(PRIMARY_REGION, 'rd-src');
+  const replica = await versionedBucket(REPLICA_REGION, 'rd-rep');
+  await put(source.s3, source.bucket, 'a.txt', 'alpha');
+  await put(replica.s3, replica.bucket, 'a.txt', 'alpha');
+  await proxy.close();
+  proxy = await startRecordingProxy({
+    bucketRegions: { [source.bucket]: PRIMARY_REGION, [replica.bucket]: REPLICA_REGION },
+  });
+
+  const result = await runCli(
+    ['--source', source.bucket, '--replica', replica.bucket, 'verify', '--grace', '0'],
+    {
+      env: env(),
+    },
+  );
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('OK: the replica holds every key of the source (1 key compared)');
+  expect(
+    requestsFor(replica.bucket)
+      .filter((r) => r.method === 'HEAD')
+      .map((r) => r.region),
+  ).toEqual([PRIMARY_REGION, REPLICA_REGION]);
+});
+
 test('GIVEN both buckets in the CLI region WHEN verifying THEN it sends what it always sent: one HeadBucket per bucket, everything signed for that region', async () => {
   const source = await versionedBucket(PRIMARY_REGION, 'sr-src');
   const replica = await versionedBucket(PRIMARY_REGION, 'sr-rep');

@@ -186,8 +186,10 @@ export interface MockedControlPlane {
  * Plays the failover control plane, which moto does not serve, with aws-sdk-client-mock on every
  * S3ControlClient: GetMultiRegionAccessPointRoutes answers the routes it holds,
  * SubmitMultiRegionAccessPointRoutes records the request and changes them (reported after
- * `applyAfterReads` more reads, as routes take time to apply), and a region in `down` (every region
- * once routes were submitted, with `downAfterSubmit`) fails as an unreachable endpoint does. GetMultiRegionAccessPoint is recorded and goes to moto unchanged.
+ * `applyAfterReads` more reads, as routes take time to apply). A region in `down` (every region
+ * once routes were submitted, with `downAfterSubmit`) fails as an unreachable endpoint does.
+ * GetMultiRegionAccessPoint is recorded and goes to moto unchanged, or fails as unreachable with
+ * `managementDown`.
  */
 export function mockControlPlane(
   routes: MultiRegionAccessPointRoute[],
@@ -195,7 +197,13 @@ export function mockControlPlane(
     down = [],
     applyAfterReads = 0,
     downAfterSubmit = false,
-  }: { down?: readonly string[]; applyAfterReads?: number; downAfterSubmit?: boolean } = {},
+    managementDown = false,
+  }: {
+    down?: readonly string[];
+    applyAfterReads?: number;
+    downAfterSubmit?: boolean;
+    managementDown?: boolean;
+  } = {},
 ): MockedControlPlane {
   const realSend = S3ControlClient.prototype.send;
   const mock = mockClient(S3ControlClient);
@@ -216,7 +224,9 @@ export function mockControlPlane(
       $metadata: {},
     });
   mock.on(GetMultiRegionAccessPointCommand).callsFake(async (input, getClient) => {
-    state.calls.push({ command: 'GetAccessPoint', region: await regionOf(getClient() as never), input });
+    const region = await regionOf(getClient() as never);
+    state.calls.push({ command: 'GetAccessPoint', region, input });
+    if (managementDown) throw unreachable(region);
     return (realSend as (c: unknown) => Promise<unknown>).call(
       getClient(),
       new GetMultiRegionAccessPointCommand(input),

@@ -20,14 +20,33 @@ export interface RecordingProxy {
 
 /**
  * Starts a recording proxy in front of the test moto_server, so a test can tell which requests the
- * CLI sent (e.g. that it sent no listing) while moto answers them as usual.
+ * CLI sent (e.g. that it sent no listing) while moto answers them as usual. With `bucketRegions`
+ * it refuses requests about those buckets signed for another region, as S3 does.
  */
-export async function startRecordingProxy(): Promise<RecordingProxy> {
+export async function startRecordingProxy({
+  bucketRegions = {},
+}: {
+  bucketRegions?: Readonly<Record<string, string>>;
+} = {}): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
     requests.push({ method: req.method ?? '', url: req.url ?? '', region: scope?.[1] });
+    // As S3 does (and moto does not): a request about a bucket signed for another region than the
+    // bucket's is answered 301 with the bucket's region in x-amz-bucket-region.
+    const bucket = new URL(req.url ?? '/', 'http://proxy').pathname.split('/')[1] ?? '';
+    const home = bucketRegions[bucket];
+    if (home && scope?.[1] !== home) {
+      req.resume();
+      const body =
+        req.method === 'HEAD'
+          ? ''
+          : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>${bucket}</Bucket></Error>`;
+      res.writeHead(301, { 'x-amz-bucket-region': home, 'content-type': 'application/xml' });
+      res.end(body);
+      return;
+    }
     const forwarded = httpRequest(
       {
         hostname: upstream.hostname,

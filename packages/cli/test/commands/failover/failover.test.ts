@@ -390,3 +390,47 @@ test('GIVEN --access-point and neither STS nor us-west-2 answering WHEN failing 
   expect(control.calls.map((c) => c.command)).not.toContain('GetAccessPoint');
   expect(submits(control)[0]?.input).toMatchObject({ AccountId: MOTO_ACCOUNT, Mrap: d.arn });
 });
+
+describe('GIVEN us-west-2 does not answer GetMultiRegionAccessPoint', () => {
+  /** The top-level stack with the access point's ARN among its outputs, as the stack outputs it. */
+  async function stackNaming(d: CrossRegionDeployment, outputs: Record<string, string>): Promise<void> {
+    const { CloudFormationClient, CreateStackCommand } = await import('@aws-sdk/client-cloudformation');
+    const cfn = new CloudFormationClient({
+      region: PRIMARY_REGION,
+      endpoint: motoEndpoint(),
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const template = {
+      Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+      Outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { Value: v }])),
+    };
+    await cfn.send(
+      new CreateStackCommand({ StackName: `TapStack${d.suffix}`, TemplateBody: JSON.stringify(template) }),
+    );
+  }
+
+  test("WHEN the stack outputs the access point's ARN THEN failover finds it there", async () => {
+    const d = await buildCrossRegion();
+    await stackNaming(d, { MultiRegionAccessPointArn: d.arn as string });
+    control = mockControlPlane(initialRoutes(d.names), { managementDown: true });
+
+    const { result } = await failover(d);
+
+    expect(result.outcome).toBe('switched');
+    expect(submits(control)[0]?.input).toMatchObject({ Mrap: d.arn });
+  });
+
+  test('WHEN the stack names no access point either THEN it exits 2 and points at --access-point', async () => {
+    const d = await buildCrossRegion();
+    control = mockControlPlane(initialRoutes(d.names), { managementDown: true });
+
+    await expect(failover(d)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        new RegExp(
+          `access point s3-dr-${d.suffix} \\(GetMultiRegionAccessPoint in us-west-2, and stack TapStack${d.suffix} has no output naming it; --access-point <arn> names it\\)`,
+        ),
+      ),
+    });
+  });
+});

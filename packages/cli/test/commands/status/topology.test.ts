@@ -1,4 +1,9 @@
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
 import { type AuditReport, runAudit } from '../../../src/commands/status/audit';
@@ -105,6 +110,7 @@ test('GIVEN a two-way cross-region deployment as the stacks build it WHEN auditi
     ['alarm.reverseLatency', 'PASS'],
     ['alarm.reverseFailed', 'PASS'],
     ['alarm.reverseSubscription', 'PASS'],
+    ['metrics.reverseLatency', 'PASS'],
     ['accessPoint', 'PASS'],
     ['accessPoint.routes', 'PASS'],
   ]);
@@ -142,6 +148,36 @@ test("GIVEN the alarm topic only in the primary region WHEN auditing a two-way d
   expect(check(report, 'alarm.reverseSubscription')).toMatchObject({
     status: 'WARN',
     message: `alarm topic ${d.names.alarmTopic} does not exist: the alarms notify nobody (eu-west-1, where the reverse alarms notify)`,
+  });
+});
+
+test("GIVEN the reverse rule's latency above 15 minutes in the replica's region WHEN auditing THEN metrics.reverseLatency fails", async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  const cloudWatch = new CloudWatchClient({ region: REPLICA_REGION, endpoint: motoEndpoint(), credentials });
+  await cloudWatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/S3',
+      MetricData: [
+        {
+          MetricName: 'ReplicationLatency',
+          Dimensions: [
+            { Name: 'SourceBucket', Value: d.names.replicaBucket },
+            { Name: 'DestinationBucket', Value: d.names.primaryBucket },
+            { Name: 'RuleId', Value: d.names.reverseReplicationRuleId },
+          ],
+          Value: 1200,
+          Timestamp: new Date(Date.now() - 5 * 60_000),
+        },
+      ],
+    }),
+  );
+  control = mockControlPlane(initialRoutes(d.names));
+
+  const report = await audit(d);
+
+  expect(check(report, 'metrics.reverseLatency')).toMatchObject({
+    status: 'FAIL',
+    message: `ReplicationLatency of ${d.names.reverseReplicationRuleId} back to the primary (eu-west-1): max 1200 s in the last hour (latest 1200 s), above the 15-minute RTC threshold`,
   });
 });
 

@@ -2,6 +2,7 @@ import type { ReplicationRule } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { accessPointArn } from '../../../shared/access-point';
 import { FactError } from './facts';
+import { RTC_THRESHOLD_SECONDS, summarise } from './metrics';
 import { alarmSubscriptionCheck, partitionOf } from './subscriptions';
 import { type AuditScope, type Check, fail, type Outcome, pass, warn } from './types';
 
@@ -120,6 +121,35 @@ export function reverseSubscriptionCheck(): Check {
       return (
         outcome && { ...outcome, message: `${outcome.message} (${region}, where the reverse alarms notify)` }
       );
+    },
+  };
+}
+
+/**
+ * Two-way: the last hour of the reverse rule's ReplicationLatency, read in the replica's region
+ * (where S3 publishes the metrics of a rule on the replica bucket).
+ */
+export function reverseLatencyMetricCheck(): Check {
+  return {
+    id: 'metrics.reverseLatency',
+    async run(scope) {
+      const rule = await reverseRule(scope);
+      if (!rule?.ID) return undefined;
+      const { target, facts } = scope;
+      const series = await facts.metrics(target.replica, target.source, rule.ID);
+      const { value, latest } = summarise('latency', series.latency);
+      const what = `ReplicationLatency of ${rule.ID} back to the primary (${facts.regionOf(target.replica)})`;
+      if (value === undefined) {
+        return pass(`${what}: no data in the last hour (S3 publishes it only while objects replicate)`);
+      }
+      const text = `${what}: max ${value} s in the last hour (latest ${latest} s)`;
+      if (value > RTC_THRESHOLD_SECONDS) {
+        return fail(
+          `${text}, above the 15-minute RTC threshold`,
+          `check alarm.reverseFailed and the reverse role's KMS permissions; \`s3-dr verify --source ${target.replica} --replica ${target.source}\` lists what has not come back`,
+        );
+      }
+      return pass(text);
     },
   };
 }
@@ -255,6 +285,7 @@ export const TOPOLOGY_CHECKS: readonly Check[] = [
   reverseAlarmCheck('latency'),
   reverseAlarmCheck('failed'),
   reverseSubscriptionCheck(),
+  reverseLatencyMetricCheck(),
   accessPointCheck(),
   activeSideCheck(),
 ];
