@@ -65,6 +65,7 @@ export const CHECKS: readonly Check[] = [
   alarmCheck('failed'),
   alarmCheck('events'),
   alarmCheck('canary'),
+  alarmCheck('canaryBack'),
   alarmSubscriptionCheck(),
   latencyMetricCheck(),
   pendingOperationsMetricCheck(),

@@ -526,6 +526,36 @@ describe('GIVEN a pair that also has the optional events and canary alarms', () 
   });
 });
 
+describe('GIVEN a two-way pair with the reverse canary alarm', () => {
+  it('WHEN audited THEN the reverse canary alarm and its state are reported; without it nothing is said', async () => {
+    const pair = await buildPair(clients);
+    const before = await status(pair);
+    expect(before.report.checks.map((c) => c.id)).not.toContain('alarm.canaryBack');
+
+    // A metric alarm of the composite's name stands in for it (moto 5.2 has no PutCompositeAlarm).
+    await clients.cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: pair.names.reverseCanaryAlarm,
+        Namespace: 's3-dr',
+        MetricName: 'Test',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    const { report } = await status(pair);
+
+    expect(report.checks.filter((c) => c.id === 'alarm.canaryBack')).toEqual([
+      expect.objectContaining({
+        status: 'PASS',
+        message: expect.stringContaining(`alarm s3-replication-canary-back-${pair.suffix} exists, state`),
+      }),
+    ]);
+  });
+});
+
 describe('GIVEN a deployment that does not exist', () => {
   it('WHEN audited with --env THEN it exits 2 with one line naming the missing bucket', async () => {
     const result = await runCli(['status', '--env', 'nosuchdeployment']);

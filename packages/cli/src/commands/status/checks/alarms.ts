@@ -5,7 +5,7 @@ import { fail, pass, warn } from './types';
 /**
  * Alarms of the deployment, from the naming contract. The latency and failure alarms are required;
  * the events alarm and the canary's composite alarm are checked when they exist (older
- * deployments have neither).
+ * deployments have neither), and so is the reverse canary's (two-way deployments only).
  */
 export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, string>> {
   return {
@@ -13,13 +13,14 @@ export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, s
     failed: names.failedAlarm,
     events: names.eventsAlarm,
     canary: names.canaryAlarm,
+    canaryBack: names.reverseCanaryAlarm,
   };
 }
 
-export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary';
+export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary' | 'canaryBack';
 
 const REQUIRED: ReadonlySet<AlarmKind> = new Set(['latency', 'failed']);
-const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary'];
+const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary', 'canaryBack'];
 
 /** The alarm exists (when required) and is not in ALARM; its current state is reported. */
 export function alarmCheck(kind: AlarmKind): Check {
