@@ -2,7 +2,10 @@
 // from for those who compose their own.
 export * from './access-logs-bucket';
 export * from './alarm-topic';
+export * from './deployment-role';
 export * from './encrypted-bucket';
+export * from './key-protection';
+export * from './replica-protection-policy';
 export * from './replication-alarms';
 export * from './replication-canary';
 export * from './replication-dashboard';
@@ -11,5 +14,6 @@ export * from './replication-log-group';
 export * from './replication-metrics';
 export * from './replication-role';
 export * from './s3-replication-pair';
+export * from './tamper-alarm';
 export * from './telemetry-function';
 export * from './telemetry-metrics';

@@ -1,4 +1,5 @@
 import { Arn, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,7 +14,10 @@ import {
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
 import { customerManagedKey } from './customer-managed-key';
+import { cloudFormationExecutionRoleArn, isValidRoleArn, ROLE_ARN_RULE } from './deployment-role';
 import { EncryptedBucket } from './encrypted-bucket';
+import { KeyProtection } from './key-protection';
+import { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
 import { ReplicationCanary } from './replication-canary';
 import { ReplicationDashboard } from './replication-dashboard';
@@ -21,6 +25,7 @@ import { ReplicationEventLog } from './replication-event-log';
 import { ReplicationLogGroup } from './replication-log-group';
 import { ReplicationMetrics } from './replication-metrics';
 import { ReplicationRole } from './replication-role';
+import { TamperAlarm } from './tamper-alarm';
 import { TelemetryMetrics } from './telemetry-metrics';
 
 /** Settings of an {@link S3ReplicationPair}. */
@@ -46,6 +51,43 @@ export interface S3ReplicationPairProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+
+  /**
+   * Object Lock on the replica with this default retention, e.g.
+   * `ObjectLockRetention.compliance(Duration.days(30))`: every replica version is undeletable for
+   * that long (COMPLIANCE: by anyone, the root user included; GOVERNANCE: except by principals
+   * allowed `s3:BypassGovernanceRetention`). 1 to 3650 whole days. Needs
+   * `removalPolicy: RemovalPolicy.RETAIN`: a locked bucket cannot be emptied.
+   *
+   * @default - no Object Lock
+   */
+  readonly replicaObjectLock?: s3.ObjectLockRetention;
+
+  /**
+   * Deny, in the replica's bucket policy, object writes and version deletes to everyone but the
+   * replication role (and `breakGlassRoleArn`), and changes to its versioning, lifecycle,
+   * replication, Object Lock and policy to everyone but the deployment role (and
+   * `breakGlassRoleArn`); deny deleting, disabling or re-policing both KMS keys likewise.
+   *
+   * @default true
+   */
+  readonly protectReplica?: boolean;
+
+  /**
+   * A role exempt from the protection's denies, for deliberate repairs. Needs `protectReplica`.
+   *
+   * @default - none
+   */
+  readonly breakGlassRoleArn?: string;
+
+  /**
+   * The role CloudFormation deploys the stack with, exempt from the protection's configuration and
+   * key denies so that `cdk deploy` and `cdk destroy` keep working.
+   *
+   * @default - the CloudFormation execution role of the stack's DefaultStackSynthesizer (the CDK
+   * bootstrap's `cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
+   */
+  readonly deploymentRoleArn?: string;
 }
 
 /** The feature flag that makes server access logging use a bucket policy (set on the pair's scope). */
@@ -60,7 +102,7 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** Every invalid prop at once, in one error that names each prop, its value and the rule. */
-function assertValidProps(props: S3ReplicationPairProps): void {
+function assertValidProps(props: S3ReplicationPairProps, deploymentRoleOf: string | undefined): void {
   const problems: string[] = [];
   const suffix = props.environmentSuffix;
   if (!Token.isUnresolved(suffix) && !isValidSuffix(suffix)) {
@@ -76,6 +118,7 @@ function assertValidProps(props: S3ReplicationPairProps): void {
   if (email !== undefined && !Token.isUnresolved(email) && !isValidEmail(email)) {
     problems.push(`alarmEmail: '${email}' is invalid; expected ${EMAIL_RULE}`);
   }
+  problems.push(...protectionProblems(props, deploymentRoleOf));
   if (problems.length > 0) {
     throw new Error(`Invalid S3ReplicationPair props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -134,10 +177,13 @@ export class S3ReplicationPair extends Construct {
   readonly replicationLogs: ReplicationLogGroup;
   readonly eventLog: ReplicationEventLog;
   readonly canary: ReplicationCanary;
+  readonly tamperAlarm: TamperAlarm;
+  /** The replica's protection policy; undefined with `protectReplica: false`. */
+  readonly replicaProtection?: ReplicaProtectionPolicy;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
-    assertValidProps(props);
+    assertValidProps(props, props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(scope));
     // Server access logs are granted by bucket policy, not ACL (the buckets enforce bucket-owner
     // ownership, so ACLs are off): the same behaviour whether or not the app sets this flag.
     this.node.setContext(ACCESS_LOGS_BUCKET_POLICY_FLAG, true);
@@ -168,6 +214,7 @@ export class S3ReplicationPair extends Construct {
       removalPolicy,
       accessLogsBucket: accessLogs.bucket,
       accessLogsPrefix: 'replica/',
+      objectLockDefaultRetention: props.replicaObjectLock,
       lifecycleRules: [
         ...RESERVED_PREFIX_LIFECYCLE,
         {
@@ -273,6 +320,30 @@ export class S3ReplicationPair extends Construct {
 
     this.orderDeletion();
 
+    // Protection against deletion and tampering: bucket policy and key policy denies on the replica
+    // side (applied in the replica bucket's and key's own stack), a tamper rule and alarm.
+    if (props.protectReplica ?? true) {
+      const exempt = { breakGlassRoleArn: props.breakGlassRoleArn };
+      const deploymentRole = (scope: Construct) =>
+        props.deploymentRoleArn ?? (cloudFormationExecutionRoleArn(scope) as string);
+      this.replicaProtection = new ReplicaProtectionPolicy(this.replica, 'Protection', {
+        bucket: this.replica.bucket,
+        replicationRoleArns: [roleArn(this.replica, names.replicationRole)],
+        deploymentRoleArn: deploymentRole(this.replica),
+        ...exempt,
+      });
+      for (const key of [this.primaryKey, this.replicaKey]) {
+        new KeyProtection(key, 'Protection', { key, deploymentRoleArn: deploymentRole(key), ...exempt });
+      }
+    }
+    this.tamperAlarm = new TamperAlarm(this, 'Tamper', {
+      ruleName: names.tamperRule,
+      alarmName: names.tamperAlarm,
+      bucketNames: [names.primaryBucket, names.replicaBucket],
+      keyArns: [this.primaryKey.keyArn, this.replicaKey.keyArn],
+      topic: this.alarmTopic.topic,
+    });
+
     const metrics = new ReplicationMetrics({
       sourceBucket: names.primaryBucket,
       destinationBucket: names.replicaBucket,
@@ -297,9 +368,18 @@ export class S3ReplicationPair extends Construct {
         this.canary.silentAlarm,
         this.canary.overdueAlarm,
         this.canary.errorsAlarm,
+        this.tamperAlarm.alarm,
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
     });
+    this.dashboard.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Tamper events (configuration and key changes, version deletes)',
+        left: [TamperAlarm.matchesMetric(names.tamperRule)],
+        leftYAxis: { min: 0 },
+        width: 24,
+      }),
+    );
   }
 
   /**
@@ -320,6 +400,59 @@ export class S3ReplicationPair extends Construct {
       this.canary.function.fn.node.defaultChild?.node.addDependency(empty);
     }
     if (emptyReplica) this.primary.bucket.node.defaultChild?.node.addDependency(emptyReplica);
+  }
+}
+
+function roleArn(scope: Construct, roleName: string): string {
+  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
+}
+
+/** Longest default retention accepted: ten years. */
+export const MAX_OBJECT_LOCK_DAYS = 3650;
+
+/** Problems with the protection props: range, ARNs, and the combinations that cannot work. */
+function protectionProblems(props: S3ReplicationPairProps, deploymentRole: string | undefined): string[] {
+  const problems: string[] = [];
+  const lock = props.replicaObjectLock;
+  if (lock) {
+    const days = lockDays(lock);
+    const shown = `${lock.mode}, ${days ?? lock.duration.toHumanString()}${days === undefined ? '' : ' days'}`;
+    if (days === undefined || days < 1 || days > MAX_OBJECT_LOCK_DAYS) {
+      problems.push(
+        `replicaObjectLock: '${shown}' is invalid; expected a default retention of 1 to ${MAX_OBJECT_LOCK_DAYS} whole days`,
+      );
+    }
+    if ((props.removalPolicy ?? RemovalPolicy.DESTROY) !== RemovalPolicy.RETAIN) {
+      problems.push(
+        `replicaObjectLock: '${shown}' needs removalPolicy RemovalPolicy.RETAIN, not RemovalPolicy.DESTROY${props.removalPolicy === undefined ? ' (the default)' : ''}: a bucket under Object Lock cannot be emptied, so deleting the stack could not delete it`,
+      );
+    }
+  }
+  const protect = props.protectReplica ?? true;
+  for (const key of ['breakGlassRoleArn', 'deploymentRoleArn'] as const) {
+    const value = props[key];
+    if (value !== undefined && !Token.isUnresolved(value) && !isValidRoleArn(value)) {
+      problems.push(`${key}: '${value}' is invalid; expected ${ROLE_ARN_RULE}`);
+    }
+  }
+  if (props.breakGlassRoleArn !== undefined && !protect) {
+    problems.push(
+      `breakGlassRoleArn: '${props.breakGlassRoleArn}' has no effect with protectReplica false (there is no deny to exempt it from); drop it or protect the replica`,
+    );
+  }
+  if (protect && deploymentRole === undefined) {
+    problems.push(
+      "protectReplica: the stack's synthesizer names no CloudFormation execution role, so the principal that deploys the stack is unknown and would be locked out of the replica's configuration and keys; pass deploymentRoleArn (the role CloudFormation deploys with), use the DefaultStackSynthesizer with a bootstrapped environment, or set protectReplica to false",
+    );
+  }
+  return problems;
+}
+
+function lockDays(lock: s3.ObjectLockRetention): number | undefined {
+  try {
+    return lock.duration.toDays({ integral: true });
+  } catch {
+    return undefined;
   }
 }
 
