@@ -75,7 +75,10 @@ describe('in a GovCloud region (us-gov-west-1)', () => {
 
   test('the tamper rule matches the CloudTrail event sources of S3 and KMS', () => {
     const sources = amazonawsStrings(gov.nested.toJSON()).filter((s) => isCloudTrailEventSource(s.path));
-    expect([...new Set(sources.map((s) => s.value))].sort()).toEqual(['kms.amazonaws.com', 's3.amazonaws.com']);
+    expect([...new Set(sources.map((s) => s.value))].sort()).toEqual([
+      'kms.amazonaws.com',
+      's3.amazonaws.com',
+    ]);
   });
 
   test("every kms:ViaService is S3's endpoint in the region with the partition's URL suffix", () => {
