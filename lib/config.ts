@@ -1,4 +1,4 @@
-import { EMAIL_RULE, isValidEmail } from 's3-dr-cdk';
+import { EMAIL_RULE, isValidEmail, isValidRoleArn, MAX_OBJECT_LOCK_DAYS, ROLE_ARN_RULE } from 's3-dr-cdk';
 import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
 
 /** Validated deployment settings, built from CDK context by {@link loadConfig}. */
@@ -11,13 +11,34 @@ export interface TapConfig {
   readonly removalPolicy: 'destroy' | 'retain';
   /** Address subscribed by e-mail to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
+  /** Object Lock on the replica with this default retention (`compliance:30`). @default - none */
+  readonly replicaObjectLock?: ReplicaObjectLock;
+  /** Bucket-policy and key-policy denies protecting the replica. @default true */
+  readonly protectReplica: boolean;
+  /** Role exempt from the protection's denies, for deliberate repairs. @default - none */
+  readonly breakGlassRoleArn?: string;
+}
+
+export interface ReplicaObjectLock {
+  readonly mode: 'governance' | 'compliance';
+  readonly days: number;
 }
 
 export const CONFIG_DEFAULTS = {
   environmentSuffix: 'dev',
   region: 'us-east-1',
   removalPolicy: 'destroy',
+  protectReplica: true,
 } as const;
+
+const OBJECT_LOCK_PATTERN = /^(governance|compliance):([1-9]\d{0,3})$/;
+
+function parseObjectLock(value: string): ReplicaObjectLock | undefined {
+  const match = OBJECT_LOCK_PATTERN.exec(value);
+  if (!match) return undefined;
+  const days = Number(match[2]);
+  return days <= MAX_OBJECT_LOCK_DAYS ? { mode: match[1] as ReplicaObjectLock['mode'], days } : undefined;
+}
 
 /**
  * Regions of the `aws` and `aws-us-gov` partitions only. The stack's service principals are the
@@ -54,7 +75,31 @@ const RULES: readonly Rule[] = [
     rule: EMAIL_RULE,
     isValid: isValidEmail,
   },
+  {
+    key: 'replicaObjectLock',
+    rule: `'governance:<days>' or 'compliance:<days>' with 1 to ${MAX_OBJECT_LOCK_DAYS} days, e.g. compliance:30`,
+    isValid: (v) => parseObjectLock(v) !== undefined,
+  },
+  { key: 'protectReplica', rule: "'true' or 'false'", isValid: (v) => v === 'true' || v === 'false' },
+  { key: 'breakGlassRoleArn', rule: ROLE_ARN_RULE, isValid: isValidRoleArn },
 ];
+
+/** Settings that are valid one by one but cannot work together. */
+function combinationProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const removalPolicy = raw.removalPolicy ?? CONFIG_DEFAULTS.removalPolicy;
+  if (raw.replicaObjectLock !== undefined && removalPolicy !== 'retain') {
+    problems.push(
+      `replicaObjectLock: '${raw.replicaObjectLock}' needs removalPolicy 'retain', not '${removalPolicy}'${raw.removalPolicy === undefined ? ' (the default)' : ''}: a bucket under Object Lock cannot be emptied, so cdk destroy could not delete it; add -c removalPolicy=retain`,
+    );
+  }
+  if (raw.breakGlassRoleArn !== undefined && raw.protectReplica === 'false') {
+    problems.push(
+      `breakGlassRoleArn: '${raw.breakGlassRoleArn}' has no effect with protectReplica 'false' (there is no deny to exempt it from); drop it or protect the replica`,
+    );
+  }
+  return problems;
+}
 
 /** Thrown when context values are invalid; its message lists every bad key at once. */
 export class ConfigError extends Error {
@@ -77,6 +122,7 @@ export function loadConfig(getContext: (key: string) => unknown): TapConfig {
   const problems = RULES.filter(({ key }) => raw[key] !== undefined)
     .filter(({ key, isValid }) => !isValid(raw[key] as string))
     .map(({ key, rule }) => `${key}: '${raw[key]}' is invalid; expected ${rule}`);
+  if (problems.length === 0) problems.push(...combinationProblems(raw));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -85,5 +131,10 @@ export function loadConfig(getContext: (key: string) => unknown): TapConfig {
     region: raw.region ?? CONFIG_DEFAULTS.region,
     removalPolicy: (raw.removalPolicy ?? CONFIG_DEFAULTS.removalPolicy) as TapConfig['removalPolicy'],
     alarmEmail: raw.alarmEmail,
+    replicaObjectLock:
+      raw.replicaObjectLock === undefined ? undefined : parseObjectLock(raw.replicaObjectLock),
+    protectReplica:
+      raw.protectReplica === undefined ? CONFIG_DEFAULTS.protectReplica : raw.protectReplica === 'true',
+    breakGlassRoleArn: raw.breakGlassRoleArn,
   };
 }

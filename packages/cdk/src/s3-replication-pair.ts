@@ -375,7 +375,7 @@ export class S3ReplicationPair extends Construct {
     this.dashboard.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Tamper events (configuration and key changes, version deletes)',
-        left: [TamperAlarm.matchesMetric(names.tamperRule)],
+        left: [TamperAlarm.matchesMetric(names.tamperRule).with({ label: 'Matches of the tamper rule' })],
         leftYAxis: { min: 0 },
         width: 24,
       }),

@@ -124,7 +124,6 @@ export class TamperAlarm extends Construct {
       dimensionsMap: { RuleName: ruleName },
       statistic: 'Sum',
       period: Duration.minutes(5),
-      label: 'Tamper events (matches of the tamper rule)',
     });
   }
 }
