@@ -286,8 +286,8 @@ describe('GIVEN another bootstrap qualifier or synthesizer', () => {
       ArnNotLike: {
         'aws:PrincipalArn': [
           {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
             'Fn::Sub':
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
               'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
           },
         ],
