@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -26,6 +27,7 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly iam: IAMClient;
   readonly sns: SNSClient;
+  readonly eventBridge: EventBridgeClient;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -81,6 +83,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
+  const eventBridge = lazy(() => new (loadSdk('@aws-sdk/client-eventbridge').EventBridgeClient)(common));
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
@@ -102,6 +105,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get sns() {
       return sns();
+    },
+    get eventBridge() {
+      return eventBridge();
     },
   };
 }
@@ -188,6 +194,7 @@ interface Sdk {
   '@aws-sdk/client-kms': typeof import('@aws-sdk/client-kms');
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
   '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
+  '@aws-sdk/client-eventbridge': typeof import('@aws-sdk/client-eventbridge');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */

@@ -21,6 +21,12 @@ import {
   pendingOperationsMetricCheck,
 } from './checks/metrics';
 import {
+  keyProtectionCheck,
+  objectLockCheck,
+  replicaProtectionCheck,
+  tamperRuleCheck,
+} from './checks/protection';
+import {
   deleteMarkersCheck,
   metricsEnabledCheck,
   replicaKeyCheck,
@@ -59,10 +65,16 @@ export const CHECKS: readonly Check[] = [
   publicAccessCheck('replica'),
   accelerationCheck(),
   glacierLifecycleCheck(),
+  objectLockCheck(),
+  replicaProtectionCheck(),
+  keyProtectionCheck('primary'),
+  keyProtectionCheck('replica'),
   alarmCheck('latency'),
   alarmCheck('failed'),
   alarmCheck('events'),
   alarmCheck('canary'),
+  alarmCheck('tamper'),
+  tamperRuleCheck(),
   alarmSubscriptionCheck(),
   latencyMetricCheck(),
   pendingOperationsMetricCheck(),
