@@ -31,7 +31,7 @@ export interface KeyProtectionProps {
  * KMS refuses a key policy that would keep the principal setting it from changing it again (the
  * policy lockout safety check): creating or updating this key with credentials other than the
  * exempt principals fails instead of leaving an unmanageable key.
- * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html (BypassPolicyLockoutSafetyCheck)
  */
 export class KeyProtection extends Construct {
   readonly exempt: string[];

@@ -91,6 +91,7 @@ export interface ReplicaProtectionPolicyProps {
  *
  * A bucket policy stops stolen credentials and scripts gone wrong; it does not stop the account's
  * root user, who can always delete a bucket policy, nor a principal exempt here.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html
  */
 export class ReplicaProtectionPolicy extends Construct {
   /** The principals exempt from each deny, for tests and documentation. */
