@@ -5,6 +5,7 @@ export * from './alarm-topic';
 export * from './deployment-role';
 export * from './encrypted-bucket';
 export * from './key-protection';
+export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
 export * from './replica-protection-policy';
 export * from './replication-alarms';
 export * from './replication-canary';

@@ -1,5 +1,4 @@
 import { Arn, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,9 +13,10 @@ import {
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
 import { customerManagedKey } from './customer-managed-key';
-import { cloudFormationExecutionRoleArn, isValidRoleArn, ROLE_ARN_RULE } from './deployment-role';
+import { cloudFormationExecutionRoleArn } from './deployment-role';
 import { EncryptedBucket } from './encrypted-bucket';
 import { KeyProtection } from './key-protection';
+import { protectionProblems, roleArn } from './protection-props';
 import { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
 import { ReplicationCanary } from './replication-canary';
@@ -372,14 +372,7 @@ export class S3ReplicationPair extends Construct {
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
     });
-    this.dashboard.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Tamper events (configuration and key changes, version deletes)',
-        left: [TamperAlarm.matchesMetric(names.tamperRule).with({ label: 'Matches of the tamper rule' })],
-        leftYAxis: { min: 0 },
-        width: 24,
-      }),
-    );
+    this.dashboard.dashboard.addWidgets(this.tamperAlarm.graphWidget());
   }
 
   /**
@@ -400,59 +393,6 @@ export class S3ReplicationPair extends Construct {
       this.canary.function.fn.node.defaultChild?.node.addDependency(empty);
     }
     if (emptyReplica) this.primary.bucket.node.defaultChild?.node.addDependency(emptyReplica);
-  }
-}
-
-function roleArn(scope: Construct, roleName: string): string {
-  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
-}
-
-/** Longest default retention accepted: ten years. */
-export const MAX_OBJECT_LOCK_DAYS = 3650;
-
-/** Problems with the protection props: range, ARNs, and the combinations that cannot work. */
-function protectionProblems(props: S3ReplicationPairProps, deploymentRole: string | undefined): string[] {
-  const problems: string[] = [];
-  const lock = props.replicaObjectLock;
-  if (lock) {
-    const days = lockDays(lock);
-    const shown = `${lock.mode}, ${days ?? lock.duration.toHumanString()}${days === undefined ? '' : ' days'}`;
-    if (days === undefined || days < 1 || days > MAX_OBJECT_LOCK_DAYS) {
-      problems.push(
-        `replicaObjectLock: '${shown}' is invalid; expected a default retention of 1 to ${MAX_OBJECT_LOCK_DAYS} whole days`,
-      );
-    }
-    if ((props.removalPolicy ?? RemovalPolicy.DESTROY) !== RemovalPolicy.RETAIN) {
-      problems.push(
-        `replicaObjectLock: '${shown}' needs removalPolicy RemovalPolicy.RETAIN, not RemovalPolicy.DESTROY${props.removalPolicy === undefined ? ' (the default)' : ''}: a bucket under Object Lock cannot be emptied, so deleting the stack could not delete it`,
-      );
-    }
-  }
-  const protect = props.protectReplica ?? true;
-  for (const key of ['breakGlassRoleArn', 'deploymentRoleArn'] as const) {
-    const value = props[key];
-    if (value !== undefined && !Token.isUnresolved(value) && !isValidRoleArn(value)) {
-      problems.push(`${key}: '${value}' is invalid; expected ${ROLE_ARN_RULE}`);
-    }
-  }
-  if (props.breakGlassRoleArn !== undefined && !protect) {
-    problems.push(
-      `breakGlassRoleArn: '${props.breakGlassRoleArn}' has no effect with protectReplica false (there is no deny to exempt it from); drop it or protect the replica`,
-    );
-  }
-  if (protect && deploymentRole === undefined) {
-    problems.push(
-      "protectReplica: the stack's synthesizer names no CloudFormation execution role, so the principal that deploys the stack is unknown and would be locked out of the replica's configuration and keys; pass deploymentRoleArn (the role CloudFormation deploys with), use the DefaultStackSynthesizer with a bootstrapped environment, or set protectReplica to false",
-    );
-  }
-  return problems;
-}
-
-function lockDays(lock: s3.ObjectLockRetention): number | undefined {
-  try {
-    return lock.duration.toDays({ integral: true });
-  } catch {
-    return undefined;
   }
 }
 

@@ -113,6 +113,16 @@ export class TamperAlarm extends Construct {
     this.alarm.addOkAction(new actions.SnsAction(props.topic));
   }
 
+  /** The dashboard graph of the rule's matches. */
+  graphWidget(): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title: 'Tamper events (configuration and key changes, version deletes)',
+      left: [TamperAlarm.matchesMetric(this.rule.ruleName).with({ label: 'Matches of the tamper rule' })],
+      leftYAxis: { min: 0 },
+      width: 24,
+    });
+  }
+
   /**
    * Times the rule matched an event (AWS/Events TriggeredRules, default event bus), per 5 minutes.
    * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
