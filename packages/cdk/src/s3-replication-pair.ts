@@ -340,7 +340,7 @@ export class S3ReplicationPair extends Construct {
       ruleName: names.tamperRule,
       alarmName: names.tamperAlarm,
       bucketNames: [names.primaryBucket, names.replicaBucket],
-      keyArns: [this.primaryKey.keyArn, this.replicaKey.keyArn],
+      keys: [this.primaryKey, this.replicaKey],
       topic: this.alarmTopic.topic,
     });
 

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
@@ -30,8 +31,8 @@ export interface TamperAlarmProps {
   readonly alarmName: string;
   /** Buckets (names) watched for configuration changes and version deletes. */
   readonly bucketNames: string[];
-  /** Keys (ARNs) watched for deletion, disabling and policy changes. */
-  readonly keyArns: string[];
+  /** Keys watched for deletion, disabling and policy changes. */
+  readonly keys: kms.IKey[];
   /**
    * The alarm topic: gets one message per event, and the alarm's notifications. When it is
    * encrypted with a customer-managed key, the SNS target of aws-cdk-lib lets EventBridge use it.
@@ -64,6 +65,7 @@ export class TamperAlarm extends Construct {
         source: ['aws.s3', 'aws.kms'],
         detailType: ['AWS API Call via CloudTrail'],
         detail: {
+          // Or-matching across fields ("$or"): https://docs.aws.amazon.com/eventbridge/latest/userguide/content-filtering-with-event-patterns.html
           $or: [
             {
               eventSource: ['s3.amazonaws.com'],
@@ -76,10 +78,19 @@ export class TamperAlarm extends Construct {
               eventName: ['DeleteObject'],
               requestParameters: { bucketName: props.bucketNames, versionId: [{ exists: true }] },
             },
+            // ScheduleKeyDeletion, DisableKey and PutKeyPolicy take the key id or the key ARN (no
+            // alias): the request names the key one of these two ways.
+            // https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html
             {
               eventSource: ['kms.amazonaws.com'],
               eventName: TAMPER_KMS_EVENTS,
-              resources: { ARN: props.keyArns },
+              requestParameters: { keyId: props.keys.flatMap((k) => [k.keyId, k.keyArn]) },
+            },
+            // CloudTrail also lists the key's ARN under resources.
+            {
+              eventSource: ['kms.amazonaws.com'],
+              eventName: TAMPER_KMS_EVENTS,
+              resources: { ARN: props.keys.map((k) => k.keyArn) },
             },
           ],
         },

@@ -453,6 +453,18 @@ describe('the tamper alarm', () => {
             {
               eventSource: ['kms.amazonaws.com'],
               eventName: TAMPER_KMS_EVENTS,
+              requestParameters: {
+                keyId: [
+                  { Ref: Match.stringLikeRegexp('^DrPrimaryKey') },
+                  { 'Fn::GetAtt': [Match.stringLikeRegexp('^DrPrimaryKey'), 'Arn'] },
+                  { Ref: Match.stringLikeRegexp('^DrReplicaKey') },
+                  { 'Fn::GetAtt': [Match.stringLikeRegexp('^DrReplicaKey'), 'Arn'] },
+                ],
+              },
+            },
+            {
+              eventSource: ['kms.amazonaws.com'],
+              eventName: TAMPER_KMS_EVENTS,
               resources: {
                 ARN: [
                   { 'Fn::GetAtt': [Match.stringLikeRegexp('^DrPrimaryKey'), 'Arn'] },
