@@ -2,8 +2,11 @@ import {
   EMAIL_RULE,
   isSupportedRegion,
   isValidEmail,
+  isValidRoleArn,
+  MAX_OBJECT_LOCK_DAYS,
   REGION_RULE,
   REPLICA_ARCHIVE_CLASSES,
+  ROLE_ARN_RULE,
   regionPartition,
 } from 's3-dr-cdk';
 import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
@@ -26,17 +29,38 @@ export interface TapConfig {
   readonly multiRegionAccessPoint?: boolean;
   /** Where the replica's versions go after 90 days. @default 'GLACIER' */
   readonly replicaArchiveClass?: 'GLACIER' | 'GLACIER_IR' | 'DEEP_ARCHIVE';
+  /** Object Lock on the replica with this default retention (`compliance:30`). @default - none */
+  readonly replicaObjectLock?: ReplicaObjectLock;
+  /** Bucket-policy and key-policy denies protecting the replica. @default true */
+  readonly protectReplica: boolean;
+  /** Role exempt from the protection's denies, for deliberate repairs. @default - none */
+  readonly breakGlassRoleArn?: string;
+}
+
+export interface ReplicaObjectLock {
+  readonly mode: 'governance' | 'compliance';
+  readonly days: number;
 }
 
 export const CONFIG_DEFAULTS = {
   environmentSuffix: 'dev',
   region: 'us-east-1',
   removalPolicy: 'destroy',
+  protectReplica: true,
 } as const;
 
 const BOOLEAN_RULE = "'true' or 'false'";
 function isBoolean(value: string): boolean {
   return value === 'true' || value === 'false';
+}
+
+const OBJECT_LOCK_PATTERN = /^(governance|compliance):([1-9]\d{0,3})$/;
+
+function parseObjectLock(value: string): ReplicaObjectLock | undefined {
+  const match = OBJECT_LOCK_PATTERN.exec(value);
+  if (!match) return undefined;
+  const days = Number(match[2]);
+  return days <= MAX_OBJECT_LOCK_DAYS ? { mode: match[1] as ReplicaObjectLock['mode'], days } : undefined;
 }
 
 interface Rule {
@@ -67,7 +91,36 @@ const RULES: readonly Rule[] = [
     rule: REPLICA_ARCHIVE_CLASSES.map((c) => `'${c}'`).join(', '),
     isValid: (v) => REPLICA_ARCHIVE_CLASSES.includes(v),
   },
+  {
+    key: 'replicaObjectLock',
+    rule: `'governance:<days>' or 'compliance:<days>' with 1 to ${MAX_OBJECT_LOCK_DAYS} days, e.g. compliance:30`,
+    isValid: (v) => parseObjectLock(v) !== undefined,
+  },
+  { key: 'protectReplica', rule: BOOLEAN_RULE, isValid: isBoolean },
+  { key: 'breakGlassRoleArn', rule: ROLE_ARN_RULE, isValid: isValidRoleArn },
 ];
+
+/** Settings that are valid one by one but cannot work together. */
+function combinationProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const removalPolicy = raw.removalPolicy ?? CONFIG_DEFAULTS.removalPolicy;
+  if (raw.replicaObjectLock !== undefined && removalPolicy !== 'retain') {
+    problems.push(
+      `replicaObjectLock: '${raw.replicaObjectLock}' needs removalPolicy 'retain', not '${removalPolicy}'${raw.removalPolicy === undefined ? ' (the default)' : ''}: a bucket under Object Lock cannot be emptied, so cdk destroy could not delete it; add -c removalPolicy=retain`,
+    );
+  }
+  if (raw.bidirectional === 'true' && raw.replicaObjectLock !== undefined) {
+    problems.push(
+      `bidirectional: 'true' cannot work with replicaObjectLock '${raw.replicaObjectLock}': the reverse rule would replicate from a bucket with Object Lock to a primary without it, which S3 refuses (DstBucketObjectLockConfigMissing); drop one of them`,
+    );
+  }
+  if (raw.breakGlassRoleArn !== undefined && raw.protectReplica === 'false') {
+    problems.push(
+      `breakGlassRoleArn: '${raw.breakGlassRoleArn}' has no effect with protectReplica 'false' (there is no deny to exempt it from); drop it or protect the replica`,
+    );
+  }
+  return problems;
+}
 
 /** Thrown when context values are invalid; its message lists every bad key at once. */
 export class ConfigError extends Error {
@@ -90,7 +143,7 @@ export function loadConfig(getContext: (key: string) => unknown): TapConfig {
   const problems = RULES.filter(({ key }) => raw[key] !== undefined)
     .filter(({ key, isValid }) => !isValid(raw[key] as string))
     .map(({ key, rule }) => `${key}: '${raw[key]}' is invalid; expected ${rule}`);
-  if (problems.length === 0) problems.push(...topologyProblems(raw));
+  if (problems.length === 0) problems.push(...topologyProblems(raw), ...combinationProblems(raw));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -104,6 +157,11 @@ export function loadConfig(getContext: (key: string) => unknown): TapConfig {
     bidirectional: flag(raw.bidirectional),
     multiRegionAccessPoint: flag(raw.multiRegionAccessPoint),
     replicaArchiveClass: raw.replicaArchiveClass as TapConfig['replicaArchiveClass'],
+    replicaObjectLock:
+      raw.replicaObjectLock === undefined ? undefined : parseObjectLock(raw.replicaObjectLock),
+    protectReplica:
+      raw.protectReplica === undefined ? CONFIG_DEFAULTS.protectReplica : raw.protectReplica === 'true',
+    breakGlassRoleArn: raw.breakGlassRoleArn,
   };
 }
 

@@ -1,8 +1,8 @@
-import { NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
-import { StorageClass } from 'aws-cdk-lib/aws-s3';
+import { Duration, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { S3ReplicationPair } from 's3-dr-cdk';
-import type { TapConfig } from './config';
+import type { ReplicaObjectLock, TapConfig } from './config';
 
 export interface S3ReplicationStackProps extends NestedStackProps {
   readonly config: TapConfig;
@@ -25,8 +25,19 @@ export class S3ReplicationStack extends NestedStack {
       bidirectional: config.bidirectional,
       multiRegionAccessPoint: config.multiRegionAccessPoint,
       replicaArchiveClass: config.replicaArchiveClass
-        ? new StorageClass(config.replicaArchiveClass)
+        ? new s3.StorageClass(config.replicaArchiveClass)
         : undefined,
+      replicaObjectLock: objectLock(config.replicaObjectLock),
+      protectReplica: config.protectReplica,
+      breakGlassRoleArn: config.breakGlassRoleArn,
     });
   }
+}
+
+function objectLock(lock: ReplicaObjectLock | undefined): s3.ObjectLockRetention | undefined {
+  if (!lock) return undefined;
+  const days = Duration.days(lock.days);
+  return lock.mode === 'compliance'
+    ? s3.ObjectLockRetention.compliance(days)
+    : s3.ObjectLockRetention.governance(days);
 }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       region: 'us-east-1',
       removalPolicy: 'destroy',
       alarmEmail: undefined,
+      protectReplica: true,
     });
   });
 
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       region: 'eu-west-1',
       removalPolicy: 'retain',
       alarmEmail: 'oncall@example.com',
+      protectReplica: true,
     });
   });
 

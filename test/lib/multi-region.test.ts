@@ -133,11 +133,14 @@ describe('cross-region (replicaRegion differs from region)', () => {
 
   test('the replication alarms stay with the primary, where S3 publishes the forward metrics', () => {
     onlyResource(app.nested, 'AWS::CloudWatch::Alarm', { AlarmName: 's3-replication-latency-dev' });
-    expect(app.replica?.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    expect(
+      Object.values(app.replica?.findResources('AWS::CloudWatch::Alarm') ?? {}).map(
+        (a) => a.Properties.AlarmName,
+      ),
+    ).toEqual(['s3-replication-tamper-dev']);
   });
 
-  test('one-way, the replica stack has no alarm topic, no role and no reverse rule', () => {
-    expect(app.replica?.findResources('AWS::SNS::Topic')).toEqual({});
+  test('one-way, the replica stack has no reverse role and no reverse rule; its own alarm topic serves its tamper alarm', () => {
     expect(
       app.replica?.findResources('AWS::IAM::Role', {
         Properties: { RoleName: 's3-replication-reverse-role-dev' },
@@ -381,6 +384,62 @@ describe('two-way across regions (bidirectional)', () => {
     const metrics = reverse.flatMap((w) => w.properties.metrics as unknown[][]);
     expect(metrics).toHaveLength(4);
     for (const metric of metrics) expect(metric.at(-1)).toMatchObject({ region: 'us-west-2' });
+  });
+});
+
+describe('protection across regions', () => {
+  let app: Synthesized;
+  let replica: Synthesized['nested'];
+  beforeAll(() => {
+    app = synthTap({ context: { replicaRegion: 'us-west-2', alarmEmail: 'oncall@example.com' } });
+    replica = app.replica as Synthesized['nested'];
+  });
+
+  test("each region has its own tamper rule, for its own bucket, notifying its own region's topic", () => {
+    const [, primaryRule] = onlyResource(app.nested, 'AWS::Events::Rule', { Name: 's3-dr-tamper-dev' });
+    const [replicaTopicId] = onlyResource(replica, 'AWS::SNS::Topic', {
+      TopicName: 's3-replication-alarms-dev',
+    });
+    const [, replicaRule] = onlyResource(replica, 'AWS::Events::Rule', { Name: 's3-dr-tamper-dev' });
+    expect(JSON.stringify(primaryRule.Properties.EventPattern)).toContain('primary-bucket-dev-');
+    expect(JSON.stringify(primaryRule.Properties.EventPattern)).not.toContain('replica-bucket-dev-');
+    expect(JSON.stringify(replicaRule.Properties.EventPattern)).toContain('replica-bucket-dev-');
+    expect(replicaRule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { Ref: replicaTopicId } }),
+    ]);
+    onlyResource(replica, 'AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  test("the replica's protection policy is in the replica stack and, with an access point, lets applications write objects", () => {
+    const [, policy] = onlyResource(replica, 'AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: Match.arrayWith(['s3:DeleteObjectVersion']) }),
+        ]),
+      },
+    });
+    const denied = policy.Properties.PolicyDocument.Statement.filter(
+      (st: { Effect: string }) => st.Effect === 'Deny',
+    ).flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(denied).toContain('s3:DeleteObjectVersion');
+    expect(denied).not.toContain('s3:PutObject');
+  });
+
+  test("two-way: the custom resource that puts the reverse rule runs as a named role the replica's policy exempts", () => {
+    const twoWay = synthTap({ context: { replicaRegion: 'us-west-2', bidirectional: 'true' } });
+    onlyResource(twoWay.nested, 'AWS::IAM::Role', { RoleName: 's3-dr-reverse-rule-dev' });
+    const [, policy] = onlyResource(twoWay.replica as Synthesized['nested'], 'AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['s3:PutReplicationConfiguration']) }),
+        ]),
+      },
+    });
+    const configurationDeny = policy.Properties.PolicyDocument.Statement.find(
+      (st: { Effect: string; Action: string[] }) =>
+        st.Effect === 'Deny' && [st.Action].flat().includes('s3:PutReplicationConfiguration'),
+    );
+    expect(JSON.stringify(configurationDeny.Condition)).toContain(':role/s3-dr-reverse-rule-dev');
   });
 });
 

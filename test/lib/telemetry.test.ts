@@ -153,7 +153,9 @@ describe('the canary', () => {
   });
 
   test('its schedule is deleted before the buckets are emptied on destroy', () => {
-    const [scheduleId, schedule] = onlyResource(dev.nested, 'AWS::Events::Rule');
+    const [scheduleId, schedule] = onlyResource(dev.nested, 'AWS::Events::Rule', {
+      Name: 's3-replication-canary-dev',
+    });
     expect(scheduleId).toMatch(/^CanarySchedule/);
     const autoDeletes = Object.keys(dev.nested.findResources('Custom::S3AutoDeleteObjects')).filter(
       (id) => id.startsWith('PrimaryBucket') || id.startsWith('ReplicaBucket'),

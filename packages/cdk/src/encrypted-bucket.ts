@@ -19,6 +19,11 @@ export interface EncryptedBucketProps {
   readonly replicationRules?: s3.ReplicationRule[];
   /** @default - none */
   readonly replicationRole?: s3.BucketProps['replicationRole'];
+  /**
+   * Object Lock with this default retention for every new version (replicas included).
+   * @default - no Object Lock
+   */
+  readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
 }
 
 /**
@@ -45,6 +50,9 @@ export class EncryptedBucket extends Construct {
       lifecycleRules: props.lifecycleRules,
       replicationRules: props.replicationRules,
       replicationRole: props.replicationRole,
+      ...(props.objectLockDefaultRetention
+        ? { objectLockEnabled: true, objectLockDefaultRetention: props.objectLockDefaultRetention }
+        : {}),
       ...bucketProtections(props.removalPolicy),
     });
   }

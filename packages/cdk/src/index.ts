@@ -2,9 +2,13 @@
 // from for those who compose their own.
 export * from './access-logs-bucket';
 export * from './alarm-topic';
+export * from './deployment-role';
 export * from './encrypted-bucket';
+export * from './key-protection';
 export * from './key-reference';
 export * from './multi-region-access-point';
+export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
+export * from './replica-protection-policy';
 export * from './replication-alarms';
 export * from './replication-canary';
 export * from './replication-dashboard';
@@ -14,5 +18,6 @@ export * from './replication-metrics';
 export * from './replication-role';
 export * from './reverse-replication-rule';
 export * from './s3-replication-pair';
+export * from './tamper-alarm';
 export * from './telemetry-function';
 export * from './telemetry-metrics';

@@ -47,8 +47,12 @@ function nagFindingValue(scope: IConstruct, value: string): string {
  */
 export function acknowledgeAwsCustomResourceProvider(scope: IConstruct): void {
   const provider = Stack.of(scope).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-  if (!provider) return;
-  Validations.of(provider).acknowledge({
+  if (provider) acknowledgeBasicExecutionRole(provider);
+}
+
+/** Acknowledges IAM4 for AWSLambdaBasicExecutionRole on a custom-resource provider's role. */
+export function acknowledgeBasicExecutionRole(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     reason:
       "aws-cdk-lib's AwsCustomResource provider writes its own logs with the AWS managed basic execution policy; its other permissions are the custom resources' own statements.",

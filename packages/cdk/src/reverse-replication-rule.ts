@@ -2,7 +2,7 @@ import { Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeAwsCustomResourceProvider } from './nag';
+import { acknowledgeAwsCustomResourceProvider, acknowledgeBasicExecutionRole } from './nag';
 
 export interface ReverseReplicationRuleProps {
   /** The bucket the rule is put on (the replica: it replicates back to the primary). */
@@ -16,6 +16,11 @@ export interface ReverseReplicationRuleProps {
   readonly destinationBucketArn: string;
   /** Key the replicas are encrypted with in the destination (the primary's key). */
   readonly destinationKeyArn: string;
+  /**
+   * Name of the role the custom resource's function runs as. A known name lets the replica's
+   * protection policy exempt it from its deny on replication changes.
+   */
+  readonly providerRoleName: string;
 }
 
 /**
@@ -69,7 +74,20 @@ export class ReverseReplicationRule extends Construct {
       },
       physicalResourceId: cr.PhysicalResourceId.of(`${props.sourceBucketName}/${props.ruleId}`),
     };
+    // The function behind every AwsCustomResource of a stack is one: it runs as this role, and the
+    // access point's custom resource (same stack) adds its statement to it too.
+    const providerRole = new iam.Role(this, 'ProviderRole', {
+      roleName: props.providerRoleName,
+      description:
+        'Runs the custom resources that put the reverse replication rule (and set access point routes)',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
+      ],
+    });
+    acknowledgeBasicExecutionRole(providerRole);
     this.resource = new cr.AwsCustomResource(this, 'Resource', {
+      role: providerRole,
       resourceType: 'Custom::S3ReverseReplicationRule',
       onCreate: put,
       onUpdate: put,

@@ -15,9 +15,13 @@ import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
 import { REVERSE_CANARY_PREFIX } from './contract';
 import { customerManagedKey } from './customer-managed-key';
+import { cloudFormationExecutionRoleArn } from './deployment-role';
 import { EncryptedBucket } from './encrypted-bucket';
+import { KeyProtection } from './key-protection';
 import { keyAliasArn, type ReplicationKeyReference } from './key-reference';
 import { ActivePassiveAccessPoint } from './multi-region-access-point';
+import { protectionProblems, roleArn } from './protection-props';
+import { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
 import { ReplicationCanary } from './replication-canary';
 import { ReplicationDashboard } from './replication-dashboard';
@@ -26,6 +30,7 @@ import { ReplicationLogGroup } from './replication-log-group';
 import { ReplicationMetrics } from './replication-metrics';
 import { ReplicationRole } from './replication-role';
 import { ReverseReplicationRule } from './reverse-replication-rule';
+import { TamperAlarm } from './tamper-alarm';
 import { TelemetryMetrics } from './telemetry-metrics';
 
 /** Settings of an {@link S3ReplicationPair}. */
@@ -87,6 +92,43 @@ export interface S3ReplicationPairProps {
    * @default StorageClass.GLACIER
    */
   readonly replicaArchiveClass?: s3.StorageClass;
+
+  /**
+   * Object Lock on the replica with this default retention, e.g.
+   * `ObjectLockRetention.compliance(Duration.days(30))`: every replica version is undeletable for
+   * that long (COMPLIANCE: by anyone, the root user included; GOVERNANCE: except by principals
+   * allowed `s3:BypassGovernanceRetention`). 1 to 3650 whole days. Needs
+   * `removalPolicy: RemovalPolicy.RETAIN`: a locked bucket cannot be emptied.
+   *
+   * @default - no Object Lock
+   */
+  readonly replicaObjectLock?: s3.ObjectLockRetention;
+
+  /**
+   * Deny, in the replica's bucket policy, object writes and version deletes to everyone but the
+   * replication role (and `breakGlassRoleArn`), and changes to its versioning, lifecycle,
+   * replication, Object Lock and policy to everyone but the deployment role (and
+   * `breakGlassRoleArn`); deny deleting, disabling or re-policing both KMS keys likewise.
+   *
+   * @default true
+   */
+  readonly protectReplica?: boolean;
+
+  /**
+   * A role exempt from the protection's denies, for deliberate repairs. Needs `protectReplica`.
+   *
+   * @default - none
+   */
+  readonly breakGlassRoleArn?: string;
+
+  /**
+   * The role CloudFormation deploys the stack with, exempt from the protection's configuration and
+   * key denies so that `cdk deploy` and `cdk destroy` keep working.
+   *
+   * @default - the CloudFormation execution role of the stack's DefaultStackSynthesizer (the CDK
+   * bootstrap's `cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
+   */
+  readonly deploymentRoleArn?: string;
 }
 
 /** Archive classes the replica's lifecycle may move versions to. */
@@ -127,7 +169,11 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** Every invalid prop at once, in one error that names each prop, its value and the rule. */
-function assertValidProps(scope: Construct, props: S3ReplicationPairProps): void {
+function assertValidProps(
+  scope: Construct,
+  props: S3ReplicationPairProps,
+  deploymentRoleOf: string | undefined,
+): void {
   const problems: string[] = [];
   const suffix = props.environmentSuffix;
   if (!Token.isUnresolved(suffix) && !isValidSuffix(suffix)) {
@@ -144,6 +190,7 @@ function assertValidProps(scope: Construct, props: S3ReplicationPairProps): void
     problems.push(`alarmEmail: '${email}' is invalid; expected ${EMAIL_RULE}`);
   }
   problems.push(...topologyProblems(scope, props));
+  problems.push(...protectionProblems(props, deploymentRoleOf));
   if (problems.length > 0) {
     throw new Error(`Invalid S3ReplicationPair props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -171,6 +218,11 @@ function topologyProblems(scope: Construct, props: S3ReplicationPairProps): stri
   if (props.multiRegionAccessPoint === true && !crossRegion) {
     problems.push(
       `multiRegionAccessPoint: 'true' is invalid; a Multi-Region Access Point needs the replica in another region than the primary (replicaRegion)`,
+    );
+  }
+  if (props.bidirectional && props.replicaObjectLock) {
+    problems.push(
+      "bidirectional: 'true' cannot work with replicaObjectLock: the reverse rule would replicate from a bucket with Object Lock to a primary without it, which S3 refuses (DstBucketObjectLockConfigMissing); drop one of them",
     );
   }
   const archive = props.replicaArchiveClass?.value;
@@ -256,9 +308,16 @@ export class S3ReplicationPair extends Construct {
   /** The Multi-Region Access Point over both buckets, when there is one. */
   readonly accessPoint?: ActivePassiveAccessPoint;
 
+  /** The tamper rule and alarm of the pair's region (both buckets and keys when they share it). */
+  readonly tamperAlarm: TamperAlarm;
+  /** Across regions: the tamper rule and alarm of the replica's region, for its bucket and key. */
+  readonly replicaTamperAlarm?: TamperAlarm;
+  /** The replica's protection policy; undefined with `protectReplica: false`. */
+  readonly replicaProtection?: ReplicaProtectionPolicy;
+
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
-    assertValidProps(this, props);
+    assertValidProps(this, props, props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(scope));
     // Server access logs are granted by bucket policy, not ACL (the buckets enforce bucket-owner
     // ownership, so ACLs are off): the same behaviour whether or not the app sets this flag.
     this.node.setContext(ACCESS_LOGS_BUCKET_POLICY_FLAG, true);
@@ -304,6 +363,7 @@ export class S3ReplicationPair extends Construct {
       removalPolicy,
       accessLogsBucket: replicaAccessLogs.bucket,
       accessLogsPrefix: 'replica/',
+      objectLockDefaultRetention: props.replicaObjectLock,
       lifecycleRules: [
         ...RESERVED_PREFIX_LIFECYCLE,
         {
@@ -427,11 +487,21 @@ export class S3ReplicationPair extends Construct {
       topic: this.alarmTopic.topic,
     });
 
+    // Across regions the replica's region has its own alarm topic: an alarm or EventBridge rule can
+    // only notify a topic of its own region (the reverse alarms, the replica's tamper alarm).
+    if (this.replicaStack) {
+      this.replicaAlarmTopic = new AlarmTopic(this.replicaStack, 'AlarmTopic', {
+        topicName: names.alarmTopic,
+        keyAlias: names.alarmTopicKeyAlias,
+        alarmNamePattern: ALARM_NAME_PATTERN,
+        removalPolicy,
+        alarmEmail: props.alarmEmail,
+      });
+    }
     if (bidirectional) {
-      const reverse = this.addReverseDirection(replicaScope, removalPolicy, props.alarmEmail);
+      const reverse = this.addReverseDirection(replicaScope, this.replicaAlarmTopic ?? this.alarmTopic);
       this.reverseReplicationRole = reverse.role;
       this.reverseRule = reverse.rule;
-      this.replicaAlarmTopic = reverse.topic;
       this.reverseAlarms = reverse.alarms;
       this.reverseCanary = new ReplicationCanary(this, 'ReverseCanary', {
         functionName: names.reverseCanaryFunction,
@@ -466,6 +536,45 @@ export class S3ReplicationPair extends Construct {
 
     this.orderDeletion();
 
+    // Protection against deletion and tampering: bucket policy and key policy denies on the replica
+    // side (applied in the replica bucket's and key's own stack), and a tamper rule and alarm in
+    // each region: CloudTrail delivers a call's event to EventBridge in the region of the call.
+    if (props.protectReplica ?? true) {
+      const exempt = { breakGlassRoleArn: props.breakGlassRoleArn };
+      const deploymentRole = (scope: Construct) =>
+        props.deploymentRoleArn ?? (cloudFormationExecutionRoleArn(scope) as string);
+      this.replicaProtection = new ReplicaProtectionPolicy(this.replica, 'Protection', {
+        bucket: this.replica.bucket,
+        replicationRoleArns: [roleArn(this.replica, names.replicationRole)],
+        deploymentRoleArn: deploymentRole(this.replica),
+        // Two-way, applications write to the replica after a failover, and the reverse canary
+        // writes its probes there; with an access point, a failover sends writes there too.
+        allowObjectWrites: bidirectional || this.accessPoint !== undefined,
+        // The custom resource that puts the reverse rule on the replica.
+        configurationRoleArns: this.reverseRule ? [roleArn(this.replica, names.reverseRuleRole)] : undefined,
+        ...exempt,
+      });
+      for (const key of [this.primaryKey, this.replicaKey]) {
+        new KeyProtection(key, 'Protection', { key, deploymentRoleArn: deploymentRole(key), ...exempt });
+      }
+    }
+    this.tamperAlarm = new TamperAlarm(this, 'Tamper', {
+      ruleName: names.tamperRule,
+      alarmName: names.tamperAlarm,
+      bucketNames: crossRegion ? [names.primaryBucket] : [names.primaryBucket, names.replicaBucket],
+      keys: crossRegion ? [this.primaryKey] : [this.primaryKey, this.replicaKey],
+      topic: this.alarmTopic.topic,
+    });
+    if (this.replicaStack && this.replicaAlarmTopic) {
+      this.replicaTamperAlarm = new TamperAlarm(this.replicaStack, 'Tamper', {
+        ruleName: names.tamperRule,
+        alarmName: names.tamperAlarm,
+        bucketNames: [names.replicaBucket],
+        keys: [this.replicaKey],
+        topic: this.replicaAlarmTopic.topic,
+      });
+    }
+
     const metrics = new ReplicationMetrics({
       sourceBucket: names.primaryBucket,
       destinationBucket: names.replicaBucket,
@@ -491,6 +600,7 @@ export class S3ReplicationPair extends Construct {
         this.canary.overdueAlarm,
         this.canary.errorsAlarm,
         ...(this.reverseCanary ? [this.reverseCanary.alarm] : []),
+        this.tamperAlarm.alarm,
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
       reverse: this.reverseAlarms
@@ -501,6 +611,7 @@ export class S3ReplicationPair extends Construct {
           }
         : undefined,
     });
+    this.dashboard.dashboard.addWidgets(this.tamperAlarm.graphWidget());
   }
 
   /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */
@@ -531,9 +642,8 @@ export class S3ReplicationPair extends Construct {
    */
   private addReverseDirection(
     replicaScope: Construct,
-    removalPolicy: RemovalPolicy,
-    alarmEmail?: string,
-  ): { role: ReplicationRole; rule: ReverseReplicationRule; topic: AlarmTopic; alarms: ReplicationAlarms } {
+    topic: AlarmTopic,
+  ): { role: ReplicationRole; rule: ReverseReplicationRule; alarms: ReplicationAlarms } {
     const names = this.names;
     const crossRegion = this.replicaStack !== undefined;
     const primaryBucketArn = bucketArn(replicaScope, names.primaryBucket);
@@ -559,20 +669,12 @@ export class S3ReplicationPair extends Construct {
       ruleId: names.reverseReplicationRuleId,
       destinationBucketArn: this.primary.bucket.bucketArn,
       destinationKeyArn: this.primaryKey.keyArn,
+      providerRoleName: names.reverseRuleRole,
     });
     // After the primary bucket exists (S3 checks the destination: the rule names its ARN, a
     // reference) and, in one stack, after the replica bucket (named by name only) and the role.
     if (!crossRegion) rule.node.addDependency(reverseRole, this.replica.bucket);
 
-    const topic = crossRegion
-      ? new AlarmTopic(replicaScope, 'AlarmTopic', {
-          topicName: names.alarmTopic,
-          keyAlias: names.alarmTopicKeyAlias,
-          alarmNamePattern: ALARM_NAME_PATTERN,
-          removalPolicy,
-          alarmEmail,
-        })
-      : this.alarmTopic;
     const alarms = new ReplicationAlarms(replicaScope, 'ReverseAlarms', {
       metrics: new ReplicationMetrics({
         sourceBucket: names.replicaBucket,
@@ -583,7 +685,7 @@ export class S3ReplicationPair extends Construct {
       latencyAlarmName: names.reverseLatencyAlarm,
       failedAlarmName: names.reverseFailedAlarm,
     });
-    return { role: reverseRole, rule, topic, alarms };
+    return { role: reverseRole, rule, alarms };
   }
 
   /** The reverse rule's metrics as the dashboard (in the primary's region) shows them. */

@@ -75,6 +75,8 @@ export interface DeploymentNames {
   /** Two-way deployments: the role and rule that replicate the replica back to the primary. */
   readonly reverseReplicationRole: string;
   readonly reverseReplicationRuleId: string;
+  /** Two-way: the role of the custom resource that puts the reverse rule on the replica. */
+  readonly reverseRuleRole: string;
   /** The Multi-Region Access Point over both buckets (cross-region deployments). */
   readonly multiRegionAccessPoint: string;
   readonly primaryKeyAlias: string;
@@ -135,6 +137,7 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     replicationRuleId: `replicate-all-${suffix}`,
     reverseReplicationRole: `s3-replication-reverse-role-${suffix}`,
     reverseReplicationRuleId: `replicate-back-${suffix}`,
+    reverseRuleRole: `s3-dr-reverse-rule-${suffix}`,
     multiRegionAccessPoint: `s3-dr-${suffix}`,
     primaryKeyAlias: `alias/s3-dr-primary-${suffix}`,
     replicaKeyAlias: `alias/s3-dr-replica-${suffix}`,

@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -34,6 +35,7 @@ export interface AwsClients {
    * and metrics are served by their own region. `inRegion(region)` of this set's region is itself.
    */
   inRegion(region: string): AwsClients;
+  readonly eventBridge: EventBridgeClient;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -89,6 +91,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
+  const eventBridge = lazy(() => new (loadSdk('@aws-sdk/client-eventbridge').EventBridgeClient)(common));
   const s3Control = lazy(
     () =>
       new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
@@ -122,6 +125,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get sns() {
       return sns();
+    },
+    get eventBridge() {
+      return eventBridge();
     },
     get s3Control() {
       return s3Control();
@@ -222,6 +228,7 @@ interface Sdk {
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
   '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
   '@aws-sdk/client-s3-control': typeof import('@aws-sdk/client-s3-control');
+  '@aws-sdk/client-eventbridge': typeof import('@aws-sdk/client-eventbridge');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */

@@ -22,6 +22,7 @@ import {
 import { type DeploymentNames, deploymentNames } from 's3-dr-naming';
 import { motoEndpoint } from '../../../../test/support/moto';
 import { faithfulReplication } from './moto-fidelity';
+import { protectPair } from './protection';
 
 /** The account id moto answers GetCallerIdentity with. */
 export const MOTO_ACCOUNT = '123456789012';
@@ -69,8 +70,9 @@ export interface DrPair {
  * `--env <suffix>` finds it through the STS fallback): both buckets versioned, SSE-KMS with
  * rotating customer-managed keys and Bucket Keys, public access blocked, SSL-only policies with
  * a TLS 1.2 minimum, Transfer Acceleration on the primary, a GLACIER lifecycle on the replica, the
- * replication rule with RTC, metrics, delete markers, replica modifications and SSE-KMS, the role
- * and the two required alarms.
+ * replication rule with RTC, metrics, delete markers, replica modifications and SSE-KMS, the role,
+ * the two required alarms, and the default protection (replica policy, key denies, tamper rule
+ * and alarm; see protection.ts).
  */
 export async function buildPair(clients: MotoClients, suffix: string = uniqueSuffix()): Promise<DrPair> {
   const names = deploymentNames(suffix, MOTO_ACCOUNT);
@@ -175,7 +177,9 @@ export async function buildPair(clients: MotoClients, suffix: string = uniqueSuf
     },
   };
   await putRule(s3, names.primaryBucket, roleArn, rule);
-  return { suffix, names, primaryKeyArn, replicaKeyArn, roleArn, rule };
+  const pair = { suffix, names, primaryKeyArn, replicaKeyArn, roleArn, rule };
+  await protectPair(clients, pair);
+  return pair;
 }
 
 export async function putRule(

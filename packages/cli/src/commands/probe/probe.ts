@@ -8,6 +8,7 @@ import {
   type ReplicationRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { RESERVED_PREFIX } from 's3-dr-naming';
 import { formatDuration } from '../../shared/duration';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
@@ -130,7 +131,12 @@ export interface ProbeReport {
    * Delete markers the clean-up wrote (as S3 confirmed them), and the keys it could not clean up
    * (with why). A probe that never reached the replica may leave no marker there.
    */
-  readonly cleanup: { readonly deleteMarkers: number; readonly errors: readonly string[] };
+  readonly cleanup: {
+    readonly deleteMarkers: number;
+    readonly errors: readonly string[];
+    /** Delete markers the replica refused with access denied, as a protected replica does. */
+    readonly replicaRefused: number;
+  };
 }
 
 export interface ProbeOptions {
@@ -258,7 +264,12 @@ async function readReplicationStatus(
   });
 }
 
-/** One delete marker per written probe on each bucket; never a version delete. */
+/**
+ * One delete marker per written probe on each bucket; never a version delete. A replica that
+ * denies the delete marker (the stack's replica protection denies object writes to all but the
+ * replication role) is not a failure: the source's delete markers replicate to it when the rule
+ * replicates delete markers, and the `_s3-dr/` lifecycle rule expires the probes in both buckets.
+ */
 async function cleanUp(
   s3: S3Client,
   plan: ProbePlan,
@@ -267,6 +278,7 @@ async function cleanUp(
 ): Promise<ProbeReport['cleanup']> {
   const errors: string[] = [];
   let deleteMarkers = 0;
+  let replicaRefused = 0;
   const jobs = tracked
     .filter((t) => t.writtenAt !== undefined)
     .flatMap((t) => [plan.source, plan.replica].map((bucket) => ({ bucket, key: t.probe.key })));
@@ -275,10 +287,12 @@ async function cleanUp(
       const res = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       if (res.DeleteMarker === true) deleteMarkers++;
     } catch (err) {
-      errors.push(describeAwsError(err, `s3://${bucket}/${key}`).message);
+      const described = describeAwsError(err, `s3://${bucket}/${key}`);
+      if (bucket === plan.replica && described.code === 'access-denied') replicaRefused++;
+      else errors.push(described.message);
     }
   });
-  return { deleteMarkers, errors };
+  return { deleteMarkers, errors, replicaRefused };
 }
 
 function report(
@@ -373,6 +387,11 @@ export function formatProbe(report: ProbeReport, timeoutMs: number): string {
   lines.push(
     `clean-up: ${count(report.cleanup.deleteMarkers, 'delete marker')} written (the probe versions stay as noncurrent versions)`,
   );
+  if (report.cleanup.replicaRefused > 0) {
+    lines.push(
+      `clean-up: the replica refused ${count(report.cleanup.replicaRefused, 'delete marker')} (access denied, as a protected replica does): the source's delete markers replicate to it, and the lifecycle rule for ${RESERVED_PREFIX} expires the probes`,
+    );
+  }
   for (const error of report.cleanup.errors) lines.push(`clean-up failed: ${error}`);
   return `${lines.join('\n')}\n`;
 }

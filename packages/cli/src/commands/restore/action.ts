@@ -3,6 +3,7 @@ import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
+import { describeRetention, type ObjectLock, readObjectLock } from '../../shared/object-lock';
 import { parsePointInTime } from '../../shared/parse';
 import { createProgress } from '../../shared/progress';
 import { locateBucket, s3ForBuckets } from '../../shared/regions';
@@ -66,6 +67,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     includeReserved: options.includeReserved,
     now,
   };
+  const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
@@ -87,7 +89,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     const journalLine = apply
       ? `journal: ${journal.path}`
       : `journal: ${journal.path} (read only: a dry run writes none)`;
-    const planText = `${formatPlan(request, plan)}\n${journalLine}\n`;
+    const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
+    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
@@ -98,7 +101,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
           : options.dryRun
             ? 'Dry run: nothing written.'
             : 'Nothing written: add --yes to apply this plan.';
-      if (ctx.options.json) ctx.print('', jsonResult(request, plan, undefined, note));
+      if (ctx.options.json) ctx.print('', { ...jsonResult(request, plan, undefined, note), objectLock });
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
@@ -108,7 +111,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       onProgress: (n) => applying.tick(n),
     }).finally(() => applying.done());
     const summary = formatApplied(applied);
-    if (ctx.options.json) ctx.print('', jsonResult(request, plan, applied, summary));
+    if (ctx.options.json) ctx.print('', { ...jsonResult(request, plan, applied, summary), objectLock });
     else ctx.io.stdout(`${summary}\n`);
     const incomplete =
       applied.failed + applied.seen.blocked + applied.seen.waiting + applied.done['restore-archive'] > 0;
@@ -126,6 +129,34 @@ async function bucketsS3(ctx: CommandContext, buckets: readonly string[]): Promi
   const regions = new Map<string, string>();
   for (const bucket of new Set(buckets)) regions.set(bucket, await locateBucket(clients, bucket));
   return s3ForBuckets(clients, regions);
+}
+
+/**
+ * The Object Lock of the bucket the restore writes to; undefined when it cannot be read (the
+ * restore does not need it: copies and delete markers work the same under Object Lock).
+ */
+async function objectLockOf(
+  s3: Parameters<typeof readObjectLock>[0],
+  bucket: string,
+): Promise<ObjectLock | undefined> {
+  try {
+    return await readObjectLock(s3, bucket);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What Object Lock means for this restore: it only adds versions (copies) and delete markers, both
+ * allowed under Object Lock, and deletes nothing; every copy is locked by the default retention.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
+ */
+function objectLockLine(bucket: string, lock: ObjectLock | undefined): string | undefined {
+  if (!lock?.enabled) return undefined;
+  const locked = lock.mode
+    ? `each copy is a new version locked by its default retention (${describeRetention(lock)})`
+    : 'it has no default retention, so the copies are not locked';
+  return `object lock: s3://${bucket} has Object Lock: ${locked}; delete markers only hide keys; nothing is deleted`;
 }
 
 async function resolveBucket(ctx: CommandContext, name: string): Promise<string> {

@@ -22,6 +22,12 @@ import {
   pendingOperationsMetricCheck,
 } from './checks/metrics';
 import {
+  keyProtectionCheck,
+  objectLockCheck,
+  replicaProtectionCheck,
+  tamperRuleCheck,
+} from './checks/protection';
+import {
   deleteMarkersCheck,
   metricsEnabledCheck,
   replicaKeyCheck,
@@ -61,11 +67,17 @@ export const CHECKS: readonly Check[] = [
   publicAccessCheck('replica'),
   accelerationCheck(),
   glacierLifecycleCheck(),
+  objectLockCheck(),
+  replicaProtectionCheck(),
+  keyProtectionCheck('primary'),
+  keyProtectionCheck('replica'),
   alarmCheck('latency'),
   alarmCheck('failed'),
   alarmCheck('events'),
   alarmCheck('canary'),
   alarmCheck('canaryBack'),
+  alarmCheck('tamper'),
+  tamperRuleCheck(),
   alarmSubscriptionCheck(),
   latencyMetricCheck(),
   pendingOperationsMetricCheck(),

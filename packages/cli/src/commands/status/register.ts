@@ -6,7 +6,9 @@ Checks (PASS / WARN / FAIL; every FAIL comes with its fix):
   delete markers, replica modifications, SSE-KMS objects, the replica key); the replication role;
   default encryption (SSE-KMS, Bucket Keys) and key rotation of both keys; SSL-only bucket
   policies; public access blocks; Transfer Acceleration on the primary; the GLACIER lifecycle on
-  the replica; the alarms and their state; a confirmed subscription on the alarm topic (without
+  the replica; Object Lock on the replica; its protection policy and who is exempt; deletion
+  protection of both keys (FAIL when one is pending deletion, with the date, or disabled); the
+  tamper rule; the alarms and their state; a confirmed subscription on the alarm topic (without
   one the alarms notify nobody); the last hour of ReplicationLatency,
   OperationsPendingReplication, BytesPendingReplication and OperationsFailedReplication.
   Cross-region and two-way deployments also get, where each applies: the reverse rule on the
@@ -29,7 +31,7 @@ export const registerStatus: Register = (program, bind) => {
     .addHelpText('after', HELP)
     .action(
       bind(async (ctx) => {
-        // Required on first use, not at start-up: the audit pulls in five AWS SDK clients.
+        // Required on first use, not at start-up: the audit pulls in six AWS SDK clients.
         const { status } = require('./action') as typeof import('./action');
         return status(ctx);
       }),

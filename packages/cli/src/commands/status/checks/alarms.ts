@@ -4,8 +4,8 @@ import { fail, pass, warn } from './types';
 
 /**
  * Alarms of the deployment, from the naming contract. The latency and failure alarms are required;
- * the events alarm and the canary's composite alarm are checked when they exist (older
- * deployments have neither), and so is the reverse canary's (two-way deployments only).
+ * the events alarm, the canary's composite alarm and the tamper alarm are checked when they exist
+ * (older deployments have none of them), and so is the reverse canary's (two-way deployments only).
  */
 export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, string>> {
   return {
@@ -14,13 +14,14 @@ export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, s
     events: names.eventsAlarm,
     canary: names.canaryAlarm,
     canaryBack: names.reverseCanaryAlarm,
+    tamper: names.tamperAlarm,
   };
 }
 
-export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary' | 'canaryBack';
+export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary' | 'canaryBack' | 'tamper';
 
 const REQUIRED: ReadonlySet<AlarmKind> = new Set(['latency', 'failed']);
-const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary', 'canaryBack'];
+const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary', 'canaryBack', 'tamper'];
 
 /** The alarm exists (when required) and is not in ALARM; its current state is reported. */
 export function alarmCheck(kind: AlarmKind): Check {

@@ -4,8 +4,14 @@ import {
   GetMetricDataCommand,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
+import { DescribeRuleCommand, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, type Role } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, type KeyMetadata } from '@aws-sdk/client-kms';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  type KeyMetadata,
+} from '@aws-sdk/client-kms';
 import {
   GetBucketAccelerateConfigurationCommand,
   GetBucketEncryptionCommand,
@@ -23,6 +29,7 @@ import type { MultiRegionAccessPointReport, MultiRegionAccessPointRoute } from '
 import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
 import { getAccessPoint, getRoutes, MANAGEMENT_REGION } from '../../../shared/access-point';
 import type { AwsClients } from '../../../shared/aws';
+import { type ObjectLock, readObjectLock } from '../../../shared/object-lock';
 import { type BucketRegions, s3ForBuckets } from '../../../shared/regions';
 
 /**
@@ -107,6 +114,18 @@ export interface Facts {
   accessPoint(account: string, name: string): Promise<MultiRegionAccessPointReport | undefined>;
   /** Its routes, from the failover control plane (the first of its regions that answers). */
   routes(account: string, arn: string): Promise<readonly MultiRegionAccessPointRoute[]>;
+  objectLock(bucket: string): Promise<ObjectLock>;
+  /** The key's policy document. */
+  keyPolicy(keyArn: string): Promise<PolicyDocument | undefined>;
+  /** The EventBridge rule (default bus) and its targets; undefined when it does not exist. */
+  eventRule(name: string): Promise<EventRule | undefined>;
+}
+
+export interface EventRule {
+  readonly name: string;
+  readonly state?: string;
+  readonly eventPattern?: string;
+  readonly targets: readonly Target[];
 }
 
 /** Error names that mean "this is not configured", per API. */
@@ -271,6 +290,34 @@ export function createFacts(
         } catch (err) {
           if (errorName(err) === 'NotFoundException' || errorName(err) === 'NotFound') return undefined;
           throw new FactError('sns:ListSubscriptionsByTopic', `topic ${topicArn}`, err);
+        }
+      }),
+    objectLock: (bucket) =>
+      once(`objectLock:${bucket}`, async () => {
+        try {
+          return await readObjectLock(s3, bucket);
+        } catch (err) {
+          throw new FactError('s3:GetBucketObjectLockConfiguration', `bucket ${bucket}`, err);
+        }
+      }),
+    keyPolicy: (keyArn) =>
+      once(`keyPolicy:${keyArn}`, () =>
+        read('kms:GetKeyPolicy', `key ${keyArn}`, undefined, async () => {
+          const text = (
+            await kmsFor(keyArn).send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }))
+          ).Policy;
+          return text ? (JSON.parse(text) as PolicyDocument) : undefined;
+        }),
+      ),
+    eventRule: (name) =>
+      once(`eventRule:${name}`, async () => {
+        try {
+          const rule = await clients.eventBridge.send(new DescribeRuleCommand({ Name: name }));
+          const targets = await clients.eventBridge.send(new ListTargetsByRuleCommand({ Rule: name }));
+          return { name, state: rule.State, eventPattern: rule.EventPattern, targets: targets.Targets ?? [] };
+        } catch (err) {
+          if (errorName(err) === 'ResourceNotFoundException') return undefined;
+          throw new FactError('events:DescribeRule', `rule ${name}`, err);
         }
       }),
     metrics: (source, replica, ruleId) =>
