@@ -12,6 +12,7 @@ import {
 } from 's3-dr-naming';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
+import { BatchOperations } from './batch-operations';
 import { customerManagedKey } from './customer-managed-key';
 import { EncryptedBucket } from './encrypted-bucket';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
@@ -134,6 +135,8 @@ export class S3ReplicationPair extends Construct {
   readonly replicationLogs: ReplicationLogGroup;
   readonly eventLog: ReplicationEventLog;
   readonly canary: ReplicationCanary;
+  /** Ops bucket and role of the CLI's S3 Batch Operations jobs (backfill, restore --batch). */
+  readonly batchOperations: BatchOperations;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
@@ -269,6 +272,20 @@ export class S3ReplicationPair extends Construct {
       logGroup: this.replicationLogs.logGroup,
       metrics: telemetry,
       topic: this.alarmTopic.topic,
+    });
+
+    // In the primary's stack and region; the replica's ARN from its name, like the primary's above.
+    this.batchOperations = new BatchOperations(this, 'BatchOperations', {
+      opsBucketName: names.opsBucket,
+      roleName: names.batchRole,
+      source: { bucketArn: primaryBucketArn, keyArn: this.primaryKey.keyArn, region: Stack.of(this).region },
+      replica: {
+        bucketArn: bucketArn(this, names.replicaBucket),
+        keyArn: this.replicaKey.keyArn,
+        region: Stack.of(this).region,
+      },
+      removalPolicy,
+      accessLogsBucket: accessLogs.bucket,
     });
 
     this.orderDeletion();
