@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { registerBackfill } from './commands/backfill/register';
 import { registerProbe } from './commands/probe/register';
 import { registerRestore } from './commands/restore/register';
 import { registerStatus } from './commands/status/register';
@@ -19,7 +20,13 @@ import { type Io, processIo } from './shared/progress';
 /** Replaced by the package version when scripts/build.mjs bundles the CLI (esbuild `define`). */
 declare const S3_DR_VERSION: string | undefined;
 
-const COMMANDS: readonly Register[] = [registerStatus, registerVerify, registerRestore, registerProbe];
+const COMMANDS: readonly Register[] = [
+  registerStatus,
+  registerVerify,
+  registerRestore,
+  registerBackfill,
+  registerProbe,
+];
 
 const HELP = `
 Exit codes: 0 healthy, identical or done; 1 findings, differences or items that failed; 2 usage

@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -26,6 +27,8 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly iam: IAMClient;
   readonly sns: SNSClient;
+  /** S3 Control (Batch Operations jobs). */
+  readonly s3Control: S3ControlClient;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -81,6 +84,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
+  const s3Control = lazy(() => new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)(common));
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
@@ -102,6 +106,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get sns() {
       return sns();
+    },
+    get s3Control() {
+      return s3Control();
     },
   };
 }
@@ -188,6 +195,7 @@ interface Sdk {
   '@aws-sdk/client-kms': typeof import('@aws-sdk/client-kms');
   '@aws-sdk/client-iam': typeof import('@aws-sdk/client-iam');
   '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
+  '@aws-sdk/client-s3-control': typeof import('@aws-sdk/client-s3-control');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */
