@@ -1,3 +1,5 @@
+import type { BatchSetup } from '../../shared/batch/jobs';
+import { resolveSetup } from '../../shared/batch/setup';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
@@ -6,6 +8,8 @@ import { parsePointInTime } from '../../shared/parse';
 import { createProgress } from '../../shared/progress';
 import { NO_REPORT, openReport } from '../../shared/report';
 import { count } from '../../shared/text';
+import { checkBatchOptions } from './batch';
+import { applyAsBatch, manifestOnly, settleEarlierJobs } from './batch-action';
 import { defaultJournalPath, openJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
@@ -23,6 +27,14 @@ export interface RestoreOptions {
   readonly targetBucket?: string;
   readonly targetPrefix?: string;
   readonly includeReserved: boolean;
+  /** Copies as an S3 Batch Operations job (S3PutObjectCopy) instead of from this machine. */
+  readonly batch: boolean;
+  /** Write the copies of the plan as a CSV manifest to this file, and nothing else. */
+  readonly manifestOnly?: string;
+  readonly opsBucket?: string;
+  readonly roleArn?: string;
+  /** Seconds between two DescribeJob calls while following a batch job. */
+  readonly poll: number;
 }
 
 /** `s3-dr restore`: prints the plan, and with --yes applies it. */
@@ -31,6 +43,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const time = parsePointInTime(options.to, now);
   if (options.yes && options.dryRun)
     throw new CliError('--yes and --dry-run contradict each other: pass one');
+  checkBatchOptions(options);
   const bucket = await resolveBucket(ctx, options.bucket);
   const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
   checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
@@ -65,6 +78,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     now,
   };
   const apply = options.yes;
+  // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
+  const setup: BatchSetup | undefined = options.batch && apply ? await resolveSetup(ctx, options) : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
@@ -75,6 +90,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     ctx.io.stderr('\ns3-dr: interrupted, finishing the requests in flight (Ctrl-C again to quit at once)\n'),
   );
   try {
+    // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
+    if (setup) await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, options.poll * 1000);
     const planning = createProgress(ctx.io, 'restore: keys planned');
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
@@ -88,6 +105,9 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     const planText = `${formatPlan(request, plan)}\n${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
+    if (options.manifestOnly && !plan.interrupted) {
+      return await manifestOnly(ctx, request, plan, options.manifestOnly, interrupt.signal);
+    }
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
       const note = plan.interrupted
         ? 'Interrupted while planning: nothing written.'
@@ -100,6 +120,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
+    if (setup)
+      return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, options.poll * 1000);
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,
