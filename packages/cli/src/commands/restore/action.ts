@@ -79,7 +79,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   };
   const apply = options.yes;
   // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
-  const setup: BatchSetup | undefined = options.batch && apply ? await resolveSetup(ctx, options) : undefined;
+  const setup: BatchSetup | undefined = options.batch ? await resolveSetup(ctx, options) : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
@@ -91,7 +91,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   );
   try {
     // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
-    if (setup) await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, options.poll * 1000);
+    if (setup && apply)
+      await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, options.poll * 1000);
     const planning = createProgress(ctx.io, 'restore: keys planned');
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
@@ -102,7 +103,10 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     const journalLine = apply
       ? `journal: ${journal.path}`
       : `journal: ${journal.path} (read only: a dry run writes none)`;
-    const planText = `${formatPlan(request, plan)}\n${journalLine}\n`;
+    const batchLine = setup
+      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here\n`
+      : '';
+    const planText = `${formatPlan(request, plan)}\n${batchLine}${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (options.manifestOnly && !plan.interrupted) {
@@ -120,7 +124,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
-    if (setup)
+    if (setup && apply)
       return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, options.poll * 1000);
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
