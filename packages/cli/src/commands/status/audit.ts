@@ -4,6 +4,7 @@ import { forEachConcurrent } from '../../shared/pool';
 import type { Target } from '../../shared/target';
 import { count } from '../../shared/text';
 import { alarmCheck } from './checks/alarms';
+import { batchRoleCheck, opsBucketCheck } from './checks/batch';
 import {
   accelerationCheck,
   encryptionCheck,
@@ -68,6 +69,8 @@ export const CHECKS: readonly Check[] = [
   pendingOperationsMetricCheck(),
   pendingBytesMetricCheck(),
   failedOperationsMetricCheck(),
+  batchRoleCheck(),
+  opsBucketCheck(),
 ];
 
 export interface AuditReport {

@@ -137,6 +137,8 @@ describe('GIVEN a correctly configured pair', () => {
       'metrics.pendingOperations',
       'metrics.pendingBytes',
       'metrics.failedOperations',
+      'batch.role',
+      'batch.ops-bucket',
     ]);
   });
 
