@@ -84,7 +84,15 @@ export function createClients(options: AwsOptions): AwsClients {
   const kms = lazy(() => new (loadSdk('@aws-sdk/client-kms').KMSClient)(common));
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
-  const s3Control = lazy(() => new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)(common));
+  // S3 Control puts the account id in front of the host name (123456789012.s3-control…); a custom
+  // endpoint (an IP address, localhost) has no such names, so there requests go to it as given.
+  const s3Control = lazy(
+    () =>
+      new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
+        ...common,
+        ...(endpoint ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
+      }),
+  );
   return {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.

@@ -69,10 +69,10 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     );
   }
   const createdAfter = options.createdAfter
-    ? new Date(parsePointInTime(options.createdAfter, now))
+    ? new Date(parsePointInTime(options.createdAfter, now, '--created-after'))
     : undefined;
   const createdBefore = options.createdBefore
-    ? new Date(parsePointInTime(options.createdBefore, now))
+    ? new Date(parsePointInTime(options.createdBefore, now, '--created-before'))
     : undefined;
   if (createdAfter && createdBefore && createdAfter >= createdBefore) {
     throw new CliError('--created-after must be before --created-before');

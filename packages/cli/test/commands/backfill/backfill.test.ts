@@ -245,6 +245,7 @@ test.each([
     '--created-after must be before --created-before',
   ],
   [['--from-report', 'x.jsonl', '--prefix', 'a/'], '--from-report names the exact objects'],
+  [['--created-after', '2024-01-01'], "--created-after '2024-01-01' is not a valid point in time"],
   [['--job', 'j', '--yes'], '--job shows an existing job'],
 ])('usage error %j: one line, exit 2, no job', async (args, message) => {
   const result = await runCli(['backfill', ...target, ...args]);
