@@ -52,9 +52,10 @@ export class BatchOperations extends Construct {
     const stack = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.opsBucketName,
-      // SSE-S3: a Batch Operations job writes its completion report with the bucket's default
-      // encryption, and CreateJob takes no key for reports; with SSE-S3 neither the job role nor
-      // the operator reading the report needs a KMS grant. The objects hold key names, not data.
+      // SSE-S3: "Completion reports are always encrypted with Amazon S3 managed keys (SSE-S3)"
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-examples-reports.html),
+      // and with SSE-S3 neither the job role nor the operator needs a KMS grant for manifests.
+      // The objects hold key names, not data.
       encryption: s3.BucketEncryption.S3_MANAGED,
       // Versioned: a report or a manifest cannot be silently replaced (a job's manifest is pinned
       // by its ETag anyway).
