@@ -90,7 +90,9 @@ export function createClients(options: AwsOptions): AwsClients {
     () =>
       new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
         ...common,
-        ...(endpoint ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
+        ...(endpoint
+          ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) }
+          : {}),
       }),
   );
   return {

@@ -148,9 +148,12 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     // contract still tells the names, given the account.
   }
   let account: string | undefined;
+  let partition = 'aws';
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    account = identity.Account;
+    partition = /^arn:([^:]+):/.exec(identity.Arn ?? '')?.[1] ?? partition;
   } catch (err) {
     throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`);
   }
@@ -163,6 +166,6 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     suffix,
     replicationRuleId: names.replicationRuleId,
     opsBucket: names.opsBucket,
-    batchRoleArn: `arn:aws:iam::${account}:role/${names.batchRole}`,
+    batchRoleArn: `arn:${partition}:iam::${account}:role/${names.batchRole}`,
   };
 }
