@@ -18,11 +18,23 @@ export async function manifestOnly(
   path: string,
   signal: AbortSignal,
 ): Promise<number> {
-  const lines = await writeManifestFile(ctx.clients().s3, request, plan, path, { signal });
+  const { lines, tooLarge } = await writeManifestFile(ctx.clients().s3, request, plan, path, { signal });
   const markers = plan.counts['delete-mark'];
-  const note = `manifest: ${count(lines, 'copy', 'copies')} written to ${path} (CSV bucket,key,versionId, keys URL-encoded); nothing written to S3${markers ? `; the ${count(markers, 'delete marker')} of the plan are not in it (Batch Operations cannot delete)` : ''}.`;
+  const left = [
+    ...(markers
+      ? [`the ${count(markers, 'delete marker')} of the plan (Batch Operations cannot delete)`]
+      : []),
+    ...(tooLarge ? [`${count(tooLarge, 'copy', 'copies')} over 5 GB (a copy job copies up to 5 GB)`] : []),
+  ];
+  const note = `manifest: ${count(lines, 'copy', 'copies')} written to ${path} (CSV bucket,key,versionId, keys URL-encoded); nothing written to S3${left.length ? `; not in it: ${left.join(', ')}` : ''}.`;
   if (ctx.options.json)
-    ctx.print('', { manifest: path, copies: lines, deleteMarkersNotInManifest: markers, note });
+    ctx.print('', {
+      manifest: path,
+      copies: lines,
+      deleteMarkersNotInManifest: markers,
+      copiesOver5GB: tooLarge,
+      note,
+    });
   else ctx.io.stdout(`${note}\n`);
   return EXIT.ok;
 }
@@ -65,8 +77,10 @@ export async function applyAsBatch(
   pollMs: number,
 ): Promise<number> {
   const clients = ctx.clients();
-  const direct = plan.counts['delete-mark'] + plan.counts['restore-archive'];
-  const progress = createProgress(ctx.io, 'restore: delete markers and archive restores', direct);
+  const progress = createProgress(
+    ctx.io,
+    'restore: written here (delete markers, archive restores, copies over 5 GB)',
+  );
   const applied = await applyBatchRestore(
     clients.s3,
     clients.s3Control,
@@ -99,7 +113,7 @@ export async function applyAsBatch(
 function formatBatchApplied(applied: BatchApplied): string {
   const lines: string[] = [];
   lines.push(
-    `${applied.interrupted ? 'INTERRUPTED' : 'done here'}: ${count(applied.deleteMarkers, 'delete marker')} added, ${count(applied.archiveRestores, 'archive restore')} started, ${applied.failed} failed`,
+    `${applied.interrupted ? 'INTERRUPTED' : 'done here'}: ${count(applied.deleteMarkers, 'delete marker')} added, ${applied.copiedHere ? `${applied.copiedHere} copied (over 5 GB), ` : ''}${count(applied.archiveRestores, 'archive restore')} started, ${applied.failed} failed`,
   );
   for (const f of applied.failures) lines.push(`  failed ${JSON.stringify(f.key)}: ${f.error}`);
   if (applied.job) lines.push(...jobLines(applied.job));
@@ -133,6 +147,7 @@ function batchJson(applied: BatchApplied, note: string): object {
   return {
     applied: {
       deleteMarkers: applied.deleteMarkers,
+      copiedOver5GB: applied.copiedHere,
       archiveRestores: applied.archiveRestores,
       failed: applied.failed,
       failures: applied.failures,

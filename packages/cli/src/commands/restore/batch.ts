@@ -18,7 +18,7 @@ import {
 } from '../../shared/batch/jobs';
 import { type ManifestWriter, openFileManifest, openS3Manifest } from '../../shared/batch/manifest';
 import { compactTime } from '../../shared/batch/setup';
-import { addDeleteMarker, startArchiveRestore } from '../../shared/copy';
+import { addDeleteMarker, copyVersion, MAX_SINGLE_COPY_BYTES, startArchiveRestore } from '../../shared/copy';
 import { CliError, describeAwsError } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
@@ -35,6 +35,15 @@ function manifestEntry(request: RestoreRequest, action: RestoreAction) {
   return { bucket: request.bucket, key: action.key, versionId: action.atT.versionId };
 }
 
+/**
+ * A Batch Operations copy job copies objects of up to 5 GB
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-copy-object.html): larger
+ * versions are copied by the CLI itself, in parts.
+ */
+function fitsJob(action: RestoreAction, maxJobCopyBytes: number): boolean {
+  return (action.atT?.size ?? 0) <= maxJobCopyBytes;
+}
+
 function actionsOf(s3: S3Client, request: RestoreRequest, plan: Plan, hooks: RunHooks) {
   return plan.actions ?? restoreActions(s3, request, { signal: hooks.signal, onListPage: hooks.onListPage });
 }
@@ -48,14 +57,18 @@ export async function writeManifestFile(
   request: RestoreRequest,
   plan: Plan,
   path: string,
-  hooks: RunHooks = {},
-): Promise<number> {
+  hooks: RunHooks & { readonly maxJobCopyBytes?: number } = {},
+): Promise<{ lines: number; tooLarge: number }> {
   const writer = await openFileManifest(path);
+  let tooLarge = 0;
   try {
     for await (const action of actionsOf(s3, request, plan, hooks)) {
-      if (action.type === 'copy') await writer.add(manifestEntry(request, action));
+      if (action.type !== 'copy') continue;
+      if (fitsJob(action, hooks.maxJobCopyBytes ?? MAX_SINGLE_COPY_BYTES))
+        await writer.add(manifestEntry(request, action));
+      else tooLarge++;
     }
-    return (await writer.close()).count;
+    return { lines: (await writer.close()).count, tooLarge };
   } catch (err) {
     await writer.abort();
     throw err;
@@ -63,8 +76,9 @@ export async function writeManifestFile(
 }
 
 export interface BatchApplied {
-  /** Delete markers and archive restores the CLI wrote itself. */
+  /** Delete markers, archive restores and copies over 5 GB the CLI wrote itself. */
   readonly deleteMarkers: number;
+  readonly copiedHere: number;
   readonly archiveRestores: number;
   readonly failed: number;
   readonly failures: readonly { readonly key: string; readonly error: string }[];
@@ -79,6 +93,8 @@ export interface BatchApplied {
 export interface BatchHooks extends RunHooks, Omit<FollowHooks, 'signal'> {
   /** Called once the job exists, before following it. */
   readonly onJobCreated?: (jobId: string) => void;
+  /** Larger copies are made by the CLI. @default 5 GiB, the limit of a copy job */
+  readonly maxJobCopyBytes?: number;
 }
 
 /**
@@ -102,13 +118,15 @@ export async function applyBatchRestore(
   const manifestKey = `${MANIFEST_PREFIX}restore-${targetBucket}-${compactTime(request.time)}-${compactTime(request.now)}.csv`;
   const writer: ManifestWriter = await openS3Manifest(s3, setup.opsBucket, manifestKey);
   let deleteMarkers = 0;
+  let copiedHere = 0;
+  const maxJobCopyBytes = hooks.maxJobCopyBytes ?? MAX_SINGLE_COPY_BYTES;
   let archiveRestores = 0;
   let failed = 0;
   const failures: { key: string; error: string }[] = [];
   async function* directWrites(): AsyncGenerator<RestoreAction> {
     for await (const action of actionsOf(s3, request, plan, hooks)) {
       if (hooks.signal?.aborted) return;
-      if (action.type === 'copy') {
+      if (action.type === 'copy' && fitsJob(action, maxJobCopyBytes)) {
         // In the generator, not the pool: the manifest is written by one writer, in key order.
         await writer.add(manifestEntry(request, action));
         await report.write({
@@ -118,7 +136,8 @@ export async function applyBatchRestore(
           targetKey: action.targetKey,
           fromVersionId: action.atT?.versionId,
         });
-      } else if (action.type === 'delete-mark' || action.type === 'restore-archive') yield action;
+      } else if (action.type === 'copy' || action.type === 'delete-mark' || action.type === 'restore-archive')
+        yield action;
     }
   }
   try {
@@ -130,6 +149,24 @@ export async function applyBatchRestore(
           if (action.type === 'delete-mark') {
             await addDeleteMarker(s3, targetBucket, action.targetKey);
             deleteMarkers++;
+          } else if (action.type === 'copy' && action.atT) {
+            const atT = action.atT;
+            const copied = await copyVersion(s3, {
+              sourceBucket: request.bucket,
+              key: action.key,
+              versionId: atT.versionId,
+              size: atT.size ?? 0,
+              storageClass: atT.storageClass,
+              targetBucket,
+              targetKey: action.targetKey,
+            });
+            await request.journal?.record(
+              action.targetKey,
+              atT.versionId,
+              copied.versionId ?? 'null',
+              copied.etag,
+            );
+            copiedHere++;
           } else if (action.atT) {
             await startArchiveRestore(s3, request.bucket, action.key, action.atT.versionId);
             archiveRestores++;
@@ -158,7 +195,15 @@ export async function applyBatchRestore(
     throw err;
   }
   const interrupted = hooks.signal?.aborted === true;
-  const base = { deleteMarkers, archiveRestores, failed, failures, copies: writer.count, interrupted };
+  const base = {
+    deleteMarkers,
+    copiedHere,
+    archiveRestores,
+    failed,
+    failures,
+    copies: writer.count,
+    interrupted,
+  };
   if (interrupted || writer.count === 0) {
     await writer.abort();
     return base;

@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
+import { applyBatchRestore } from '../../../src/commands/restore/batch';
+import { openJournal } from '../../../src/commands/restore/journal';
+import { planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { setupFromRole } from '../../../src/shared/batch/jobs';
 import { parseManifestLine } from '../../../src/shared/batch/manifest';
 import { copySource } from '../../../src/shared/copy';
+import { NO_REPORT } from '../../../src/shared/report';
 import { placeReport } from '../../support/batch-report';
 import { cliWorkDir, runCli, runCliProcess } from '../../support/cli';
 import {
@@ -121,7 +126,7 @@ test('GIVEN one scenario WHEN --manifest-only and then the direct restore run TH
 
   expect(only.code).toBe(0);
   expect(only.stdout).toContain(`manifest: 6 copies written to ${manifest}`);
-  expect(only.stdout).toContain('the 1 delete marker of the plan are not in it');
+  expect(only.stdout).toContain('not in it: the 1 delete marker of the plan (Batch Operations cannot delete)');
   expect(await versionIds(s3, bucket)).toEqual(before);
 
   const report = file(`direct-${bucket}.jsonl`);
@@ -373,4 +378,58 @@ describe('the built CLI', () => {
     expect(plan.stdout).toContain(`as ${ROLE}`);
     expect(await versionIds(s3, bucket)).toEqual(before);
   });
+});
+
+test('GIVEN a version larger than a copy job takes WHEN applied as a batch THEN the CLI copies it itself (journaled) and the job gets the rest', async () => {
+  const bucket = await createBucket(s3, 'rb-large');
+  await put(s3, bucket, 'big.bin', 'B'.repeat(200));
+  await put(s3, bucket, 'small.txt', 'small at T');
+  const to = await pointInTime();
+  await put(s3, bucket, 'big.bin', 'changed');
+  await put(s3, bucket, 'small.txt', 'changed');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-l1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-l1'));
+  const journal = await openJournal(file(`journal-${bucket}.jsonl`), true);
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+    journal,
+  };
+  const plan = await planRestore(s3, request, NO_REPORT);
+
+  const applied = await applyBatchRestore(
+    s3,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { maxJobCopyBytes: 100, pollMs: 1 },
+  );
+  await journal.close();
+
+  expect(applied).toMatchObject({ copiedHere: 1, copies: 1, deleteMarkers: 0, failed: 0 });
+  expect(applied.summary).toMatchObject({ succeeded: 1, failed: 0 });
+  const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
+  const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
+  const body = await (
+    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+  ).Body?.transformToString();
+  expect(
+    body
+      ?.split('\n')
+      .filter(Boolean)
+      .map((l) => parseManifestLine(l).key),
+  ).toEqual(['small.txt']);
+  expect(await currentContents(s3, bucket)).toEqual({
+    'big.bin': 'B'.repeat(200),
+    'small.txt': 'small at T',
+  });
+  expect(readJsonLines(file(`journal-${bucket}.jsonl`))).toContainEqual(
+    expect.objectContaining({ targetKey: 'big.bin', newVersionId: expect.any(String) }),
+  );
 });
