@@ -231,6 +231,9 @@ export interface FollowHooks {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** DescribeJob failures in a row that a wait rides out (a job runs for hours; one lost poll is no reason to stop). */
+export const MAX_FAILED_POLLS = 3;
+
 /** Follows a job with DescribeJob until it is Complete, Failed or Cancelled (or the signal aborts). */
 export async function followJob(
   s3Control: S3ControlClient,
@@ -239,8 +242,17 @@ export async function followJob(
   hooks: FollowHooks = {},
 ): Promise<JobDescriptor> {
   const sleep = hooks.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let failedPolls = 0;
   for (;;) {
-    const job = await describeJob(s3Control, accountId, jobId);
+    let job: JobDescriptor;
+    try {
+      job = await describeJob(s3Control, accountId, jobId);
+      failedPolls = 0;
+    } catch (err) {
+      if (++failedPolls >= MAX_FAILED_POLLS || hooks.signal?.aborted) throw err;
+      await sleep(hooks.pollMs ?? 10_000);
+      continue;
+    }
     hooks.onUpdate?.(job);
     if (FINAL_STATES.has(job.Status ?? '') || hooks.signal?.aborted) return job;
     await sleep(hooks.pollMs ?? 10_000);

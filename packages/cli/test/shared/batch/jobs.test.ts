@@ -306,6 +306,28 @@ describe('creating and following a job', () => {
     });
   });
 
+  test('a DescribeJob that fails now and then does not end the wait; three failures in a row do', async () => {
+    const denied = Object.assign(new Error('slow down'), {
+      name: 'SlowDown',
+      $metadata: { httpStatusCode: 503 },
+    });
+    control
+      .on(DescribeJobCommand)
+      .rejectsOnce(denied)
+      .rejectsOnce(denied)
+      .resolves({ Job: job('Complete', 100) });
+    const client = new S3ControlClient({ region: 'us-east-1' });
+    const noSleep = { sleep: async () => undefined };
+    expect((await followJob(client, '123456789012', 'job-1', noSleep)).Status).toBe('Complete');
+
+    control.reset();
+    control.on(DescribeJobCommand).rejects(denied);
+    await expect(followJob(client, '123456789012', 'job-1', noSleep)).rejects.toThrow(
+      /Batch Operations job job-1/,
+    );
+    expect(control.commandCalls(DescribeJobCommand)).toHaveLength(3);
+  });
+
   test('a Failed job says why; a Cancelled one too', () => {
     expect(
       jobProblems(
