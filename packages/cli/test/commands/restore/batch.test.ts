@@ -126,7 +126,9 @@ test('GIVEN one scenario WHEN --manifest-only and then the direct restore run TH
 
   expect(only.code).toBe(0);
   expect(only.stdout).toContain(`manifest: 6 copies written to ${manifest}`);
-  expect(only.stdout).toContain('not in it: the 1 delete marker of the plan (Batch Operations cannot delete)');
+  expect(only.stdout).toContain(
+    'not in it: the 1 delete marker of the plan (Batch Operations cannot delete)',
+  );
   expect(await versionIds(s3, bucket)).toEqual(before);
 
   const report = file(`direct-${bucket}.jsonl`);
