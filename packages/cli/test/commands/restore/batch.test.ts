@@ -435,3 +435,74 @@ test('GIVEN a version larger than a copy job takes WHEN applied as a batch THEN 
     expect.objectContaining({ targetKey: 'big.bin', newVersionId: expect.any(String) }),
   );
 });
+
+test('GIVEN a GLACIER version at T and --restore-archived WHEN restoring --batch THEN the CLI sends its RestoreObject itself, not the job, and reports the outcome (exit 1)', async () => {
+  const bucket = await createBucket(s3, 'rb-cold');
+  await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
+  const to = await pointInTime();
+  await put(s3, bucket, 'cold.bin', 'after T');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--batch', '--restore-archived', '--yes'];
+
+  const result = await runCli([
+    ...args,
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    file(`journal-${bucket}.jsonl`),
+  ]);
+
+  expect(result.stdout).toContain('archive restores     1');
+  // moto 5.2 refuses RestoreObject of this (noncurrent) version with InvalidObjectState; S3 would
+  // start it. Either way the request came from the CLI and its outcome is reported.
+  expect(result.stdout).toContain('done here: 0 delete markers added, 0 archive restores started, 1 failed');
+  expect(result.stdout).toContain('failed "cold.bin": InvalidObjectState');
+  expect(result.stdout).toContain('copies: none to make, no job created');
+  expect(result.stdout).toContain('Run the same command again to finish the restore.');
+  expect(result.code).toBe(1);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+});
+
+test('GIVEN a delete marker S3 refuses WHEN applied as a batch THEN it is counted and listed as failed, and the job still runs the copies', async () => {
+  const { bucket, to } = await scenario('rb-refuse');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-x1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-x1'));
+  const refusing = motoS3();
+  refusing.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'DeleteObjectCommand')
+        throw Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        });
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  const plan = await planRestore(refusing, request, NO_REPORT);
+
+  const applied = await applyBatchRestore(
+    refusing,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { pollMs: 1 },
+  );
+
+  expect(applied).toMatchObject({ deleteMarkers: 0, failed: 1, copies: 6 });
+  expect(applied.failures).toEqual([
+    { key: 'new-after-T.txt', error: expect.stringContaining('new-after-T.txt') },
+  ]);
+  expect(applied.job?.Status).toBe('Complete');
+});
