@@ -14,8 +14,17 @@ export const OPS_REPORT_PREFIX = 'reports/';
 export interface BatchOperationsBucket {
   /** `arn:<partition>:s3:::<name>` */
   readonly bucketArn: string;
-  /** ARN of the customer-managed key of the bucket's default encryption. */
+  /**
+   * ARN of the customer-managed key of the bucket's default encryption; for a key of another stack
+   * known only by its alias, `arn:<partition>:kms:<region>:<account>:key/*` with `keyAlias`.
+   */
   readonly keyArn: string;
+  /**
+   * Narrows `keyArn` to the key with this alias (`kms:ResourceAliases`): IAM checks KMS permissions
+   * against the key, not the alias.
+   * @default - no alias condition (keyArn names the key)
+   */
+  readonly keyAlias?: string;
   /** Region of the bucket (the `kms:ViaService` value names it). */
   readonly region: string;
 }
@@ -178,6 +187,10 @@ function keyStatement(sid: string, bucket: BatchOperationsBucket, urlSuffix: str
     conditions: {
       StringEquals: { 'kms:ViaService': `s3.${bucket.region}.${urlSuffix}` },
       StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
+      ...(bucket.keyAlias
+        ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [bucket.keyAlias] } }
+        : {}),
     },
   });
 }
