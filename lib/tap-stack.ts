@@ -75,6 +75,14 @@ export class TapStack extends Stack {
         value: r.replicaRegion,
         description: 'Region of the replica bucket',
       },
+      [OUTPUT_KEYS.opsBucketName]: {
+        value: r.batchOperations.bucket.bucketName,
+        description: 'Bucket for S3 Batch Operations manifests and completion reports',
+      },
+      [OUTPUT_KEYS.batchRoleArn]: {
+        value: r.batchOperations.role.roleArn,
+        description: 'Role S3 Batch Operations jobs run as (s3-dr backfill, restore --batch)',
+      },
     };
     if (r.accessPoint) {
       new CfnOutput(this, ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn, {

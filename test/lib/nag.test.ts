@@ -47,8 +47,10 @@ describe('cdk-nag', () => {
         ...functions.map((f) => `NIST.800.53.R5-LambdaDLQ ${f}`),
         ...functions.map((f) => `NIST.800.53.R5-LambdaInsideVPC ${f}`),
         'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Default/AccessLogs/Bucket/Resource',
+        'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Default/BatchOperations/Bucket/Resource',
         'NIST.800.53.R5-S3BucketReplicationEnabled TapStackdev/S3Replication/Default/Replica/Bucket/Resource',
         'NIST.800.53.R5-S3DefaultEncryptionKMS TapStackdev/S3Replication/Default/AccessLogs/Bucket/Resource',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS TapStackdev/S3Replication/Default/BatchOperations/Bucket/Resource',
       ].sort(),
     );
   });

@@ -63,6 +63,7 @@ describe('in a GovCloud region (us-gov-west-1)', () => {
     );
     expect([...principals].sort()).toEqual(
       [
+        'batchoperations.s3.amazonaws.com',
         'cloudwatch.amazonaws.com',
         'events.amazonaws.com',
         'lambda.amazonaws.com',
@@ -83,8 +84,8 @@ describe('in a GovCloud region (us-gov-west-1)', () => {
 
   test("every kms:ViaService is S3's endpoint in the region with the partition's URL suffix", () => {
     const values = viaServiceValues(gov);
-    // Replication role: source and replica key; canary: primary and replica key.
-    expect(values).toHaveLength(4);
+    // Replication role, canary and Batch Operations role: primary and replica key each.
+    expect(values).toHaveLength(6);
     for (const value of values) {
       expect(value).toEqual({ 'Fn::Join': ['', ['s3.us-gov-west-1.', { Ref: 'AWS::URLSuffix' }]] });
     }

@@ -98,7 +98,7 @@ describe('removalPolicy', () => {
     const { nested } = synthTap();
     // allResources also fails when the stack has no resource of the type.
     for (const type of stateful) nested.allResources(type, { DeletionPolicy: 'Delete' });
-    nested.resourceCountIs('Custom::S3AutoDeleteObjects', 3);
+    nested.resourceCountIs('Custom::S3AutoDeleteObjects', 4);
   });
 
   test('destroy schedules key deletion after the shortest waiting period', () => {

@@ -13,6 +13,7 @@ import {
 } from 's3-dr-naming';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
+import { BatchOperations } from './batch-operations';
 import { REVERSE_CANARY_PREFIX } from './contract';
 import { customerManagedKey } from './customer-managed-key';
 import { cloudFormationExecutionRoleArn } from './deployment-role';
@@ -314,6 +315,8 @@ export class S3ReplicationPair extends Construct {
   readonly replicaTamperAlarm?: TamperAlarm;
   /** The replica's protection policy; undefined with `protectReplica: false`. */
   readonly replicaProtection?: ReplicaProtectionPolicy;
+  /** Ops bucket and role of the CLI's S3 Batch Operations jobs (backfill, restore --batch). */
+  readonly batchOperations: BatchOperations;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
@@ -533,6 +536,25 @@ export class S3ReplicationPair extends Construct {
       // The access point needs both buckets; the replica's stack is deployed first (a stack dependency).
       this.accessPoint.node.addDependency(this.primary.bucket);
     }
+    // In the primary's stack and region; the replica's bucket and key by name and alias across regions.
+    this.batchOperations = new BatchOperations(this, 'BatchOperations', {
+      opsBucketName: names.opsBucket,
+      roleName: names.batchRole,
+      source: { bucketArn: primaryBucketArn, keyArn: this.primaryKey.keyArn, region: stack.region },
+      replica: crossRegion
+        ? {
+            bucketArn: replicaBucketArn,
+            keyArn: Arn.format(
+              { service: 'kms', region: this.replicaRegion, resource: 'key', resourceName: '*' },
+              stack,
+            ),
+            keyAlias: names.replicaKeyAlias,
+            region: this.replicaRegion,
+          }
+        : { bucketArn: replicaBucketArn, keyArn: this.replicaKey.keyArn, region: stack.region },
+      removalPolicy,
+      accessLogsBucket: accessLogs.bucket,
+    });
 
     this.orderDeletion();
 

@@ -48,7 +48,8 @@ test('GIVEN an app without the feature flags of cdk.json WHEN synthesized THEN a
 
 test('GIVEN the default removal policy WHEN synthesized THEN buckets are emptied and deleted with the stack', () => {
   const { template } = pairIn({ environmentSuffix: 'lib' });
-  template.resourceCountIs('Custom::S3AutoDeleteObjects', 3);
+  // primary, replica, access logs, ops bucket
+  template.resourceCountIs('Custom::S3AutoDeleteObjects', 4);
   template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { registerBackfill } from './commands/backfill/register';
 import { registerFailback } from './commands/failback/register';
 import { registerFailover } from './commands/failover/register';
 import { registerProbe } from './commands/probe/register';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Register[] = [
   registerStatus,
   registerVerify,
   registerRestore,
+  registerBackfill,
   registerProbe,
   registerFailover,
   registerFailback,

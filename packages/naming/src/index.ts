@@ -21,6 +21,10 @@ export const OUTPUT_KEYS = {
   alarmTopicArn: 'AlarmTopicArn',
   /** Region of the replica bucket (the stack's own region when both buckets share it). */
   replicaRegion: 'ReplicaRegion',
+  /** Bucket for S3 Batch Operations manifests and completion reports. */
+  opsBucketName: 'OpsBucketName',
+  /** Role S3 Batch Operations jobs run as (backfill, restore --batch). */
+  batchRoleArn: 'BatchRoleArn',
 } as const;
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];

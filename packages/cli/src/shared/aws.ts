@@ -99,8 +99,10 @@ export function createClients(options: AwsOptions): AwsClients {
         // Few attempts per region: a failover tries the next control region instead of waiting.
         maxAttempts: 2,
         // S3 Control puts the account id in front of the host ({account}.s3-control.<region>...);
-        // a custom endpoint (S3-compatible or test server) is used exactly as given.
-        ...(endpoint ? { endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
+        // a custom endpoint (an IP address, localhost) has no such names: requests go to it as given.
+        ...(endpoint
+          ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) }
+          : {}),
       }),
   );
   const regions = new Map<string, AwsClients>();

@@ -22,6 +22,9 @@ export interface Target {
   readonly replicationRuleId?: string;
   readonly replicationRoleArn?: string;
   readonly alarmTopicArn?: string;
+  /** Ops bucket and role of S3 Batch Operations jobs (deployments that have them). */
+  readonly opsBucket?: string;
+  readonly batchRoleArn?: string;
 }
 
 type Outputs = Record<string, string | undefined>;
@@ -117,6 +120,8 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
     replicationRuleId: outputs[OUTPUT_KEYS.replicationRuleId],
     replicationRoleArn: outputs[OUTPUT_KEYS.replicationRoleArn],
     alarmTopicArn: outputs[OUTPUT_KEYS.alarmTopicArn],
+    opsBucket: outputs[OUTPUT_KEYS.opsBucketName],
+    batchRoleArn: outputs[OUTPUT_KEYS.batchRoleArn],
   };
 }
 
@@ -143,9 +148,12 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     // contract still tells the names, given the account.
   }
   let account: string | undefined;
+  let partition = 'aws';
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    account = identity.Account;
+    partition = /^arn:([^:]+):/.exec(identity.Arn ?? '')?.[1] ?? partition;
   } catch (err) {
     throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`);
   }
@@ -157,5 +165,7 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     origin: 'naming',
     suffix,
     replicationRuleId: names.replicationRuleId,
+    opsBucket: names.opsBucket,
+    batchRoleArn: `arn:${partition}:iam::${account}:role/${names.batchRole}`,
   };
 }

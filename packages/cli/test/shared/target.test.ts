@@ -95,6 +95,8 @@ describe('GIVEN no stack for the suffix', () => {
       origin: 'naming',
       suffix,
       replicationRuleId: names.replicationRuleId,
+      opsBucket: names.opsBucket,
+      batchRoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${names.batchRole}`,
     });
   });
 

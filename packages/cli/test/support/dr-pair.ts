@@ -71,8 +71,8 @@ export interface DrPair {
  * rotating customer-managed keys and Bucket Keys, public access blocked, SSL-only policies with
  * a TLS 1.2 minimum, Transfer Acceleration on the primary, a GLACIER lifecycle on the replica, the
  * replication rule with RTC, metrics, delete markers, replica modifications and SSE-KMS, the role,
- * the two required alarms, and the default protection (replica policy, key denies, tamper rule
- * and alarm; see protection.ts).
+ * the two required alarms, the default protection (replica policy, key denies, tamper rule and
+ * alarm; see protection.ts), and the Batch Operations role and ops bucket.
  */
 export async function buildPair(clients: MotoClients, suffix: string = uniqueSuffix()): Promise<DrPair> {
   const names = deploymentNames(suffix, MOTO_ACCOUNT);
@@ -82,6 +82,8 @@ export async function buildPair(clients: MotoClients, suffix: string = uniqueSuf
     rotatingKey(kms, names.primaryKeyAlias),
     rotatingKey(kms, names.replicaKeyAlias),
     replicationRole(iam, names.replicationRole),
+    replicationRole(iam, names.batchRole, 'batchoperations.s3.amazonaws.com'),
+    opsBucket(s3, names.opsBucket),
     ...[names.latencyAlarm, names.failedAlarm].map((alarm, i) =>
       putAlarm(
         cloudWatch,
@@ -250,19 +252,36 @@ export function sslOnlyPolicy(bucket: string, options: { tls12?: boolean } = {})
   return { Version: '2012-10-17', Statement: statements };
 }
 
-async function replicationRole(iam: IAMClient, name: string): Promise<string> {
+async function replicationRole(iam: IAMClient, name: string, service = 's3.amazonaws.com'): Promise<string> {
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: name,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
+        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
       }),
     }),
   );
   return role.Role?.Arn ?? '';
+}
+
+/** The ops bucket of Batch Operations jobs as the stack builds it: versioned, public access blocked. */
+async function opsBucket(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
 }
 
 async function rotatingKey(kms: KMSClient, alias: string): Promise<string> {

@@ -1,4 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { BatchSetup } from '../../shared/batch/jobs';
+import { resolveSetup } from '../../shared/batch/setup';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
@@ -9,6 +11,8 @@ import { createProgress } from '../../shared/progress';
 import { locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
 import { count } from '../../shared/text';
+import { checkBatchOptions } from './batch';
+import { applyAsBatch, manifestOnly, settleEarlierJobs } from './batch-action';
 import { defaultJournalPath, openJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
@@ -26,6 +30,14 @@ export interface RestoreOptions {
   readonly targetBucket?: string;
   readonly targetPrefix?: string;
   readonly includeReserved: boolean;
+  /** Copies as an S3 Batch Operations job (S3PutObjectCopy) instead of from this machine. */
+  readonly batch: boolean;
+  /** Write the copies of the plan as a CSV manifest to this file, and nothing else. */
+  readonly manifestOnly?: string;
+  readonly opsBucket?: string;
+  readonly roleArn?: string;
+  /** Seconds between two DescribeJob calls while following a batch job. */
+  readonly poll: number;
 }
 
 /** `s3-dr restore`: prints the plan, and with --yes applies it. */
@@ -34,6 +46,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const time = parsePointInTime(options.to, now);
   if (options.yes && options.dryRun)
     throw new CliError('--yes and --dry-run contradict each other: pass one');
+  checkBatchOptions(options);
   const bucket = await resolveBucket(ctx, options.bucket);
   const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
   checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
@@ -69,6 +82,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   };
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
+  // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
+  const setup: BatchSetup | undefined = options.batch ? await resolveSetup(ctx, options) : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
@@ -79,6 +94,9 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     ctx.io.stderr('\ns3-dr: interrupted, finishing the requests in flight (Ctrl-C again to quit at once)\n'),
   );
   try {
+    // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
+    if (setup && apply)
+      await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, options.poll * 1000);
     const planning = createProgress(ctx.io, 'restore: keys planned');
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
@@ -90,9 +108,15 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       ? `journal: ${journal.path}`
       : `journal: ${journal.path} (read only: a dry run writes none)`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
-    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${journalLine}\n`;
+    const batchLine = setup
+      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here\n`
+      : '';
+    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
+    if (options.manifestOnly && !plan.interrupted) {
+      return await manifestOnly(ctx, request, plan, options.manifestOnly, interrupt.signal);
+    }
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
       const note = plan.interrupted
         ? 'Interrupted while planning: nothing written.'
@@ -105,6 +129,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
+    if (setup && apply)
+      return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, options.poll * 1000);
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,

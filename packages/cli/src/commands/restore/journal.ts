@@ -25,11 +25,29 @@ export interface RestoreJournal {
    */
   isCopyOf(
     targetKey: string,
-    current: Pick<VersionEntry, 'versionId' | 'etag'>,
+    current: Pick<VersionEntry, 'versionId' | 'etag'> & { readonly lastModified?: number },
     fromVersionId: string,
   ): boolean;
   /** Appends a successful copy. */
   record(targetKey: string, fromVersionId: string, newVersionId: string, etag?: string): Promise<void>;
+  /** Appends a Batch Operations copy job this restore started (`restore --batch`). */
+  recordBatchJob(jobId: string, createdAt: number): Promise<void>;
+  /**
+   * Appends a copy a batch job made (its completion report names the key and the version copied,
+   * not the new version): the current version counts as that copy when it was written while the
+   * job ran, between `after` and `before` (epoch ms).
+   */
+  recordBatchCopy(
+    targetKey: string,
+    fromVersionId: string,
+    jobId: string,
+    after: number,
+    before: number,
+  ): Promise<void>;
+  /** Appends that a batch job has ended and its report was read. */
+  finishBatchJob(jobId: string): Promise<void>;
+  /** Batch jobs started by earlier runs whose end was not recorded yet. */
+  pendingBatchJobs(): readonly { readonly jobId: string; readonly createdAt: number }[];
   close(): Promise<void>;
 }
 
@@ -48,6 +66,8 @@ export function defaultJournalPath(targetBucket: string, time: number): string {
  */
 export async function openJournal(path: string, forWriting: boolean): Promise<RestoreJournal> {
   const copies = new Map<string, { fromVersionId: string; etag?: string }>();
+  const batchCopies = new Map<string, { fromVersionId: string; after: number; before: number }>();
+  const batchJobs = new Map<string, number>();
   const id = (targetKey: string, newVersionId: string) => `${newVersionId}\n${targetKey}`;
   if (await exists(path)) {
     const lines = createInterface({
@@ -58,6 +78,7 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
       for await (const line of lines) {
         const entry = parseLine(line);
         if (entry) copies.set(id(entry.targetKey, entry.newVersionId), entry);
+        else readBatchLine(line, batchCopies, batchJobs);
       }
     } catch (err) {
       throw new CliError(`cannot read restore journal ${path}: ${why(path, err as Error)}`);
@@ -69,6 +90,15 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
   return {
     path,
     isCopyOf(targetKey, current, fromVersionId) {
+      const batch = batchCopies.get(targetKey);
+      if (
+        batch?.fromVersionId === fromVersionId &&
+        current.lastModified !== undefined &&
+        current.lastModified >= batch.after &&
+        current.lastModified <= batch.before
+      ) {
+        return true;
+      }
       const copy = copies.get(id(targetKey, current.versionId));
       if (copy?.fromVersionId !== fromVersionId) return false;
       return current.versionId !== 'null' || (copy.etag !== undefined && copy.etag === current.etag);
@@ -77,8 +107,56 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
       copies.set(id(targetKey, newVersionId), { fromVersionId, etag });
       await writer?.write({ targetKey, fromVersionId, newVersionId, ...(etag ? { etag } : {}) });
     },
+    async recordBatchJob(jobId, createdAt) {
+      batchJobs.set(jobId, createdAt);
+      await writer?.write({ batchJob: jobId, createdAt: new Date(createdAt).toISOString() });
+    },
+    async recordBatchCopy(targetKey, fromVersionId, jobId, after, before) {
+      batchCopies.set(targetKey, { fromVersionId, after, before });
+      await writer?.write({
+        targetKey,
+        fromVersionId,
+        batchJob: jobId,
+        after: new Date(after).toISOString(),
+        before: new Date(before).toISOString(),
+      });
+    },
+    async finishBatchJob(jobId) {
+      batchJobs.delete(jobId);
+      await writer?.write({ batchJobDone: jobId });
+    },
+    pendingBatchJobs: () => [...batchJobs].map(([jobId, createdAt]) => ({ jobId, createdAt })),
     close: async () => writer?.close(),
   };
+}
+
+/** Batch lines: a job started, a copy it made, or its end. Anything else is ignored. */
+function readBatchLine(
+  line: string,
+  batchCopies: Map<string, { fromVersionId: string; after: number; before: number }>,
+  batchJobs: Map<string, number>,
+): void {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  if (typeof e.batchJobDone === 'string') batchJobs.delete(e.batchJobDone);
+  else if (
+    typeof e.batchJob === 'string' &&
+    typeof e.targetKey === 'string' &&
+    typeof e.fromVersionId === 'string'
+  ) {
+    const after = Date.parse(String(e.after));
+    const before = Date.parse(String(e.before));
+    if (!Number.isNaN(after) && !Number.isNaN(before)) {
+      batchCopies.set(e.targetKey, { fromVersionId: e.fromVersionId, after, before });
+    }
+  } else if (typeof e.batchJob === 'string' && typeof e.createdAt === 'string') {
+    const createdAt = Date.parse(e.createdAt);
+    if (!Number.isNaN(createdAt)) batchJobs.set(e.batchJob, createdAt);
+  }
 }
 
 function parseLine(

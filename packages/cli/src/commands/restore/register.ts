@@ -1,4 +1,4 @@
-import type { Register } from '../../shared/context';
+import { positiveInt, type Register } from '../../shared/context';
 import type { RestoreOptions } from './action';
 
 const HELP = `
@@ -26,10 +26,20 @@ plan start with a WARNING naming that oldest time: applying it would delete-mark
 Exit code 0: done (or nothing to do); 1: some keys failed, are blocked or waiting, or the run
 was interrupted; 2: usage, access or bucket errors (unversioned bucket, time in the future).
 
+--batch (for millions of keys): the same plan, but the copies run as one S3 Batch Operations job
+(S3PutObjectCopy) from a CSV manifest that restore streams to the ops bucket; delete markers and
+archive restores are still written from here (Batch Operations cannot delete). restore follows the
+job (progress on stderr), reads its completion report back and lists failed tasks; a rerun of the
+same command follows a job still running, journals its copies and finishes what is left. The job
+runs as the deployment's Batch Operations role, which may copy within its primary and replica
+buckets only. --manifest-only <file> writes that manifest locally and nothing to S3.
+
 Examples:
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T14:00:00+02:00 --prefix invoices/ --yes
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --target-bucket my-copy --target-prefix may-1/ --yes
+  $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --batch --yes
+  $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --manifest-only copies.csv
 `;
 
 export const registerRestore: Register = (program, bind) => {
@@ -60,6 +70,25 @@ export const registerRestore: Register = (program, bind) => {
     )
     .option('--target-prefix <prefix>', 'with --target-bucket: put each key under this prefix', '')
     .option('--include-reserved', 'also restore keys under the reserved prefix _s3-dr/', false)
+    .option('--batch', 'make the copies as one S3 Batch Operations job (large restores)', false)
+    .option(
+      '--manifest-only <file>',
+      "write the plan's copies as a Batch Operations CSV manifest to this file; writes nothing to S3",
+    )
+    .option(
+      '--ops-bucket <bucket>',
+      "with --batch: bucket for the manifest and report (default: the deployment's)",
+    )
+    .option(
+      '--role-arn <arn>',
+      "with --batch: role the job runs as (default: the deployment's Batch Operations role)",
+    )
+    .option(
+      '--poll <seconds>',
+      'with --batch: seconds between two job status requests',
+      positiveInt('--poll'),
+      10,
+    )
     .addHelpText('after', HELP)
     .action(
       bind<RestoreOptions>(async (ctx, options) => {

@@ -5,6 +5,7 @@ import type { BucketRegions } from '../../shared/regions';
 import type { Target } from '../../shared/target';
 import { count } from '../../shared/text';
 import { alarmCheck } from './checks/alarms';
+import { batchRoleCheck, opsBucketCheck } from './checks/batch';
 import {
   accelerationCheck,
   encryptionCheck,
@@ -84,6 +85,8 @@ export const CHECKS: readonly Check[] = [
   pendingBytesMetricCheck(),
   failedOperationsMetricCheck(),
   ...TOPOLOGY_CHECKS,
+  batchRoleCheck(),
+  opsBucketCheck(),
 ];
 
 export interface AuditReport {

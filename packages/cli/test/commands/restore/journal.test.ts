@@ -248,3 +248,44 @@ test('GIVEN a copy into an unversioned bucket recorded without an ETag WHEN the 
 
   expect(vouched).toBe(false);
 });
+
+describe('copies a batch job made (restore --batch)', () => {
+  const after = Date.parse('2024-05-02T10:00:00Z');
+  const before = Date.parse('2024-05-02T11:00:00Z');
+
+  test('GIVEN a reported batch copy WHEN the current version was written while the job ran THEN it counts as that copy, after reopening too', async () => {
+    const path = journalIn('rjb-');
+    const journal = await openJournal(path, true);
+    await journal.recordBatchJob('job-1', after);
+    await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', after, before);
+    await journal.finishBatchJob('job-1');
+    await journal.close();
+
+    const reopened = await openJournal(path, false);
+    const during = { versionId: 'v-new', etag: '"kms-etag"', lastModified: after + 60_000 };
+    expect(reopened.isCopyOf('doc', during, 'v-at-T')).toBe(true);
+    expect(reopened.pendingBatchJobs()).toEqual([]);
+  });
+
+  test.each([
+    ['written before the job', after - 1, 'v-at-T'],
+    ['written after the job ended', before + 1, 'v-at-T'],
+    ['a copy of another version', after + 1, 'v-other'],
+  ])('GIVEN a version %s THEN it does not count as the copy', async (_what, lastModified, from) => {
+    const journal = await openJournal(journalIn('rjb-'), true);
+    await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', after, before);
+    expect(journal.isCopyOf('doc', { versionId: 'v', lastModified }, from)).toBe(false);
+    await journal.close();
+  });
+
+  test('GIVEN a job recorded without its end WHEN the journal is reopened THEN it is pending', async () => {
+    const path = journalIn('rjb-');
+    const journal = await openJournal(path, true);
+    await journal.recordBatchJob('job-2', after);
+    await journal.close();
+
+    expect((await openJournal(path, false)).pendingBatchJobs()).toEqual([
+      { jobId: 'job-2', createdAt: after },
+    ]);
+  });
+});

@@ -143,6 +143,8 @@ describe('GIVEN a correctly configured pair', () => {
       'metrics.pendingOperations',
       'metrics.pendingBytes',
       'metrics.failedOperations',
+      'batch.role',
+      'batch.ops-bucket',
     ]);
   });
 

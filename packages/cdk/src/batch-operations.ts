@@ -1,0 +1,196 @@
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { bucketProtections } from './bucket-protections';
+import { acknowledgeObjectWildcards } from './nag';
+
+/** Where the `s3-dr` CLI writes job manifests in the ops bucket, and where jobs write reports. */
+export const OPS_MANIFEST_PREFIX = 'manifests/';
+export const OPS_GENERATED_MANIFEST_PREFIX = 'manifests/generated/';
+export const OPS_REPORT_PREFIX = 'reports/';
+
+/** A data bucket that Batch Operations jobs read and write, and the key that encrypts it. */
+export interface BatchOperationsBucket {
+  /** `arn:<partition>:s3:::<name>` */
+  readonly bucketArn: string;
+  /**
+   * ARN of the customer-managed key of the bucket's default encryption; for a key of another stack
+   * known only by its alias, `arn:<partition>:kms:<region>:<account>:key/*` with `keyAlias`.
+   */
+  readonly keyArn: string;
+  /**
+   * Narrows `keyArn` to the key with this alias (`kms:ResourceAliases`): IAM checks KMS permissions
+   * against the key, not the alias.
+   * @default - no alias condition (keyArn names the key)
+   */
+  readonly keyAlias?: string;
+  /** Region of the bucket (the `kms:ViaService` value names it). */
+  readonly region: string;
+}
+
+export interface BatchOperationsProps {
+  readonly opsBucketName: string;
+  readonly roleName: string;
+  /** The replication source: Batch Replication (backfill) initiates replication of its objects. */
+  readonly source: BatchOperationsBucket;
+  /** The replica: batch restores may copy versions within it as within the source. */
+  readonly replica: BatchOperationsBucket;
+  readonly removalPolicy: RemovalPolicy;
+  /** Server access logs of the ops bucket go here, under `ops/`. */
+  readonly accessLogsBucket: s3.IBucket;
+  /** How long manifests and completion reports are kept. @default 90 days */
+  readonly expiration?: Duration;
+}
+
+/**
+ * What S3 Batch Operations jobs of the `s3-dr` CLI need: an ops bucket for manifests and
+ * completion reports, and the role the jobs run as, with the permissions AWS documents for the two
+ * job kinds the CLI creates and nothing else:
+ * - `s3-dr backfill`: Batch Replication (`S3ReplicateObject`) of the source with an S3-generated
+ *   manifest (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-policies.html);
+ * - `s3-dr restore --batch`: `S3PutObjectCopy` of versions within one of the two buckets from a
+ *   CSV manifest (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html).
+ */
+export class BatchOperations extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: BatchOperationsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.opsBucketName,
+      // SSE-S3: "Completion reports are always encrypted with Amazon S3 managed keys (SSE-S3)"
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-examples-reports.html),
+      // and with SSE-S3 neither the job role nor the operator needs a KMS grant for manifests.
+      // The objects hold key names, not data.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // Versioned: a report or a manifest cannot be silently replaced (a job's manifest is pinned
+      // by its ETag anyway).
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'ops/',
+      lifecycleRules: [
+        {
+          id: 'expire-job-files',
+          expiration: props.expiration ?? Duration.days(90),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      ...bucketProtections(props.removalPolicy),
+    });
+    // Nobody outside this account, whatever a policy of theirs says (the jobs run as a role of it).
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOtherAccounts',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        conditions: { StringNotEquals: { 'aws:PrincipalAccount': stack.account } },
+      }),
+    );
+
+    const source = props.source;
+    const replica = props.replica;
+    const objects = (arn: string) => `${arn}/*`;
+    const manifests = this.bucket.arnForObjects(`${OPS_MANIFEST_PREFIX}*`);
+    const generatedManifests = this.bucket.arnForObjects(`${OPS_GENERATED_MANIFEST_PREFIX}*`);
+    const reports = this.bucket.arnForObjects(`${OPS_REPORT_PREFIX}*`);
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description:
+        'S3 Batch Operations jobs of s3-dr: Batch Replication of the source, copies within either bucket',
+      document: new iam.PolicyDocument({
+        statements: [
+          // Batch Replication with a generated manifest (s3-batch-replication-policies.html).
+          new iam.PolicyStatement({
+            sid: 'InitiateReplicationOfSourceObjects',
+            actions: ['s3:InitiateReplication'],
+            resources: [objects(source.bucketArn)],
+          }),
+          new iam.PolicyStatement({
+            sid: 'GenerateManifestFromSourceReplicationConfiguration',
+            actions: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'],
+            resources: [source.bucketArn],
+          }),
+          // Copies by version id (batch-ops-iam-role-policies.html, "PUT copy object"; the version
+          // permissions because the manifest names versions). ACLs are disabled on both buckets.
+          new iam.PolicyStatement({
+            sid: 'ListDataBuckets',
+            actions: ['s3:ListBucket'],
+            resources: [source.bucketArn, replica.bucketArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'ReadObjectVersions',
+            actions: [
+              's3:GetObject',
+              's3:GetObjectVersion',
+              's3:GetObjectTagging',
+              's3:GetObjectVersionTagging',
+            ],
+            resources: [objects(source.bucketArn), objects(replica.bucketArn)],
+          }),
+          new iam.PolicyStatement({
+            sid: 'WriteObjectCopies',
+            actions: ['s3:PutObject', 's3:PutObjectTagging'],
+            resources: [objects(source.bucketArn), objects(replica.bucketArn)],
+          }),
+          keyStatement('UseSourceKeyThroughS3', source, stack.urlSuffix),
+          keyStatement('UseReplicaKeyThroughS3', replica, stack.urlSuffix),
+          // Manifests: the CLI's CSV manifests and the manifests S3 generates for Batch Replication.
+          new iam.PolicyStatement({
+            sid: 'ReadManifests',
+            actions: ['s3:GetObject', 's3:GetObjectVersion'],
+            resources: [manifests],
+          }),
+          new iam.PolicyStatement({
+            sid: 'WriteReportsAndGeneratedManifests',
+            actions: ['s3:PutObject'],
+            resources: [reports, generatedManifests],
+          }),
+        ],
+      }),
+    });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
+      description: 'Assumed by S3 Batch Operations for s3-dr backfill and batch restore jobs',
+      // The trust policy AWS documents for Batch Operations roles
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html#batch-ops-iam-role-policies-trust),
+      // without conditions: no AWS page says which of aws:SourceAccount/aws:SourceArn Batch
+      // Operations sets when it assumes a role, and a condition it does not satisfy would fail
+      // every job. The role lives in this account and only a principal allowed iam:PassRole on it
+      // can name it in a job (CreateJob is per account).
+      assumedBy: new iam.ServicePrincipal('batchoperations.s3.amazonaws.com'),
+      managedPolicies: [policy],
+    });
+    acknowledgeObjectWildcards(
+      policy,
+      [objects(source.bucketArn), objects(replica.bucketArn), manifests, generatedManifests, reports],
+      'Batch Operations act on objects: the `bucket/*` or `bucket/prefix/*` ARN is the narrowest grant for objects a job lists at run time.',
+    );
+  }
+}
+
+/**
+ * Decrypt (read a version, and verify an S3 Bucket Key) and GenerateDataKey (write a copy) with a
+ * bucket's key, only through S3 in that bucket's region and only for that bucket: with S3 Bucket
+ * Keys the encryption context is the bucket ARN, otherwise the object ARN.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+function keyStatement(sid: string, bucket: BatchOperationsBucket, urlSuffix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: [bucket.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `s3.${bucket.region}.${urlSuffix}` },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
+      ...(bucket.keyAlias
+        ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [bucket.keyAlias] } }
+        : {}),
+    },
+  });
+}

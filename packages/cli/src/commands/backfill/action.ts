@@ -1,0 +1,166 @@
+import type { JobDescriptor } from '@aws-sdk/client-s3-control';
+import { formatProgress, jobProblems, type ReplicationStatusFilter } from '../../shared/batch/jobs';
+import { type BatchSetupOptions, resolveSetup } from '../../shared/batch/setup';
+import type { CommandContext } from '../../shared/context';
+import { CliError, EXIT } from '../../shared/errors';
+import { interruptSignal } from '../../shared/interrupt';
+import { parsePointInTime } from '../../shared/parse';
+import { notice } from '../../shared/progress';
+import {
+  type BackfillRequest,
+  formatBackfillPlan,
+  formatOutcome,
+  type JobOutcome,
+  jobOutcome,
+  planBackfill,
+  startBackfill,
+} from './run';
+
+/** The options of `s3-dr backfill` (see register.ts). */
+export interface BackfillOptions extends BatchSetupOptions {
+  readonly status: string;
+  readonly prefix?: string;
+  readonly createdAfter?: string;
+  readonly createdBefore?: string;
+  readonly fromReport?: string;
+  readonly job?: string;
+  readonly yes: boolean;
+  readonly wait: boolean;
+  /** Seconds between two DescribeJob calls while waiting. */
+  readonly poll: number;
+}
+
+const STATUSES: Readonly<Record<string, ReplicationStatusFilter>> = { none: 'NONE', failed: 'FAILED' };
+
+export function parseStatuses(value: string): ReplicationStatusFilter[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = names.filter((n) => !STATUSES[n]);
+  if (names.length === 0 || bad.length > 0) {
+    throw new CliError(`--status '${value}' is invalid; expected none, failed or none,failed`);
+  }
+  return [...new Set(names.map((n) => STATUSES[n] as ReplicationStatusFilter))];
+}
+
+/** `s3-dr backfill`: prints the plan; with --yes creates the Batch Replication job. */
+export async function backfill(ctx: CommandContext, options: BackfillOptions): Promise<number> {
+  const now = Date.now();
+  if (options.job) {
+    if (options.fromReport || options.yes)
+      throw new CliError('--job shows an existing job: it takes no --yes or --from-report');
+    const setup = await resolveSetup(ctx, options);
+    const clients = ctx.clients();
+    return report(
+      ctx,
+      await follow(ctx, options, () =>
+        jobOutcome(clients.s3, clients.s3Control, setup, options.job as string, hooksFor(ctx, options)),
+      ),
+    );
+  }
+  const statuses = parseStatuses(options.status);
+  if (
+    options.fromReport &&
+    (options.prefix || options.createdAfter || options.createdBefore || options.status !== 'none,failed')
+  ) {
+    throw new CliError(
+      '--from-report names the exact objects: it takes no --status, --prefix, --created-after or --created-before',
+    );
+  }
+  const createdAfter = options.createdAfter
+    ? new Date(parsePointInTime(options.createdAfter, now, '--created-after'))
+    : undefined;
+  const createdBefore = options.createdBefore
+    ? new Date(parsePointInTime(options.createdBefore, now, '--created-before'))
+    : undefined;
+  if (createdAfter && createdBefore && createdAfter >= createdBefore) {
+    throw new CliError('--created-after must be before --created-before');
+  }
+  const target = await ctx.target();
+  const setup = await resolveSetup(ctx, options);
+  const request: BackfillRequest = {
+    source: target.source,
+    statuses,
+    prefix: options.prefix,
+    createdAfter,
+    createdBefore,
+    fromReport: options.fromReport,
+    now,
+  };
+  const plan = await planBackfill(setup, request);
+  const planText = `${formatBackfillPlan(plan)}\n`;
+  if (ctx.options.json) ctx.io.stderr(planText);
+  else ctx.io.stdout(planText);
+  if (!options.yes) {
+    const note = 'Nothing created: add --yes to create this job.';
+    if (ctx.options.json) ctx.print('', { source: request.source, created: false, note });
+    else ctx.io.stdout(`${note}\n`);
+    return EXIT.ok;
+  }
+  if (plan.fromReport?.objects === 0) {
+    const note = `Nothing to replicate: ${options.fromReport} lists no missing object.`;
+    if (ctx.options.json) ctx.print('', { source: request.source, created: false, note });
+    else ctx.io.stdout(`${note}\n`);
+    return EXIT.ok;
+  }
+  const clients = ctx.clients();
+  const jobId = await startBackfill(clients.s3, clients.s3Control, plan);
+  const created = `job ${jobId} created: follow it with s3-dr backfill --job ${jobId}${options.wait ? '' : ' --wait'}`;
+  if (ctx.options.json) ctx.io.stderr(`${created}\n`);
+  else ctx.io.stdout(`${created}\n`);
+  if (!options.wait) {
+    if (ctx.options.json) ctx.print('', { source: request.source, created: true, jobId });
+    return EXIT.ok;
+  }
+  return report(
+    ctx,
+    await follow(ctx, options, () =>
+      jobOutcome(clients.s3, clients.s3Control, setup, jobId, hooksFor(ctx, options)),
+    ),
+  );
+}
+
+function hooksFor(ctx: CommandContext, options: BackfillOptions) {
+  return {
+    wait: options.wait,
+    pollMs: options.poll * 1000,
+    onUpdate: (job: JobDescriptor) => notice(ctx.io, `backfill: job ${job.JobId} ${formatProgress(job)}\n`),
+  };
+}
+
+async function follow(
+  ctx: CommandContext,
+  options: BackfillOptions,
+  run: () => Promise<JobOutcome>,
+): Promise<JobOutcome> {
+  if (!options.wait) return run();
+  const interrupt = interruptSignal(() =>
+    ctx.io.stderr('\ns3-dr: interrupted; the job keeps running in S3 (s3-dr backfill --job <id> shows it)\n'),
+  );
+  try {
+    return await run();
+  } finally {
+    interrupt.release();
+  }
+}
+
+/** Prints a job and its report summary; exit 0 only for a Complete job without failed tasks. */
+export function report(ctx: CommandContext, outcome: JobOutcome): number {
+  const { job, summary } = outcome;
+  const lines = [
+    `job ${job.JobId}: ${formatProgress(job)}`,
+    ...jobProblems(job).map((p) => `  reason: ${p}`),
+  ];
+  const text = formatOutcome(outcome, lines);
+  ctx.print(text, {
+    jobId: job.JobId,
+    status: job.Status,
+    progress: job.ProgressSummary,
+    problems: jobProblems(job),
+    report: summary,
+  });
+  if (job.Status === 'Complete' && (summary?.failed ?? job.ProgressSummary?.NumberOfTasksFailed ?? 0) === 0)
+    return EXIT.ok;
+  return EXIT.findings;
+}

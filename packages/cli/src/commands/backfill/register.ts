@@ -1,0 +1,68 @@
+import type { Register } from '../../shared/context';
+import { positiveInt } from '../../shared/context';
+import type { BackfillOptions } from './action';
+
+const HELP = `
+Live replication never copies objects written before the rule existed (replication status NONE)
+and never retries those whose replication FAILED. backfill hands them to S3 Batch Replication: one
+S3 Batch Operations job (S3ReplicateObject) on the source bucket, whose manifest S3 generates from
+the replication configuration, filtered by replication status (--status), --prefix and creation
+time; or, with --from-report, a CSV manifest of exactly the keys a verify --report found missing.
+
+The job runs as the deployment's Batch Operations role (s3-dr-batch-role-<suffix>) and writes its
+manifest and completion report to the ops bucket (s3-dr-ops-<suffix>-<account>); for a pair that
+s3-dr did not deploy, pass --ops-bucket and --role-arn. backfill prints the plan first and creates
+the job only with --yes, without a confirmation step. --wait follows it (progress on stderr) and
+summarizes the failed tasks by replication failure reason, with the fix for the common ones.
+
+Cost: S3 Batch Operations charges per job and per object, plus the replication itself.
+
+Exit code 0: planned, created, or (with --wait / --job) complete without failed tasks; 1: the job
+failed, was cancelled or has failed tasks, or is still running; 2: usage, access or target errors.
+
+Examples:
+  $ s3-dr backfill --env prod
+  $ s3-dr backfill --env prod --status failed --yes --wait
+  $ s3-dr verify --env prod --report missing.jsonl; s3-dr backfill --env prod --from-report missing.jsonl --yes
+  $ s3-dr backfill --env prod --job 8a3c1f2e-…
+`;
+
+export const registerBackfill: Register = (program, bind) => {
+  program
+    .command('backfill')
+    .summary('replicate what live replication never will (S3 Batch Replication)')
+    .description(
+      'Creates an S3 Batch Replication job for the source objects never replicated (status NONE) or ' +
+        'whose replication FAILED. Prints the plan first; creates the job only with --yes.',
+    )
+    .option(
+      '--status <list>',
+      'replication statuses to replicate: none, failed or none,failed',
+      'none,failed',
+    )
+    .option('--prefix <prefix>', 'only keys that start with this prefix')
+    .option('--created-after <time>', 'only objects created after this ISO-8601 time')
+    .option('--created-before <time>', 'only objects created before this ISO-8601 time')
+    .option('--from-report <file>', 'replicate exactly the missing keys of a verify --report file')
+    .option('--job <id>', 'show an existing job (with --wait: follow it to the end)')
+    .option('--yes', 'create the job', false)
+    .option('--wait', 'follow the job until it ends and summarize its completion report', false)
+    .option(
+      '--poll <seconds>',
+      'seconds between two job status requests with --wait',
+      positiveInt('--poll'),
+      10,
+    )
+    .option(
+      '--ops-bucket <bucket>',
+      "bucket for manifests and reports (default: the deployment's ops bucket)",
+    )
+    .option('--role-arn <arn>', "role the job runs as (default: the deployment's Batch Operations role)")
+    .addHelpText('after', HELP)
+    .action(
+      bind<BackfillOptions>(async (ctx, options) => {
+        const { backfill } = require('./action') as typeof import('./action');
+        return backfill(ctx, options);
+      }),
+    );
+};

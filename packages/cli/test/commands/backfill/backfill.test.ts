@@ -1,0 +1,261 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { placeReport } from '../../support/batch-report';
+import { cliWorkDir, runCli } from '../../support/cli';
+import { createBucket, motoS3 } from '../../support/versioned';
+
+// backfill against moto for everything S3 (buckets, the --from-report manifest, the completion
+// report) and a mocked S3 Control client for CreateJob/DescribeJob, which moto does not serve.
+
+const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
+const control = mockClient(S3ControlClient);
+let s3: S3Client;
+let source: string;
+let replica: string;
+let ops: string;
+let target: string[];
+
+beforeAll(async () => {
+  s3 = motoS3();
+  source = await createBucket(s3, 'bf-src');
+  replica = await createBucket(s3, 'bf-rep');
+  ops = await createBucket(s3, 'bf-ops');
+  target = ['--source', source, '--replica', replica, '--ops-bucket', ops, '--role-arn', ROLE];
+});
+beforeEach(() => control.reset());
+
+function verifyReport(name: string, lines: object[]): string {
+  const path = join(cliWorkDir(), name);
+  writeFileSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  return path;
+}
+
+test('GIVEN no --yes WHEN backfilling THEN the plan names the objects, the role and the report, and no job is created', async () => {
+  const result = await runCli(['backfill', ...target, '--prefix', 'invoices/']);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`backfill s3://${source}: an S3 Batch Replication job (S3ReplicateObject)`);
+  expect(result.stdout).toContain('replication status is NONE or FAILED, under "invoices/"');
+  expect(result.stdout).toContain(`role      ${ROLE}`);
+  expect(result.stdout).toContain(`report    s3://${ops}/reports/backfill/job-<id>/`);
+  expect(result.stdout).toContain('Nothing created: add --yes to create this job.');
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+});
+
+test('GIVEN --yes WHEN backfilling THEN one S3ReplicateObject job with a generated, filtered manifest is created', async () => {
+  control.on(CreateJobCommand).resolves({ JobId: 'job-gen' });
+
+  const result = await runCli([
+    'backfill',
+    ...target,
+    '--status',
+    'failed',
+    '--created-after',
+    '2024-01-01T00:00:00Z',
+    '--yes',
+  ]);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('job job-gen created: follow it with s3-dr backfill --job job-gen --wait');
+  const calls = control.commandCalls(CreateJobCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0]?.args[0].input;
+  expect(input).toMatchObject({
+    AccountId: '123456789012',
+    ConfirmationRequired: false,
+    Operation: { S3ReplicateObject: {} },
+    RoleArn: ROLE,
+    Priority: 50,
+    Report: { Bucket: `arn:aws:s3:::${ops}`, Prefix: 'reports/backfill', ReportScope: 'AllTasks' },
+    ManifestGenerator: {
+      S3JobManifestGenerator: {
+        SourceBucket: `arn:aws:s3:::${source}`,
+        Filter: {
+          EligibleForReplication: true,
+          ObjectReplicationStatuses: ['FAILED'],
+          CreatedAfter: new Date('2024-01-01T00:00:00Z'),
+        },
+      },
+    },
+  });
+  expect(input?.ClientRequestToken).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('GIVEN a verify report WHEN backfilling --from-report THEN exactly its missing object versions are in the CSV manifest, pinned by ETag', async () => {
+  control.on(CreateJobCommand).resolves({ JobId: 'job-csv' });
+  const report = verifyReport('missing.jsonl', [
+    {
+      kind: 'missing',
+      key: 'with space+plus%.txt',
+      detail: 'x',
+      source: { versionId: 'v1', deleteMarker: false, lastModified: 't' },
+    },
+    {
+      kind: 'missing',
+      key: 'dir/ü/日本.txt',
+      detail: 'x',
+      source: { versionId: 'v2', deleteMarker: false, lastModified: 't' },
+    },
+    {
+      kind: 'missing',
+      key: 'gone.txt',
+      detail: 'x',
+      source: { versionId: 'm1', deleteMarker: true, lastModified: 't' },
+    },
+    {
+      kind: 'mismatch',
+      key: 'other.txt',
+      detail: 'x',
+      source: { versionId: 'v3', deleteMarker: false, lastModified: 't' },
+    },
+    {
+      kind: 'pending',
+      key: 'young.txt',
+      detail: 'x',
+      source: { versionId: 'v4', deleteMarker: false, lastModified: 't' },
+    },
+  ]);
+
+  const plan = await runCli(['backfill', ...target, '--from-report', report]);
+  expect(plan.stdout).toContain(`2 missing object versions from ${report}`);
+  expect(plan.stdout).toContain('1 missing delete markers left out');
+
+  const result = await runCli(['backfill', ...target, '--from-report', report, '--yes']);
+
+  expect(result.code).toBe(0);
+  const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
+  expect(input?.ManifestGenerator).toBeUndefined();
+  const location = input?.Manifest?.Location;
+  const key = location?.ObjectArn?.replace(`arn:aws:s3:::${ops}/`, '') as string;
+  expect(key).toMatch(/^manifests\/backfill-.*\.csv$/);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: ops, Key: key }));
+  expect(location?.ETag).toBe(head.ETag?.replace(/"/g, ''));
+  const body = await (
+    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+  ).Body?.transformToString();
+  expect(body).toBe(
+    `${source},with%20space%2Bplus%25.txt,v1\n${source},dir%2F%C3%BC%2F%E6%97%A5%E6%9C%AC.txt,v2\n`,
+  );
+});
+
+test('GIVEN --wait WHEN the job completes with failed tasks THEN progress goes to stderr and the failures are summarized with their fix (exit 1)', async () => {
+  control.on(CreateJobCommand).resolves({ JobId: 'job-wait' });
+  control
+    .on(DescribeJobCommand)
+    .resolvesOnce({
+      Job: {
+        JobId: 'job-wait',
+        Status: 'Active',
+        ProgressSummary: {
+          TotalNumberOfTasks: 4,
+          NumberOfTasksSucceeded: 1,
+          NumberOfTasksFailed: 1,
+          Timers: { ElapsedTimeInActiveSeconds: 2 },
+        },
+      },
+    })
+    .callsFake(async () => {
+      await placeReport(s3, ops, 'reports/backfill', 'job-wait', [
+        {
+          status: 'succeeded',
+          rows: [`${source},a,v1,succeeded,,200,Successful`, `${source},b,v2,succeeded,,200,Successful`],
+        },
+        {
+          status: 'failed',
+          rows: [
+            `${source},c,v3,failed,,403,DstKmsKeyNotFound`,
+            `${source},d,v4,failed,,403,DstKmsKeyNotFound`,
+          ],
+        },
+      ]);
+      return {
+        Job: {
+          JobId: 'job-wait',
+          Status: 'Complete',
+          ProgressSummary: {
+            TotalNumberOfTasks: 4,
+            NumberOfTasksSucceeded: 2,
+            NumberOfTasksFailed: 2,
+            Timers: { ElapsedTimeInActiveSeconds: 4 },
+          },
+        },
+      };
+    });
+
+  const result = await runCli(['backfill', ...target, '--yes', '--wait', '--poll', '1']);
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('backfill: job job-wait Active: 2/4 tasks, 1 succeeded, 1 failed, ETA 2s');
+  expect(result.stdout).toContain('job job-wait: Complete: 4/4 tasks, 2 succeeded, 2 failed');
+  expect(result.stdout).toContain('report: 2 succeeded, 2 failed');
+  expect(result.stdout).toContain('DstKmsKeyNotFound: 2 (e.g. "c", "d")');
+  expect(result.stdout).toContain("fix: the rule's ReplicaKmsKeyID names no key in the replica's region");
+});
+
+test.each([
+  [
+    'Failed',
+    { FailureReasons: [{ FailureCode: 'ReportNotWritten', FailureReason: 'cannot write report' }] },
+    'reason: ReportNotWritten: cannot write report',
+  ],
+  ['Cancelled', { StatusUpdateReason: 'cancelled by operator' }, 'reason: cancelled by operator'],
+])(
+  'GIVEN a %s job WHEN shown with --job THEN its state and reason are printed (exit 1, --json too)',
+  async (Status, extra, line) => {
+    control
+      .on(DescribeJobCommand)
+      .resolves({ Job: { JobId: `job-${Status}`, Status: Status as 'Failed', ...extra } });
+
+    const text = await runCli(['backfill', ...target, '--job', `job-${Status}`]);
+    const json = await runCli(['--json', 'backfill', ...target, '--job', `job-${Status}`]);
+
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`job job-${Status}: ${Status}: 0 tasks`);
+    expect(text.stdout).toContain(line);
+    expect(text.stdout).toContain('report: none');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ jobId: `job-${Status}`, status: Status });
+  },
+);
+
+test('GIVEN a stack outputs file WHEN backfilling THEN the ops bucket and role come from OpsBucketName and BatchRoleArn', async () => {
+  const outputs = join(cliWorkDir(), 'outputs-batch.json');
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      PrimaryBucketArn: `arn:aws:s3:::${source}`,
+      ReplicaBucketArn: `arn:aws:s3:::${replica}`,
+      OpsBucketName: ops,
+      BatchRoleArn: ROLE,
+    }),
+  );
+  const result = await runCli(['--outputs', outputs, 'backfill']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`role      ${ROLE}`);
+  expect(result.stdout).toContain(`s3://${ops}/reports/backfill`);
+});
+
+test.each([
+  [['--status', 'pending'], "--status 'pending' is invalid; expected none, failed or none,failed"],
+  [
+    ['--created-after', '2024-06-01T00:00:00Z', '--created-before', '2024-01-01T00:00:00Z'],
+    '--created-after must be before --created-before',
+  ],
+  [['--from-report', 'x.jsonl', '--prefix', 'a/'], '--from-report names the exact objects'],
+  [['--created-after', '2024-01-01'], "--created-after '2024-01-01' is not a valid point in time"],
+  [['--job', 'j', '--yes'], '--job shows an existing job'],
+])('usage error %j: one line, exit 2, no job', async (args, message) => {
+  const result = await runCli(['backfill', ...target, ...args]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(message);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+});
+
+test('GIVEN a pair named by --source/--replica without an ops bucket or role THEN it says which options are missing (exit 2)', async () => {
+  const result = await runCli(['backfill', '--source', source, '--replica', replica]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('no --ops-bucket <bucket> and --role-arn <arn>');
+});

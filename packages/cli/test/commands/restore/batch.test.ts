@@ -1,0 +1,508 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { applyBatchRestore } from '../../../src/commands/restore/batch';
+import { openJournal } from '../../../src/commands/restore/journal';
+import { planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { setupFromRole } from '../../../src/shared/batch/jobs';
+import { parseManifestLine } from '../../../src/shared/batch/manifest';
+import { copySource } from '../../../src/shared/copy';
+import { NO_REPORT } from '../../../src/shared/report';
+import { placeReport } from '../../support/batch-report';
+import { cliWorkDir, runCli, runCliProcess } from '../../support/cli';
+import {
+  createBucket,
+  currentContents,
+  motoS3,
+  pointInTime,
+  put,
+  remove,
+  versionIds,
+} from '../../support/versioned';
+
+// restore --batch and --manifest-only: everything S3 on moto (the scenario, the manifest in the
+// ops bucket, delete markers, the completion report), S3 Control (CreateJob, DescribeJob) mocked.
+// The job's own copies are made by the DescribeJob fake, as S3 would: one CopyObject per manifest
+// line, by version id, then the completion report in S3's format.
+
+const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
+const KEYS = ['plain.txt', 'with space.txt', 'a+b.txt', '100%.txt', 'dir/sub/ünï-日本.txt', 'comma,key.txt'];
+const control = mockClient(S3ControlClient);
+let s3: S3Client;
+let ops: string;
+
+beforeAll(async () => {
+  s3 = motoS3();
+  ops = await createBucket(s3, 'rb-ops');
+});
+beforeEach(() => control.reset());
+
+/** Every awkward key written before T and changed after it; one key added after T (delete-marked by a restore). */
+async function scenario(
+  prefix: string,
+): Promise<{ bucket: string; to: string; atT: Record<string, string> }> {
+  const bucket = await createBucket(s3, prefix);
+  const atT: Record<string, string> = {};
+  for (const key of KEYS) {
+    await put(s3, bucket, key, `${key} at T`);
+    atT[key] = `${key} at T`;
+  }
+  await put(s3, bucket, 'same.txt', 'unchanged');
+  atT['same.txt'] = 'unchanged';
+  const to = await pointInTime();
+  for (const key of KEYS.slice(0, 4)) await put(s3, bucket, key, `${key} after T`);
+  for (const key of KEYS.slice(4)) await remove(s3, bucket, key);
+  await put(s3, bucket, 'new-after-T.txt', 'new');
+  return { bucket, to, atT };
+}
+
+function file(name: string): string {
+  return join(cliWorkDir(), name);
+}
+
+function readJsonLines(path: string): Record<string, string>[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+/** What S3 does for a copy job: copy each manifest line's version onto its key, then report. */
+function runJobLikeS3(jobId: string, failKeys: readonly string[] = []) {
+  return async () => {
+    const input = control.commandCalls(CreateJobCommand).at(-1)?.args[0].input;
+    const manifestKey = input?.Manifest?.Location?.ObjectArn?.split(':::')[1]
+      ?.split('/')
+      .slice(1)
+      .join('/') as string;
+    const target = input?.Operation?.S3PutObjectCopy?.TargetResource?.replace(/^arn:aws:s3:::/, '') as string;
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: ops, Key: manifestKey }))
+    ).Body?.transformToString();
+    const ok: string[] = [];
+    const failed: string[] = [];
+    for (const line of (body ?? '').split('\n').filter(Boolean)) {
+      const { bucket, key, versionId } = parseManifestLine(line);
+      const encoded = line.split(',')[1];
+      if (failKeys.includes(key)) {
+        failed.push(
+          `${bucket},${encoded},${versionId},failed,NoSuchVersion,404,The specified version does not exist`,
+        );
+        continue;
+      }
+      await s3.send(
+        new CopyObjectCommand({ Bucket: target, Key: key, CopySource: copySource(bucket, key, versionId) }),
+      );
+      ok.push(`${bucket},${encoded},${versionId},succeeded,,200,Successful`);
+    }
+    await placeReport(s3, ops, 'reports/restore', jobId, [
+      { status: 'succeeded', rows: ok },
+      ...(failed.length ? [{ status: 'failed' as const, rows: failed }] : []),
+    ]);
+    const n = ok.length + failed.length;
+    return {
+      Job: {
+        JobId: jobId,
+        Status: 'Complete' as const,
+        ProgressSummary: {
+          TotalNumberOfTasks: n,
+          NumberOfTasksSucceeded: ok.length,
+          NumberOfTasksFailed: failed.length,
+          Timers: { ElapsedTimeInActiveSeconds: 1 },
+        },
+      },
+    };
+  };
+}
+
+test('GIVEN one scenario WHEN --manifest-only and then the direct restore run THEN the manifest holds exactly the copies the direct restore made, and nothing was written before', async () => {
+  const { bucket, to } = await scenario('rb-same');
+  const before = await versionIds(s3, bucket);
+  const manifest = file(`copies-${bucket}.csv`);
+
+  const only = await runCli(['restore', '--bucket', bucket, '--to', to, '--manifest-only', manifest]);
+
+  expect(only.code).toBe(0);
+  expect(only.stdout).toContain(`manifest: 6 copies written to ${manifest}`);
+  expect(only.stdout).toContain(
+    'not in it: the 1 delete marker of the plan (Batch Operations cannot delete)',
+  );
+  expect(await versionIds(s3, bucket)).toEqual(before);
+
+  const report = file(`direct-${bucket}.jsonl`);
+  const direct = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--report', report]);
+  expect(direct.code).toBe(0);
+  const copied = readJsonLines(report)
+    .filter((r) => r.action === 'copy' && r.status === 'done')
+    .map((r) => `${bucket}|${r.key}|${r.fromVersionId}`)
+    .sort();
+  const lines = readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+  expect(
+    lines
+      .map((l) => parseManifestLine(l))
+      .map((e) => `${e.bucket}|${e.key}|${e.versionId}`)
+      .sort(),
+  ).toEqual(copied);
+  expect(copied.map((c) => c.split('|')[1]).sort()).toEqual([...KEYS].sort());
+});
+
+test('GIVEN --batch without --yes THEN the plan says the copies run as a job as the batch role, and nothing is written', async () => {
+  const { bucket, to } = await scenario('rb-plan');
+  const before = await versionIds(s3, bucket);
+
+  const result = await runCli([
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+  ]);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(
+    `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${ROLE}; manifest and report in s3://${ops}/`,
+  );
+  expect(result.stdout).toContain('Nothing written: add --yes to apply this plan.');
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  expect(await versionIds(s3, bucket)).toEqual(before);
+});
+
+test('GIVEN --batch --yes THEN delete markers are written here, the copies go to one job from a manifest pinned by ETag, and the bucket is in its state at T; a rerun does nothing', async () => {
+  const { bucket, to, atT } = await scenario('rb-apply');
+  const before = await versionIds(s3, bucket);
+  control.on(CreateJobCommand).resolves({ JobId: 'job-r1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-r1'));
+  const journal = file(`journal-${bucket}.jsonl`);
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    journal,
+    '--poll',
+    '1',
+  ];
+
+  const result = await runCli([...args, '--yes']);
+
+  expect(result.stderr).toContain('restore: job job-r1 created (copies)');
+  expect(result.stdout).toContain('done here: 1 delete marker added, 0 archive restores started, 0 failed');
+  expect(result.stdout).toContain('copies: job job-r1 Complete: 6/6 tasks, 6 succeeded, 0 failed');
+  expect(result.code).toBe(0);
+  const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
+  expect(input).toMatchObject({
+    AccountId: '123456789012',
+    ConfirmationRequired: false,
+    RoleArn: ROLE,
+    Priority: 50,
+    Operation: { S3PutObjectCopy: { TargetResource: `arn:aws:s3:::${bucket}`, MetadataDirective: 'COPY' } },
+    Manifest: { Spec: { Format: 'S3BatchOperations_CSV_20180820', Fields: ['Bucket', 'Key', 'VersionId'] } },
+    Report: {
+      Bucket: `arn:aws:s3:::${ops}`,
+      Prefix: 'reports/restore',
+      ReportScope: 'AllTasks',
+      Enabled: true,
+    },
+  });
+  const manifestKey = input?.Manifest?.Location?.ObjectArn?.replace(`arn:aws:s3:::${ops}/`, '') as string;
+  const head = await s3.send(new HeadObjectCommand({ Bucket: ops, Key: manifestKey }));
+  expect(input?.Manifest?.Location?.ETag).toBe(head.ETag?.replace(/"/g, ''));
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+  const after = new Set(await versionIds(s3, bucket));
+  expect(before.filter((id) => !after.has(id))).toEqual([]);
+  // The journal records the job, each copy it reported, and its end.
+  const lines = readJsonLines(journal);
+  expect(lines.filter((l) => l.batchJob === 'job-r1' && l.targetKey)).toHaveLength(6);
+  expect(lines).toContainEqual({ batchJobDone: 'job-r1' });
+
+  const again = await runCli([...args, '--yes']);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain('Nothing to change.');
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(1);
+});
+
+test('GIVEN a job with failed tasks THEN they are listed by reason with the fix, exit 1, and a rerun copies only what failed', async () => {
+  const { bucket, to, atT } = await scenario('rb-fail');
+  control.on(CreateJobCommand).resolvesOnce({ JobId: 'job-f1' }).resolves({ JobId: 'job-f2' });
+  control
+    .on(DescribeJobCommand)
+    .callsFakeOnce(runJobLikeS3('job-f1', ['a+b.txt']))
+    .callsFake(async () => {
+      // The second job: the manifest of the rerun holds only the key that failed.
+      const input = control.commandCalls(CreateJobCommand)[1]?.args[0].input;
+      const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
+      const body = await (
+        await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+      ).Body?.transformToString();
+      expect(
+        body
+          ?.split('\n')
+          .filter(Boolean)
+          .map((l) => parseManifestLine(l).key),
+      ).toEqual(['a+b.txt']);
+      return runJobLikeS3('job-f2')();
+    });
+  const journal = file(`journal-${bucket}.jsonl`);
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    journal,
+    '--poll',
+    '1',
+    '--yes',
+  ];
+
+  const first = await runCli(args);
+
+  expect(first.code).toBe(1);
+  expect(first.stdout).toContain('report: 5 succeeded, 1 failed');
+  expect(first.stdout).toContain('NoSuchVersion: 1 (e.g. "a+b.txt")');
+  expect(first.stdout).toContain('fix: the version at T was deleted since the plan');
+  expect(first.stdout).toContain('Run the same command again to finish the restore.');
+
+  const second = await runCli(args);
+  expect(second.code).toBe(0);
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+});
+
+test('GIVEN a job an earlier run started and did not see end THEN the next run follows it, journals its copies and plans only what is left', async () => {
+  const { bucket, to, atT } = await scenario('rb-pending');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-p1' });
+  control.on(DescribeJobCommand).resolvesOnce({ Job: { JobId: 'job-p1', Status: 'Active' } });
+  const journal = file(`journal-${bucket}.jsonl`);
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    journal,
+    '--poll',
+    '1',
+    '--yes',
+  ];
+  // First run: interrupted while the job is Active (Ctrl-C leaves the job running).
+  control.on(DescribeJobCommand).callsFake(async () => {
+    process.emit('SIGINT');
+    return { Job: { JobId: 'job-p1', Status: 'Active' } };
+  });
+  const first = await runCli(args);
+  expect(first.code).toBe(1);
+  expect(first.stdout).toContain('The job keeps running in S3: run the same command again to follow it');
+  expect(readJsonLines(journal).filter((l) => l.batchJob === 'job-p1' && l.createdAt)).toHaveLength(1);
+
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-p1'));
+  const second = await runCli(args);
+
+  expect(second.stderr).toContain('earlier job job-p1: Complete');
+  expect(second.stdout).toContain('Nothing to change.');
+  expect(second.code).toBe(0);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(1);
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+});
+
+describe('the built CLI', () => {
+  test('--manifest-only with --yes is a usage error (exit 2, one line)', async () => {
+    const result = await runCliProcess([
+      'restore',
+      '--bucket',
+      'b',
+      '--to',
+      '2024-05-01T12:00:00Z',
+      '--manifest-only',
+      'm.csv',
+      '--yes',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      's3-dr: --manifest-only writes a local file and nothing else: it takes no --yes',
+    );
+  });
+
+  test('--manifest-only writes the manifest and nothing to S3; --batch plans name the role', async () => {
+    const { bucket, to } = await scenario('rb-bin');
+    const before = await versionIds(s3, bucket);
+    const manifest = file(`bin-${bucket}.csv`);
+    const only = await runCliProcess([
+      'restore',
+      '--bucket',
+      bucket,
+      '--to',
+      to,
+      '--manifest-only',
+      manifest,
+    ]);
+    expect(only.code).toBe(0);
+    expect(readFileSync(manifest, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
+    expect(readFileSync(manifest, 'utf8')).toContain(`${bucket},dir%2Fsub%2F%C3%BC`);
+    const plan = await runCliProcess([
+      'restore',
+      '--bucket',
+      bucket,
+      '--to',
+      to,
+      '--batch',
+      '--ops-bucket',
+      ops,
+      '--role-arn',
+      ROLE,
+    ]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(`as ${ROLE}`);
+    expect(await versionIds(s3, bucket)).toEqual(before);
+  });
+});
+
+test('GIVEN a version larger than a copy job takes WHEN applied as a batch THEN the CLI copies it itself (journaled) and the job gets the rest', async () => {
+  const bucket = await createBucket(s3, 'rb-large');
+  await put(s3, bucket, 'big.bin', 'B'.repeat(200));
+  await put(s3, bucket, 'small.txt', 'small at T');
+  const to = await pointInTime();
+  await put(s3, bucket, 'big.bin', 'changed');
+  await put(s3, bucket, 'small.txt', 'changed');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-l1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-l1'));
+  const journal = await openJournal(file(`journal-${bucket}.jsonl`), true);
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+    journal,
+  };
+  const plan = await planRestore(s3, request, NO_REPORT);
+
+  const applied = await applyBatchRestore(
+    s3,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { maxJobCopyBytes: 100, pollMs: 1 },
+  );
+  await journal.close();
+
+  expect(applied).toMatchObject({ copiedHere: 1, copies: 1, deleteMarkers: 0, failed: 0 });
+  expect(applied.summary).toMatchObject({ succeeded: 1, failed: 0 });
+  const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
+  const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
+  const body = await (
+    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+  ).Body?.transformToString();
+  expect(
+    body
+      ?.split('\n')
+      .filter(Boolean)
+      .map((l) => parseManifestLine(l).key),
+  ).toEqual(['small.txt']);
+  expect(await currentContents(s3, bucket)).toEqual({
+    'big.bin': 'B'.repeat(200),
+    'small.txt': 'small at T',
+  });
+  expect(readJsonLines(file(`journal-${bucket}.jsonl`))).toContainEqual(
+    expect.objectContaining({ targetKey: 'big.bin', newVersionId: expect.any(String) }),
+  );
+});
+
+test('GIVEN a GLACIER version at T and --restore-archived WHEN restoring --batch THEN the CLI sends its RestoreObject itself, not the job, and reports the outcome (exit 1)', async () => {
+  const bucket = await createBucket(s3, 'rb-cold');
+  await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
+  const to = await pointInTime();
+  await put(s3, bucket, 'cold.bin', 'after T');
+  const args = ['restore', '--bucket', bucket, '--to', to, '--batch', '--restore-archived', '--yes'];
+
+  const result = await runCli([
+    ...args,
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    file(`journal-${bucket}.jsonl`),
+  ]);
+
+  expect(result.stdout).toContain('archive restores     1');
+  // moto 5.2 refuses RestoreObject of this (noncurrent) version with InvalidObjectState; S3 would
+  // start it. Either way the request came from the CLI and its outcome is reported.
+  expect(result.stdout).toContain('done here: 0 delete markers added, 0 archive restores started, 1 failed');
+  expect(result.stdout).toContain('failed "cold.bin": InvalidObjectState');
+  expect(result.stdout).toContain('copies: none to make, no job created');
+  expect(result.stdout).toContain('Run the same command again to finish the restore.');
+  expect(result.code).toBe(1);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+});
+
+test('GIVEN a delete marker S3 refuses WHEN applied as a batch THEN it is counted and listed as failed, and the job still runs the copies', async () => {
+  const { bucket, to } = await scenario('rb-refuse');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-x1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-x1'));
+  const refusing = motoS3();
+  refusing.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'DeleteObjectCommand')
+        throw Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        });
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  const plan = await planRestore(refusing, request, NO_REPORT);
+
+  const applied = await applyBatchRestore(
+    refusing,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { pollMs: 1 },
+  );
+
+  expect(applied).toMatchObject({ deleteMarkers: 0, failed: 1, copies: 6 });
+  expect(applied.failures).toEqual([
+    { key: 'new-after-T.txt', error: expect.stringContaining('new-after-T.txt') },
+  ]);
+  expect(applied.job?.Status).toBe('Complete');
+});
