@@ -3,6 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { bucketProtections } from './bucket-protections';
+import {
+  acknowledgeKeyWildcards,
+  type KeyGrant,
+  keyGrant,
+  type ReplicationKeyReference,
+} from './key-reference';
 import { acknowledgeObjectWildcards } from './nag';
 
 /** Where the `s3-dr` CLI writes job manifests in the ops bucket, and where jobs write reports. */
@@ -15,18 +21,10 @@ export interface BatchOperationsBucket {
   /** `arn:<partition>:s3:::<name>` */
   readonly bucketArn: string;
   /**
-   * ARN of the customer-managed key of the bucket's default encryption; for a key of another stack
-   * known only by its alias, `arn:<partition>:kms:<region>:<account>:key/*` with `keyAlias`.
+   * The customer-managed key of the bucket's default encryption: the key itself in this stack, or
+   * its alias and region for a bucket in another region (see {@link ReplicationKeyReference}).
    */
-  readonly keyArn: string;
-  /**
-   * Narrows `keyArn` to the key with this alias (`kms:ResourceAliases`): IAM checks KMS permissions
-   * against the key, not the alias.
-   * @default - no alias condition (keyArn names the key)
-   */
-  readonly keyAlias?: string;
-  /** Region of the bucket (the `kms:ViaService` value names it). */
-  readonly region: string;
+  readonly key: ReplicationKeyReference;
 }
 
 export interface BatchOperationsProps {
@@ -95,6 +93,8 @@ export class BatchOperations extends Construct {
 
     const source = props.source;
     const replica = props.replica;
+    const sourceKey = keyGrant(this, source.key);
+    const replicaKey = keyGrant(this, replica.key);
     const objects = (arn: string) => `${arn}/*`;
     const manifests = this.bucket.arnForObjects(`${OPS_MANIFEST_PREFIX}*`);
     const generatedManifests = this.bucket.arnForObjects(`${OPS_GENERATED_MANIFEST_PREFIX}*`);
@@ -137,8 +137,8 @@ export class BatchOperations extends Construct {
             actions: ['s3:PutObject', 's3:PutObjectTagging'],
             resources: [objects(source.bucketArn), objects(replica.bucketArn)],
           }),
-          keyStatement('UseSourceKeyThroughS3', source, stack.urlSuffix),
-          keyStatement('UseReplicaKeyThroughS3', replica, stack.urlSuffix),
+          keyStatement('UseSourceKeyThroughS3', source.bucketArn, sourceKey),
+          keyStatement('UseReplicaKeyThroughS3', replica.bucketArn, replicaKey),
           // Manifests: the CLI's CSV manifests and the manifests S3 generates for Batch Replication.
           new iam.PolicyStatement({
             sid: 'ReadManifests',
@@ -170,6 +170,7 @@ export class BatchOperations extends Construct {
       [objects(source.bucketArn), objects(replica.bucketArn), manifests, generatedManifests, reports],
       'Batch Operations act on objects: the `bucket/*` or `bucket/prefix/*` ARN is the narrowest grant for objects a job lists at run time.',
     );
+    acknowledgeKeyWildcards(policy, [sourceKey, replicaKey]);
   }
 }
 
@@ -179,18 +180,15 @@ export class BatchOperations extends Construct {
  * Keys the encryption context is the bucket ARN, otherwise the object ARN.
  * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-function keyStatement(sid: string, bucket: BatchOperationsBucket, urlSuffix: string): iam.PolicyStatement {
+function keyStatement(sid: string, bucketArn: string, key: KeyGrant): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid,
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: [bucket.keyArn],
+    resources: [key.resource],
     conditions: {
-      StringEquals: { 'kms:ViaService': `s3.${bucket.region}.${urlSuffix}` },
-      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
-      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
-      ...(bucket.keyAlias
-        ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [bucket.keyAlias] } }
-        : {}),
+      StringEquals: { 'kms:ViaService': key.viaService },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+      ...key.aliasCondition,
     },
   });
 }

@@ -540,18 +540,8 @@ export class S3ReplicationPair extends Construct {
     this.batchOperations = new BatchOperations(this, 'BatchOperations', {
       opsBucketName: names.opsBucket,
       roleName: names.batchRole,
-      source: { bucketArn: primaryBucketArn, keyArn: this.primaryKey.keyArn, region: stack.region },
-      replica: crossRegion
-        ? {
-            bucketArn: replicaBucketArn,
-            keyArn: Arn.format(
-              { service: 'kms', region: this.replicaRegion, resource: 'key', resourceName: '*' },
-              stack,
-            ),
-            keyAlias: names.replicaKeyAlias,
-            region: this.replicaRegion,
-          }
-        : { bucketArn: replicaBucketArn, keyArn: this.replicaKey.keyArn, region: stack.region },
+      source: { bucketArn: primaryBucketArn, key: { key: this.primaryKey } },
+      replica: { bucketArn: replicaBucketArn, key: replicaKeyRef },
       removalPolicy,
       accessLogsBucket: accessLogs.bucket,
     });
