@@ -1,31 +1,49 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type _Object,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import { listRanges, type RangeSource } from './ranges';
 import type { KeyHistory, ListOptions } from './versions';
 
 /**
  * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order:
  * what the current-state comparison needs, from ListObjectsV2 (one request per 1000 current
- * objects, however deep the version history). Deleted keys are absent; the entry's `versionId`
- * is empty (ListObjectsV2 does not say it). The next page is requested while one is consumed.
+ * objects, however deep the version history; with `concurrency` above 1 the key space is listed
+ * as several ranges at once, see ranges.ts). Deleted keys are absent; the entry's `versionId`
+ * is empty (ListObjectsV2 does not say it). The next pages are requested while one is consumed.
  */
 export async function* listCurrentObjects(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
 ): AsyncGenerator<KeyHistory> {
-  let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(s3, options);
+  const source: RangeSource<_Object, string> = {
+    fetch: async (start) => {
+      const page = await fetchPage(s3, options, start.cursor, start.after);
+      const next = page.IsTruncated ? page.NextContinuationToken : undefined;
+      return { items: page.Contents ?? [], next };
+    },
+    keyOf: (object) => object.Key ?? '',
+    uniqueKeys: true,
+  };
   let previous: string | undefined;
   const collect = periodicCollector(PAGES_PER_COLLECTION);
   try {
-    while (pending) {
-      const page: ListObjectsV2CommandOutput = await pending;
-      const token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      pending = token ? fetchPage(s3, options, token) : undefined;
-      pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
-      options.onPage?.(page.Contents?.length ?? 0);
+    const chunks = listRanges(source, {
+      concurrency: options.concurrency ?? 1,
+      pageSize: options.pageSize ?? 1000,
+      prefix: options.prefix,
+      splitter: options.splitter,
+      onPage: options.onPage,
+      signal: options.signal,
+    });
+    for await (const chunk of chunks) {
       collect();
-      for (const object of page.Contents ?? []) {
+      for (const object of chunk) {
         const key = object.Key ?? '';
         if (previous !== undefined && compareKeys(previous, key) >= 0) {
           throw new CliError(
@@ -61,6 +79,7 @@ async function fetchPage(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
   token?: string,
+  startAfter?: string,
 ): Promise<ListObjectsV2CommandOutput> {
   try {
     return await s3.send(
@@ -68,6 +87,7 @@ async function fetchPage(
         Bucket: options.bucket,
         Prefix: options.prefix || undefined,
         ContinuationToken: token,
+        StartAfter: token ? undefined : startAfter,
         MaxKeys: options.pageSize,
       }),
       { abortSignal: options.signal },

@@ -1,0 +1,111 @@
+import { compareKeys } from './keys';
+
+/** Marks "the key ends here" in a position's alphabet; it sorts before every character. */
+const END = -1;
+/** Positions beyond this many code points do not move a boundary enough to matter. */
+const MAX_POSITIONS = 64;
+
+/**
+ * Guesses a key about `entriesAhead` listing entries after the last key of a sample page, so that
+ * a listing can be split there. The guess only decides where one range stops and the next starts:
+ * a bad guess costs a request, never a key (see ranges.ts).
+ *
+ * The keys after `prefix` are read as numbers in a mixed radix, one digit per character position,
+ * whose alphabet at each position is the characters the sample shows there (all ten digits where
+ * any digit shows, so counters can carry: `data/00000999` -> `data/00001998`). The sample's span
+ * (last - first, for `count` entries) is added `entriesAhead / count` times to its last key.
+ * Characters are compared as code points, the order of UTF-8 bytes, in which S3 lists keys.
+ * Returns undefined when no key after the sample can be written that way.
+ */
+export function boundaryAfter(
+  sample: readonly string[],
+  count: number,
+  entriesAhead: number,
+  prefix = '',
+): string | undefined {
+  const firstKey = sample[0];
+  const lastKey = sample[sample.length - 1];
+  if (firstKey === undefined || lastKey === undefined || count < 1) return undefined;
+  const keys = sample.map((key) => Array.from(key.slice(prefix.length), (c) => c.codePointAt(0) as number));
+  const width = Math.min(MAX_POSITIONS, Math.max(...keys.map((k) => k.length)));
+  const alphabets = Array.from({ length: width }, (_, i) => alphabetAt(keys, i));
+  const first = digitsOf(keys[0] as number[], alphabets);
+  const last = digitsOf(keys[keys.length - 1] as number[], alphabets);
+  const span = subtract(last, first, alphabets);
+  if (!span) return undefined;
+  const times = Math.max(1, Math.round(entriesAhead / count));
+  const ahead = add(last, multiply(span, times, alphabets), alphabets);
+  if (!ahead) return undefined;
+  const boundary = prefix + stringOf(ahead, alphabets);
+  return compareKeys(boundary, lastKey) > 0 ? boundary : undefined;
+}
+
+function alphabetAt(keys: readonly (readonly number[])[], position: number): number[] {
+  const seen = new Set<number>();
+  for (const key of keys) seen.add(key[position] ?? END);
+  if ([...seen].some(isDigit)) for (let d = 0x30; d <= 0x39; d++) seen.add(d);
+  return [...seen].sort((a, b) => a - b);
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+function digitsOf(key: readonly number[], alphabets: readonly number[][]): number[] {
+  return alphabets.map((alphabet, i) => alphabet.indexOf(key[i] ?? END));
+}
+
+function stringOf(digits: readonly number[], alphabets: readonly number[][]): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    const c = (alphabets[i] as number[])[digits[i] as number] as number;
+    if (c === END) break;
+    out += String.fromCodePoint(c);
+  }
+  return out;
+}
+
+/** a - b for a > b; undefined when a <= b. */
+function subtract(
+  a: readonly number[],
+  b: readonly number[],
+  alphabets: readonly number[][],
+): number[] | undefined {
+  const out = new Array<number>(a.length);
+  let borrow = 0;
+  for (let i = a.length - 1; i >= 0; i--) {
+    let d = (a[i] as number) - (b[i] as number) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    if (d < 0) d += (alphabets[i] as number[]).length;
+    out[i] = d;
+  }
+  return borrow || out.every((d) => d === 0) ? undefined : out;
+}
+
+function multiply(a: readonly number[], times: number, alphabets: readonly number[][]): number[] {
+  const out = new Array<number>(a.length);
+  let carry = 0;
+  for (let i = a.length - 1; i >= 0; i--) {
+    const base = (alphabets[i] as number[]).length;
+    const v = (a[i] as number) * times + carry;
+    out[i] = v % base;
+    carry = Math.floor(v / base);
+  }
+  // A product beyond the first position saturates at its largest digit: still "far ahead".
+  return carry ? alphabets.map((alphabet) => alphabet.length - 1) : out;
+}
+
+/** a + b; undefined when the sum overflows the first position (no such key in this radix). */
+function add(
+  a: readonly number[],
+  b: readonly number[],
+  alphabets: readonly number[][],
+): number[] | undefined {
+  const out = new Array<number>(a.length);
+  let carry = 0;
+  for (let i = a.length - 1; i >= 0; i--) {
+    const base = (alphabets[i] as number[]).length;
+    const v = (a[i] as number) + (b[i] as number) + carry;
+    out[i] = v % base;
+    carry = v >= base ? 1 : 0;
+  }
+  return carry ? undefined : out;
+}
