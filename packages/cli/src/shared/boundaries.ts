@@ -23,21 +23,39 @@ export function boundaryAfter(
   entriesAhead: number,
   prefix = '',
 ): string | undefined {
-  const firstKey = sample[0];
   const lastKey = sample[sample.length - 1];
-  if (firstKey === undefined || lastKey === undefined || count < 1) return undefined;
+  if (lastKey === undefined || count < 1) return undefined;
+  const model = modelOf(sample, prefix);
+  if (!model) return undefined;
+  const { alphabets, last, span } = model;
+  const times = Math.max(1, Math.round(entriesAhead / count));
+  const ahead = add(last, multiply(span, times, alphabets), alphabets);
+  if (!ahead) return undefined;
+  const boundary = prefix + stringOf(ahead, alphabets);
+  return compareKeys(boundary, lastKey) > 0 ? boundary : undefined;
+}
+
+interface Model {
+  readonly alphabets: readonly number[][];
+  readonly last: readonly number[];
+  readonly span: readonly number[];
+}
+
+/** Models per sample (a range asks for several boundaries from one page). */
+const models = new WeakMap<readonly string[], { prefix: string; model?: Model }>();
+
+function modelOf(sample: readonly string[], prefix: string): Model | undefined {
+  const cached = models.get(sample);
+  if (cached && cached.prefix === prefix) return cached.model;
   const keys = sample.map((key) => Array.from(key.slice(prefix.length), (c) => c.codePointAt(0) as number));
   const width = Math.min(MAX_POSITIONS, Math.max(...keys.map((k) => k.length)));
   const alphabets = Array.from({ length: width }, (_, i) => alphabetAt(keys, i));
   const first = digitsOf(keys[0] as number[], alphabets);
   const last = digitsOf(keys[keys.length - 1] as number[], alphabets);
   const span = subtract(last, first, alphabets);
-  if (!span) return undefined;
-  const times = Math.max(1, Math.round(entriesAhead / count));
-  const ahead = add(last, multiply(span, times, alphabets), alphabets);
-  if (!ahead) return undefined;
-  const boundary = prefix + stringOf(ahead, alphabets);
-  return compareKeys(boundary, lastKey) > 0 ? boundary : undefined;
+  const model = span ? { alphabets, last, span } : undefined;
+  models.set(sample, { prefix, model });
+  return model;
 }
 
 function alphabetAt(keys: readonly (readonly number[])[], position: number): number[] {

@@ -1,11 +1,7 @@
-import {
-  type _Object,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
+import { type ListedObject, type ListedPage, readPageRaw } from './list-xml';
 import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
 import { listRanges, type RangeSource } from './ranges';
 import type { KeyHistory, ListOptions } from './versions';
@@ -21,13 +17,12 @@ export async function* listCurrentObjects(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
 ): AsyncGenerator<KeyHistory> {
-  const source: RangeSource<_Object, string> = {
+  const source: RangeSource<ListedObject, string> = {
     fetch: async (start) => {
       const page = await fetchPage(s3, options, start.cursor, start.after);
-      const next = page.IsTruncated ? page.NextContinuationToken : undefined;
-      return { items: page.Contents ?? [], next };
+      return { items: page.objects, next: page.isTruncated ? page.nextContinuationToken : undefined };
     },
-    keyOf: (object) => object.Key ?? '',
+    keyOf: (object) => object.key,
     uniqueKeys: true,
   };
   let previous: string | undefined;
@@ -44,7 +39,7 @@ export async function* listCurrentObjects(
     for await (const chunk of chunks) {
       collect();
       for (const object of chunk) {
-        const key = object.Key ?? '';
+        const key = object.key;
         if (previous !== undefined && compareKeys(previous, key) >= 0) {
           throw new CliError(
             `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${previous}' before '${key}'): is the endpoint S3-compatible?`,
@@ -58,11 +53,11 @@ export async function* listCurrentObjects(
               kind: 'version',
               key,
               versionId: '',
-              lastModified: object.LastModified?.getTime() ?? 0,
+              lastModified: object.lastModified,
               isLatest: true,
-              etag: object.ETag,
-              size: object.Size,
-              storageClass: object.StorageClass ?? 'STANDARD',
+              etag: object.etag,
+              size: object.size,
+              storageClass: object.storageClass ?? 'STANDARD',
             },
           ],
         };
@@ -80,20 +75,33 @@ async function fetchPage(
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
   token?: string,
   startAfter?: string,
-): Promise<ListObjectsV2CommandOutput> {
+): Promise<ListedPage> {
+  const command = new ListObjectsV2Command({
+    Bucket: options.bucket,
+    Prefix: options.prefix || undefined,
+    ContinuationToken: token,
+    StartAfter: token ? undefined : startAfter,
+    MaxKeys: options.pageSize,
+  });
+  const raw = readPageRaw(command);
+  let out: ListObjectsV2CommandOutput;
   try {
-    return await s3.send(
-      new ListObjectsV2Command({
-        Bucket: options.bucket,
-        Prefix: options.prefix || undefined,
-        ContinuationToken: token,
-        StartAfter: token ? undefined : startAfter,
-        MaxKeys: options.pageSize,
-      }),
-      { abortSignal: options.signal },
-    );
+    out = await s3.send(command, { abortSignal: options.signal });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw describeAwsError(err, `bucket ${options.bucket}`);
   }
+  return (
+    raw.page ?? {
+      objects: (out.Contents ?? []).map((o) => ({
+        key: o.Key ?? '',
+        lastModified: o.LastModified?.getTime() ?? 0,
+        etag: o.ETag,
+        size: o.Size,
+        storageClass: o.StorageClass,
+      })),
+      isTruncated: out.IsTruncated === true,
+      nextContinuationToken: out.NextContinuationToken,
+    }
+  );
 }

@@ -44,14 +44,18 @@ interface Range<T, C> {
   after?: string;
   /** Inclusive upper bound (every entry of this key belongs here); undefined: the end of the listing. */
   until?: string;
+  /** Whether `until` is a listed key (see receive), not a guess. */
+  untilFixed?: boolean;
   cursor?: C;
   started: boolean;
   done: boolean;
   busy: boolean;
   /** Received entries, trimmed to the range, not yet handed out. */
   readonly chunks: (readonly T[])[];
-  /** The keys of the last full page received: where it may split. */
+  /** Keys of the last full page received (first, last and some between): where it may split. */
   sample?: readonly string[];
+  /** How many entries that page held. */
+  sampleOf?: number;
   lastKey?: string;
 }
 
@@ -122,6 +126,20 @@ export async function* listRanges<T, C>(
       const key = source.keyOf(item);
       if (range.after !== undefined && compareKeys(key, range.after) <= 0) continue;
       if (range.until !== undefined && compareKeys(key, range.until) > 0) {
+        if (!source.uniqueKeys && !range.untilFixed) {
+          // Servers differ on where "after this key marker" starts when the marker is not the
+          // last entry of a page (moto drops the first entry at or after it), so a range started
+          // at a guess may lack entries of the first key it lists. This range, which lists that
+          // key from an earlier position, takes it whole; later ranges start after it.
+          range.until = key;
+          range.untilFixed = true;
+          for (const later of ranges.slice(ranges.indexOf(range) + 1)) {
+            if (later.after !== undefined && compareKeys(later.after, key) >= 0) break;
+            later.after = key;
+          }
+          kept.push(item);
+          continue;
+        }
         past = true;
         break;
       }
@@ -138,8 +156,8 @@ export async function* listRanges<T, C>(
       // The listing ended inside this range: every later range is empty.
       for (const later of ranges.slice(ranges.indexOf(range) + 1)) later.done = true;
     }
-    range.sample =
-      page.items.length >= options.pageSize ? page.items.map((item) => source.keyOf(item)) : undefined;
+    range.sample = page.items.length >= options.pageSize ? sampleKeys(page.items, source.keyOf) : undefined;
+    range.sampleOf = page.items.length;
     if (kept.length) {
       range.chunks.push(kept);
       waiting += kept.length;
@@ -159,7 +177,7 @@ export async function* listRanges<T, C>(
       const cuts: string[] = [];
       let previous = range.lastKey;
       for (let j = 1; j <= parts; j++) {
-        const at = split(sample, sample.length, j * pagesPerRange * options.pageSize);
+        const at = split(sample, range.sampleOf ?? sample.length, j * pagesPerRange * options.pageSize);
         if (at === undefined || compareKeys(at, previous) <= 0) break;
         if (range.until !== undefined && compareKeys(at, range.until) >= 0) break;
         cuts.push(at);
@@ -170,6 +188,7 @@ export async function* listRanges<T, C>(
         (at, j): Range<T, C> => ({
           after: at,
           until: cuts[j + 1] ?? range.until,
+          untilFixed: j + 1 < cuts.length ? false : range.untilFixed,
           started: false,
           done: false,
           busy: false,
@@ -177,6 +196,7 @@ export async function* listRanges<T, C>(
         }),
       );
       range.until = cuts[0];
+      range.untilFixed = false;
       ranges.splice(i + 1, 0, ...added);
       return true;
     }
@@ -209,7 +229,14 @@ export async function* listRanges<T, C>(
       if (chunk) {
         waiting -= chunk.length;
         pump();
-        yield chunk;
+        // The range's start may have moved up since the chunk arrived (see receive).
+        const from = head.after;
+        const first = chunk[0] as T;
+        if (from === undefined || compareKeys(source.keyOf(first), from) > 0) yield chunk;
+        else {
+          const rest = chunk.filter((item) => compareKeys(source.keyOf(item), from) > 0);
+          if (rest.length) yield rest;
+        }
         continue;
       }
       if (head.done && !head.busy) {
@@ -224,4 +251,13 @@ export async function* listRanges<T, C>(
   } finally {
     closed = true;
   }
+}
+
+/** About 100 keys of a page, its first and last included: enough to guess from, cheap to read. */
+function sampleKeys<T>(items: readonly T[], keyOf: (item: T) => string): string[] {
+  const step = Math.max(1, Math.floor(items.length / 100));
+  const keys: string[] = [];
+  for (let i = 0; i < items.length - 1; i += step) keys.push(keyOf(items[i] as T));
+  keys.push(keyOf(items[items.length - 1] as T));
+  return keys;
 }

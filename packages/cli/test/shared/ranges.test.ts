@@ -21,15 +21,23 @@ function entriesOf(random: () => number, keys: readonly string[], maxVersions: n
 }
 
 /**
- * A listing like ListObjectVersions: `after` starts after every entry of that key (KeyMarker
- * alone); a cursor continues after one entry (KeyMarker + VersionIdMarker). Answers after a
- * random delay, so responses arrive out of order. Counts requests.
+ * Where a listing that starts at a key marker (without a version id marker) begins: after every
+ * entry of that key (S3's documented "after"), at the key itself (`inclusive`), or after the first
+ * entry at or after it (`drop-first`, what moto 5.2 does).
+ */
+type StartSemantics = 'after' | 'inclusive' | 'drop-first';
+
+/**
+ * A listing like ListObjectVersions: `after` starts per `semantics`; a cursor continues after one
+ * entry (KeyMarker + VersionIdMarker). Answers after a random delay, so responses arrive out of
+ * order. Counts requests.
  */
 function memoryListing(
   entries: readonly Entry[],
   pageSize: number,
   random: () => number,
   uniqueKeys = false,
+  semantics: StartSemantics = 'after',
 ): RangeSource<Entry, Cursor> & { requests: number; returned: number } {
   const listing = {
     requests: 0,
@@ -43,8 +51,10 @@ function memoryListing(
       if (cursor) {
         start = entries.findIndex((e) => e.key === cursor.key && e.versionId === cursor.versionId) + 1;
       } else if (after !== undefined) {
-        start = entries.findIndex((e) => compareKeys(e.key, after) > 0);
+        const bound = semantics === 'after' ? 1 : 0;
+        start = entries.findIndex((e) => compareKeys(e.key, after) >= bound);
         if (start < 0) start = entries.length;
+        else if (semantics === 'drop-first') start++;
       }
       const items = entries.slice(start, start + pageSize);
       listing.returned += items.length;
@@ -80,14 +90,15 @@ function randomSplitter(random: () => number, keys: readonly string[]): Splitter
 const SEEDS = Array.from({ length: 60 }, (_, i) => 1000 + i);
 
 test.each(SEEDS)(
-  'GIVEN random unicode and /-heavy keys with versions and random split points (seed %i) WHEN listed as parallel ranges THEN the entries equal the sequential listing',
+  'GIVEN random unicode and /-heavy keys with versions, random split points and any key-marker semantics (seed %i) WHEN listed as parallel ranges THEN the entries equal the sequential listing',
   async (seed) => {
     const random = seeded(seed);
     const keys = randomKeys(random, 5 + Math.floor(random() * 120));
     const entries = entriesOf(random, keys, 1 + Math.floor(random() * 6));
     const pageSize = 1 + Math.floor(random() * 7);
+    const semantics = pick<StartSemantics>(random, ['after', 'inclusive', 'drop-first']);
     const sequential = memoryListing(entries, pageSize, random);
-    const parallel = memoryListing(entries, pageSize, random);
+    const parallel = memoryListing(entries, pageSize, random, false, semantics);
 
     const expected = await collect(listRanges(sequential, { concurrency: 1, pageSize }));
     const actual = await collect(
@@ -111,7 +122,8 @@ test.each(SEEDS.slice(0, 20))(
     const keys = randomKeys(random, 50 + Math.floor(random() * 400));
     const entries = entriesOf(random, keys, 3);
     const pageSize = 2 + Math.floor(random() * 10);
-    const listing = memoryListing(entries, pageSize, random);
+    const semantics = pick<StartSemantics>(random, ['after', 'inclusive', 'drop-first']);
+    const listing = memoryListing(entries, pageSize, random, false, semantics);
 
     const actual = await collect(listRanges(listing, { concurrency: 8, pageSize, pagesPerRange: 2 }));
 

@@ -63,6 +63,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     restoreArchived: options.restoreArchived,
     includeReserved: options.includeReserved,
     now,
+    listConcurrency: ctx.options.concurrency,
   };
   const apply = options.yes;
   const journal = await openJournal(

@@ -21,6 +21,8 @@ export interface VerifyRequest {
   /** Also compare keys under the reserved prefix `_s3-dr/` (probes). */
   readonly includeReserved: boolean;
   readonly now: number;
+  /** List requests in flight at most, shared by the two buckets. @default 2 (one per bucket) */
+  readonly concurrency?: number;
 }
 
 export interface VerifyHooks {
@@ -73,10 +75,13 @@ export async function verifyBuckets(
   };
   // The current state needs only the current objects (ListObjectsV2: one request per 1000 of
   // them, however deep the history); every version by id needs ListObjectVersions.
+  // Each bucket gets half of the requests; each listing splits its key space into ranges to use them.
+  const perBucket = Math.max(1, Math.floor((request.concurrency ?? 2) / 2));
   const list = (bucket: string): AsyncIterable<KeyHistory> => {
     const listing = {
       bucket,
       prefix: request.prefix,
+      concurrency: perBucket,
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(bucket),
     };
