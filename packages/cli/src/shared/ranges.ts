@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { boundaryAfter } from './boundaries';
 import { compareKeys } from './keys';
 
@@ -79,6 +80,11 @@ export async function* listRanges<T, C>(
   options: RangeOptions,
 ): AsyncGenerator<readonly T[]> {
   const concurrency = Math.max(1, options.concurrency);
+  // Each request in flight listens to the signal: allow this listing's share without Node's
+  // "possible EventTarget memory leak" warning.
+  if (options.signal && concurrency > 1) {
+    setMaxListeners(getMaxListeners(options.signal) + concurrency, options.signal);
+  }
   const pagesPerRange = options.pagesPerRange ?? 4;
   const prefix = options.prefix ?? '';
   const split: Splitter =
