@@ -19,16 +19,19 @@ export interface ListedPage {
  * Reads a ListObjectsV2 response body (S3's XML, without `encoding-type`), or undefined when it is
  * not one this reader knows (then the SDK's parser is used). A list page holds only simple
  * elements whose text is XML-escaped, so scanning for tags is exact; it is several times cheaper
- * than the SDK's general XML parser, which otherwise is most of the CPU a listing costs. The body
- * is read as Latin-1 (one character per byte, no decoding) and only element texts with bytes
- * above 0x7F are decoded as UTF-8.
+ * than the SDK's general XML parser, which otherwise is most of the CPU a listing costs.
  * Response syntax: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
  */
 export function parseListObjectsV2(body: Buffer): ListedPage | undefined {
+  // Read as Latin-1 (one byte, one character: a copy, no decoding), so that string offsets are
+  // byte offsets; only texts with bytes above 0x7F are then decoded as UTF-8, from the bytes.
   const xml = body.toString('latin1');
+  const text = (name: string, from: number, to: number) => elementText(body, xml, name, from, to);
   const root = xml.indexOf('<ListBucketResult');
   if (root < 0 || xml.includes('<EncodingType>') || xml.includes('<![CDATA[')) return undefined;
   const objects: ListedObject[] = [];
+  // Neighbouring objects often share their LastModified second: parse each distinct text once.
+  let lastModified = { text: '', time: 0 };
   let at = root;
   let tail = root;
   for (;;) {
@@ -36,49 +39,60 @@ export function parseListObjectsV2(body: Buffer): ListedPage | undefined {
     if (start < 0) break;
     const end = xml.indexOf('</Contents>', start);
     if (end < 0) return undefined;
-    const key = text(xml, 'Key', start, end);
-    const modified = text(xml, 'LastModified', start, end);
+    const key = text('Key', start, end);
+    const modified = text('LastModified', start, end);
     if (key === undefined || modified === undefined) return undefined;
-    const size = text(xml, 'Size', start, end);
+    const size = text('Size', start, end);
+    if (modified !== lastModified.text) lastModified = { text: modified, time: Date.parse(modified) };
     objects.push({
       key,
-      lastModified: Date.parse(modified),
-      etag: text(xml, 'ETag', start, end),
+      lastModified: lastModified.time,
+      etag: text('ETag', start, end),
       size: size === undefined ? undefined : Number(size),
-      storageClass: text(xml, 'StorageClass', start, end),
+      storageClass: text('StorageClass', start, end),
     });
     at = end + 11;
     tail = at;
   }
-  // The page's own elements may come before or after the objects.
-  const outside =
-    xml.slice(root, xml.indexOf('<Contents>', root) >= 0 ? xml.indexOf('<Contents>', root) : undefined) +
-    xml.slice(tail);
-  const truncated = text(outside, 'IsTruncated', 0, outside.length);
+  // The page's own elements come before or after the objects (they are ASCII).
+  const firstObject = xml.indexOf('<Contents>', root);
+  const head = firstObject < 0 ? xml.length : firstObject;
+  const pageText = (name: string) => text(name, root, head) ?? text(name, tail, xml.length);
+  const truncated = pageText('IsTruncated');
   if (truncated !== 'true' && truncated !== 'false') return undefined;
   return {
     objects,
     isTruncated: truncated === 'true',
-    nextContinuationToken: text(outside, 'NextContinuationToken', 0, outside.length),
+    nextContinuationToken: pageText('NextContinuationToken'),
   };
 }
 
 /** The unescaped text of the first `<name>` element between `from` and `to`. */
-function text(xml: string, name: string, from: number, to: number): string | undefined {
-  const open = xml.indexOf(`<${name}>`, from);
+function elementText(body: Buffer, xml: string, name: string, from: number, to: number): string | undefined {
+  const tags = TAGS[name] ?? tagsOf(name);
+  const open = xml.indexOf(tags[0], from);
   if (open < 0 || open >= to) return undefined;
-  const start = open + name.length + 2;
-  const end = xml.indexOf(`</${name}>`, start);
+  const start = open + tags[0].length;
+  const end = xml.indexOf(tags[1], start);
   if (end < 0 || end > to) return undefined;
   let raw = xml.slice(start, end);
-  if (/[\x80-\xff]/.test(raw)) raw = Buffer.from(raw, 'latin1').toString('utf8');
-  if (!raw.includes('&')) return raw;
+  if (NOT_ASCII.test(raw)) raw = body.toString('utf8', start, end);
+  if (raw.indexOf('&') < 0) return raw;
   // An ETag is `&quot;<hex>&quot;`: the one escape found in almost every object.
   if (raw.startsWith('&quot;') && raw.endsWith('&quot;') && raw.indexOf('&', 6) === raw.length - 6) {
     return `"${raw.slice(6, -6)}"`;
   }
   return unescapeXml(raw);
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const tagsOf = (name: string): [string, string] => [`<${name}>`, `</${name}>`];
+const TAGS: Readonly<Record<string, [string, string]>> = Object.fromEntries(
+  ['Key', 'LastModified', 'ETag', 'Size', 'StorageClass', 'IsTruncated', 'NextContinuationToken'].map((n) => [
+    n,
+    tagsOf(n),
+  ]),
+);
 
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
