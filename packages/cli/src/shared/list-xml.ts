@@ -76,7 +76,7 @@ function elementText(body: Buffer, xml: string, name: string, from: number, to: 
   const end = xml.indexOf(tags[1], start);
   if (end < 0 || end > to) return undefined;
   let raw = xml.slice(start, end);
-  if (NOT_ASCII.test(raw)) raw = body.toString('utf8', start, end);
+  if (!isAsciiText(raw)) raw = body.toString('utf8', start, end);
   if (raw.indexOf('&') < 0) return raw;
   // An ETag is `&quot;<hex>&quot;`: the one escape found in almost every object.
   if (raw.startsWith('&quot;') && raw.endsWith('&quot;') && raw.indexOf('&', 6) === raw.length - 6) {
@@ -85,7 +85,11 @@ function elementText(body: Buffer, xml: string, name: string, from: number, to: 
   return unescapeXml(raw);
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 const tagsOf = (name: string): [string, string] => [`<${name}>`, `</${name}>`];
 const TAGS: Readonly<Record<string, [string, string]>> = Object.fromEntries(
   ['Key', 'LastModified', 'ETag', 'Size', 'StorageClass', 'IsTruncated', 'NextContinuationToken'].map((n) => [
