@@ -20,7 +20,11 @@ const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'numbered,hashed,tree').split(',')
 const MODES = (process.env.BENCH_MODES ?? 'current').split(',');
 const BIN = join(__dirname, '..', 'packages', 'cli', 'dist', 's3-dr.js');
 
-/** Key sets: a counter, hash-like names, and a date tree (many "directories"), all with unicode. */
+/**
+ * Key sets, all with non-ASCII characters: a counter in one "directory"; hash-like names in one
+ * "directory"; a date tree of 336 "directories" of about 300 keys each (rclone lists each
+ * directory separately, 8 at once by default).
+ */
 function keysOf(layout: string): string[] {
   let seed = 42;
   const random = () => {
@@ -33,11 +37,11 @@ function keysOf(layout: string): string[] {
       case 'numbered':
         return `data/${String(i).padStart(8, '0')} é+%.bin`;
       case 'hashed':
-        return `objects/${hex(16)}/données-${i}.bin`;
+        return `objects/${hex(16)} données-${i}.bin`;
       case 'tree': {
-        const day = String(1 + (i % 28)).padStart(2, '0');
-        const hour = String(Math.floor(i / 28) % 24).padStart(2, '0');
-        return `logs/2024/${String(1 + (i % 12)).padStart(2, '0')}/${day}/${hour}/${hex(12)}-ü.json`;
+        const month = String(1 + (i % 12)).padStart(2, '0');
+        const day = String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0');
+        return `logs/2024-${month}-${day}/${hex(12)}-ü.json`;
       }
       default:
         throw new Error(`unknown layout ${layout}`);
@@ -47,6 +51,8 @@ function keysOf(layout: string): string[] {
 
 interface Measured {
   readonly seconds: number;
+  /** User + system CPU seconds of the measured process. */
+  readonly cpuSeconds: number;
   readonly peakRssMB: number;
   readonly code: number;
   readonly requests: Record<string, number>;
@@ -116,7 +122,7 @@ async function measure(
   const runs: Measured[] = [];
   for (let i = 0; i < REPEAT; i++) {
     server.reset();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M', command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', command, ...args], {
       env: childEnv(env),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -125,10 +131,11 @@ async function measure(
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
-    const match = /BENCH ([\d.]+) (\d+)/.exec(stderr);
+    const match = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
     if (!match) throw new Error(`cannot measure ${command}: ${stderr.slice(-500)}`);
     runs.push({
       seconds: Number(match[1]),
+      cpuSeconds: Math.round((Number(match[3]) + Number(match[4])) * 100) / 100,
       peakRssMB: Math.round(Number(match[2]) / 1024),
       code,
       requests: server.counts(),
@@ -152,8 +159,8 @@ const listRequests = (m: Measured): number =>
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    '| layout | mode | verify | single-stream | `rclone check` | verify / single | verify / rclone | list requests verify / single / rclone | per 1,000 objects (verify) | peak RSS verify / single / rclone |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| layout | mode | verify | single-stream | `rclone check` | verify / single | verify / rclone | list requests verify / single / rclone | per 1,000 objects (verify) | CPU s verify / single / rclone | peak RSS verify / single / rclone |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const rc = r.rclone;
@@ -169,6 +176,7 @@ function table(rows: readonly Row[]): string {
         rc ? `**${(r.parallel.seconds / rc.seconds).toFixed(2)}x**` : '-',
         `${listRequests(r.parallel)} / ${listRequests(r.single)} / ${rc ? listRequests(rc) : '-'}`,
         ((listRequests(r.parallel) / (2 * KEYS)) * 1000).toFixed(2),
+        `${r.parallel.cpuSeconds} / ${r.single.cpuSeconds} / ${rc ? rc.cpuSeconds : '-'}`,
         `${r.parallel.peakRssMB} / ${r.single.peakRssMB} / ${rc ? rc.peakRssMB : '-'} MB`,
         '',
       ]

@@ -68,12 +68,15 @@ interface Range<T, C> {
  * was full is split a few pages past its last key (a guess from that page: see boundaries.ts):
  * it now ends at that key (inclusive), and a new range starts after it. A range stops at the first
  * entry past its end; that page's entries past the end are dropped (the next range lists them).
- * Ranges end between keys, never inside one key's versions; a range's own pages continue with the
- * listing's cursor (key and version-id markers), as a sequential listing does.
+ * In a listing of versions a range takes the first key past its end too, whole, and the next
+ * ranges start after that key (see receive). Ranges end between keys, never inside one key's
+ * versions; a range's own pages continue with the listing's cursor (key and version-id markers),
+ * as a sequential listing does.
  *
- * Cost: the requests of a sequential listing plus at most about one per split (its last page is
- * partly the next range's first). Memory: at most `concurrency * pagesPerRange` pages wait to be
- * handed out; the range being handed out always proceeds.
+ * Cost: the requests of a sequential listing plus about one per range boundary (its last page is
+ * partly the next range's first) and, at the end of the listing, one per range guessed past the
+ * last key (fewer than `concurrency`). Memory: at most `concurrency * pagesPerRange` pages wait
+ * to be handed out; the range being handed out always proceeds.
  */
 export async function* listRanges<T, C>(
   source: RangeSource<T, C>,
@@ -128,10 +131,13 @@ export async function* listRanges<T, C>(
   const receive = (range: Range<T, C>, page: RangePage<T, C>): void => {
     const kept: T[] = [];
     let past = false;
+    /** The first key listed past the range's end: no key lies between the end and it. */
+    let beyond: string | undefined;
     for (const item of page.items) {
       const key = source.keyOf(item);
       if (range.after !== undefined && compareKeys(key, range.after) <= 0) continue;
       if (range.until !== undefined && compareKeys(key, range.until) > 0) {
+        beyond ??= key;
         if (!source.uniqueKeys && !range.untilFixed) {
           // Servers differ on where "after this key marker" starts when the marker is not the
           // last entry of a page (moto drops the first entry at or after it), so a range started
@@ -161,6 +167,13 @@ export async function* listRanges<T, C>(
     if (page.next === undefined && !past) {
       // The listing ended inside this range: every later range is empty.
       for (const later of ranges.slice(ranges.indexOf(range) + 1)) later.done = true;
+    } else if (beyond !== undefined) {
+      // Later ranges that end before `beyond` are empty: no request for them (guesses from keys
+      // with gaps, e.g. dates, overshoot into ranges that hold nothing).
+      for (const later of ranges.slice(ranges.indexOf(range) + 1)) {
+        if (later.until === undefined || compareKeys(later.until, beyond) >= 0) break;
+        if (!later.started) later.done = true;
+      }
     }
     range.sample = page.items.length >= options.pageSize ? sampleKeys(page.items, source.keyOf) : undefined;
     range.sampleOf = page.items.length;
@@ -171,8 +184,8 @@ export async function* listRanges<T, C>(
   };
 
   /**
-   * Splits the first range that has a full page to guess from into up to `parts + 1` ranges,
-   * `pagesPerRange` pages apart; whether it did.
+   * Splits the first range that has a full page to guess from into up to `parts + 1` ranges
+   * (at most MAX_CUTS_PER_PAGE + 1), `pagesPerRange` pages apart; whether it did.
    */
   const splitSome = (parts: number): boolean => {
     for (let i = 0; i < ranges.length; i++) {
@@ -182,7 +195,7 @@ export async function* listRanges<T, C>(
       range.sample = undefined; // one guess per page received
       const cuts: string[] = [];
       let previous = range.lastKey;
-      for (let j = 1; j <= parts; j++) {
+      for (let j = 1; j <= Math.min(parts, MAX_CUTS_PER_PAGE); j++) {
         const at = split(sample, range.sampleOf ?? sample.length, j * pagesPerRange * options.pageSize);
         if (at === undefined || compareKeys(at, previous) <= 0) break;
         if (range.until !== undefined && compareKeys(at, range.until) >= 0) break;
@@ -258,6 +271,12 @@ export async function* listRanges<T, C>(
     closed = true;
   }
 }
+
+/**
+ * New ranges guessed from one page at most: the further ahead a guess, the likelier it falls into
+ * a gap of the key space (dates: day 40 of a month) and costs a request for an empty range.
+ */
+const MAX_CUTS_PER_PAGE = 3;
 
 /** About 100 keys of a page, its first and last included: enough to guess from, cheap to read. */
 function sampleKeys<T>(items: readonly T[], keyOf: (item: T) => string): string[] {
