@@ -80,6 +80,8 @@ async function fetchPage(
     Bucket: options.bucket,
     Prefix: options.prefix || undefined,
     ContinuationToken: token,
+    // "Amazon S3 starts listing after this specified key"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
     StartAfter: token ? undefined : startAfter,
     MaxKeys: options.pageSize,
   });

@@ -81,7 +81,9 @@ export interface ListOptions {
 export async function* listKeyHistories(s3: S3Client, options: ListOptions): AsyncGenerator<KeyHistory> {
   const pageSize = options.pageSize ?? 1000;
   const source: RangeSource<VersionEntry, Marker> = {
-    // Starting after a key: KeyMarker alone, so the listing starts after every version of it.
+    // Starting after a key: KeyMarker alone ("the key to start with",
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). Servers
+    // differ on whether that key's own entries follow; ranges.ts does not depend on it.
     fetch: (start) =>
       fetchPage(
         s3,
