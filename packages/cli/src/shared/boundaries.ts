@@ -11,8 +11,8 @@ const MAX_POSITIONS = 64;
  * a bad guess costs a request, never a key (see ranges.ts).
  *
  * The keys after `prefix` are read as numbers in a mixed radix, one digit per character position,
- * whose alphabet at each position is the characters the sample shows there (all ten digits where
- * any digit shows, so counters can carry: `data/00000999` -> `data/00001998`). The sample's span
+ * whose alphabet at each position is the characters the sample shows there, widened so that
+ * counters can carry (`data/00000999` -> `data/00001998`; see alphabetsOf). The sample's span
  * (last - first, for `count` entries) is added `entriesAhead / count` times to its last key.
  * Characters are compared as code points, the order of UTF-8 bytes, in which S3 lists keys.
  * Returns undefined when no key after the sample can be written that way.
@@ -49,7 +49,7 @@ function modelOf(sample: readonly string[], prefix: string): Model | undefined {
   if (cached && cached.prefix === prefix) return cached.model;
   const keys = sample.map((key) => Array.from(key.slice(prefix.length), (c) => c.codePointAt(0) as number));
   const width = Math.min(MAX_POSITIONS, Math.max(...keys.map((k) => k.length)));
-  const alphabets = Array.from({ length: width }, (_, i) => alphabetAt(keys, i));
+  const alphabets = alphabetsOf(keys, width);
   const first = digitsOf(keys[0] as number[], alphabets);
   const last = digitsOf(keys[keys.length - 1] as number[], alphabets);
   const span = subtract(last, first, alphabets);
@@ -58,13 +58,37 @@ function modelOf(sample: readonly string[], prefix: string): Model | undefined {
   return model;
 }
 
-function alphabetAt(keys: readonly (readonly number[])[], position: number): number[] {
-  const seen = new Set<number>();
-  for (const key of keys) seen.add(key[position] ?? END);
-  if ([...seen].some(isDigit)) for (let d = 0x30; d <= 0x39; d++) seen.add(d);
-  return [...seen].sort((a, b) => a - b);
+/**
+ * The characters each position shows in the sample, widened so that counters can carry: all ten
+ * digits where a digit shows, and all of 0-9a-f in a run of letters and digits (between other
+ * characters) where any position shows a-f among digits: hex names (hashes, UUIDs) whose first
+ * positions show only digits in one page.
+ */
+function alphabetsOf(keys: readonly (readonly number[])[], width: number): number[][] {
+  const seen = Array.from({ length: width }, (_, i) => new Set(keys.map((key) => key[i] ?? END)));
+  const alnum = seen.map((chars) => [...chars].every((c) => isDigit(c) || isLetter(c)));
+  const hexRun = new Array<boolean>(width).fill(false);
+  for (let i = 0; i < width; ) {
+    let j = i;
+    while (j < width && alnum[j]) j++;
+    const run = seen.slice(i, j);
+    const hex =
+      run.some((chars) => [...chars].some(isDigit)) &&
+      run.some((chars) => [...chars].some(isHexLetter)) &&
+      run.every((chars) => [...chars].every((c) => isDigit(c) || isHexLetter(c)));
+    for (let k = i; k < j; k++) hexRun[k] = hex;
+    i = Math.max(j, i + 1);
+  }
+  return seen.map((chars, i) => {
+    if (hexRun[i]) for (const c of HEX) chars.add(c);
+    else if ([...chars].some(isDigit)) for (let d = 0x30; d <= 0x39; d++) chars.add(d);
+    return [...chars].sort((a, b) => a - b);
+  });
 }
 
+const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isHexLetter = (c: number): boolean => c >= 0x61 && c <= 0x66;
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 function digitsOf(key: readonly number[], alphabets: readonly number[][]): number[] {
