@@ -217,6 +217,11 @@ describe('boundaryAfter', () => {
     expect(Buffer.compare(Buffer.from(guess), Buffer.from('k/😀/19'))).toBeGreaterThan(0);
   });
 
+  test('GIVEN hex names whose first position shows only 0 WHEN guessing ahead THEN the counter carries through a-f', () => {
+    // Read as decimal, 0f + 0f would not be 1e: the run of hex characters is read in base 16.
+    expect(boundaryAfter(['x/00', 'x/0f'], 2, 2)).toBe('x/1e');
+  });
+
   test('GIVEN a sample whose span overflows the first position WHEN guessing THEN there is no guess', () => {
     expect(boundaryAfter(['a', 'z'], 2, 100)).toBeUndefined();
   });
