@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { compareKeys } from '../packages/cli/src/shared/keys';
 
 /**
  * A minimal S3 endpoint on 127.0.0.1 that answers ListObjectVersions (and ListObjectsV2, the
- * newest version of each key) for any bucket with a
+ * newest version of each key; both from any start key) for any bucket with a
  * synthetic listing of `keys` keys x `versionsPerKey` versions (no data is stored: pages are
  * generated), HeadBucket, and GetBucketEncryption with "no configuration". Enough to run `s3-dr verify`
  * end to end over 100k+ versions without seeding a real server.
@@ -50,15 +51,28 @@ export async function startSyntheticS3(
 
 const keyName = (i: number): string => `data/${String(i).padStart(8, '0')}.bin`;
 
+/** The index of the first key after `marker` (any string: listings split into ranges start anywhere). */
+function firstKeyAfter(marker: string, keys: number): number {
+  let lo = 0;
+  let hi = keys;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareKeys(keyName(mid), marker) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function page(params: URLSearchParams, keys: number, versionsPerKey: number): string {
   const max = Math.min(1000, Number(params.get('max-keys') ?? 1000));
   const keyMarker = params.get('key-marker');
   const versionMarker = params.get('version-id-marker');
   let start = 0;
-  if (keyMarker) {
+  if (keyMarker && versionMarker) {
     const keyIndex = Number(keyMarker.slice(5, 13));
-    const versionIndex = versionMarker ? versionsPerKey - Number(versionMarker.slice(1)) : versionsPerKey - 1;
-    start = keyIndex * versionsPerKey + versionIndex + 1;
+    start = keyIndex * versionsPerKey + versionsPerKey - Number(versionMarker.slice(1)) + 1;
+  } else if (keyMarker) {
+    start = firstKeyAfter(keyMarker, keys) * versionsPerKey;
   }
   const total = keys * versionsPerKey;
   const end = Math.min(total, start + max);
@@ -88,7 +102,9 @@ function page(params: URLSearchParams, keys: number, versionsPerKey: number): st
 }
 
 function currentPage(params: URLSearchParams, keys: number, versionsPerKey: number): string {
-  const start = Number(params.get('continuation-token') ?? 0);
+  const token = params.get('continuation-token');
+  const startAfter = params.get('start-after');
+  const start = token ? Number(token) : startAfter ? firstKeyAfter(startAfter, keys) : 0;
   const end = Math.min(keys, start + Math.min(1000, Number(params.get('max-keys') ?? 1000)));
   const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?><ListBucketResult>'];
   for (let keyIndex = start; keyIndex < end; keyIndex++) {

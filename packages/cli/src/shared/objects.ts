@@ -1,32 +1,45 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
+import { type ListedObject, type ListedPage, readPageRaw } from './list-xml';
 import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import { listRanges, type RangeSource } from './ranges';
 import type { KeyHistory, ListOptions } from './versions';
 
 /**
  * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order:
  * what the current-state comparison needs, from ListObjectsV2 (one request per 1000 current
- * objects, however deep the version history). Deleted keys are absent; the entry's `versionId`
- * is empty (ListObjectsV2 does not say it). The next page is requested while one is consumed.
+ * objects, however deep the version history; with `concurrency` above 1 the key space is listed
+ * as several ranges at once, see ranges.ts). Deleted keys are absent; the entry's `versionId`
+ * is empty (ListObjectsV2 does not say it). The next pages are requested while one is consumed.
  */
 export async function* listCurrentObjects(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
 ): AsyncGenerator<KeyHistory> {
-  let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(s3, options);
+  const source: RangeSource<ListedObject, string> = {
+    fetch: async (start) => {
+      const page = await fetchPage(s3, options, start.cursor, start.after);
+      return { items: page.objects, next: page.isTruncated ? page.nextContinuationToken : undefined };
+    },
+    keyOf: (object) => object.key,
+    uniqueKeys: true,
+  };
   let previous: string | undefined;
   const collect = periodicCollector(PAGES_PER_COLLECTION);
   try {
-    while (pending) {
-      const page: ListObjectsV2CommandOutput = await pending;
-      const token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      pending = token ? fetchPage(s3, options, token) : undefined;
-      pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
-      options.onPage?.(page.Contents?.length ?? 0);
+    const chunks = listRanges(source, {
+      concurrency: options.concurrency ?? 1,
+      pageSize: options.pageSize ?? 1000,
+      prefix: options.prefix,
+      splitter: options.splitter,
+      onPage: options.onPage,
+      signal: options.signal,
+    });
+    for await (const chunk of chunks) {
       collect();
-      for (const object of page.Contents ?? []) {
-        const key = object.Key ?? '';
+      for (const object of chunk) {
+        const key = object.key;
         if (previous !== undefined && compareKeys(previous, key) >= 0) {
           throw new CliError(
             `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${previous}' before '${key}'): is the endpoint S3-compatible?`,
@@ -40,11 +53,11 @@ export async function* listCurrentObjects(
               kind: 'version',
               key,
               versionId: '',
-              lastModified: object.LastModified?.getTime() ?? 0,
+              lastModified: object.lastModified,
               isLatest: true,
-              etag: object.ETag,
-              size: object.Size,
-              storageClass: object.StorageClass ?? 'STANDARD',
+              etag: object.etag,
+              size: object.size,
+              storageClass: object.storageClass ?? 'STANDARD',
             },
           ],
         };
@@ -61,19 +74,36 @@ async function fetchPage(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
   token?: string,
-): Promise<ListObjectsV2CommandOutput> {
+  startAfter?: string,
+): Promise<ListedPage> {
+  const command = new ListObjectsV2Command({
+    Bucket: options.bucket,
+    Prefix: options.prefix || undefined,
+    ContinuationToken: token,
+    // "Amazon S3 starts listing after this specified key"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+    StartAfter: token ? undefined : startAfter,
+    MaxKeys: options.pageSize,
+  });
+  const raw = readPageRaw(command);
+  let out: ListObjectsV2CommandOutput;
   try {
-    return await s3.send(
-      new ListObjectsV2Command({
-        Bucket: options.bucket,
-        Prefix: options.prefix || undefined,
-        ContinuationToken: token,
-        MaxKeys: options.pageSize,
-      }),
-      { abortSignal: options.signal },
-    );
+    out = await s3.send(command, { abortSignal: options.signal });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw describeAwsError(err, `bucket ${options.bucket}`);
   }
+  return (
+    raw.page ?? {
+      objects: (out.Contents ?? []).map((o) => ({
+        key: o.Key ?? '',
+        lastModified: o.LastModified?.getTime() ?? 0,
+        etag: o.ETag,
+        size: o.Size,
+        storageClass: o.StorageClass,
+      })),
+      isTruncated: out.IsTruncated === true,
+      nextContinuationToken: out.NextContinuationToken,
+    }
+  );
 }

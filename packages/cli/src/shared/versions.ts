@@ -9,6 +9,7 @@ import { RESERVED_PREFIX } from 's3-dr-naming';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import { listRanges, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
 export interface VersionEntry {
@@ -59,27 +60,53 @@ export interface ListOptions {
   readonly onPage?: (entries: number) => void;
   /** Page size (MaxKeys); S3's maximum and default is 1000. */
   readonly pageSize?: number;
+  /**
+   * List requests in flight at most: above 1, the key space is listed as several key ranges at
+   * once and merged back into key order (see ranges.ts). @default 1
+   */
+  readonly concurrency?: number;
+  /** Where ranges split (tests); @default a guess from each full page (see boundaries.ts) */
+  readonly splitter?: Splitter;
 }
 
 /**
  * Streams the version histories of a bucket, one key at a time, in UTF-8 binary key order.
  *
- * Costs one ListObjectVersions request per 1000 entries; the next page is requested while the
- * current one is consumed. Memory holds one page plus the key being assembled (a key's versions
- * may span pages). Stops early, without error, when `signal` is aborted.
+ * Costs one ListObjectVersions request per 1000 entries (with `concurrency` above 1, plus about
+ * one per key range: see ranges.ts); the next pages are requested while one is consumed. Memory
+ * holds the pages waiting to be consumed (one, or a few per concurrent request) plus the key
+ * being assembled (a key's versions may span pages). Stops early, without error, when `signal`
+ * is aborted.
  */
 export async function* listKeyHistories(s3: S3Client, options: ListOptions): AsyncGenerator<KeyHistory> {
-  let pending: Promise<Page> | undefined = fetchPage(s3, options);
+  const pageSize = options.pageSize ?? 1000;
+  const source: RangeSource<VersionEntry, Marker> = {
+    // Starting after a key: KeyMarker alone ("the key to start with",
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). Servers
+    // differ on whether that key's own entries follow; ranges.ts does not depend on it.
+    fetch: (start) =>
+      fetchPage(
+        s3,
+        options,
+        start.cursor ?? (start.after === undefined ? undefined : { keyMarker: start.after }),
+      ),
+    keyOf: (entry) => entry.key,
+    uniqueKeys: false,
+  };
   let current: { key: string; entries: VersionEntry[] } | undefined;
   const collect = periodicCollector(PAGES_PER_COLLECTION);
   try {
-    while (pending) {
-      const page: Page = await pending;
-      pending = page.next ? fetchPage(s3, options, page.next) : undefined;
-      pending?.catch(() => undefined); // awaited on the next turn; avoids an unhandled rejection if we stop first
-      options.onPage?.(page.entries.length);
+    const chunks = listRanges(source, {
+      concurrency: options.concurrency ?? 1,
+      pageSize,
+      prefix: options.prefix,
+      splitter: options.splitter,
+      onPage: options.onPage,
+      signal: options.signal,
+    });
+    for await (const chunk of chunks) {
       collect();
-      for (const entry of page.entries) {
+      for (const entry of chunk) {
         if (current && current.key === entry.key) {
           current.entries.push(entry);
           continue;
@@ -96,23 +123,21 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Asy
       }
       if (options.signal?.aborted) return;
     }
-    if (current) yield current;
+    if (current && !options.signal?.aborted) yield current;
   } catch (err) {
     if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
     throw err;
   }
 }
 
+type Marker = { readonly keyMarker: string; readonly versionIdMarker?: string };
+
 interface Page {
-  readonly entries: readonly VersionEntry[];
-  readonly next?: { readonly keyMarker: string; readonly versionIdMarker?: string };
+  readonly items: readonly VersionEntry[];
+  readonly next?: Marker;
 }
 
-async function fetchPage(
-  s3: S3Client,
-  options: ListOptions,
-  marker?: { keyMarker: string; versionIdMarker?: string },
-): Promise<Page> {
+async function fetchPage(s3: S3Client, options: ListOptions, marker?: Marker): Promise<Page> {
   const command = new ListObjectVersionsCommand({
     Bucket: options.bucket,
     Prefix: options.prefix || undefined,
@@ -134,7 +159,7 @@ async function fetchPage(
     out.IsTruncated && out.NextKeyMarker
       ? { keyMarker: out.NextKeyMarker, versionIdMarker: out.NextVersionIdMarker }
       : undefined;
-  return { entries, next };
+  return { items: entries, next };
 }
 
 /**

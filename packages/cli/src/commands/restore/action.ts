@@ -79,6 +79,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     restoreArchived: options.restoreArchived,
     includeReserved: options.includeReserved,
     now,
+    listConcurrency: ctx.options.concurrency,
   };
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;

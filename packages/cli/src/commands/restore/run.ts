@@ -27,6 +27,8 @@ export interface RestoreRequest {
   readonly now: number;
   /** Copies earlier runs made (read while planning) and where this run records its own. */
   readonly journal?: RestoreJournal;
+  /** List requests in flight at most while planning (see ranges.ts). @default 1 */
+  readonly listConcurrency?: number;
 }
 
 export interface RunHooks {
@@ -83,7 +85,8 @@ export async function planRestore(
     const last = history.entries[history.entries.length - 1]?.lastModified;
     if (last !== undefined && (oldest === undefined || last < oldest)) oldest = last;
   };
-  for await (const action of restoreActions(s3, request, { ...hooks, onHistory })) {
+  const planning = restoreActions(s3, request, { ...hooks, onHistory }, request.listConcurrency);
+  for await (const action of planning) {
     keys++;
     counts[action.type]++;
     if (action.type !== 'unchanged') {
@@ -224,13 +227,17 @@ export async function* restoreActions(
   s3: S3Client,
   request: RestoreRequest,
   hooks: Pick<RunHooks, 'signal' | 'onListPage' | 'onHistory'>,
+  concurrency = 1,
 ): AsyncGenerator<RestoreAction> {
+  // With a target bucket, the two listings share the requests.
+  const perListing = request.target ? Math.max(1, Math.floor(concurrency / 2)) : concurrency;
   const histories = tap(
     withoutReserved(
       listKeyHistories(s3, {
         bucket: request.bucket,
         prefix: request.prefix,
         withRestoreStatus: true,
+        concurrency: perListing,
         signal: hooks.signal,
         onPage: () => hooks.onListPage?.(),
       }),
@@ -247,6 +254,7 @@ export async function* restoreActions(
     listKeyHistories(s3, {
       bucket: target.bucket,
       prefix: target.prefix + (request.prefix ?? ''),
+      concurrency: perListing,
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(),
     }),

@@ -61,6 +61,7 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
         graceMs: options.grace,
         includeReserved: options.includeReserved,
         now: Date.now(),
+        concurrency: ctx.options.concurrency,
       },
       report,
       { signal: interrupt.signal, onKey: () => progress.tick() },

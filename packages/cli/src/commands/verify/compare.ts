@@ -75,6 +75,7 @@ function compareCurrent(
   const rPresent = r?.kind === 'version';
   if (!sPresent && !rPresent) return [];
   const young = s !== undefined && options.now - s.lastModified < options.graceMs;
+  if (sPresent && rPresent && s.size === r.size && s.etag === r.etag) return []; // the common case, without building states
   const states = { source: s && sideState(s), replica: r && sideState(r) };
   if (sPresent && !rPresent) {
     const why = r ? 'the replica shows it deleted' : 'the replica has no version of it';

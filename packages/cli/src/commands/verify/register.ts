@@ -19,7 +19,9 @@ Each difference is one of:
             not MD5 digests and differ between source and replica
 
 Cost: list requests only, no request per object: ceil(current objects/1000) per bucket
-(ListObjectsV2), or ceil(versions/1000) per bucket with --all-versions (ListObjectVersions).
+(ListObjectsV2), or ceil(versions/1000) per bucket with --all-versions (ListObjectVersions),
+plus a few: each bucket is listed as several key ranges at once, half of --concurrency each
+(--concurrency 2: page after page).
 Listings carry no ReplicationStatus (PENDING/FAILED), so "pending" is judged by the age of the
 source's entry against --grace; in the default mode a delete that is not replicated yet shows as
 extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved.

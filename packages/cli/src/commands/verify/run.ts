@@ -26,6 +26,8 @@ export interface VerifyRequest {
    * what changed since a failover started. Every key is listed all the same.
    */
   readonly changedSince?: number;
+  /** List requests in flight at most, shared by the two buckets. @default 2 (one per bucket) */
+  readonly concurrency?: number;
 }
 
 export interface VerifyHooks {
@@ -78,10 +80,13 @@ export async function verifyBuckets(
   };
   // The current state needs only the current objects (ListObjectsV2: one request per 1000 of
   // them, however deep the history); every version by id needs ListObjectVersions.
+  // Each bucket gets half of the requests; each listing splits its key space into ranges to use them.
+  const perBucket = Math.max(1, Math.floor((request.concurrency ?? 2) / 2));
   const list = (bucket: string): AsyncIterable<KeyHistory> => {
     const listing = {
       bucket,
       prefix: request.prefix,
+      concurrency: perBucket,
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(bucket),
     };
