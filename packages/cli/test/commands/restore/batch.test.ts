@@ -506,3 +506,97 @@ test('GIVEN a delete marker S3 refuses WHEN applied as a batch THEN it is counte
   ]);
   expect(applied.job?.Status).toBe('Complete');
 });
+
+test('GIVEN CreateJob refused WHEN restoring --batch --yes THEN nothing is written to the bucket (no delete marker before the job) and the error says so (exit 2)', async () => {
+  const { bucket, to } = await scenario('rb-denied');
+  const before = await versionIds(s3, bucket);
+  control
+    .on(CreateJobCommand)
+    .rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+  const args = ['restore', '--bucket', bucket, '--to', to, '--batch', '--ops-bucket', ops, '--role-arn', ROLE];
+
+  const result = await runCli([...args, '--journal', file(`journal-${bucket}.jsonl`), '--yes', '--json']);
+
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout).error).toMatchObject({
+    code: 'access-denied',
+    message: expect.stringMatching(
+      new RegExp(`^access denied to Batch Operations job .*; nothing was written to s3://${bucket}$`),
+    ),
+  });
+  expect(await versionIds(s3, bucket)).toEqual(before);
+});
+
+test('GIVEN the job created and the delete marker written WHEN following the job fails THEN the error names what was written and to run again; the rerun finishes the restore', async () => {
+  const { bucket, to, atT } = await scenario('rb-halfway');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-h1' });
+  control
+    .on(DescribeJobCommand)
+    .rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    file(`journal-${bucket}.jsonl`),
+    '--poll',
+    '1',
+    '--yes',
+  ];
+
+  const first = await runCli(args);
+
+  expect(first.code).toBe(2);
+  expect(first.stderr).toMatch(
+    /s3-dr: access denied to Batch Operations job job-h1.*; already written: job job-h1 created \(the copies; it keeps running in S3\), 1 delete marker added; run the same command again to finish the restore\n/,
+  );
+  expect(first.stderr.indexOf('restore: job job-h1 created')).toBeLessThan(
+    first.stderr.indexOf('restore: written here'),
+  );
+
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-h1'));
+  const again = await runCli(args);
+  expect(again.code).toBe(0);
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(1);
+});
+
+test('GIVEN a plan too large to hold (streamed) WHEN applied as a batch THEN the writes done here wait in a local file until the job exists, and the bucket is in its state at T', async () => {
+  const { bucket, to, atT } = await scenario('rb-stream');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-s1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-s1'));
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
+
+  const applied = await applyBatchRestore(
+    s3,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { pollMs: 1 },
+  );
+
+  expect(applied).toMatchObject({ deleteMarkers: 1, failed: 0, copies: 6 });
+  expect(applied.job?.Status).toBe('Complete');
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+});
