@@ -515,7 +515,18 @@ test('GIVEN CreateJob refused WHEN restoring --batch --yes THEN nothing is writt
     .rejects(
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
     );
-  const args = ['restore', '--bucket', bucket, '--to', to, '--batch', '--ops-bucket', ops, '--role-arn', ROLE];
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+  ];
 
   const result = await runCli([...args, '--journal', file(`journal-${bucket}.jsonl`), '--yes', '--json']);
 
