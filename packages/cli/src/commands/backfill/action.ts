@@ -8,6 +8,7 @@ import { parsePointInTime } from '../../shared/parse';
 import { notice } from '../../shared/progress';
 import {
   type BackfillRequest,
+  checkBackfillTarget,
   formatBackfillPlan,
   formatOutcome,
   type JobOutcome,
@@ -88,6 +89,7 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     fromReport: options.fromReport,
     now,
   };
+  await checkBackfillTarget(ctx.clients(), request.source, setup.opsBucket);
   const plan = await planBackfill(setup, request);
   const planText = `${formatBackfillPlan(plan)}\n`;
   if (ctx.options.json) ctx.io.stderr(planText);
