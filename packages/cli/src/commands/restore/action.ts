@@ -84,7 +84,9 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
   // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
-  const setup: BatchSetup | undefined = options.batch ? await resolveSetup(ctx, options) : undefined;
+  // --manifest-only writes a local file only: it needs neither.
+  const setup: BatchSetup | undefined =
+    options.batch && !options.manifestOnly ? await resolveSetup(ctx, options) : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,

@@ -611,3 +611,35 @@ test('GIVEN a plan too large to hold (streamed) WHEN applied as a batch THEN the
   expect(applied.job?.Status).toBe('Complete');
   expect(await currentContents(s3, bucket)).toEqual(atT);
 });
+
+test('GIVEN --batch --yes without a target, ops bucket or role THEN it names the missing --ops-bucket and --role-arn, not a target (exit 2, nothing written)', async () => {
+  const { bucket, to } = await scenario('rb-noops');
+  const before = await versionIds(s3, bucket);
+
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--batch', '--yes', '--json']);
+
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout).error.message).toBe(
+    'no --ops-bucket <bucket> and --role-arn <arn>: a Batch Operations job needs a bucket for its manifest and report and a role to run as; pass --ops-bucket <bucket> and --role-arn <arn>, or --env <suffix> / --outputs <file> of a deployment that names them',
+  );
+  expect(await versionIds(s3, bucket)).toEqual(before);
+});
+
+test('GIVEN --batch --manifest-only without an ops bucket or role THEN the manifest is written (it needs neither)', async () => {
+  const { bucket, to } = await scenario('rb-mo');
+  const manifest = file(`mo-${bucket}.csv`);
+
+  const result = await runCli([
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--manifest-only',
+    manifest,
+  ]);
+
+  expect(result.code).toBe(0);
+  expect(readFileSync(manifest, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
+});
