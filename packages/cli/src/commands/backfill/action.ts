@@ -1,5 +1,10 @@
 import type { JobDescriptor } from '@aws-sdk/client-s3-control';
-import { formatProgress, jobProblems, type ReplicationStatusFilter } from '../../shared/batch/jobs';
+import {
+  formatProgress,
+  jobPollMs,
+  jobProblems,
+  type ReplicationStatusFilter,
+} from '../../shared/batch/jobs';
 import { type BatchSetupOptions, resolveSetup } from '../../shared/batch/setup';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
@@ -27,8 +32,10 @@ export interface BackfillOptions extends BatchSetupOptions {
   readonly job?: string;
   readonly yes: boolean;
   readonly wait: boolean;
-  /** Seconds between two DescribeJob calls while waiting. */
-  readonly poll: number;
+  /** Milliseconds between two DescribeJob calls while following a job (--poll-interval). */
+  readonly pollInterval: number;
+  /** The former --poll <seconds>, hidden: wins over --poll-interval when given. */
+  readonly poll?: number;
 }
 
 const STATUSES: Readonly<Record<string, ReplicationStatusFilter>> = { none: 'NONE', failed: 'FAILED' };
@@ -126,7 +133,7 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
 function hooksFor(ctx: CommandContext, options: BackfillOptions) {
   return {
     wait: options.wait,
-    pollMs: options.poll * 1000,
+    pollMs: jobPollMs(options),
     onUpdate: (job: JobDescriptor) => notice(ctx.io, `backfill: job ${job.JobId} ${formatProgress(job)}\n`),
   };
 }

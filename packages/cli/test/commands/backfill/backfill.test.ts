@@ -213,7 +213,7 @@ test('GIVEN --wait WHEN the job completes with failed tasks THEN progress goes t
       };
     });
 
-  const result = await runCli(['backfill', ...target, '--yes', '--wait', '--poll', '1']);
+  const result = await runCli(['backfill', ...target, '--yes', '--wait', '--poll-interval', '1s']);
 
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('backfill: job job-wait Active: 2/4 tasks, 1 succeeded, 1 failed, ETA 2s');
@@ -336,5 +336,28 @@ describe('GIVEN a target backfill cannot work on THEN planning refuses with one 
     expect(text.stderr).toBe(`s3-dr: ${message}\n`);
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not-replicated', message, exitCode: 2 } });
     expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+});
+
+describe('--poll-interval takes a duration, as every other duration option', () => {
+  test.each(['backfill', 'restore'])(
+    '%s --help shows --poll-interval <duration> (default: 10s), not --poll',
+    async (command) => {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).toMatch(/--poll-interval <duration>[\s\S]*?\(default: 10s\)/);
+      expect(help).not.toMatch(/--poll </);
+    },
+  );
+
+  test('a bare number is refused with the duration message (exit 2)', async () => {
+    const result = await runCli(['backfill', ...target, '--poll-interval', '10']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--poll-interval needs a unit: 10s, 10m or 10h?');
+  });
+
+  test('the former --poll <seconds> still works, hidden', async () => {
+    control.on(DescribeJobCommand).resolves({ Job: { JobId: 'job-p', Status: 'Complete' } });
+    const result = await runCli(['backfill', ...target, '--job', 'job-p', '--wait', '--poll', '1']);
+    expect(result.code).toBe(0);
   });
 });

@@ -193,8 +193,8 @@ test('GIVEN --batch --yes THEN delete markers are written here, the copies go to
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
   ];
 
   const result = await runCli([...args, '--yes']);
@@ -270,8 +270,8 @@ test('GIVEN a job with failed tasks THEN they are listed by reason with the fix,
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
     '--yes',
   ];
 
@@ -306,8 +306,8 @@ test('GIVEN a job an earlier run started and did not see end THEN the next run f
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
     '--yes',
   ];
   // First run: interrupted while the job is Active (Ctrl-C leaves the job running).
@@ -561,8 +561,8 @@ test('GIVEN the job created and the delete marker written WHEN following the job
     ROLE,
     '--journal',
     file(`journal-${bucket}.jsonl`),
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
     '--yes',
   ];
 
