@@ -114,7 +114,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       : `journal: ${journal.path} (read only: a dry run writes none)`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
     const batchLine = setup
-      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here\n`
+      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here once the job exists\n`
       : '';
     const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
