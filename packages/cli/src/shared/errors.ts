@@ -47,6 +47,7 @@ interface AwsLikeError {
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
+  $response?: { statusCode?: number };
   s3drNetwork?: NetworkContext;
 }
 
@@ -81,6 +82,16 @@ export function describeAwsError(err: unknown, resource: string): CliError {
       `no AWS credentials found while accessing ${resource}: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
       EXIT.usage,
       'no-credentials',
+    );
+  }
+  // A response the SDK could not parse (an HTML page from a proxy, a captive portal, a wrong
+  // --endpoint-url): it carries the response but, unlike every AWS error, no $fault.
+  if (typeof err === 'object' && err !== null && '$response' in err && !('$fault' in err)) {
+    const where = e.s3drNetwork?.endpoint ?? 'the endpoint';
+    return new CliError(
+      `unexpected non-AWS response (HTTP ${status ?? e.$response?.statusCode ?? '?'}) from ${where} for ${resource}: check --endpoint-url, --region and any proxy`,
+      EXIT.usage,
+      'aws-error',
     );
   }
   // An object address (s3://bucket/key): the key is what is missing, not the bucket.
@@ -120,5 +131,10 @@ export function describeAwsError(err: unknown, resource: string): CliError {
     );
   }
   const detail = (e.message ?? String(err)).split('\n')[0];
-  return new CliError(`${name} while accessing ${resource}: ${detail}`, EXIT.usage, 'aws-error');
+  // An AWS error code (SlowDown, InvalidObjectState) as is; a plain JavaScript Error in lower case.
+  return new CliError(
+    `${name === 'Error' ? 'error' : name} while accessing ${resource}: ${detail}`,
+    EXIT.usage,
+    'aws-error',
+  );
 }

@@ -1,5 +1,10 @@
 import type { JobDescriptor } from '@aws-sdk/client-s3-control';
-import { formatProgress, jobProblems, type ReplicationStatusFilter } from '../../shared/batch/jobs';
+import {
+  formatProgress,
+  jobPollMs,
+  jobProblems,
+  type ReplicationStatusFilter,
+} from '../../shared/batch/jobs';
 import { type BatchSetupOptions, resolveSetup } from '../../shared/batch/setup';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
@@ -8,6 +13,7 @@ import { parsePointInTime } from '../../shared/parse';
 import { notice } from '../../shared/progress';
 import {
   type BackfillRequest,
+  checkBackfillTarget,
   formatBackfillPlan,
   formatOutcome,
   type JobOutcome,
@@ -26,8 +32,10 @@ export interface BackfillOptions extends BatchSetupOptions {
   readonly job?: string;
   readonly yes: boolean;
   readonly wait: boolean;
-  /** Seconds between two DescribeJob calls while waiting. */
-  readonly poll: number;
+  /** Milliseconds between two DescribeJob calls while following a job (--poll-interval). */
+  readonly pollInterval: number;
+  /** The former --poll <seconds>, hidden: wins over --poll-interval when given. */
+  readonly poll?: number;
 }
 
 const STATUSES: Readonly<Record<string, ReplicationStatusFilter>> = { none: 'NONE', failed: 'FAILED' };
@@ -88,6 +96,7 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     fromReport: options.fromReport,
     now,
   };
+  await checkBackfillTarget(ctx.clients(), request.source, setup.opsBucket);
   const plan = await planBackfill(setup, request);
   const planText = `${formatBackfillPlan(plan)}\n`;
   if (ctx.options.json) ctx.io.stderr(planText);
@@ -124,7 +133,7 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
 function hooksFor(ctx: CommandContext, options: BackfillOptions) {
   return {
     wait: options.wait,
-    pollMs: options.poll * 1000,
+    pollMs: jobPollMs(options),
     onUpdate: (job: JobDescriptor) => notice(ctx.io, `backfill: job ${job.JobId} ${formatProgress(job)}\n`),
   };
 }

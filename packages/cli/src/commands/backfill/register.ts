@@ -1,5 +1,8 @@
+import { Option } from 'commander';
+import { DEFAULT_JOB_POLL_MS } from '../../shared/batch/jobs';
 import type { Register } from '../../shared/context';
 import { positiveInt } from '../../shared/context';
+import { formatDuration, parseDuration } from '../../shared/duration';
 import type { BackfillOptions } from './action';
 
 const HELP = `
@@ -47,12 +50,13 @@ export const registerBackfill: Register = (program, bind) => {
     .option('--job <id>', 'show an existing job (with --wait: follow it to the end)')
     .option('--yes', 'create the job', false)
     .option('--wait', 'follow the job until it ends and summarize its completion report', false)
-    .option(
-      '--poll <seconds>',
-      'seconds between two job status requests with --wait',
-      positiveInt('--poll'),
-      10,
+    .addOption(
+      new Option('--poll-interval <duration>', "with --wait: how often to read the job's status")
+        .argParser(parseDuration('--poll-interval'))
+        .default(DEFAULT_JOB_POLL_MS, formatDuration(DEFAULT_JOB_POLL_MS)),
     )
+    // The former --poll <seconds>, kept for scripts that pass it.
+    .addOption(new Option('--poll <seconds>').argParser(positiveInt('--poll')).hideHelp())
     .option(
       '--ops-bucket <bucket>',
       "bucket for manifests and reports (default: the deployment's ops bucket)",

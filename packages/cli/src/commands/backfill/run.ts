@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetBucketReplicationCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { JobDescriptor, S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { AwsClients } from '../../shared/aws';
 import {
   formatSummary,
   REPLICATION_FIXES,
@@ -24,7 +25,8 @@ import {
 } from '../../shared/batch/jobs';
 import { type ManifestEntry, openS3Manifest } from '../../shared/batch/manifest';
 import { compactTime } from '../../shared/batch/setup';
-import { CliError } from '../../shared/errors';
+import { CliError, describeAwsError, EXIT } from '../../shared/errors';
+import { headBucket } from '../../shared/regions';
 import { why } from '../../shared/report';
 
 export interface BackfillRequest {
@@ -100,6 +102,43 @@ export async function planBackfill(setup: BatchSetup, request: BackfillRequest):
       manifestKey: `${MANIFEST_PREFIX}backfill-${request.source}-${compactTime(request.now)}.csv`,
     },
   };
+}
+
+/**
+ * Before the plan: the source and the ops bucket exist, and the source has a replication
+ * configuration (Batch Replication replicates by its rules: without one every task would fail).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-existing-config.html
+ */
+export async function checkBackfillTarget(
+  clients: AwsClients,
+  source: string,
+  opsBucket: string,
+): Promise<void> {
+  let sourceRegion: string | undefined;
+  for (const [what, bucket] of [
+    ['source bucket', source],
+    ['ops bucket', opsBucket],
+  ] as const) {
+    try {
+      const { region } = await headBucket(clients, bucket);
+      if (bucket === source) sourceRegion = region;
+    } catch (err) {
+      throw describeAwsError(err, `${what} ${bucket}`);
+    }
+  }
+  const s3 = sourceRegion && sourceRegion !== clients.region ? clients.inRegion(sourceRegion).s3 : clients.s3;
+  try {
+    const res = await s3.send(new GetBucketReplicationCommand({ Bucket: source }));
+    if ((res.ReplicationConfiguration?.Rules ?? []).length > 0) return;
+  } catch (err) {
+    if ((err as Error)?.name !== 'ReplicationConfigurationNotFoundError')
+      throw describeAwsError(err, `the replication configuration of source bucket ${source}`);
+  }
+  throw new CliError(
+    `source bucket ${source} has no replication configuration: Batch Replication replicates by its rules; deploy the pair or check --source/--env`,
+    EXIT.usage,
+    'not-replicated',
+  );
 }
 
 export function formatBackfillPlan(plan: BackfillPlan): string {

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { BatchSetup } from '../../shared/batch/jobs';
+import { type BatchSetup, jobPollMs } from '../../shared/batch/jobs';
 import { resolveSetup } from '../../shared/batch/setup';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
@@ -36,8 +36,10 @@ export interface RestoreOptions {
   readonly manifestOnly?: string;
   readonly opsBucket?: string;
   readonly roleArn?: string;
-  /** Seconds between two DescribeJob calls while following a batch job. */
-  readonly poll: number;
+  /** Milliseconds between two DescribeJob calls while following a job (--poll-interval). */
+  readonly pollInterval: number;
+  /** The former --poll <seconds>, hidden: wins over --poll-interval when given. */
+  readonly poll?: number;
 }
 
 /** `s3-dr restore`: prints the plan, and with --yes applies it. */
@@ -84,7 +86,9 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
   // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
-  const setup: BatchSetup | undefined = options.batch ? await resolveSetup(ctx, options) : undefined;
+  // --manifest-only writes a local file only: it needs neither.
+  const setup: BatchSetup | undefined =
+    options.batch && !options.manifestOnly ? await resolveSetup(ctx, options) : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
@@ -97,7 +101,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   try {
     // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
     if (setup && apply)
-      await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, options.poll * 1000);
+      await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, jobPollMs(options));
     const planning = createProgress(ctx.io, 'restore: keys planned');
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
@@ -110,7 +114,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       : `journal: ${journal.path} (read only: a dry run writes none)`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
     const batchLine = setup
-      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here\n`
+      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here once the job exists\n`
       : '';
     const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}\n`;
     if (ctx.options.json) ctx.io.stderr(planText);
@@ -131,7 +135,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
     if (setup && apply)
-      return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, options.poll * 1000);
+      return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, jobPollMs(options));
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,

@@ -1,3 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobDescriptor, S3ControlClient } from '@aws-sdk/client-s3-control';
 import {
@@ -22,6 +27,7 @@ import { addDeleteMarker, copyVersion, MAX_SINGLE_COPY_BYTES, startArchiveRestor
 import { CliError, describeAwsError } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
+import { count } from '../../shared/text';
 import type { RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Plan, type RestoreRequest, type RunHooks, restoreActions } from './run';
@@ -97,12 +103,79 @@ export interface BatchHooks extends RunHooks, Omit<FollowHooks, 'signal'> {
   readonly maxJobCopyBytes?: number;
 }
 
+/** What the CLI writes itself in a batch restore, kept (to a local file for a streamed plan) until the job exists. */
+type DirectWrite = Pick<RestoreAction, 'type' | 'key' | 'targetKey'> & {
+  readonly atT?: Pick<NonNullable<RestoreAction['atT']>, 'versionId' | 'size' | 'storageClass'>;
+};
+
+interface DirectWrites {
+  add(action: RestoreAction): Promise<void>;
+  /** Ends adding; yields what was added, in order. */
+  read(): AsyncIterable<DirectWrite>;
+  discard(): Promise<void>;
+}
+
+/** In memory for a plan that holds its actions (it is in memory already), else a temporary JSON-lines file. */
+async function openDirectWrites(inMemory: boolean): Promise<DirectWrites> {
+  const slim = (a: RestoreAction): DirectWrite => ({
+    type: a.type,
+    key: a.key,
+    targetKey: a.targetKey,
+    atT: a.atT && { versionId: a.atT.versionId, size: a.atT.size, storageClass: a.atT.storageClass },
+  });
+  if (inMemory) {
+    const held: DirectWrite[] = [];
+    return {
+      add: async (a) => void held.push(slim(a)),
+      read: async function* () {
+        yield* held;
+      },
+      discard: async () => void held.splice(0),
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 's3-dr-restore-'));
+  const path = join(dir, 'direct-writes.jsonl');
+  const file = await open(path, 'w');
+  let closed = false;
+  const close = async () => {
+    if (!closed) await file.close();
+    closed = true;
+  };
+  return {
+    add: async (a) => void (await file.write(`${JSON.stringify(slim(a))}\n`)),
+    read: async function* () {
+      await close();
+      const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+      for await (const line of lines) if (line) yield JSON.parse(line) as DirectWrite;
+    },
+    discard: async () => {
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a batch restore wrote before it failed, in words, for the error (empty: nothing written). */
+function writtenSoFar(
+  jobId: string | undefined,
+  counts: { deleteMarkers: number; copiedHere: number; archiveRestores: number },
+): string[] {
+  return [
+    ...(jobId ? [`job ${jobId} created (the copies; it keeps running in S3)`] : []),
+    ...(counts.deleteMarkers ? [`${count(counts.deleteMarkers, 'delete marker')} added`] : []),
+    ...(counts.copiedHere ? [`${count(counts.copiedHere, 'copy', 'copies')} over 5 GB made`] : []),
+    ...(counts.archiveRestores ? [`${count(counts.archiveRestores, 'archive restore')} started`] : []),
+  ];
+}
+
 /**
  * Applies a plan with the copies as one S3 Batch Operations job (S3PutObjectCopy): streams them
- * into a CSV manifest in the ops bucket (multipart, one part in memory), writes the delete markers
- * and archive restores itself (Batch Operations has no delete), creates the job (idempotent: the
- * token is derived from the manifest's ETag and the target), records it in the journal, follows it
- * to the end and reads its completion report back, journaling every copy it made. Deletes no version.
+ * into a CSV manifest in the ops bucket (multipart, one part in memory) and creates the job
+ * (idempotent: the token is derived from the manifest's ETag and the target) before writing
+ * anything to the bucket, so a refused job leaves the bucket untouched. Then it writes the delete
+ * markers, archive restores and copies over 5 GB itself (Batch Operations has no delete), records
+ * the job in the journal, follows it to the end and reads its completion report back, journaling
+ * every copy it made. A failure after the first write says what was written. Deletes no version.
  */
 export async function applyBatchRestore(
   s3: S3Client,
@@ -117,115 +190,146 @@ export async function applyBatchRestore(
   const targetBucket = request.target?.bucket ?? request.bucket;
   const manifestKey = `${MANIFEST_PREFIX}restore-${targetBucket}-${compactTime(request.time)}-${compactTime(request.now)}.csv`;
   const writer: ManifestWriter = await openS3Manifest(s3, setup.opsBucket, manifestKey);
+  const direct = await openDirectWrites(plan.actions !== undefined);
   let deleteMarkers = 0;
   let copiedHere = 0;
   const maxJobCopyBytes = hooks.maxJobCopyBytes ?? MAX_SINGLE_COPY_BYTES;
   let archiveRestores = 0;
   let failed = 0;
   const failures: { key: string; error: string }[] = [];
-  async function* directWrites(): AsyncGenerator<RestoreAction> {
-    for await (const action of actionsOf(s3, request, plan, hooks)) {
-      if (hooks.signal?.aborted) return;
-      if (action.type === 'copy' && fitsJob(action, maxJobCopyBytes)) {
-        // In the generator, not the pool: the manifest is written by one writer, in key order.
-        await writer.add(manifestEntry(request, action));
-        await report.write({
-          action: 'copy',
-          status: 'in-manifest',
-          key: action.key,
-          targetKey: action.targetKey,
-          fromVersionId: action.atT?.versionId,
-        });
-      } else if (action.type === 'copy' || action.type === 'delete-mark' || action.type === 'restore-archive')
-        yield action;
-    }
-  }
+  let jobId: string | undefined;
+  let manifest: { key: string; etag: string } | undefined;
+  const createdAt = Date.now();
   try {
-    await forEachConcurrent(
-      directWrites(),
-      concurrency,
-      async (action) => {
-        try {
-          if (action.type === 'delete-mark') {
-            await addDeleteMarker(s3, targetBucket, action.targetKey);
-            deleteMarkers++;
-          } else if (action.type === 'copy' && action.atT) {
-            const atT = action.atT;
-            const copied = await copyVersion(s3, {
-              sourceBucket: request.bucket,
-              key: action.key,
-              versionId: atT.versionId,
-              size: atT.size ?? 0,
-              storageClass: atT.storageClass,
-              targetBucket,
-              targetKey: action.targetKey,
-            });
-            await request.journal?.record(
-              action.targetKey,
-              atT.versionId,
-              copied.versionId ?? 'null',
-              copied.etag,
-            );
-            copiedHere++;
-          } else if (action.atT) {
-            await startArchiveRestore(s3, request.bucket, action.key, action.atT.versionId);
-            archiveRestores++;
-          }
-          hooks.onProgress?.(1);
+    // 1. The manifest, then the job: nothing is written to the bucket yet.
+    try {
+      for await (const action of actionsOf(s3, request, plan, hooks)) {
+        if (hooks.signal?.aborted) break;
+        if (action.type === 'copy' && fitsJob(action, maxJobCopyBytes)) {
+          await writer.add(manifestEntry(request, action));
           await report.write({
-            action: action.type,
-            status: 'done',
+            action: 'copy',
+            status: 'in-manifest',
             key: action.key,
             targetKey: action.targetKey,
+            fromVersionId: action.atT?.versionId,
           });
-        } catch (err) {
-          const e = err as { name?: string };
-          if (e?.name === 'NoSuchBucket' || e?.name === 'CredentialsProviderError')
-            throw describeAwsError(err, `bucket ${targetBucket}`);
-          failed++;
-          const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
-          if (failures.length < 10) failures.push({ key: action.key, error });
-          await report.write({ action: action.type, status: 'failed', key: action.key, error });
-        }
-      },
-      hooks.signal,
-    );
-  } catch (err) {
-    await writer.abort();
-    throw err;
+        } else if (
+          action.type === 'copy' ||
+          action.type === 'delete-mark' ||
+          action.type === 'restore-archive'
+        )
+          await direct.add(action);
+      }
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    const copies = writer.count;
+    if (hooks.signal?.aborted || copies === 0) await writer.abort();
+    if (hooks.signal?.aborted) {
+      return { deleteMarkers, copiedHere, archiveRestores, failed, failures, copies, interrupted: true };
+    }
+    if (copies > 0) {
+      const { etag } = await writer.close();
+      manifest = { key: manifestKey, etag: etag ?? '' };
+      try {
+        jobId = await createJob(
+          s3Control,
+          copyJobRequest(setup, {
+            sourceBucket: request.bucket,
+            targetBucket,
+            targetKeyPrefix: request.target?.prefix ?? '',
+            manifestKey,
+            manifestEtag: manifest.etag,
+            description: `s3-dr restore of ${request.bucket} to ${new Date(request.time).toISOString()}`,
+          }),
+        );
+      } catch (err) {
+        const e = describeAwsError(err, 'Batch Operations job');
+        throw new CliError(`${e.message}; nothing was written to s3://${targetBucket}`, e.exitCode, e.code);
+      }
+      await request.journal?.recordBatchJob(jobId, createdAt);
+      hooks.onJobCreated?.(jobId);
+    }
+    // 2. What the job cannot do, written here.
+    try {
+      await forEachConcurrent(
+        direct.read(),
+        concurrency,
+        async (action) => {
+          if (hooks.signal?.aborted) return;
+          try {
+            if (action.type === 'delete-mark') {
+              await addDeleteMarker(s3, targetBucket, action.targetKey);
+              deleteMarkers++;
+            } else if (action.type === 'copy' && action.atT) {
+              const atT = action.atT;
+              const copied = await copyVersion(s3, {
+                sourceBucket: request.bucket,
+                key: action.key,
+                versionId: atT.versionId,
+                size: atT.size ?? 0,
+                storageClass: atT.storageClass,
+                targetBucket,
+                targetKey: action.targetKey,
+              });
+              await request.journal?.record(
+                action.targetKey,
+                atT.versionId,
+                copied.versionId ?? 'null',
+                copied.etag,
+              );
+              copiedHere++;
+            } else if (action.atT) {
+              await startArchiveRestore(s3, request.bucket, action.key, action.atT.versionId);
+              archiveRestores++;
+            }
+            hooks.onProgress?.(1);
+            await report.write({
+              action: action.type,
+              status: 'done',
+              key: action.key,
+              targetKey: action.targetKey,
+            });
+          } catch (err) {
+            const e = err as { name?: string };
+            if (e?.name === 'NoSuchBucket' || e?.name === 'CredentialsProviderError')
+              throw describeAwsError(err, `bucket ${targetBucket}`);
+            failed++;
+            const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
+            if (failures.length < 10) failures.push({ key: action.key, error });
+            await report.write({ action: action.type, status: 'failed', key: action.key, error });
+          }
+        },
+        hooks.signal,
+      );
+      const base = {
+        deleteMarkers,
+        copiedHere,
+        archiveRestores,
+        failed,
+        failures,
+        copies,
+        interrupted: hooks.signal?.aborted === true,
+      };
+      if (!jobId) return base;
+      // 3. The job, followed to its end.
+      const settled = await settleJob(s3, s3Control, setup, request, jobId, createdAt, hooks);
+      return { ...base, manifest, ...settled };
+    } catch (err) {
+      const written = writtenSoFar(jobId, { deleteMarkers, copiedHere, archiveRestores });
+      if (!written.length) throw err;
+      const e = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
+      throw new CliError(
+        `${e.message}; already written: ${written.join(', ')}; run the same command again to finish the restore`,
+        e.exitCode,
+        e.code,
+      );
+    }
+  } finally {
+    await direct.discard();
   }
-  const interrupted = hooks.signal?.aborted === true;
-  const base = {
-    deleteMarkers,
-    copiedHere,
-    archiveRestores,
-    failed,
-    failures,
-    copies: writer.count,
-    interrupted,
-  };
-  if (interrupted || writer.count === 0) {
-    await writer.abort();
-    return base;
-  }
-  const { etag } = await writer.close();
-  const manifest = { key: manifestKey, etag: etag ?? '' };
-  const createdAt = Date.now();
-  const jobId = await createJob(
-    s3Control,
-    copyJobRequest(setup, {
-      sourceBucket: request.bucket,
-      targetBucket,
-      targetKeyPrefix: request.target?.prefix ?? '',
-      manifestKey,
-      manifestEtag: manifest.etag,
-      description: `s3-dr restore of ${request.bucket} to ${new Date(request.time).toISOString()}`,
-    }),
-  );
-  await request.journal?.recordBatchJob(jobId, createdAt);
-  hooks.onJobCreated?.(jobId);
-  const settled = await settleJob(s3, s3Control, setup, request, jobId, createdAt, hooks);
-  return { ...base, manifest, ...settled };
 }
 
 /**

@@ -1,4 +1,7 @@
+import { Option } from 'commander';
+import { DEFAULT_JOB_POLL_MS } from '../../shared/batch/jobs';
 import { positiveInt, type Register } from '../../shared/context';
+import { formatDuration, parseDuration } from '../../shared/duration';
 import type { RestoreOptions } from './action';
 
 const HELP = `
@@ -83,12 +86,13 @@ export const registerRestore: Register = (program, bind) => {
       '--role-arn <arn>',
       "with --batch: role the job runs as (default: the deployment's Batch Operations role)",
     )
-    .option(
-      '--poll <seconds>',
-      'with --batch: seconds between two job status requests',
-      positiveInt('--poll'),
-      10,
+    .addOption(
+      new Option('--poll-interval <duration>', "with --batch: how often to read the job's status")
+        .argParser(parseDuration('--poll-interval'))
+        .default(DEFAULT_JOB_POLL_MS, formatDuration(DEFAULT_JOB_POLL_MS)),
     )
+    // The former --poll <seconds>, kept for scripts that pass it.
+    .addOption(new Option('--poll <seconds>').argParser(positiveInt('--poll')).hideHelp())
     .addHelpText('after', HELP)
     .action(
       bind<RestoreOptions>(async (ctx, options) => {

@@ -231,6 +231,14 @@ export interface FollowHooks {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** Default of --poll-interval: time between two DescribeJob calls while following a job. */
+export const DEFAULT_JOB_POLL_MS = 10_000;
+
+/** The poll interval of a command's options: the hidden former `--poll <seconds>` wins when given. */
+export function jobPollMs(options: { readonly pollInterval: number; readonly poll?: number }): number {
+  return options.poll !== undefined ? options.poll * 1000 : options.pollInterval;
+}
+
 /** DescribeJob failures in a row that a wait rides out (a job runs for hours; one lost poll is no reason to stop). */
 export const MAX_FAILED_POLLS = 3;
 

@@ -15,7 +15,10 @@ export interface BatchSetupOptions {
 export async function resolveSetup(ctx: CommandContext, options: BatchSetupOptions): Promise<BatchSetup> {
   let opsBucket = options.opsBucket;
   let roleArn = options.roleArn;
-  if (!opsBucket || !roleArn) {
+  // Without a target (restore takes --bucket alone) only the options can name them.
+  const { env, outputs, source, replica } = ctx.options;
+  const hasTarget = Boolean(env || outputs || source || replica);
+  if ((!opsBucket || !roleArn) && hasTarget) {
     const target = await ctx.target();
     opsBucket ??= target.opsBucket;
     roleArn ??= target.batchRoleArn;
@@ -26,7 +29,9 @@ export async function resolveSetup(ctx: CommandContext, options: BatchSetupOptio
       ...(roleArn ? [] : ['--role-arn <arn>']),
     ];
     throw new CliError(
-      `no ${missing.join(' and ')}: this target names no ops bucket or Batch Operations role (deploy the stack, whose outputs OpsBucketName and BatchRoleArn name them, or pass ${missing.join(' and ')})`,
+      hasTarget
+        ? `no ${missing.join(' and ')}: this target names no ops bucket or Batch Operations role (deploy the stack, whose outputs OpsBucketName and BatchRoleArn name them, or pass ${missing.join(' and ')})`
+        : `no ${missing.join(' and ')}: a Batch Operations job needs a bucket for its manifest and report and a role to run as; pass ${missing.join(' and ')}, or --env <suffix> / --outputs <file> of a deployment that names them`,
     );
   }
   return setupFromRole(roleArn, opsBucket);

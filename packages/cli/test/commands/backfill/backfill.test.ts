@@ -1,6 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketReplicationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { placeReport } from '../../support/batch-report';
@@ -24,7 +29,30 @@ beforeAll(async () => {
   replica = await createBucket(s3, 'bf-rep');
   ops = await createBucket(s3, 'bf-ops');
   target = ['--source', source, '--replica', replica, '--ops-bucket', ops, '--role-arn', ROLE];
+  await replicate(source, replica);
 });
+
+/** A replication configuration on `from`, as the stack deploys (moto stores it; it does not replicate). */
+async function replicate(from: string, to: string): Promise<void> {
+  await s3.send(
+    new PutBucketReplicationCommand({
+      Bucket: from,
+      ReplicationConfiguration: {
+        Role: 'arn:aws:iam::123456789012:role/replication',
+        Rules: [
+          {
+            ID: 'all',
+            Status: 'Enabled',
+            Priority: 1,
+            Filter: { Prefix: '' },
+            DeleteMarkerReplication: { Status: 'Enabled' },
+            Destination: { Bucket: `arn:aws:s3:::${to}` },
+          },
+        ],
+      },
+    }),
+  );
+}
 beforeEach(() => control.reset());
 
 function verifyReport(name: string, lines: object[]): string {
@@ -185,7 +213,7 @@ test('GIVEN --wait WHEN the job completes with failed tasks THEN progress goes t
       };
     });
 
-  const result = await runCli(['backfill', ...target, '--yes', '--wait', '--poll', '1']);
+  const result = await runCli(['backfill', ...target, '--yes', '--wait', '--poll-interval', '1s']);
 
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('backfill: job job-wait Active: 2/4 tasks, 1 succeeded, 1 failed, ETA 2s');
@@ -258,4 +286,78 @@ test('GIVEN a pair named by --source/--replica without an ops bucket or role THE
   const result = await runCli(['backfill', '--source', source, '--replica', replica]);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain('no --ops-bucket <bucket> and --role-arn <arn>');
+});
+
+describe('GIVEN a target backfill cannot work on THEN planning refuses with one line (exit 2), also in --json, and no job', () => {
+  test.each([
+    [
+      'a source that does not exist',
+      () => ['--source', 'bf-nosuch-src', '--ops-bucket', ops],
+      'not-found',
+      'source bucket bf-nosuch-src does not exist: check the bucket name, --env or --region',
+    ],
+    [
+      'an ops bucket that does not exist',
+      () => ['--source', source, '--ops-bucket', 'bf-nosuch-ops'],
+      'not-found',
+      'ops bucket bf-nosuch-ops does not exist: check the bucket name, --env or --region',
+    ],
+  ])('%s', async (_, args, code, message) => {
+    const text = await runCli(['backfill', ...args(), '--replica', replica, '--role-arn', ROLE]);
+    const json = await runCli(['--json', 'backfill', ...args(), '--replica', replica, '--role-arn', ROLE]);
+
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe(`s3-dr: ${message}\n`);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code, message, exitCode: 2 } });
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+
+  test('a source without a replication configuration', async () => {
+    const bare = await createBucket(s3, 'bf-bare');
+    const args = [
+      'backfill',
+      '--source',
+      bare,
+      '--replica',
+      replica,
+      '--ops-bucket',
+      ops,
+      '--role-arn',
+      ROLE,
+    ];
+    const message = `source bucket ${bare} has no replication configuration: Batch Replication replicates by its rules; deploy the pair or check --source/--env`;
+
+    const text = await runCli([...args, '--yes']);
+    const json = await runCli(['--json', ...args]);
+
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe(`s3-dr: ${message}\n`);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not-replicated', message, exitCode: 2 } });
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+});
+
+describe('--poll-interval takes a duration, as every other duration option', () => {
+  test.each(['backfill', 'restore'])(
+    '%s --help shows --poll-interval <duration> (default: 10s), not --poll',
+    async (command) => {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).toMatch(/--poll-interval <duration>[\s\S]*?\(default: 10s\)/);
+      expect(help).not.toMatch(/--poll </);
+    },
+  );
+
+  test('a bare number is refused with the duration message (exit 2)', async () => {
+    const result = await runCli(['backfill', ...target, '--poll-interval', '10']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--poll-interval needs a unit: 10s, 10m or 10h?');
+  });
+
+  test('the former --poll <seconds> still works, hidden', async () => {
+    control.on(DescribeJobCommand).resolves({ Job: { JobId: 'job-p', Status: 'Complete' } });
+    const result = await runCli(['backfill', ...target, '--job', 'job-p', '--wait', '--poll', '1']);
+    expect(result.code).toBe(0);
+  });
 });

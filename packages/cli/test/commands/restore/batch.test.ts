@@ -193,8 +193,8 @@ test('GIVEN --batch --yes THEN delete markers are written here, the copies go to
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
   ];
 
   const result = await runCli([...args, '--yes']);
@@ -270,8 +270,8 @@ test('GIVEN a job with failed tasks THEN they are listed by reason with the fix,
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
     '--yes',
   ];
 
@@ -306,8 +306,8 @@ test('GIVEN a job an earlier run started and did not see end THEN the next run f
     ROLE,
     '--journal',
     journal,
-    '--poll',
-    '1',
+    '--poll-interval',
+    '1s',
     '--yes',
   ];
   // First run: interrupted while the job is Active (Ctrl-C leaves the job running).
@@ -505,4 +505,141 @@ test('GIVEN a delete marker S3 refuses WHEN applied as a batch THEN it is counte
     { key: 'new-after-T.txt', error: expect.stringContaining('new-after-T.txt') },
   ]);
   expect(applied.job?.Status).toBe('Complete');
+});
+
+test('GIVEN CreateJob refused WHEN restoring --batch --yes THEN nothing is written to the bucket (no delete marker before the job) and the error says so (exit 2)', async () => {
+  const { bucket, to } = await scenario('rb-denied');
+  const before = await versionIds(s3, bucket);
+  control
+    .on(CreateJobCommand)
+    .rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+  ];
+
+  const result = await runCli([...args, '--journal', file(`journal-${bucket}.jsonl`), '--yes', '--json']);
+
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout).error).toMatchObject({
+    code: 'access-denied',
+    message: expect.stringMatching(
+      new RegExp(`^access denied to Batch Operations job .*; nothing was written to s3://${bucket}$`),
+    ),
+  });
+  expect(await versionIds(s3, bucket)).toEqual(before);
+});
+
+test('GIVEN the job created and the delete marker written WHEN following the job fails THEN the error names what was written and to run again; the rerun finishes the restore', async () => {
+  const { bucket, to, atT } = await scenario('rb-halfway');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-h1' });
+  control
+    .on(DescribeJobCommand)
+    .rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+  const args = [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    '--journal',
+    file(`journal-${bucket}.jsonl`),
+    '--poll-interval',
+    '1s',
+    '--yes',
+  ];
+
+  const first = await runCli(args);
+
+  expect(first.code).toBe(2);
+  expect(first.stderr).toMatch(
+    /s3-dr: access denied to Batch Operations job job-h1.*; already written: job job-h1 created \(the copies; it keeps running in S3\), 1 delete marker added; run the same command again to finish the restore\n/,
+  );
+  expect(first.stderr.indexOf('restore: job job-h1 created')).toBeLessThan(
+    first.stderr.indexOf('restore: written here'),
+  );
+
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-h1'));
+  const again = await runCli(args);
+  expect(again.code).toBe(0);
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+  expect(control.commandCalls(CreateJobCommand)).toHaveLength(1);
+});
+
+test('GIVEN a plan too large to hold (streamed) WHEN applied as a batch THEN the writes done here wait in a local file until the job exists, and the bucket is in its state at T', async () => {
+  const { bucket, to, atT } = await scenario('rb-stream');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-s1' });
+  control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-s1'));
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
+
+  const applied = await applyBatchRestore(
+    s3,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { pollMs: 1 },
+  );
+
+  expect(applied).toMatchObject({ deleteMarkers: 1, failed: 0, copies: 6 });
+  expect(applied.job?.Status).toBe('Complete');
+  expect(await currentContents(s3, bucket)).toEqual(atT);
+});
+
+test('GIVEN --batch --yes without a target, ops bucket or role THEN it names the missing --ops-bucket and --role-arn, not a target (exit 2, nothing written)', async () => {
+  const { bucket, to } = await scenario('rb-noops');
+  const before = await versionIds(s3, bucket);
+
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--batch', '--yes', '--json']);
+
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout).error.message).toBe(
+    'no --ops-bucket <bucket> and --role-arn <arn>: a Batch Operations job needs a bucket for its manifest and report and a role to run as; pass --ops-bucket <bucket> and --role-arn <arn>, or --env <suffix> / --outputs <file> of a deployment that names them',
+  );
+  expect(await versionIds(s3, bucket)).toEqual(before);
+});
+
+test('GIVEN --batch --manifest-only without an ops bucket or role THEN the manifest is written (it needs neither)', async () => {
+  const { bucket, to } = await scenario('rb-mo');
+  const manifest = file(`mo-${bucket}.csv`);
+
+  const result = await runCli([
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--manifest-only',
+    manifest,
+  ]);
+
+  expect(result.code).toBe(0);
+  expect(readFileSync(manifest, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
 });
