@@ -53,11 +53,12 @@ export function createClients(options: AwsOptions): AwsClients {
   const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const log = options.log ?? ((text: string) => process.stderr.write(text));
   const sdkWarning = (...parts: unknown[]): void => {
+    if (!options.debug) return;
     // The SDK logs objects too (e.g. a request's details): inspected, not `[object Object]`.
     const text = parts.map((p) =>
       typeof p === 'string' ? p : inspect(p, { depth: 4, breakLength: Infinity }),
     );
-    if (options.debug) log(`s3-dr: [debug] AWS SDK: ${text.join(' ')}\n`);
+    log(`s3-dr: [debug] AWS SDK: ${text.join(' ')}\n`);
   };
   const timeouts = { connectMs: CONNECT_TIMEOUT_MS, idleMs: requestTimeoutMs() };
   // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and
