@@ -83,8 +83,7 @@ export async function onControlPlane<T>(
     try {
       return { value: await call(controlIn(region)), region, failures };
     } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      if (isAwsRefusal(err)) {
         throw describeAwsError(err, `${what} (control plane in ${region})`);
       }
       failures.push({ region, reason: describeAwsError(err, `S3 Control in ${region}`).message });
@@ -95,6 +94,18 @@ export async function onControlPlane<T>(
     EXIT.usage,
     'unreachable',
   );
+}
+
+/**
+ * Whether S3 Control itself refused (a 4xx other than throttling, with an AWS error code): every
+ * region would refuse the same way. A response that is not an AWS error (the SDK could not parse
+ * it, e.g. an HTML page from a proxy: a plain `Error`) says nothing about the other regions.
+ */
+function isAwsRefusal(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
+  return e?.name !== undefined && e.name !== 'Error';
 }
 
 /** The access point's current routes, from the first control region that answers. */

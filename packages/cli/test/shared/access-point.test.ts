@@ -6,7 +6,7 @@ import { CONTROL_REGIONS, controlRegionOrder, getRoutes } from '../../src/shared
 
 const ARN = 'arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap';
 
-function clientsAnswering(answers: Record<string, 'ok' | 'down' | 'denied'>): {
+function clientsAnswering(answers: Record<string, 'ok' | 'down' | 'denied' | 'garbled'>): {
   controlIn: (region: string) => S3ControlClient;
   asked: string[];
 } {
@@ -21,6 +21,12 @@ function clientsAnswering(answers: Record<string, 'ok' | 'down' | 'denied'>): {
         asked.push(region);
         if (answer === 'down')
           throw Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', $metadata: {} });
+        // What the SDK throws for a response it cannot parse (smithy's deserializer middleware):
+        // a plain Error carrying the HTTP status, no AWS error code.
+        if (answer === 'garbled')
+          throw Object.assign(new Error('@aws-sdk XML parse error: unexpected content.'), {
+            $metadata: { httpStatusCode: 404 },
+          });
         if (answer === 'denied')
           throw Object.assign(new Error('Access Denied'), {
             name: 'AccessDenied',
@@ -62,4 +68,16 @@ test('GIVEN access denied WHEN reading the routes THEN it stops at once: every r
     exitCode: 2,
   });
   expect(asked).toEqual(['us-east-1']);
+});
+
+test('GIVEN a region whose answer is not an AWS response WHEN reading the routes THEN it counts as that region failing: the next region answers', async () => {
+  const { controlIn, asked } = clientsAnswering({ 'us-east-1': 'garbled' });
+
+  const answer = await getRoutes(controlIn, '123456789012', ARN);
+
+  expect(asked).toEqual(['us-east-1', 'us-west-2']);
+  expect(answer.region).toBe('us-west-2');
+  expect(answer.failures).toEqual([
+    { region: 'us-east-1', reason: expect.stringContaining('XML parse error') },
+  ]);
 });
