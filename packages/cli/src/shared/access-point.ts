@@ -97,15 +97,16 @@ export async function onControlPlane<T>(
 }
 
 /**
- * Whether S3 Control itself refused (a 4xx other than throttling, with an AWS error code): every
- * region would refuse the same way. A response that is not an AWS error (the SDK could not parse
- * it, e.g. an HTML page from a proxy: a plain `Error`) says nothing about the other regions.
+ * Whether S3 Control itself refused (a 4xx other than throttling, with the AWS error code its
+ * XML error body carries): every region would refuse the same way. A response that is not an AWS
+ * error (an HTML page from a proxy, an empty 404, a body the SDK cannot parse: no `Code`) says
+ * nothing about the other regions.
  */
 function isAwsRefusal(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = err as { Code?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode;
   if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
-  return e?.name !== undefined && e.name !== 'Error';
+  return typeof e?.Code === 'string' && e.Code !== '';
 }
 
 /** The access point's current routes, from the first control region that answers. */
