@@ -6,7 +6,8 @@ import {
   type S3ControlClient,
   SubmitMultiRegionAccessPointRoutesCommand,
 } from '@aws-sdk/client-s3-control';
-import { CliError, describeAwsError, EXIT } from './errors';
+import { CliError, EXIT } from './errors';
+import { describeServiceError } from './service-errors';
 
 /**
  * The regions that serve the failover control plane (Get/SubmitMultiRegionAccessPointRoutes);
@@ -84,9 +85,12 @@ export async function onControlPlane<T>(
       return { value: await call(controlIn(region)), region, failures };
     } catch (err) {
       if (isAwsRefusal(err)) {
-        throw describeAwsError(err, `${what} (control plane in ${region})`);
+        throw describeServiceError(err, `${what} (control plane in ${region})`, 'S3 Control');
       }
-      failures.push({ region, reason: describeAwsError(err, `S3 Control in ${region}`).message });
+      failures.push({
+        region,
+        reason: describeServiceError(err, `S3 Control in ${region}`, 'S3 Control').message,
+      });
     }
   }
   throw new CliError(

@@ -14,6 +14,7 @@ import {
   REPLICA_REGION,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT } from '../../support/dr-pair';
+import { type NotFoundServer, notFoundServer } from '../../support/not-found-server';
 
 // failover's logic (runFailover) runs with real moto clients (STS, S3 in two regions, CloudWatch,
 // GetMultiRegionAccessPoint); moto has no route calls, so the S3 Control client is mocked for
@@ -431,6 +432,24 @@ describe('GIVEN us-west-2 does not answer GetMultiRegionAccessPoint', () => {
           `access point s3-dr-${d.suffix} \\(GetMultiRegionAccessPoint in us-west-2, and stack TapStack${d.suffix} has no output naming it; --access-point <arn> names it\\)`,
         ),
       ),
+    });
+  });
+});
+
+describe('GIVEN an endpoint that answers HTTP 404 to everything (not AWS)', () => {
+  let server: NotFoundServer;
+  beforeAll(async () => {
+    server = await notFoundServer();
+  });
+  afterAll(() => server.close());
+
+  test('WHEN failing over THEN the STS line says the endpoint is not STS, not that a bucket is missing', async () => {
+    const aws = createClients({ endpointUrl: server.endpoint, region: PRIMARY_REGION });
+
+    await expect(runFailover({ aws }, { suffix: 'dev', ...OPTIONS }, () => undefined)).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        'the caller identity (STS GetCallerIdentity, for the account id): the endpoint answered HTTP 404 without an error code, so it is not STS: check --endpoint-url and --region',
     });
   });
 });
