@@ -89,7 +89,7 @@ async function resolveNames(options: TargetOptions, clients: () => AwsClients): 
   throw new CliError(`no target: pass ${TARGET_FORMS}`);
 }
 
-async function readOutputsFile(path: string): Promise<Outputs> {
+export async function readOutputsFile(path: string): Promise<Outputs> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -127,7 +127,7 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
 }
 
 /** `arn:aws:s3:::name` -> `name`. */
-function bucketFromArn(arn: string | undefined): string | undefined {
+export function bucketFromArn(arn: string | undefined): string | undefined {
   const match = /^arn:[a-z-]+:s3:::([^/]+)$/.exec(arn ?? '');
   return match?.[1];
 }
