@@ -89,12 +89,12 @@ export async function onControlPlane<T>(
       }
       failures.push({
         region,
-        reason: describeServiceError(err, `S3 Control in ${region}`, 'S3 Control').message,
+        reason: describeServiceError(err, 'S3 Control', 'S3 Control').message,
       });
     }
   }
   throw new CliError(
-    `no failover control region answered for ${what}: ${failures.map((f) => `${f.region}: ${f.reason}`).join('; ')}`,
+    `no failover control region answered for ${what}: ${groupFailures(failures)}`,
     EXIT.usage,
     'unreachable',
   );
@@ -111,6 +111,13 @@ function isAwsRefusal(err: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode;
   if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
   return typeof e?.Code === 'string' && e.Code !== '';
+}
+
+/** `us-west-2, eu-west-1: <reason>; us-east-1: <other reason>`: each reason once, with its regions. */
+function groupFailures(failures: readonly ControlFailure[]): string {
+  const regions = new Map<string, string[]>();
+  for (const f of failures) regions.set(f.reason, [...(regions.get(f.reason) ?? []), f.region]);
+  return [...regions].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
 }
 
 /** The access point's current routes, from the first control region that answers. */

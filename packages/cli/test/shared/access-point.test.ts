@@ -100,3 +100,15 @@ test('GIVEN a region that answers an HTML 404 (no AWS error code) WHEN reading t
   expect(answer.region).toBe('ap-southeast-2');
   expect(answer.failures.map((f) => f.region)).toEqual(['us-east-1', 'us-west-2']);
 });
+
+test('GIVEN every region failing the same way WHEN reading the routes THEN the error names the reason once, with every region', async () => {
+  const { controlIn } = clientsAnswering(Object.fromEntries(CONTROL_REGIONS.map((r) => [r, 'garbled'])));
+
+  await expect(getRoutes(controlIn, '123456789012', ARN)).rejects.toMatchObject({
+    code: 'unreachable',
+    // The reason's own wording is errors.ts's (describeAwsError): only its gist is asserted.
+    message: expect.stringMatching(
+      /^no failover control region answered for the routes of \S+: us-east-1, us-west-2, ap-southeast-2, ap-northeast-1, eu-west-1: [^;]*XML parse error[^;]*$/,
+    ),
+  });
+});
