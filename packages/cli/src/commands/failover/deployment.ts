@@ -50,6 +50,8 @@ export interface DeploymentRef {
   readonly buckets?: { readonly primary: string; readonly replica: string };
   /** The forward rule's id (the ReplicationRuleId output), when known without --env. */
   readonly replicationRuleId?: string;
+  /** The replica's region (the ReplicaRegion output): used when the routes cannot be read. */
+  readonly replicaRegion?: string;
 }
 
 /** A deployment with a Multi-Region Access Point, as failover and failback act on it. */
@@ -128,11 +130,12 @@ export async function findAccessPointDeployment(
     if (!(err instanceof CliError) || err.code !== 'unreachable') throw err;
     // No control region answered: the buckets' regions still let the readiness be checked and
     // shown before this ends the run.
-    const regionOf = async (bucket: string) => reported?.get(bucket) ?? (await locateBucket(aws, bucket));
+    const regionOf = async (bucket: string, known?: string) =>
+      reported?.get(bucket) ?? known ?? (await locateBucket(aws, bucket));
     return {
       ...base,
       primary: { bucket: primaryBucket, region: await regionOf(primaryBucket) },
-      replica: { bucket: replicaBucket, region: await regionOf(replicaBucket) },
+      replica: { bucket: replicaBucket, region: await regionOf(replicaBucket, ref.replicaRegion) },
       routes: [],
       controlFailures: [],
       routesError: err,

@@ -51,6 +51,7 @@ export async function switchTarget(
       accessPointArn: arn,
       buckets: { primary, replica },
       replicationRuleId: outputs[OUTPUT_KEYS.replicationRuleId],
+      replicaRegion: outputs[OUTPUT_KEYS.replicaRegion],
       flags: `--outputs ${options.outputs}${withArn(accessPoint)}`,
     };
   }

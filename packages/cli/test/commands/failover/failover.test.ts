@@ -555,3 +555,25 @@ test('GIVEN no control region can read the routes WHEN failing over THEN it stil
   expect(plan).toMatch(/PASS\s+replica\.answers /);
   expect(submits(control)).toHaveLength(0);
 });
+
+test('GIVEN --outputs and no control region answering WHEN failing over THEN the plan shows the replica in its ReplicaRegion output, then exits 2', async () => {
+  control = mockControlPlane([], { down: [...CONTROL_REGIONS] });
+  const file = join(mkdtempSync(join(tmpdir(), 's3-dr-outputs-')), 'o3.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      PrimaryBucketArn: 'arn:aws:s3:::gone-primary-bucket',
+      ReplicaBucketArn: 'arn:aws:s3:::gone-replica-bucket',
+      ReplicaRegion: REPLICA_REGION,
+      MultiRegionAccessPointArn: `arn:aws:s3::${MOTO_ACCOUNT}:accesspoint/abc.mrap`,
+    }),
+  );
+
+  const run = await runCli(['--outputs', file, 'failover']);
+
+  expect(run.code).toBe(2);
+  expect(run.stdout).toMatch(
+    new RegExp(`plan:\\n.*\\n  replica  gone-replica-bucket +\\(${REPLICA_REGION}\\) +100 active`),
+  );
+  expect(run.stderr).toMatch(/^s3-dr: no failover control region answered/m);
+});
