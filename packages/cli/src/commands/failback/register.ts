@@ -30,7 +30,7 @@ export const registerFailback: Register = (program, bind) => {
       .command('failback')
       .summary('make the primary the active side again, once the replica side has come back')
       .description(
-        'Routes the access point s3-dr-<suffix> back to the primary bucket (--env) once what was written on the replica side is in the primary. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.',
+        "Routes the deployment's access point (--env, --outputs, or --access-point with --source/--replica) back to the primary bucket once what was written on the replica side is in the primary. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.",
       )
       .option('--since <time>', 'when the failover started (ISO-8601 with a zone, as failover prints it)'),
     'fail back',

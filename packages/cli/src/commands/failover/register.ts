@@ -85,7 +85,7 @@ export const registerFailover: Register = (program, bind) => {
       .command('failover')
       .summary("make the replica the active side of the deployment's Multi-Region Access Point")
       .description(
-        'Routes the access point s3-dr-<suffix> to the replica bucket (--env). Prints the routes, the plan and readiness checks first; changes the routes only with --yes.',
+        "Routes the deployment's access point (s3-dr-<suffix> with --env; or from --outputs, or --access-point with --source/--replica) to the replica bucket. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.",
       ),
     'fail over',
   )
