@@ -160,7 +160,7 @@ describe('GIVEN the s3-dr CLI', () => {
         } else {
           expect([example, errorLines(result.stderr)]).toEqual([
             example,
-            [expect.stringMatching(/does not exist|cannot read outputs file cfn-outputs/)],
+            [expect.stringMatching(/do(es)? not exist|cannot read outputs file cfn-outputs/)],
           ]);
         }
       }

@@ -6,7 +6,8 @@ import {
   type S3ControlClient,
   SubmitMultiRegionAccessPointRoutesCommand,
 } from '@aws-sdk/client-s3-control';
-import { CliError, describeAwsError, EXIT } from './errors';
+import { CliError, EXIT } from './errors';
+import { describeServiceError } from './service-errors';
 
 /**
  * The regions that serve the failover control plane (Get/SubmitMultiRegionAccessPointRoutes);
@@ -83,18 +84,40 @@ export async function onControlPlane<T>(
     try {
       return { value: await call(controlIn(region)), region, failures };
     } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-        throw describeAwsError(err, `${what} (control plane in ${region})`);
+      if (isAwsRefusal(err)) {
+        throw describeServiceError(err, `${what} (control plane in ${region})`, 'S3 Control');
       }
-      failures.push({ region, reason: describeAwsError(err, `S3 Control in ${region}`).message });
+      failures.push({
+        region,
+        reason: describeServiceError(err, 'S3 Control', 'S3 Control').message,
+      });
     }
   }
   throw new CliError(
-    `no failover control region answered for ${what}: ${failures.map((f) => `${f.region}: ${f.reason}`).join('; ')}`,
+    `no failover control region answered for ${what}: ${groupFailures(failures)}`,
     EXIT.usage,
     'unreachable',
   );
+}
+
+/**
+ * Whether S3 Control itself refused (a 4xx other than throttling, with the AWS error code its
+ * XML error body carries): every region would refuse the same way. A response that is not an AWS
+ * error (an HTML page from a proxy, an empty 404, a body the SDK cannot parse: no `Code`) says
+ * nothing about the other regions.
+ */
+function isAwsRefusal(err: unknown): boolean {
+  const e = err as { Code?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
+  return typeof e?.Code === 'string' && e.Code !== '';
+}
+
+/** `us-west-2, eu-west-1: <reason>; us-east-1: <other reason>`: each reason once, with its regions. */
+function groupFailures(failures: readonly ControlFailure[]): string {
+  const regions = new Map<string, string[]>();
+  for (const f of failures) regions.set(f.reason, [...(regions.get(f.reason) ?? []), f.region]);
+  return [...regions].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
 }
 
 /** The access point's current routes, from the first control region that answers. */

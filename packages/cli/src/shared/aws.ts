@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -52,7 +53,12 @@ export function createClients(options: AwsOptions): AwsClients {
   const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const log = options.log ?? ((text: string) => process.stderr.write(text));
   const sdkWarning = (...parts: unknown[]): void => {
-    if (options.debug) log(`s3-dr: [debug] AWS SDK: ${parts.map(String).join(' ')}\n`);
+    if (!options.debug) return;
+    // The SDK logs objects too (e.g. a request's details): inspected, not `[object Object]`.
+    const text = parts.map((p) =>
+      typeof p === 'string' ? p : inspect(p, { depth: 4, breakLength: Infinity }),
+    );
+    log(`s3-dr: [debug] AWS SDK: ${text.join(' ')}\n`);
   };
   const timeouts = { connectMs: CONNECT_TIMEOUT_MS, idleMs: requestTimeoutMs() };
   // The SDK's warnings (e.g. "Multiple credential sources detected" when AWS_PROFILE and

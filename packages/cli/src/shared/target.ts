@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { deploymentNames, isValidSuffix, OUTPUT_KEYS, SUFFIX_RULE, stackName } from 's3-dr-naming';
 import type { AwsClients } from './aws';
-import { CliError, describeAwsError, EXIT } from './errors';
+import { CliError, EXIT } from './errors';
+import { describeServiceError } from './service-errors';
 
 /** How the operator named the deployment: exactly one of these forms. */
 export interface TargetOptions {
@@ -88,7 +89,7 @@ async function resolveNames(options: TargetOptions, clients: () => AwsClients): 
   throw new CliError(`no target: pass ${TARGET_FORMS}`);
 }
 
-async function readOutputsFile(path: string): Promise<Outputs> {
+export async function readOutputsFile(path: string): Promise<Outputs> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -126,7 +127,7 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
 }
 
 /** `arn:aws:s3:::name` -> `name`. */
-function bucketFromArn(arn: string | undefined): string | undefined {
+export function bucketFromArn(arn: string | undefined): string | undefined {
   const match = /^arn:[a-z-]+:s3:::([^/]+)$/.exec(arn ?? '');
   return match?.[1];
 }
@@ -155,7 +156,7 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     account = identity.Account;
     partition = /^arn:([^:]+):/.exec(identity.Arn ?? '')?.[1] ?? partition;
   } catch (err) {
-    throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`);
+    throw describeServiceError(err, `stack ${name} (and the caller identity, to derive names)`, 'STS');
   }
   if (!account) throw new CliError(`cannot derive the names of ${name}: STS returned no account id`);
   const names = deploymentNames(suffix, account);

@@ -8,6 +8,7 @@ import { createClients } from '../../src/shared/aws';
 import { CliError } from '../../src/shared/errors';
 import { resolveTarget } from '../../src/shared/target';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../support/dr-pair';
+import { type NotFoundServer, notFoundServer } from '../support/not-found-server';
 
 // resolveTarget builds its clients from process.env (credentials, endpoint) like the CLI does.
 const savedEnv = { ...process.env };
@@ -190,5 +191,23 @@ describe('GIVEN no target option', () => {
       ),
     );
     expect((error as CliError).exitCode).toBe(2);
+  });
+});
+
+describe('GIVEN an endpoint that answers HTTP 404 to everything (not AWS)', () => {
+  let server: NotFoundServer;
+  beforeAll(async () => {
+    server = await notFoundServer();
+  });
+  afterAll(() => server.close());
+
+  it('WHEN resolved with --env THEN the line says the endpoint is not STS, not that a bucket is missing', async () => {
+    const aws = () => createClients({ endpointUrl: server.endpoint, region: 'us-east-1' });
+
+    await expect(resolveTarget({ env: 'dev' }, aws)).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        'stack TapStackdev (and the caller identity, to derive names): the endpoint answered HTTP 404 without an error code, so it is not STS: check --endpoint-url and --region',
+    });
   });
 });

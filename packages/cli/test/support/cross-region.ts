@@ -55,6 +55,8 @@ export interface CrossRegionOptions {
   readonly accessPoint?: boolean;
   /** Put a reverse rule on the replica bucket (two-way). */
   readonly reverseRule?: boolean;
+  /** Put the forward rule (named by the naming contract) on the primary bucket. */
+  readonly forwardRule?: boolean;
   /** The replica's archive class (a lifecycle rule after 90 days); none when unset. */
   readonly archiveClass?: string;
 }
@@ -110,6 +112,18 @@ export async function buildCrossRegion(options: CrossRegionOptions = {}): Promis
       names.replicaBucket,
       `arn:aws:iam::${MOTO_ACCOUNT}:role/${names.reverseReplicationRole}`,
       reverseRule(names),
+    );
+  }
+  if (options.forwardRule) {
+    await putRule(
+      primary,
+      names.primaryBucket,
+      `arn:aws:iam::${MOTO_ACCOUNT}:role/${names.replicationRole}`,
+      {
+        ...reverseRule(names),
+        ID: names.replicationRuleId,
+        Destination: { ...reverseRule(names).Destination, Bucket: `arn:aws:s3:::${names.replicaBucket}` },
+      },
     );
   }
   if (options.accessPoint === false) return { suffix, names };

@@ -1,7 +1,8 @@
 import type { CommandContext } from '../../shared/context';
 import { parsePointInTime } from '../../shared/parse';
-import { exitCodeOf, planPrinter, requireEnv } from '../failover/action';
+import { exitCodeOf, planPrinter } from '../failover/action';
 import { formatOutcome } from '../failover/switch';
+import { switchTarget } from '../failover/target';
 import { runFailback } from './run';
 
 /** The options of `s3-dr failback` (see register.ts). */
@@ -18,13 +19,13 @@ export interface FailbackOptions {
 
 /** `s3-dr failback`: see run.ts. */
 export async function failback(ctx: CommandContext, options: FailbackOptions): Promise<number> {
-  const suffix = requireEnv(ctx, 'failback');
+  const target = await switchTarget(ctx.options, 'failback', options.accessPoint);
   const since =
     options.since === undefined ? undefined : parsePointInTime(options.since, Date.now(), '--since');
   const result = await runFailback(
     { aws: ctx.clients() },
     {
-      suffix,
+      ...target,
       since,
       yes: options.yes,
       force: options.force,
@@ -32,7 +33,6 @@ export async function failback(ctx: CommandContext, options: FailbackOptions): P
       timeoutMs: options.timeout,
       pollIntervalMs: options.pollInterval,
       maxLagMs: options.maxLag,
-      accessPointArn: options.accessPoint,
     },
     planPrinter(ctx),
   );

@@ -14,6 +14,7 @@ Moves the traffic of the access point s3-dr-<suffix> back to the primary: routes
 A failed check refuses (exit 1) unless --force. Nothing changes without --yes. A delete made on the
 replica side of a key last written before --since is not seen by the verify (the current state
 holds no delete times): the reverse backlog check covers it while the reverse rule replicates.
+The deployment: --env <suffix>, --outputs <file>, or --source/--replica with --access-point <arn>.
 
 Exit codes: 0 switched, planned (no --yes) or nothing to do; 1 refused, or --wait timed out;
 2 usage error, no access point, no credentials, or no control region answered.
@@ -29,7 +30,7 @@ export const registerFailback: Register = (program, bind) => {
       .command('failback')
       .summary('make the primary the active side again, once the replica side has come back')
       .description(
-        'Routes the access point s3-dr-<suffix> back to the primary bucket (--env) once what was written on the replica side is in the primary. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.',
+        "Routes the deployment's access point (--env, --outputs, or --access-point with --source/--replica) back to the primary bucket once what was written on the replica side is in the primary. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.",
       )
       .option('--since <time>', 'when the failover started (ISO-8601 with a zone, as failover prints it)'),
     'fail back',

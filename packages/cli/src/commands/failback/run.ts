@@ -2,15 +2,12 @@ import { describeAwsError } from '../../shared/errors';
 import { s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT } from '../../shared/report';
 import { count } from '../../shared/text';
-import { type FailoverClients, findAccessPointDeployment } from '../failover/deployment';
+import { type DeploymentRef, type FailoverClients, findAccessPointDeployment } from '../failover/deployment';
 import { backlogFinding, bucketAnswers, type Finding, readBacklog, ruleTo } from '../failover/readiness';
 import { type SwitchOptions, type SwitchResult, switchRoutes } from '../failover/switch';
 import { type VerifyResult, verifyBuckets } from '../verify/run';
 
-export interface FailbackRequest extends SwitchOptions {
-  readonly suffix: string;
-  /** The access point's ARN as given (--access-point): skips looking it up. */
-  readonly accessPointArn?: string;
+export interface FailbackRequest extends SwitchOptions, Omit<DeploymentRef, 'command'> {
   /** When the failover started (epoch ms): only keys changed since are verified. Unset: every key. */
   readonly since?: number;
   /** The reverse rule's destination may be at most this far behind, unless --force. */
@@ -29,7 +26,7 @@ export async function runFailback(
   request: FailbackRequest,
   onPlan: (text: string) => void,
 ): Promise<SwitchResult> {
-  const deployment = await findAccessPointDeployment(clients, request.suffix, request.accessPointArn);
+  const deployment = await findAccessPointDeployment(clients, { ...request, command: 'failback' });
   const { aws } = clients;
   const { primary, replica } = deployment;
   const now = request.now?.() ?? Date.now();

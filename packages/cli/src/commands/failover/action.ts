@@ -1,7 +1,8 @@
 import type { CommandContext } from '../../shared/context';
-import { CliError, EXIT } from '../../shared/errors';
+import { EXIT } from '../../shared/errors';
 import { failbackCommand, runFailover } from './run';
 import { formatOutcome, type SwitchResult } from './switch';
+import { switchTarget } from './target';
 
 /** The options of `s3-dr failover` (see register.ts). */
 export interface FailoverOptions {
@@ -12,17 +13,6 @@ export interface FailoverOptions {
   readonly pollInterval: number;
   readonly maxLag: number;
   readonly accessPoint?: string;
-}
-
-/** failover and failback act on a deployment's access point: --env names it. */
-export function requireEnv(ctx: CommandContext, command: string): string {
-  const suffix = ctx.options.env;
-  if (!suffix) {
-    throw new CliError(
-      `${command} needs --env <suffix>: it moves the routes of the deployment's Multi-Region Access Point (s3-dr-<suffix>)`,
-    );
-  }
-  return suffix;
 }
 
 /** Prints the plan (stdout, or stderr under --json) as soon as it is known. */
@@ -39,22 +29,23 @@ export function exitCodeOf(result: SwitchResult): number {
 
 /** `s3-dr failover`: see run.ts. */
 export async function failover(ctx: CommandContext, options: FailoverOptions): Promise<number> {
-  const suffix = requireEnv(ctx, 'failover');
+  const target = await switchTarget(ctx.options, 'failover', options.accessPoint);
   const result = await runFailover(
     { aws: ctx.clients() },
     {
-      suffix,
+      ...target,
       yes: options.yes,
       force: options.force,
       wait: options.wait,
       timeoutMs: options.timeout,
       pollIntervalMs: options.pollInterval,
       maxLagMs: options.maxLag,
-      accessPointArn: options.accessPoint,
     },
     planPrinter(ctx),
   );
-  const back = result.startedAt ? failbackCommand(suffix, result.startedAt, ctx.options.region) : undefined;
+  const back = result.startedAt
+    ? failbackCommand(target.flags, result.startedAt, ctx.options.region)
+    : undefined;
   const next = back
     ? `to come back once the primary region is healthy and what was written on the replica side has replicated back: ${back}`
     : undefined;

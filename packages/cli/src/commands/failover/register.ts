@@ -64,7 +64,8 @@ At the end it prints the failback command with the time the failover started (--
 The access point is looked up with GetMultiRegionAccessPoint (served from us-west-2 only), else in
 the stack's outputs; when neither can be asked (us-west-2 down, the stack in a region that is
 down), --access-point <arn> names it and its account: then only the control plane and the buckets
-are asked.
+are asked. The deployment: --env <suffix>, --outputs <file> (its MultiRegionAccessPointArn and
+bucket outputs), or --source <bucket> --replica <bucket> with --access-point <arn>.
 
 Without an access point (same-region deployments, or multiRegionAccessPoint=false) it exits 2 and
 names the bucket and region the applications must use instead.
@@ -84,7 +85,7 @@ export const registerFailover: Register = (program, bind) => {
       .command('failover')
       .summary("make the replica the active side of the deployment's Multi-Region Access Point")
       .description(
-        'Routes the access point s3-dr-<suffix> to the replica bucket (--env). Prints the routes, the plan and readiness checks first; changes the routes only with --yes.',
+        "Routes the deployment's access point (s3-dr-<suffix> with --env; or from --outputs, or --access-point with --source/--replica) to the replica bucket. Prints the routes, the plan and readiness checks first; changes the routes only with --yes.",
       ),
     'fail over',
   )

@@ -1,11 +1,21 @@
-import { type FailoverClients, findAccessPointDeployment } from './deployment';
-import { backlogFinding, bucketAnswers, readBacklog, replicaArchive } from './readiness';
+import type { AwsClients } from '../../shared/aws';
+import {
+  type AccessPointDeployment,
+  type DeploymentRef,
+  type FailoverClients,
+  findAccessPointDeployment,
+} from './deployment';
+import {
+  backlogFinding,
+  bucketAnswers,
+  type Finding,
+  readBacklog,
+  replicaArchive,
+  ruleTo,
+} from './readiness';
 import { type SwitchOptions, type SwitchResult, switchRoutes } from './switch';
 
-export interface FailoverRequest extends SwitchOptions {
-  readonly suffix: string;
-  /** The access point's ARN as given (--access-point): skips looking it up. */
-  readonly accessPointArn?: string;
+export interface FailoverRequest extends SwitchOptions, Omit<DeploymentRef, 'command'> {
   /** The replica may be at most this far behind (newest ReplicationLatency), unless --force. */
   readonly maxLagMs: number;
 }
@@ -23,29 +33,54 @@ export async function runFailover(
   request: FailoverRequest,
   onPlan: (text: string) => void,
 ): Promise<SwitchResult> {
-  const deployment = await findAccessPointDeployment(clients, request.suffix, request.accessPointArn);
+  const deployment = await findAccessPointDeployment(clients, { ...request, command: 'failover' });
   const { aws } = clients;
-  const { primary, replica, names } = deployment;
+  const { replica } = deployment;
   const now = new Date(request.now?.() ?? Date.now());
   const [answers, backlog, archive] = await Promise.all([
     bucketAnswers(aws, 'replica.answers', replica.bucket, replica.region),
-    readBacklog(
-      aws,
-      {
-        ruleId: names.replicationRuleId,
-        source: primary.bucket,
-        destination: replica.bucket,
-        region: primary.region,
-      },
-      now,
-    ),
+    forwardBacklog(aws, deployment, now, request.maxLagMs),
     replicaArchive(aws, replica.bucket, replica.region),
   ]);
-  const findings = [answers, backlogFinding('replication.backlog', backlog, request.maxLagMs), archive];
+  const findings = [answers, backlog, archive];
   return switchRoutes(clients, deployment, 'failover', findings, request, onPlan);
 }
 
-/** The command that brings the traffic back, with the time the failover started. */
-export function failbackCommand(suffix: string, startedAt: string, region?: string): string {
-  return `s3-dr failback --env ${suffix} --since ${startedAt}${region ? ` --region ${region}` : ''}`;
+/**
+ * The forward rule's backlog (metrics in the primary's region). Without --env and a
+ * ReplicationRuleId output the rule is the primary's rule to the replica (GetBucketReplication).
+ */
+async function forwardBacklog(
+  aws: AwsClients,
+  deployment: AccessPointDeployment,
+  now: Date,
+  maxLagMs: number,
+): Promise<Finding> {
+  const { primary, replica } = deployment;
+  let ruleId = deployment.replicationRuleId;
+  if (!ruleId) {
+    const found = await ruleTo(aws, primary.bucket, replica.bucket, primary.region);
+    if (found.problem || !found.rule?.ID) {
+      return {
+        id: 'replication.backlog',
+        status: 'FAIL',
+        message: `cannot read the backlog: ${found.problem ?? 'the rule to the replica has no id'}`,
+      };
+    }
+    ruleId = found.rule.ID;
+  }
+  const backlog = await readBacklog(
+    aws,
+    { ruleId, source: primary.bucket, destination: replica.bucket, region: primary.region },
+    now,
+  );
+  return backlogFinding('replication.backlog', backlog, maxLagMs);
+}
+
+/**
+ * The command that brings the traffic back, with the time the failover started. `target` names
+ * the deployment as failover was given it (`--env dev`, `--outputs o.json`, ...).
+ */
+export function failbackCommand(target: string, startedAt: string, region?: string): string {
+  return `s3-dr failback ${target} --since ${startedAt}${region ? ` --region ${region}` : ''}`;
 }

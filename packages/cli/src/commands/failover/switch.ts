@@ -90,6 +90,8 @@ export async function switchRoutes(
     controlFailures: deployment.controlFailures,
   };
   onPlan(formatPlan(deployment, direction, after, findings, already));
+  // No control region could read the routes: the plan and the readiness are shown, then why.
+  if (deployment.routesError) throw deployment.routesError;
   if (already) return { ...base, outcome: 'already', forced: false };
   if (!ready && !options.force) return { ...base, outcome: 'refused' };
   if (!options.yes) return { ...base, outcome: 'planned' };
@@ -154,7 +156,9 @@ function formatPlan(
   const { accessPoint } = deployment;
   const lines = [
     `s3-dr ${direction}: access point ${accessPoint.name} (${accessPoint.arn})`,
-    `current routes (from the control plane in ${deployment.controlRegion}):`,
+    deployment.controlRegion
+      ? `current routes (from the control plane in ${deployment.controlRegion}):`
+      : 'current routes: unknown (no control region could read them)',
     ...formatSides(deployment.primary, deployment.replica),
   ];
   for (const f of deployment.controlFailures)

@@ -218,3 +218,13 @@ test('GIVEN --json and a refusal WHEN failing back through the CLI THEN it exits
     findings: expect.arrayContaining([expect.objectContaining({ id: 'verify.back', status: 'FAIL' })]),
   });
 });
+
+test('GIVEN a deployment without an access point WHEN failing back THEN it exits 2 with failback advice: the primary bucket and its region', async () => {
+  const d = await buildCrossRegion({ accessPoint: false });
+
+  await expect(failback(d)).rejects.toMatchObject({
+    exitCode: 2,
+    code: 'not-found',
+    message: `deployment ${d.suffix} has no Multi-Region Access Point (s3-dr-${d.suffix}), so there are no routes to move: to fail back, point the applications at bucket ${d.names.primaryBucket} in region ${PRIMARY_REGION} again`,
+  });
+});

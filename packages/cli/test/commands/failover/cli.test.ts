@@ -1,15 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { errorLines, runCliProcess } from '../../support/cli';
 import { buildCrossRegion, PRIMARY_REGION, REPLICA_REGION } from '../../support/cross-region';
 
 // The executable, as an operator runs it: usage errors and a deployment without an access point
 // end before any route call (the route calls themselves are tested in failover.test.ts).
 
-test('GIVEN no --env WHEN failing over THEN it exits 2 with one line saying what names the access point', async () => {
+test('GIVEN no target WHEN failing over THEN it exits 2 with one line saying what names the deployment', async () => {
   const result = await runCliProcess(['failover', '--yes']);
 
   expect(result.code).toBe(2);
   expect(errorLines(result.stderr)).toEqual([
-    "s3-dr: failover needs --env <suffix>: it moves the routes of the deployment's Multi-Region Access Point (s3-dr-<suffix>)",
+    's3-dr: failover needs the deployment: --env <suffix>, --outputs <file>, or --source <bucket> --replica <bucket> --access-point <arn>; it moves the routes of its Multi-Region Access Point',
+  ]);
+});
+
+test('GIVEN --source/--replica without --access-point WHEN failing back THEN it exits 2 before any request, saying to add --access-point', async () => {
+  const result = await runCliProcess(['--source', 'a-bucket', '--replica', 'b-bucket', 'failback', '--yes']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    's3-dr: failback with --source/--replica needs --access-point <arn> too (the stack output MultiRegionAccessPointArn): the buckets alone do not name the access point whose routes it moves',
+  ]);
+});
+
+test('GIVEN --outputs without MultiRegionAccessPointArn WHEN failing over THEN it exits 2: no routes to move, use the replica bucket', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 's3-dr-outputs-')), 'o.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ PrimaryBucketArn: 'arn:aws:s3:::p-bucket', ReplicaBucketArn: 'arn:aws:s3:::r-bucket' }),
+  );
+
+  const result = await runCliProcess(['--outputs', file, 'failover']);
+
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    `s3-dr: ${file} has no MultiRegionAccessPointArn output: the deployment has no Multi-Region Access Point, so there are no routes to move (point the applications at bucket r-bucket instead); --access-point <arn> names one`,
   ]);
 });
 

@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { deploymentNames } from 's3-dr-naming';
 import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
 import { runFailover } from '../../../src/commands/failover/run';
 import { formatOutcome, type SwitchResult } from '../../../src/commands/failover/switch';
+import { CONTROL_REGIONS } from '../../../src/shared/access-point';
 import { type AwsClients, createClients } from '../../../src/shared/aws';
 import { runCli } from '../../support/cli';
 import {
@@ -13,7 +18,8 @@ import {
   PRIMARY_REGION,
   REPLICA_REGION,
 } from '../../support/cross-region';
-import { MOTO_ACCOUNT } from '../../support/dr-pair';
+import { MOTO_ACCOUNT, uniqueSuffix } from '../../support/dr-pair';
+import { type NotFoundServer, notFoundServer } from '../../support/not-found-server';
 
 // failover's logic (runFailover) runs with real moto clients (STS, S3 in two regions, CloudWatch,
 // GetMultiRegionAccessPoint); moto has no route calls, so the S3 Control client is mocked for
@@ -214,7 +220,7 @@ test('GIVEN every control region is down WHEN failing over THEN it fails with ex
     exitCode: 2,
     code: 'unreachable',
     message: expect.stringMatching(
-      /no failover control region answered .*us-west-2: .*eu-west-1: .*us-east-1: /,
+      /no failover control region answered for .*: us-west-2, ap-southeast-2, ap-northeast-1, eu-west-1, us-east-1: cannot reach .* \(ECONNREFUSED\)/,
     ),
   });
 });
@@ -433,4 +439,141 @@ describe('GIVEN us-west-2 does not answer GetMultiRegionAccessPoint', () => {
       ),
     });
   });
+});
+
+describe('GIVEN an endpoint that answers HTTP 404 to everything (not AWS)', () => {
+  let server: NotFoundServer;
+  beforeAll(async () => {
+    server = await notFoundServer();
+  });
+  afterAll(() => server.close());
+
+  test('WHEN failing over THEN the STS line says the endpoint is not STS, not that a bucket is missing', async () => {
+    const aws = createClients({ endpointUrl: server.endpoint, region: PRIMARY_REGION });
+
+    await expect(runFailover({ aws }, { suffix: 'dev', ...OPTIONS }, () => undefined)).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        'the caller identity (STS GetCallerIdentity, for the account id): the endpoint answered HTTP 404 without an error code, so it is not STS: check --endpoint-url and --region',
+    });
+  });
+});
+
+test('GIVEN nothing deployed for the suffix WHEN failing over THEN it says there is no deployment: no stack, no buckets (exit 2, not-found)', async () => {
+  const suffix = uniqueSuffix();
+  const names = deploymentNames(suffix, MOTO_ACCOUNT);
+
+  await expect(
+    runFailover({ aws: clients() }, { suffix, ...OPTIONS }, () => undefined),
+  ).rejects.toMatchObject({
+    exitCode: 2,
+    code: 'not-found',
+    message: `no deployment ${suffix}: stack TapStack${suffix} not found in ${PRIMARY_REGION} and buckets ${names.primaryBucket} and ${names.replicaBucket} do not exist: check --env and --region`,
+  });
+});
+
+describe('GIVEN the deployment named by its access point ARN and buckets instead of --env', () => {
+  test('WHEN failing over with the buckets and the ARN THEN it switches the routes and finds the forward rule in the primary', async () => {
+    const d = await buildCrossRegion({ forwardRule: true });
+    control = mockControlPlane(initialRoutes(d.names));
+    let plan = '';
+
+    const result = await runFailover(
+      { aws: clients() },
+      {
+        ...OPTIONS,
+        accessPointArn: d.arn,
+        buckets: { primary: d.names.primaryBucket, replica: d.names.replicaBucket },
+      },
+      (t) => {
+        plan += t;
+      },
+    );
+
+    expect(result.outcome).toBe('switched');
+    expect(submits(control)[0]?.input).toMatchObject({ AccountId: MOTO_ACCOUNT, Mrap: d.arn });
+    expect(plan).toContain(`access point ${d.alias} (${d.arn})`);
+    expect(plan).toMatch(new RegExp(`PASS\\s+replication\\.backlog\\s+.*rule ${d.names.replicationRuleId} `));
+  });
+
+  test('WHEN failing over with --outputs holding MultiRegionAccessPointArn THEN the CLI switches that access point and prints the failback command with --outputs', async () => {
+    const d = await buildCrossRegion({ forwardRule: true });
+    control = mockControlPlane(initialRoutes(d.names));
+    const file = join(mkdtempSync(join(tmpdir(), 's3-dr-outputs-')), 'o3.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        PrimaryBucketArn: `arn:aws:s3:::${d.names.primaryBucket}`,
+        ReplicaBucketArn: `arn:aws:s3:::${d.names.replicaBucket}`,
+        ReplicaRegion: REPLICA_REGION,
+        MultiRegionAccessPointArn: d.arn,
+      }),
+    );
+
+    const run = await runCli(['--outputs', file, 'failover', '--yes']);
+
+    expect(run.code).toBe(0);
+    expect(submits(control)[0]?.input).toMatchObject({ Mrap: d.arn });
+    expect(run.stdout).toMatch(new RegExp(`s3-dr failback --outputs ${file} --since \\d{4}-`));
+  });
+
+  test('WHEN failing over with --source/--replica and --access-point THEN the CLI switches that access point', async () => {
+    const d = await buildCrossRegion({ forwardRule: true });
+    control = mockControlPlane(initialRoutes(d.names));
+
+    const run = await runCli([
+      '--source',
+      d.names.primaryBucket,
+      '--replica',
+      d.names.replicaBucket,
+      'failover',
+      '--access-point',
+      d.arn as string,
+      '--yes',
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(submits(control)[0]?.input).toMatchObject({ Mrap: d.arn });
+  });
+});
+
+test('GIVEN no control region can read the routes WHEN failing over THEN it still prints the readiness and the plan, then exits 2 with why', async () => {
+  const d = await buildCrossRegion();
+  control = mockControlPlane(initialRoutes(d.names), { down: [...CONTROL_REGIONS] });
+  let plan = '';
+
+  const failing = runFailover({ aws: clients() }, { suffix: d.suffix, ...OPTIONS }, (t) => {
+    plan += t;
+  });
+
+  await expect(failing).rejects.toMatchObject({ exitCode: 2, code: 'unreachable' });
+  await expect(failing).rejects.toThrow(/^no failover control region answered for the routes of /);
+  expect(plan).toContain('current routes: unknown (no control region could read them)');
+  expect(plan).toMatch(
+    new RegExp(`plan:\\n  primary  ${d.names.primaryBucket} +\\(${PRIMARY_REGION}\\) +0 passive`),
+  );
+  expect(plan).toMatch(/PASS\s+replica\.answers /);
+  expect(submits(control)).toHaveLength(0);
+});
+
+test('GIVEN --outputs and no control region answering WHEN failing over THEN the plan shows the replica in its ReplicaRegion output, then exits 2', async () => {
+  control = mockControlPlane([], { down: [...CONTROL_REGIONS] });
+  const file = join(mkdtempSync(join(tmpdir(), 's3-dr-outputs-')), 'o3.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      PrimaryBucketArn: 'arn:aws:s3:::gone-primary-bucket',
+      ReplicaBucketArn: 'arn:aws:s3:::gone-replica-bucket',
+      ReplicaRegion: REPLICA_REGION,
+      MultiRegionAccessPointArn: `arn:aws:s3::${MOTO_ACCOUNT}:accesspoint/abc.mrap`,
+    }),
+  );
+
+  const run = await runCli(['--outputs', file, 'failover']);
+
+  expect(run.code).toBe(2);
+  expect(run.stdout).toMatch(
+    new RegExp(`plan:\\n.*\\n  replica  gone-replica-bucket +\\(${REPLICA_REGION}\\) +100 active`),
+  );
+  expect(run.stderr).toMatch(/^s3-dr: no failover control region answered/m);
 });

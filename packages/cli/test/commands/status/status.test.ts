@@ -8,6 +8,7 @@ import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { DisableKeyRotationCommand } from '@aws-sdk/client-kms';
 import {
   DeleteBucketPolicyCommand,
+  DeleteBucketReplicationCommand,
   DeletePublicAccessBlockCommand,
   PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
@@ -586,5 +587,29 @@ describe('GIVEN no AWS credentials', () => {
 
     expect(result.code).toBe(2);
     expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/^s3-dr: no AWS credentials found/)]);
+  });
+});
+
+describe('GIVEN a deployment whose primary has no replication configuration', () => {
+  it('WHEN audited with --env THEN the metric checks WARN could not check (see replication.rule), as with --source/--replica', async () => {
+    const pair = await buildPair(clients);
+    await clients.s3.send(new DeleteBucketReplicationCommand({ Bucket: pair.names.primaryBucket }));
+
+    const { report } = await status(pair);
+
+    expect(check(report, 'replication.rule')?.status).toBe('FAIL');
+    const metrics = report.checks.filter((c) => c.id.startsWith('metrics.') && c.id !== 'metrics.enabled');
+    expect(metrics.map((c) => c.id)).toEqual([
+      'metrics.latency',
+      'metrics.pendingOperations',
+      'metrics.pendingBytes',
+      'metrics.failedOperations',
+    ]);
+    for (const c of metrics) {
+      expect(c).toMatchObject({
+        status: 'WARN',
+        message: expect.stringMatching(/^could not check .*\(see replication\.rule\)$/),
+      });
+    }
   });
 });

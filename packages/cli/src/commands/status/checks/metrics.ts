@@ -35,11 +35,16 @@ function metricCheck(metric: ReplicationMetric, judge: (summary: Required<Metric
   return {
     id: `metrics.${metric}`,
     async run(scope) {
-      let ruleId = scope.target.replicationRuleId ?? scope.names?.replicationRuleId;
-      if (ruleId === undefined) {
-        const found = await findRule(scope.target, scope.facts);
-        ruleId = 'rule' in found ? found.rule.ID : undefined;
-      }
+      // The rule is looked up even when its id is known (stack output, naming contract): without
+      // the rule there is nothing replicating whose metrics could say anything, as replication.rule says.
+      const found = await findRule(
+        scope.target,
+        scope.facts,
+        scope.target.replicationRuleId ?? scope.names?.replicationRuleId,
+      );
+      if (!('rule' in found))
+        return warn(`could not check ${name}: no replication rule (see replication.rule)`);
+      const ruleId = found.rule.ID;
       if (!ruleId)
         return warn(`could not check ${name}: the replication rule id is unknown (see replication.rule)`);
       const series = await scope.facts.metrics(scope.target.source, scope.target.replica, ruleId);
