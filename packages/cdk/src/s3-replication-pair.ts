@@ -270,7 +270,8 @@ const RESERVED_PREFIX_LIFECYCLE: s3.LifecycleRule[] = [
  * S3's replication events and a dashboard. Every resource is named by the s3-dr naming contract
  * (`s3-dr-naming`), so the `s3-dr` CLI finds a deployment from its suffix alone.
  *
- * The pair lives in the region of its stack, both buckets included.
+ * Both buckets live in the region of its stack, unless `replicaRegion` puts the replica side in a
+ * stack of its own in another region.
  *
  * @example
  * new S3ReplicationPair(this, 'Dr', {
