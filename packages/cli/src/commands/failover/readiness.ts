@@ -89,7 +89,8 @@ export async function readBacklog(
 
 /**
  * The backlog judged: FAIL when it cannot be read or the destination is more than `maxLagMs`
- * behind (newest ReplicationLatency); no datapoint means nothing was replicating.
+ * behind (newest ReplicationLatency), or bytes are pending with no latency to judge them by. No
+ * datapoint at all passes, and says only what it means: S3 saw nothing replicating in the window.
  */
 export function backlogFinding(id: string, backlog: Backlog, maxLagMs: number): Finding {
   const rule = `rule ${backlog.ruleId} (${backlog.source} -> ${backlog.destination}, metrics in ${backlog.region})`;
@@ -102,11 +103,18 @@ export function backlogFinding(id: string, backlog: Backlog, maxLagMs: number): 
   }
   const { latencySeconds: latency, pendingBytes: pending } = backlog;
   const bytes = pending ? `, ${pending.value} bytes pending` : '';
+  if (!latency && pending && pending.value > 0) {
+    return {
+      id,
+      status: 'FAIL',
+      message: `${rule}: ${pending.value} bytes pending replication at ${pending.at.toISOString()}, and no ReplicationLatency datapoint to tell how far behind`,
+    };
+  }
   if (!latency) {
     return {
       id,
       status: 'PASS',
-      message: `no ReplicationLatency datapoint for ${rule} in the last ${formatDuration(BACKLOG_WINDOW_MS)}: nothing was replicating (S3 publishes it only while objects replicate)${bytes}`,
+      message: `no ReplicationLatency datapoint for ${rule} in the last ${formatDuration(BACKLOG_WINDOW_MS)}: S3 publishes it only while objects replicate, so no backlog was seen (not a proof that the rule works: see s3-dr probe)${bytes}`,
     };
   }
   const behind = `${latency.value} s behind at ${latency.at.toISOString()}${bytes}`;
