@@ -40,3 +40,18 @@ export function noCredentialsEnv(): Record<string, string | undefined> {
     AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
+
+/**
+ * For the test file that calls it: process.env points at moto (dummy credentials, endpoint) for
+ * code that builds its clients from the environment as the CLI does; the environment is restored
+ * after the file's tests.
+ */
+export function useMotoEnv(): void {
+  const saved = { ...process.env };
+  beforeAll(() => {
+    Object.assign(process.env, motoEnv());
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+}

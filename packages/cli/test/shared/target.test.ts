@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { deploymentNames, OUTPUT_KEYS, stackName } from 's3-dr-naming';
-import { motoEndpoint, motoEnv } from '../../../../test/support/moto';
+import { motoEndpoint, motoEnv, useMotoEnv } from '../../../../test/support/moto';
 import { createClients } from '../../src/shared/aws';
 import { CliError } from '../../src/shared/errors';
 import { resolveTarget } from '../../src/shared/target';
@@ -11,13 +11,7 @@ import { MOTO_ACCOUNT, uniqueSuffix } from '../support/dr-pair';
 import { type NotFoundServer, notFoundServer } from '../support/not-found-server';
 
 // resolveTarget builds its clients from process.env (credentials, endpoint) like the CLI does.
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 const clients = () => createClients({ endpointUrl: motoEndpoint(), region: 'us-east-1' });
 

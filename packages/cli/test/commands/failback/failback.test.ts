@@ -1,7 +1,7 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
-import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { runFailback } from '../../../src/commands/failback/run';
 import type { SwitchResult } from '../../../src/commands/failover/switch';
 import { createClients } from '../../../src/shared/aws';
@@ -20,13 +20,7 @@ import { MOTO_ACCOUNT } from '../../support/dr-pair';
 // failback's logic runs with real moto clients (S3 in both regions, CloudWatch, STS,
 // GetMultiRegionAccessPoint) and a mocked control plane for the route calls moto lacks.
 
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 let control: MockedControlPlane | undefined;
 afterEach(() => control?.restore());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { deploymentNames } from 's3-dr-naming';
-import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { runFailover } from '../../../src/commands/failover/run';
 import { formatOutcome, type SwitchResult } from '../../../src/commands/failover/switch';
 import { CONTROL_REGIONS } from '../../../src/shared/access-point';
@@ -25,13 +25,7 @@ import { type NotFoundServer, notFoundServer } from '../../support/not-found-ser
 // GetMultiRegionAccessPoint); moto has no route calls, so the S3 Control client is mocked for
 // Get/SubmitMultiRegionAccessPointRoutes only (test/support/cross-region.ts).
 
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 let control: MockedControlPlane | undefined;
 afterEach(() => control?.restore());

@@ -1,5 +1,5 @@
 import { deploymentNames } from 's3-dr-naming';
-import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { type AuditReport, deploymentSuffix, runAudit } from '../../../src/commands/status/audit';
 import type { Facts } from '../../../src/commands/status/checks/facts';
 import { summarise } from '../../../src/commands/status/checks/metrics';
@@ -15,13 +15,7 @@ import { buildPair, type DrPair, MOTO_ACCOUNT, motoClients, uniqueSuffix } from 
 import { withFaithfulReplication } from '../../support/moto-fidelity';
 
 // runAudit gets CLI clients, which read credentials from process.env.
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 /** CLI clients whose `client` answers `commandName` with `error`, as IAM or an endpoint would. */
 function clientsFailing(service: 's3' | 'kms', commandName: string, error: object) {

@@ -1,6 +1,6 @@
 import { CreateRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { PutBucketVersioningCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { runAudit } from '../../../src/commands/status/audit';
 import { batchRoleCheck, opsBucketCheck } from '../../../src/commands/status/checks/batch';
 import { createClients } from '../../../src/shared/aws';
@@ -9,13 +9,7 @@ import { buildPair, type DrPair, motoClients } from '../../support/dr-pair';
 
 // The status checks of the Batch Operations role and the ops bucket, against moto.
 
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 const checks = [batchRoleCheck(), opsBucketCheck()];
 const cli = () => createClients({ endpointUrl: motoEndpoint(), region: 'us-east-1' });

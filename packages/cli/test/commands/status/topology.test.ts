@@ -5,7 +5,7 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { motoEndpoint, motoEnv } from '../../../../../test/support/moto';
+import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { type AuditReport, runAudit } from '../../../src/commands/status/audit';
 import { activeSide, TOPOLOGY_CHECKS } from '../../../src/commands/status/checks/topology';
 import { createClients } from '../../../src/shared/aws';
@@ -28,13 +28,7 @@ import { withFaithfulReplication } from '../../support/moto-fidelity';
 // The topology checks of `s3-dr status` on a cross-region deployment in moto (primary in
 // us-east-1, replica in eu-west-1); the access point's routes come from a mocked control plane.
 
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  Object.assign(process.env, motoEnv());
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useMotoEnv();
 
 let control: MockedControlPlane | undefined;
 afterEach(() => control?.restore());
