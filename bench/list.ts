@@ -8,10 +8,9 @@
  *
  * Prints JSON and a Markdown table for BENCHMARKS.md.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type ListServer, startListServer } from './list-server';
+import { machine, median, timeCommand } from './measure';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -122,36 +121,11 @@ async function measure(
   const runs: Measured[] = [];
   for (let i = 0; i < REPEAT; i++) {
     server.reset();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', command, ...args], {
-      env: childEnv(env),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
-    const match = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-    if (!match) throw new Error(`cannot measure ${command}: ${stderr.slice(-500)}`);
-    runs.push({
-      seconds: Number(match[1]),
-      cpuSeconds: Math.round((Number(match[3]) + Number(match[4])) * 100) / 100,
-      peakRssMB: Math.round(Number(match[2]) / 1024),
-      code,
-      requests: server.counts(),
-    });
-    if (code !== 0) log(`${command} exited ${code}: ${stderr.slice(-300)}`);
+    const { stderr, ...run } = await timeCommand(command, args, env);
+    runs.push({ ...run, requests: server.counts() });
+    if (run.code !== 0) log(`${command} exited ${run.code}: ${stderr.slice(-300)}`);
   }
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)] as Measured;
-}
-
-function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete merged[name];
-    else merged[name] = value;
-  }
-  return merged;
+  return median(runs);
 }
 
 const listRequests = (m: Measured): number =>
@@ -185,23 +159,6 @@ function table(rows: readonly Row[]): string {
     );
   }
   return lines.join('\n');
-}
-
-function machine(): object {
-  let rclone = 'not installed';
-  try {
-    rclone = execFileSync('rclone', ['version'], { encoding: 'utf8' }).split('\n')[0] ?? rclone;
-  } catch {
-    // reported as not installed
-  }
-  return {
-    nproc: cpus().length,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-    rclone,
-    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
-    date: new Date().toISOString(),
-  };
 }
 
 const log = (text: string): void => {

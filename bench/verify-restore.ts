@@ -8,10 +8,10 @@
  * Prints the figures as JSON lines and a Markdown table for BENCHMARKS.md. Bounded in time: every
  * step works on a fixed number of keys and the script exits when done.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
@@ -25,6 +25,7 @@ import { run } from '../packages/cli/src/cli';
 import { stateAt } from '../packages/cli/src/commands/restore/plan';
 import { forEachConcurrent } from '../packages/cli/src/shared/pool';
 import { listKeyHistories } from '../packages/cli/src/shared/versions';
+import { machine, median, timeCommand } from './measure';
 import { startSyntheticS3 } from './verify-restore-synthetic';
 
 const N = Number(process.env.BENCH_KEYS ?? 2000);
@@ -226,34 +227,10 @@ async function measure(
 ): Promise<Measured[]> {
   const out: Measured[] = [];
   for (let i = 0; i < times; i++) {
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH %e %M', command, ...args], {
-      env: childEnv(env),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
-    const match = /BENCH ([\d.]+) (\d+)/.exec(stderr);
-    if (!match) throw new Error(`cannot measure ${command}: ${stderr.slice(-500)}`);
-    out.push({ seconds: Number(match[1]), peakRssMB: Math.round(Number(match[2]) / 1024), code });
+    const { seconds, peakRssMB, code } = await timeCommand(command, args, env);
+    out.push({ seconds, peakRssMB, code });
   }
   return out;
-}
-
-/** This environment with `env` over it; an `undefined` value removes the variable. */
-function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete merged[name];
-    else merged[name] = value;
-  }
-  return merged;
-}
-
-function median(runs: readonly Measured[]): Measured {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)] as Measured;
 }
 
 /** Counts S3 commands sent by any client in this process, by command name. */
@@ -331,22 +308,6 @@ async function startMoto(): Promise<{ endpoint: string; stop: () => Promise<void
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
-  };
-}
-
-function machine(): object {
-  let rclone = 'not installed';
-  try {
-    rclone = execFileSync('rclone', ['version'], { encoding: 'utf8' }).split('\n')[0] ?? rclone;
-  } catch {
-    // reported as not installed
-  }
-  return {
-    nproc: cpus().length,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-    rclone,
-    date: new Date().toISOString(),
   };
 }
 
