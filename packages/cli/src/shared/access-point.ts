@@ -6,8 +6,7 @@ import {
   type S3ControlClient,
   SubmitMultiRegionAccessPointRoutesCommand,
 } from '@aws-sdk/client-s3-control';
-import { CliError, EXIT } from './errors';
-import { describeServiceError } from './service-errors';
+import { CliError, describeAwsError, EXIT } from './errors';
 
 /**
  * The regions that serve the failover control plane (Get/SubmitMultiRegionAccessPointRoutes);
@@ -85,11 +84,11 @@ export async function onControlPlane<T>(
       return { value: await call(controlIn(region)), region, failures };
     } catch (err) {
       if (isAwsRefusal(err)) {
-        throw describeServiceError(err, `${what} (control plane in ${region})`, 'S3 Control');
+        throw describeAwsError(err, `${what} (control plane in ${region})`, 'S3 Control');
       }
       failures.push({
         region,
-        reason: describeServiceError(err, 'S3 Control', 'S3 Control').message,
+        reason: describeAwsError(err, 'S3 Control', 'S3 Control').message,
       });
     }
   }

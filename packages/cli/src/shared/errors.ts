@@ -62,6 +62,22 @@ const NETWORK_CODES = new Set([
   'EPIPE',
 ]);
 
+/**
+ * Not found, from a service other than S3's buckets: a 404 carrying the service's error code says
+ * the resource does not exist; a 404 without one (an HTML or empty page) comes from an endpoint that
+ * is not `service` at all: a wrong --endpoint-url or --region, or a proxy.
+ */
+function serviceNotFound(e: AwsLikeError, resource: string, service: string): CliError {
+  if (typeof e.Code === 'string' && e.Code !== '') {
+    return new CliError(`${resource} does not exist (${service}: ${e.Code})`, EXIT.usage, 'not-found');
+  }
+  return new CliError(
+    `${resource}: the endpoint answered HTTP 404 without an error code, so it is not ${service}: check --endpoint-url and --region`,
+    EXIT.usage,
+    'aws-error',
+  );
+}
+
 /** Whether the endpoint could not be reached or did not answer (after the SDK's retries). */
 export function isNetworkError(err: unknown): boolean {
   const e = (err ?? {}) as AwsLikeError;
@@ -70,9 +86,10 @@ export function isNetworkError(err: unknown): boolean {
 
 /**
  * Turns an AWS SDK or network error about `resource` into a CliError with a one-line message.
- * Known causes get a fix; anything else keeps the SDK's own message.
+ * Known causes get a fix; anything else keeps the SDK's own message. `service` names the service of
+ * a call that is not about a bucket (STS, S3 Control): its not-found line then fits that service.
  */
-export function describeAwsError(err: unknown, resource: string): CliError {
+export function describeAwsError(err: unknown, resource: string, service?: string): CliError {
   if (err instanceof CliError) return err;
   const e = (err ?? {}) as AwsLikeError;
   const name = e.name ?? e.Code ?? e.code ?? 'Error';
@@ -94,6 +111,8 @@ export function describeAwsError(err: unknown, resource: string): CliError {
       'aws-error',
     );
   }
+  const notFound = name === 'NoSuchKey' || name === 'NoSuchBucket' || (name === 'NotFound' && status === 404);
+  if (service && notFound) return serviceNotFound(e, resource, service);
   // An object address (s3://bucket/key): the key is what is missing, not the bucket.
   if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404 && /^s3:\/\/[^/]+\/./.test(resource))) {
     return new CliError(

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { deploymentNames, isValidSuffix, OUTPUT_KEYS, SUFFIX_RULE, stackName } from 's3-dr-naming';
 import type { AwsClients } from './aws';
-import { CliError, EXIT } from './errors';
-import { describeServiceError } from './service-errors';
+import { CliError, describeAwsError, EXIT } from './errors';
 
 /** How the operator named the deployment: exactly one of these forms. */
 export interface TargetOptions {
@@ -156,7 +155,7 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
     account = identity.Account;
     partition = /^arn:([^:]+):/.exec(identity.Arn ?? '')?.[1] ?? partition;
   } catch (err) {
-    throw describeServiceError(err, `stack ${name} (and the caller identity, to derive names)`, 'STS');
+    throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`, 'STS');
   }
   if (!account) throw new CliError(`cannot derive the names of ${name}: STS returned no account id`);
   const names = deploymentNames(suffix, account);

@@ -17,7 +17,6 @@ import {
 import type { AwsClients } from '../../shared/aws';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
 import { headBucket, locateBucket } from '../../shared/regions';
-import { describeServiceError } from '../../shared/service-errors';
 import { partitionOf } from '../status/checks/subscriptions';
 
 /** The clients failover and failback use: the CLI's, and the failover control plane per region. */
@@ -199,7 +198,7 @@ async function lookUpAccessPoint(
     // us-west-2 did not answer: the stack's output names the access point as well.
     const arn = (await stackOutputs(aws, suffix))?.[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
     if (!arn) {
-      throw describeServiceError(
+      throw describeAwsError(
         err,
         `access point ${name} (GetMultiRegionAccessPoint in ${MANAGEMENT_REGION}, and stack ${stackName(suffix)} has no output naming it; --access-point <arn> names it)`,
         'S3 Control',
@@ -215,7 +214,7 @@ async function callerAccount(aws: AwsClients): Promise<string> {
     const account = (await aws.sts.send(new GetCallerIdentityCommand({}))).Account;
     if (account) return account;
   } catch (err) {
-    throw describeServiceError(err, 'the caller identity (STS GetCallerIdentity, for the account id)', 'STS');
+    throw describeAwsError(err, 'the caller identity (STS GetCallerIdentity, for the account id)', 'STS');
   }
   throw new CliError('STS returned no account id: cannot name the deployment');
 }
