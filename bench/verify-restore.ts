@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { run } from '../packages/cli/src/cli';
 import { stateAt } from '../packages/cli/src/commands/restore/plan';
+import { flatten } from '../packages/cli/src/shared/chunks';
 import { forEachConcurrent } from '../packages/cli/src/shared/pool';
 import { listKeyHistories } from '../packages/cli/src/shared/versions';
 import { machine, median, timeCommand } from './measure';
@@ -174,7 +175,7 @@ async function benchRestore(s3: S3Client): Promise<object> {
 async function headAndCopyBaseline(s3: S3Client, bucketName: string, to: number): Promise<number> {
   let copies = 0;
   async function* targets() {
-    for await (const history of listKeyHistories(s3, { bucket: bucketName })) {
+    for await (const history of flatten(listKeyHistories(s3, { bucket: bucketName }))) {
       const atT = stateAt(history, to);
       if (atT?.kind === 'version' && history.entries[0]?.versionId !== atT.versionId) yield atT;
     }

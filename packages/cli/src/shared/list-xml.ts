@@ -1,4 +1,5 @@
 import type { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { tagName, XmlReader } from './xml-reader';
 
 /** One object of a ListObjectsV2 page, as the listing needs it. */
 export interface ListedObject {
@@ -17,96 +18,96 @@ export interface ListedPage {
 
 /**
  * Reads a ListObjectsV2 response body (S3's XML, without `encoding-type`), or undefined when it is
- * not one this reader knows (then the SDK's parser is used). A list page holds only simple
- * elements whose text is XML-escaped, so scanning for tags is exact; it is several times cheaper
- * than the SDK's general XML parser, which otherwise is most of the CPU a listing costs.
+ * not one this reader knows (then the SDK's parser is used), with {@link XmlReader}: several times
+ * cheaper than the SDK's general XML parser, which otherwise is most of the CPU a listing costs.
  * Response syntax: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
  */
 export function parseListObjectsV2(body: Buffer): ListedPage | undefined {
-  // Read as Latin-1 (one byte, one character: a copy, no decoding), so that string offsets are
-  // byte offsets; only texts with bytes above 0x7F are then decoded as UTF-8, from the bytes.
-  const xml = body.toString('latin1');
-  const text = (name: string, from: number, to: number) => elementText(body, xml, name, from, to);
-  const root = xml.indexOf('<ListBucketResult');
-  if (root < 0 || xml.includes('<EncodingType>') || xml.includes('<![CDATA[')) return undefined;
+  const xml = new XmlReader(body);
+  if (xml.next() !== 'open' || !xml.is(NAME.ListBucketResult)) return undefined;
   const objects: ListedObject[] = [];
-  // Neighbouring objects often share their LastModified second: parse each distinct text once.
-  let lastModified = { text: '', time: 0 };
-  let at = root;
-  let tail = root;
+  let truncated: string | undefined;
+  let token: string | undefined;
+  // Neighbouring objects often share their LastModified second and storage class: each distinct
+  // text is decoded once.
+  const seen: Seen = { modifiedStart: 0, modifiedEnd: 0, time: 0, classStart: 0, classEnd: 0 };
   for (;;) {
-    const start = xml.indexOf('<Contents>', at);
-    if (start < 0) break;
-    const end = xml.indexOf('</Contents>', start);
-    if (end < 0) return undefined;
-    const key = text('Key', start, end);
-    const modified = text('LastModified', start, end);
-    if (key === undefined || modified === undefined) return undefined;
-    const size = text('Size', start, end);
-    if (modified !== lastModified.text) lastModified = { text: modified, time: Date.parse(modified) };
-    objects.push({
-      key,
-      lastModified: lastModified.time,
-      etag: text('ETag', start, end),
-      size: size === undefined ? undefined : Number(size),
-      storageClass: text('StorageClass', start, end),
-    });
-    at = end + 11;
-    tail = at;
+    const kind = xml.next();
+    if (kind === 'close') break;
+    if (kind === 'end') return undefined;
+    if (kind === 'open') {
+      if (!xml.is(NAME.Contents)) {
+        if (!xml.skipElement()) return undefined;
+        continue;
+      }
+      const object = readObject(xml, seen);
+      if (!object) return undefined;
+      objects.push(object);
+    } else if (xml.is(NAME.IsTruncated)) truncated = xml.text();
+    else if (xml.is(NAME.NextContinuationToken)) token = xml.text();
+    else if (xml.is(NAME.EncodingType)) return undefined;
   }
-  // The page's own elements come before or after the objects (they are ASCII).
-  const firstObject = xml.indexOf('<Contents>', root);
-  const head = firstObject < 0 ? xml.length : firstObject;
-  const pageText = (name: string) => text(name, root, head) ?? text(name, tail, xml.length);
-  const truncated = pageText('IsTruncated');
   if (truncated !== 'true' && truncated !== 'false') return undefined;
-  return {
-    objects,
-    isTruncated: truncated === 'true',
-    nextContinuationToken: pageText('NextContinuationToken'),
-  };
+  return { objects, isTruncated: truncated === 'true', nextContinuationToken: token };
 }
 
-/** The unescaped text of the first `<name>` element between `from` and `to`. */
-function elementText(body: Buffer, xml: string, name: string, from: number, to: number): string | undefined {
-  const tags = TAGS[name] ?? tagsOf(name);
-  const open = xml.indexOf(tags[0], from);
-  if (open < 0 || open >= to) return undefined;
-  const start = open + tags[0].length;
-  const end = xml.indexOf(tags[1], start);
-  if (end < 0 || end > to) return undefined;
-  let raw = xml.slice(start, end);
-  if (!isAsciiText(raw)) raw = body.toString('utf8', start, end);
-  if (raw.indexOf('&') < 0) return raw;
-  // An ETag is `&quot;<hex>&quot;`: the one escape found in almost every object.
-  if (raw.startsWith('&quot;') && raw.endsWith('&quot;') && raw.indexOf('&', 6) === raw.length - 6) {
-    return `"${raw.slice(6, -6)}"`;
+interface Seen {
+  modifiedStart: number;
+  modifiedEnd: number;
+  time: number;
+  classStart: number;
+  classEnd: number;
+  storageClass?: string;
+}
+
+/** One `<Contents>` element, the reader past its end; undefined when it lacks a key or a time. */
+function readObject(xml: XmlReader, seen: Seen): ListedObject | undefined {
+  let key: string | undefined;
+  let lastModified: number | undefined;
+  let etag: string | undefined;
+  let size: number | undefined;
+  let storageClass: string | undefined;
+  for (;;) {
+    const kind = xml.next();
+    if (kind === 'close') break;
+    if (kind === 'end') return undefined;
+    if (kind === 'open') {
+      if (!xml.skipElement()) return undefined;
+    } else if (xml.is(NAME.Key)) key = xml.text();
+    else if (xml.is(NAME.LastModified)) {
+      if (!xml.textEquals(seen.modifiedStart, seen.modifiedEnd)) {
+        seen.time = Date.parse(xml.text());
+        seen.modifiedStart = xml.textStart;
+        seen.modifiedEnd = xml.textEnd;
+      }
+      lastModified = seen.time;
+    } else if (xml.is(NAME.ETag)) etag = xml.text();
+    else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
+    else if (xml.is(NAME.StorageClass)) {
+      if (seen.storageClass === undefined || !xml.textEquals(seen.classStart, seen.classEnd)) {
+        seen.storageClass = xml.text();
+        seen.classStart = xml.textStart;
+        seen.classEnd = xml.textEnd;
+      }
+      storageClass = seen.storageClass;
+    }
   }
-  return unescapeXml(raw);
+  if (key === undefined || lastModified === undefined) return undefined;
+  return { key, lastModified, etag, size, storageClass };
 }
 
-function isAsciiText(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-const tagsOf = (name: string): [string, string] => [`<${name}>`, `</${name}>`];
-const TAGS: Readonly<Record<string, [string, string]>> = Object.fromEntries(
-  ['Key', 'LastModified', 'ETag', 'Size', 'StorageClass', 'IsTruncated', 'NextContinuationToken'].map((n) => [
-    n,
-    tagsOf(n),
-  ]),
-);
-
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function unescapeXml(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, entity: string) => {
-    if (entity[0] !== '#') return NAMED[entity] as string;
-    const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
-    return String.fromCodePoint(code);
-  });
-}
+const NAME = {
+  ListBucketResult: tagName('ListBucketResult'),
+  EncodingType: tagName('EncodingType'),
+  Contents: tagName('Contents'),
+  Key: tagName('Key'),
+  LastModified: tagName('LastModified'),
+  ETag: tagName('ETag'),
+  Size: tagName('Size'),
+  StorageClass: tagName('StorageClass'),
+  IsTruncated: tagName('IsTruncated'),
+  NextContinuationToken: tagName('NextContinuationToken'),
+} as const;
 
 type Middleware = Parameters<ListObjectsV2Command['middlewareStack']['addRelativeTo']>[0];
 type Next = (args: unknown) => Promise<{ response: unknown }>;
@@ -144,8 +145,10 @@ export function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
   return typeof (body as AsyncIterable<Uint8Array> | undefined)?.[Symbol.asyncIterator] === 'function';
 }
 
+/** The whole body, with one copy at most (a list page arrives in a few socket reads). */
 export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  const only = chunks.length === 1 ? (chunks[0] as Uint8Array) : undefined;
+  return only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(chunks);
 }

@@ -1,22 +1,24 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { Chunks } from './chunks';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { type ListedObject, type ListedPage, readPageRaw } from './list-xml';
-import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import { memoryCollector } from './memory';
 import { listRanges, type RangeSource } from './ranges';
 import type { KeyHistory, ListOptions } from './versions';
 
 /**
- * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order:
- * what the current-state comparison needs, from ListObjectsV2 (one request per 1000 current
- * objects, however deep the version history; with `concurrency` above 1 the key space is listed
- * as several ranges at once, see ranges.ts). Deleted keys are absent; the entry's `versionId`
- * is empty (ListObjectsV2 does not say it). The next pages are requested while one is consumed.
+ * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order, in
+ * chunks (see chunks.ts): what the current-state comparison needs, from ListObjectsV2 (one request
+ * per 1000 current objects, however deep the version history; with `concurrency` above 1 the key
+ * space is listed as several ranges at once, see ranges.ts). Deleted keys are absent; the entry's
+ * `versionId` is empty (ListObjectsV2 does not say it). The next pages are requested while one is
+ * consumed.
  */
 export async function* listCurrentObjects(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
-): AsyncGenerator<KeyHistory> {
+): Chunks<KeyHistory> {
   const source: RangeSource<ListedObject, string> = {
     fetch: async (start) => {
       const page = await fetchPage(s3, options, start.cursor, start.after);
@@ -26,7 +28,7 @@ export async function* listCurrentObjects(
     uniqueKeys: true,
   };
   let previous: string | undefined;
-  const collect = periodicCollector(PAGES_PER_COLLECTION);
+  const collect = memoryCollector();
   try {
     const chunks = listRanges(source, {
       concurrency: options.concurrency ?? 1,
@@ -38,6 +40,7 @@ export async function* listCurrentObjects(
     });
     for await (const chunk of chunks) {
       collect();
+      const histories: KeyHistory[] = [];
       for (const object of chunk) {
         const key = object.key;
         if (previous !== undefined && compareKeys(previous, key) >= 0) {
@@ -46,7 +49,7 @@ export async function* listCurrentObjects(
           );
         }
         previous = key;
-        yield {
+        histories.push({
           key,
           entries: [
             {
@@ -60,8 +63,9 @@ export async function* listCurrentObjects(
               storageClass: object.storageClass ?? 'STANDARD',
             },
           ],
-        };
+        });
       }
+      yield histories;
       if (options.signal?.aborted) return;
     }
   } catch (err) {

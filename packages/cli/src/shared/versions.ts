@@ -6,9 +6,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { RESERVED_PREFIX } from 's3-dr-naming';
+import { type Chunks, mapChunks } from './chunks';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
-import { PAGES_PER_COLLECTION, periodicCollector } from './memory';
+import { isStream, readAll } from './list-xml';
+import { memoryCollector } from './memory';
 import { listRanges, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
@@ -70,7 +72,8 @@ export interface ListOptions {
 }
 
 /**
- * Streams the version histories of a bucket, one key at a time, in UTF-8 binary key order.
+ * Streams the version histories of a bucket in UTF-8 binary key order, in chunks of whole
+ * histories (see chunks.ts).
  *
  * Costs one ListObjectVersions request per 1000 entries (with `concurrency` above 1, plus about
  * one per key range: see ranges.ts); the next pages are requested while one is consumed. Memory
@@ -78,7 +81,7 @@ export interface ListOptions {
  * being assembled (a key's versions may span pages). Stops early, without error, when `signal`
  * is aborted.
  */
-export async function* listKeyHistories(s3: S3Client, options: ListOptions): AsyncGenerator<KeyHistory> {
+export async function* listKeyHistories(s3: S3Client, options: ListOptions): Chunks<KeyHistory> {
   const pageSize = options.pageSize ?? 1000;
   const source: RangeSource<VersionEntry, Marker> = {
     // Starting after a key: KeyMarker alone ("the key to start with",
@@ -94,7 +97,7 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Asy
     uniqueKeys: false,
   };
   let current: { key: string; entries: VersionEntry[] } | undefined;
-  const collect = periodicCollector(PAGES_PER_COLLECTION);
+  const collect = memoryCollector();
   try {
     const chunks = listRanges(source, {
       concurrency: options.concurrency ?? 1,
@@ -106,6 +109,7 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Asy
     });
     for await (const chunk of chunks) {
       collect();
+      const complete: KeyHistory[] = [];
       for (const entry of chunk) {
         if (current && current.key === entry.key) {
           current.entries.push(entry);
@@ -117,13 +121,14 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Asy
               `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${current.key}' before '${entry.key}'): is the endpoint S3-compatible?`,
             );
           }
-          yield current;
+          complete.push(current);
         }
         current = { key: entry.key, entries: [entry] };
       }
+      if (complete.length) yield complete;
       if (options.signal?.aborted) return;
     }
-    if (current && !options.signal?.aborted) yield current;
+    if (current && !options.signal?.aborted) yield [current];
   } catch (err) {
     if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
     throw err;
@@ -193,16 +198,6 @@ function captureElementOrder(command: ListObjectVersionsCommand): { kinds?: Elem
     // Without the raw order the page is ordered by timestamps (see orderPage).
   }
   return holder;
-}
-
-function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
-  return typeof (body as AsyncIterable<Uint8Array> | undefined)?.[Symbol.asyncIterator] === 'function';
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
 
 /** `<Version>` and `<DeleteMarker>` elements in document order (keys are XML-escaped, so no false hits). */
@@ -335,11 +330,7 @@ function fromMarker(m: DeleteMarkerEntry): VersionEntry {
 }
 
 /** Drops the keys under s3-dr's reserved prefix (`_s3-dr/`: probes), unless `include`. */
-export async function* withoutReserved(
-  histories: AsyncIterable<KeyHistory>,
-  include: boolean,
-): AsyncGenerator<KeyHistory> {
-  for await (const history of histories) {
-    if (include || !history.key.startsWith(RESERVED_PREFIX)) yield history;
-  }
+export function withoutReserved(histories: Chunks<KeyHistory>, include: boolean): Chunks<KeyHistory> {
+  if (include) return histories;
+  return mapChunks(histories, (chunk) => chunk.filter((history) => !history.key.startsWith(RESERVED_PREFIX)));
 }

@@ -72,3 +72,47 @@ test('GIVEN a body this reader does not know WHEN read THEN it declines and the 
   ).toBeUndefined();
   expect(parseListObjectsV2(page(contents('k'), ''))).toBeUndefined();
 });
+
+test('GIVEN an indented page with empty elements written <Name/> WHEN read THEN it reads as the compact page', () => {
+  const indented = Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>b</Name>
+  <Prefix/>
+  <Contents>
+    <Key>a/b.txt</Key>
+    <LastModified>2024-05-01T12:00:01.000Z</LastModified>
+    <ETag>&quot;0123abcd&quot;</ETag>
+    <Owner>
+      <ID>x</ID>
+    </Owner>
+    <Size>42</Size>
+    <StorageClass>GLACIER</StorageClass>
+  </Contents>
+  <IsTruncated>false</IsTruncated>
+</ListBucketResult>
+`,
+    'utf8',
+  );
+  expect(parseListObjectsV2(indented)).toEqual(parseListObjectsV2(page(contents('a/b.txt'))));
+});
+
+test('GIVEN objects sharing a time and a storage class, and one that differs WHEN read THEN each gets its own', () => {
+  const later = contents('c').replace('12:00:01', '12:00:02').replace('GLACIER', 'STANDARD');
+  const listed = parseListObjectsV2(page(contents('a') + contents('b') + later));
+  expect(listed?.objects.map((o) => [o.key, o.lastModified, o.storageClass])).toEqual([
+    ['a', Date.UTC(2024, 4, 1, 12, 0, 1), 'GLACIER'],
+    ['b', Date.UTC(2024, 4, 1, 12, 0, 1), 'GLACIER'],
+    ['c', Date.UTC(2024, 4, 1, 12, 0, 2), 'STANDARD'],
+  ]);
+});
+
+test('GIVEN a body cut short, an object without a key, CDATA or a DOCTYPE WHEN read THEN it declines', () => {
+  const whole = page(contents('k'));
+  expect(parseListObjectsV2(whole.subarray(0, whole.length - 40))).toBeUndefined();
+  expect(parseListObjectsV2(page(contents('k').replace('<Key>k</Key>', '')))).toBeUndefined();
+  expect(parseListObjectsV2(page(contents('<![CDATA[k]]>')))).toBeUndefined();
+  expect(
+    parseListObjectsV2(Buffer.concat([Buffer.from('<!DOCTYPE x [<!ENTITY e "k">]>'), page(contents('&e;'))])),
+  ).toBeUndefined();
+});

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Chunks } from '../../src/shared/chunks';
 import { compareKeys } from '../../src/shared/keys';
 import { listCurrentObjects } from '../../src/shared/objects';
 import type { Splitter } from '../../src/shared/ranges';
@@ -49,9 +50,9 @@ function splitterFor(random: () => number, keys: readonly string[]): Splitter {
   };
 }
 
-async function all(histories: AsyncIterable<KeyHistory>): Promise<KeyHistory[]> {
+async function all(histories: Chunks<KeyHistory>): Promise<KeyHistory[]> {
   const out: KeyHistory[] = [];
-  for await (const history of histories) out.push(history);
+  for await (const chunk of histories) out.push(...chunk);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { Chunks } from '../../src/shared/chunks';
 import type { KeyHistory, VersionEntry } from '../../src/shared/versions';
 
 /** Builders of synthetic listings for the pure unit tests of the comparison and restore planning. */
@@ -36,6 +37,15 @@ export function history(...entries: VersionEntry[]): KeyHistory {
   return { key, entries: entries.map((e, i) => ({ ...e, isLatest: i === 0 })) };
 }
 
-export async function* stream(...histories: KeyHistory[]): AsyncGenerator<KeyHistory> {
-  yield* histories;
+/** The histories in chunks of the given sizes, in turn, the last one repeated (0: an empty chunk). */
+export async function* stream(
+  histories: readonly KeyHistory[],
+  sizes: readonly number[] = [1],
+): Chunks<KeyHistory> {
+  let at = 0;
+  for (let n = 0; at < histories.length; n++) {
+    const size = n < sizes.length ? (sizes[n] as number) : Math.max(1, sizes[sizes.length - 1] as number);
+    yield histories.slice(at, at + size);
+    at += size;
+  }
 }

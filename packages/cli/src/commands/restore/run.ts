@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { mapChunks } from '../../shared/chunks';
 import {
   addDeleteMarker,
   type Copied,
@@ -231,7 +232,7 @@ export async function* restoreActions(
 ): AsyncGenerator<RestoreAction> {
   // With a target bucket, the two listings share the requests.
   const perListing = request.target ? Math.max(1, Math.floor(concurrency / 2)) : concurrency;
-  const histories = tap(
+  const histories = mapChunks(
     withoutReserved(
       listKeyHistories(s3, {
         bucket: request.bucket,
@@ -243,14 +244,17 @@ export async function* restoreActions(
       }),
       request.includeReserved,
     ),
-    hooks.onHistory,
+    (chunk) => {
+      if (hooks.onHistory) for (const history of chunk) hooks.onHistory(history);
+      return chunk;
+    },
   );
   const target = request.target;
   if (!target) {
-    for await (const history of histories) yield planInPlace(history, request);
+    for await (const chunk of histories) for (const history of chunk) yield planInPlace(history, request);
     return;
   }
-  const targetHistories = unprefixed(
+  const targetHistories = mapChunks(
     listKeyHistories(s3, {
       bucket: target.bucket,
       prefix: target.prefix + (request.prefix ?? ''),
@@ -258,26 +262,14 @@ export async function* restoreActions(
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(),
     }),
-    target.prefix,
+    (chunk) => chunk.map((history) => ({ ...history, key: history.key.slice(target.prefix.length) })),
   );
   const options = { ...request, targetPrefix: target.prefix, targetVersioned: target.versioned };
-  for await (const [history, inTarget] of joinByKey(histories, targetHistories)) {
-    if (history) yield planToTarget(history, inTarget?.entries[0], options);
+  for await (const pairs of joinByKey(histories, targetHistories)) {
+    for (const [history, inTarget] of pairs) {
+      if (history) yield planToTarget(history, inTarget?.entries[0], options);
+    }
   }
-}
-
-async function* tap(
-  histories: AsyncIterable<KeyHistory>,
-  see: ((history: KeyHistory) => void) | undefined,
-): AsyncGenerator<KeyHistory> {
-  for await (const history of histories) {
-    see?.(history);
-    yield history;
-  }
-}
-
-async function* unprefixed(histories: AsyncIterable<KeyHistory>, prefix: string): AsyncGenerator<KeyHistory> {
-  for await (const history of histories) yield { ...history, key: history.key.slice(prefix.length) };
 }
 
 function reportRecord(action: RestoreAction, status: 'planned' | 'done' | 'failed' | 'skipped'): object {

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { bucketUsesKms } from '../../shared/buckets';
+import type { Chunks } from '../../shared/chunks';
 import { joinByKey } from '../../shared/join';
 import { listCurrentObjects } from '../../shared/objects';
 import type { ReportWriter } from '../../shared/report';
@@ -82,7 +83,7 @@ export async function verifyBuckets(
   // them, however deep the history); every version by id needs ListObjectVersions.
   // Each bucket gets half of the requests; each listing splits its key space into ranges to use them.
   const perBucket = Math.max(1, Math.floor((request.concurrency ?? 2) / 2));
-  const list = (bucket: string): AsyncIterable<KeyHistory> => {
+  const list = (bucket: string): Chunks<KeyHistory> => {
     const listing = {
       bucket,
       prefix: request.prefix,
@@ -104,17 +105,19 @@ export async function verifyBuckets(
   const since = request.changedSince;
   const changed = (history?: KeyHistory): boolean =>
     since === undefined || (history?.entries.some((e) => e.lastModified >= since) ?? false);
-  for await (const [source, replica] of joinByKey(list(request.source), list(request.replica))) {
-    if (!changed(source) && !changed(replica)) continue;
-    keys++;
-    for (const difference of compareKey(source, replica, options)) {
-      counts[difference.kind]++;
-      const bucket = difference.kind === 'hint' ? hints : sample;
-      if (bucket.length < sampleSize) bucket.push(difference);
-      await report.write(difference);
+  listing: for await (const pairs of joinByKey(list(request.source), list(request.replica))) {
+    for (const [source, replica] of pairs) {
+      if (!changed(source) && !changed(replica)) continue;
+      keys++;
+      for (const difference of compareKey(source, replica, options)) {
+        counts[difference.kind]++;
+        const bucket = difference.kind === 'hint' ? hints : sample;
+        if (bucket.length < sampleSize) bucket.push(difference);
+        await report.write(difference);
+      }
+      hooks.onKey?.();
+      if (hooks.signal?.aborted) break listing;
     }
-    hooks.onKey?.();
-    if (hooks.signal?.aborted) break;
   }
   return {
     keys,

@@ -1,0 +1,166 @@
+/**
+ * A forward-only reader of the XML S3 sends in list responses: elements, and leaf elements whose
+ * text has no markup (S3 escapes `<` and `&` in keys), which is all a list page holds. It reads
+ * the bytes without making a string of the page and decodes only the texts the caller keeps:
+ * several times cheaper than a general XML parser, and the page's buffer becomes garbage as soon
+ * as it is read. A CDATA section, comment or DOCTYPE ends the reading ('end'), as a body cut
+ * short does: the caller declines the page.
+ */
+export class XmlReader {
+  /** Where the current name and text lie in the body (byte offsets, end exclusive). */
+  nameStart = 0;
+  nameEnd = 0;
+  textStart = 0;
+  textEnd = 0;
+  /** Whether the current text holds an entity (`&`) or a byte above 0x7F. */
+  textEscaped = false;
+  textAscii = true;
+  private at = 0;
+
+  constructor(readonly body: Buffer) {}
+
+  /**
+   * Moves to the next tag: 'open' (an element with children; continue with next), 'leaf' (an
+   * element with text only, read whole: name and text are set), 'close' (the end of the element
+   * whose children were being read) or 'end' (no tag left).
+   */
+  next(): 'open' | 'leaf' | 'close' | 'end' {
+    const body = this.body;
+    const length = body.length;
+    for (;;) {
+      let i = this.at;
+      while (i < length && body[i] !== LT) i++;
+      if (i + 1 >= length) return 'end';
+      const first = body[i + 1];
+      if (first === BANG) {
+        // A CDATA section, a comment or a DOCTYPE (which may declare entities): not S3's list
+        // XML, so not read at all.
+        this.at = length;
+        return 'end';
+      }
+      if (first === QUESTION) {
+        // The XML declaration.
+        this.at = this.skipPast(GT, i);
+        continue;
+      }
+      if (first === SLASH) {
+        this.nameStart = i + 2;
+        this.at = this.skipPast(GT, i);
+        this.nameEnd = this.at - 1;
+        return 'close';
+      }
+      this.nameStart = i + 1;
+      let j = i + 1;
+      while (j < length && body[j] !== GT && body[j] !== SPACE && body[j] !== SLASH) j++;
+      this.nameEnd = j;
+      const gt = this.skipPast(GT, j) - 1;
+      if (gt >= length) return 'end';
+      if (body[gt - 1] === SLASH) {
+        // <Name/>: a leaf with no text.
+        this.textStart = this.textEnd = gt;
+        this.textEscaped = false;
+        this.textAscii = true;
+        this.at = gt + 1;
+        return 'leaf';
+      }
+      let k = gt + 1;
+      let escaped = false;
+      let ascii = true;
+      for (; k < length; k++) {
+        const b = body[k] as number;
+        if (b === LT) break;
+        if (b === AMP) escaped = true;
+        else if (b > 0x7f) ascii = false;
+      }
+      if (k + 1 < length && body[k + 1] === SLASH) {
+        this.textStart = gt + 1;
+        this.textEnd = k;
+        this.textEscaped = escaped;
+        this.textAscii = ascii;
+        this.at = this.skipPast(GT, k);
+        return 'leaf';
+      }
+      this.at = k;
+      return 'open';
+    }
+  }
+
+  /** Skips the children of the element just opened, up to and including its end tag. */
+  skipElement(): boolean {
+    let depth = 0;
+    for (;;) {
+      const kind = this.next();
+      if (kind === 'end') return false;
+      if (kind === 'open') depth++;
+      else if (kind === 'close' && depth-- === 0) return true;
+    }
+  }
+
+  /** Whether the current name is `name` (bytes, see {@link tagName}). */
+  is(name: Uint8Array): boolean {
+    const start = this.nameStart;
+    if (this.nameEnd - start !== name.length) return false;
+    const body = this.body;
+    for (let i = 0; i < name.length; i++) if (body[start + i] !== name[i]) return false;
+    return true;
+  }
+
+  /** The current text, unescaped. */
+  text(): string {
+    const raw = this.body.toString(this.textAscii ? 'latin1' : 'utf8', this.textStart, this.textEnd);
+    return this.textEscaped ? unescapeXml(raw) : raw;
+  }
+
+  /** Whether the current text has the same bytes as `[start, end)` of the body. */
+  textEquals(start: number, end: number): boolean {
+    if (end - start !== this.textEnd - this.textStart) return false;
+    const body = this.body;
+    for (let i = 0; i < end - start; i++) if (body[start + i] !== body[this.textStart + i]) return false;
+    return true;
+  }
+
+  /** The current text as a non-negative decimal integer, or undefined when it is not one. */
+  integer(): number | undefined {
+    const body = this.body;
+    if (this.textEnd === this.textStart || this.textEnd - this.textStart > 15) return undefined;
+    let n = 0;
+    for (let i = this.textStart; i < this.textEnd; i++) {
+      const digit = (body[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) return undefined;
+      n = n * 10 + digit;
+    }
+    return n;
+  }
+
+  private skipPast(byte: number, from: number): number {
+    const body = this.body;
+    let i = from;
+    while (i < body.length && body[i] !== byte) i++;
+    return i + 1;
+  }
+}
+
+/** A tag name as the bytes {@link XmlReader.is} compares. */
+export const tagName = (name: string): Uint8Array => Buffer.from(name, 'latin1');
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const AMP = 0x26;
+const QUESTION = 0x3f;
+const BANG = 0x21;
+
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function unescapeXml(s: string): string {
+  // An ETag is `&quot;<hex>&quot;`: the one escape found in almost every object.
+  if (s.startsWith('&quot;') && s.endsWith('&quot;') && s.indexOf('&', 6) === s.length - 6) {
+    return `"${s.slice(6, -6)}"`;
+  }
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, entity: string) => {
+    if (entity[0] !== '#') return NAMED[entity] as string;
+    const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+    return String.fromCodePoint(code);
+  });
+}
