@@ -1,4 +1,5 @@
 import type { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { VersionEntry } from './versions';
 import { tagName, XmlReader } from './xml-reader';
 
 /** One object of a ListObjectsV2 page, as the listing needs it. */
@@ -74,26 +75,33 @@ function readObject(xml: XmlReader, seen: Seen): ListedObject | undefined {
     if (kind === 'open') {
       if (!xml.skipElement()) return undefined;
     } else if (xml.is(NAME.Key)) key = xml.text();
-    else if (xml.is(NAME.LastModified)) {
-      if (!xml.textEquals(seen.modifiedStart, seen.modifiedEnd)) {
-        seen.time = Date.parse(xml.text());
-        seen.modifiedStart = xml.textStart;
-        seen.modifiedEnd = xml.textEnd;
-      }
-      lastModified = seen.time;
-    } else if (xml.is(NAME.ETag)) etag = xml.text();
+    else if (xml.is(NAME.LastModified)) lastModified = readTime(xml, seen);
+    else if (xml.is(NAME.ETag)) etag = xml.text();
     else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
-    else if (xml.is(NAME.StorageClass)) {
-      if (seen.storageClass === undefined || !xml.textEquals(seen.classStart, seen.classEnd)) {
-        seen.storageClass = xml.text();
-        seen.classStart = xml.textStart;
-        seen.classEnd = xml.textEnd;
-      }
-      storageClass = seen.storageClass;
-    }
+    else if (xml.is(NAME.StorageClass)) storageClass = readStorageClass(xml, seen);
   }
   if (key === undefined || lastModified === undefined) return undefined;
   return { key, lastModified, etag, size, storageClass };
+}
+
+/** A LastModified text in epoch ms; the same text as the previous one is not parsed again. */
+function readTime(xml: XmlReader, seen: Seen): number {
+  if (!xml.textEquals(seen.modifiedStart, seen.modifiedEnd)) {
+    seen.time = Date.parse(xml.text());
+    seen.modifiedStart = xml.textStart;
+    seen.modifiedEnd = xml.textEnd;
+  }
+  return seen.time;
+}
+
+/** A StorageClass text; the same text as the previous one is the same string. */
+function readStorageClass(xml: XmlReader, seen: Seen): string {
+  if (seen.storageClass === undefined || !xml.textEquals(seen.classStart, seen.classEnd)) {
+    seen.storageClass = xml.text();
+    seen.classStart = xml.textStart;
+    seen.classEnd = xml.textEnd;
+  }
+  return seen.storageClass;
 }
 
 const NAME = {
@@ -107,25 +115,152 @@ const NAME = {
   StorageClass: tagName('StorageClass'),
   IsTruncated: tagName('IsTruncated'),
   NextContinuationToken: tagName('NextContinuationToken'),
+  ListVersionsResult: tagName('ListVersionsResult'),
+  Version: tagName('Version'),
+  DeleteMarker: tagName('DeleteMarker'),
+  VersionId: tagName('VersionId'),
+  IsLatest: tagName('IsLatest'),
+  ChecksumAlgorithm: tagName('ChecksumAlgorithm'),
+  RestoreStatus: tagName('RestoreStatus'),
+  IsRestoreInProgress: tagName('IsRestoreInProgress'),
+  RestoreExpiryDate: tagName('RestoreExpiryDate'),
+  NextKeyMarker: tagName('NextKeyMarker'),
+  NextVersionIdMarker: tagName('NextVersionIdMarker'),
 } as const;
+
+/**
+ * Reads a ListObjectVersions response body (S3's XML, without `encoding-type`) with
+ * {@link XmlReader}: versions and delete markers in the order S3 listed them, which the SDK's two
+ * lists lose (see orderPage in versions.ts); undefined when the body is not one this reader knows.
+ * Response syntax: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
+ */
+export function parseListObjectVersions(body: Buffer): VersionsPage | undefined {
+  const xml = new XmlReader(body);
+  if (xml.next() !== 'open' || !xml.is(NAME.ListVersionsResult)) return undefined;
+  const entries: VersionEntry[] = [];
+  let truncated: string | undefined;
+  let nextKeyMarker: string | undefined;
+  let nextVersionIdMarker: string | undefined;
+  const seen: Seen = { modifiedStart: 0, modifiedEnd: 0, time: 0, classStart: 0, classEnd: 0 };
+  for (;;) {
+    const kind = xml.next();
+    if (kind === 'close') break;
+    if (kind === 'end') return undefined;
+    if (kind === 'open') {
+      const entryKind = xml.is(NAME.Version) ? 'version' : xml.is(NAME.DeleteMarker) ? 'marker' : undefined;
+      if (!entryKind) {
+        if (!xml.skipElement()) return undefined;
+        continue;
+      }
+      const entry = readEntry(xml, entryKind, seen);
+      if (!entry) return undefined;
+      entries.push(entry);
+    } else if (xml.is(NAME.IsTruncated)) truncated = xml.text();
+    else if (xml.is(NAME.NextKeyMarker)) nextKeyMarker = xml.text();
+    else if (xml.is(NAME.NextVersionIdMarker)) nextVersionIdMarker = xml.text();
+    else if (xml.is(NAME.EncodingType)) return undefined;
+  }
+  if (truncated !== 'true' && truncated !== 'false') return undefined;
+  return { entries, isTruncated: truncated === 'true', nextKeyMarker, nextVersionIdMarker };
+}
+
+export interface VersionsPage {
+  readonly entries: readonly VersionEntry[];
+  readonly isTruncated: boolean;
+  readonly nextKeyMarker?: string;
+  readonly nextVersionIdMarker?: string;
+}
+
+/**
+ * One `<Version>` or `<DeleteMarker>` element, the reader past its end, with the SDK's defaults
+ * (version id "null", storage class STANDARD); undefined when it lacks a key or a time.
+ */
+function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): VersionEntry | undefined {
+  let key: string | undefined;
+  let versionId = 'null';
+  let isLatest = false;
+  let lastModified: number | undefined;
+  let etag: string | undefined;
+  let size: number | undefined;
+  let storageClass = 'STANDARD';
+  let checksumAlgorithms: string[] | undefined;
+  let restore: { inProgress: boolean; expiresAt?: number } | undefined;
+  for (;;) {
+    const next = xml.next();
+    if (next === 'close') break;
+    if (next === 'end') return undefined;
+    if (next === 'open') {
+      if (xml.is(NAME.RestoreStatus)) {
+        restore = readRestoreStatus(xml);
+        if (!restore) return undefined;
+      } else if (!xml.skipElement()) return undefined;
+    } else if (xml.is(NAME.Key)) key = xml.text();
+    else if (xml.is(NAME.VersionId)) versionId = xml.text();
+    else if (xml.is(NAME.IsLatest)) isLatest = xml.text() === 'true';
+    else if (xml.is(NAME.LastModified)) lastModified = readTime(xml, seen);
+    else if (xml.is(NAME.ETag)) etag = xml.text();
+    else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
+    else if (xml.is(NAME.StorageClass)) storageClass = readStorageClass(xml, seen);
+    else if (xml.is(NAME.ChecksumAlgorithm)) (checksumAlgorithms ??= []).push(xml.text());
+  }
+  if (key === undefined || lastModified === undefined) return undefined;
+  if (kind === 'marker') return { kind, key, versionId, lastModified, isLatest };
+  return {
+    kind,
+    key,
+    versionId,
+    lastModified,
+    isLatest,
+    etag,
+    size,
+    storageClass,
+    ...(checksumAlgorithms ? { checksumAlgorithms } : {}),
+    ...(restore ? { restore } : {}),
+  };
+}
+
+function readRestoreStatus(xml: XmlReader): { inProgress: boolean; expiresAt?: number } | undefined {
+  let inProgress = false;
+  let expiresAt: number | undefined;
+  for (;;) {
+    const next = xml.next();
+    if (next === 'close') return { inProgress, expiresAt };
+    if (next === 'end') return undefined;
+    if (next === 'open') {
+      if (!xml.skipElement()) return undefined;
+    } else if (xml.is(NAME.IsRestoreInProgress)) inProgress = xml.text() === 'true';
+    else if (xml.is(NAME.RestoreExpiryDate)) expiresAt = Date.parse(xml.text());
+  }
+}
 
 type Middleware = Parameters<ListObjectsV2Command['middlewareStack']['addRelativeTo']>[0];
 type Next = (args: unknown) => Promise<{ response: unknown }>;
+interface ListCommand {
+  readonly middlewareStack: { addRelativeTo(middleware: Middleware, options: object): void };
+}
 
 /**
- * Reads a ListObjectsV2 command's successful response with {@link parseListObjectsV2}, and hands
- * the SDK an empty page to parse instead. Errors, and bodies the reader does not know, go to the
- * SDK untouched (then `page` stays undefined and the SDK's output is used).
+ * Reads a list command's successful response with `parse`, and hands the SDK `emptyPage` to parse
+ * instead. Errors, and bodies the reader declines, go to the SDK untouched: then `page` stays
+ * undefined, the SDK's output is used, and `declined` holds the body.
  */
-export function readPageRaw(command: ListObjectsV2Command): { page?: ListedPage } {
-  const holder: { page?: ListedPage } = {};
+export function readPageRaw<P>(
+  command: ListCommand,
+  parse: (body: Buffer) => P | undefined,
+  emptyPage: string,
+): { page?: P; declined?: Buffer } {
+  const holder: { page?: P; declined?: Buffer } = {};
   const middleware = (next: Next) => async (args: unknown) => {
     const result = await next(args);
     const response = result.response as { statusCode?: number; body?: unknown };
     if (response.statusCode === 200 && isStream(response.body)) {
       const body = await readAll(response.body);
-      holder.page = parseListObjectsV2(body);
-      response.body = holder.page ? Buffer.from('<ListBucketResult></ListBucketResult>') : body;
+      holder.page = parse(body);
+      if (holder.page) response.body = Buffer.from(emptyPage);
+      else {
+        holder.declined = body;
+        response.body = body;
+      }
     }
     return result;
   };

@@ -2,7 +2,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } 
 import type { Chunks } from './chunks';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
-import { type ListedObject, type ListedPage, readPageRaw } from './list-xml';
+import { type ListedObject, type ListedPage, parseListObjectsV2, readPageRaw } from './list-xml';
 import { memoryCollector } from './memory';
 import { listRanges, type RangeSource } from './ranges';
 import type { KeyHistory, ListOptions } from './versions';
@@ -17,7 +17,7 @@ import type { KeyHistory, ListOptions } from './versions';
  */
 export async function* listCurrentObjects(
   s3: S3Client,
-  options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
+  options: Omit<ListOptions, 'withRestoreStatus'>,
 ): Chunks<KeyHistory> {
   const source: RangeSource<ListedObject, string> = {
     fetch: async (start) => {
@@ -76,7 +76,7 @@ export async function* listCurrentObjects(
 
 async function fetchPage(
   s3: S3Client,
-  options: Omit<ListOptions, 'withRestoreStatus' | 'exactOrder'>,
+  options: Omit<ListOptions, 'withRestoreStatus'>,
   token?: string,
   startAfter?: string,
 ): Promise<ListedPage> {
@@ -89,7 +89,7 @@ async function fetchPage(
     StartAfter: token ? undefined : startAfter,
     MaxKeys: options.pageSize,
   });
-  const raw = readPageRaw(command);
+  const raw = readPageRaw(command, parseListObjectsV2, '<ListBucketResult></ListBucketResult>');
   let out: ListObjectsV2CommandOutput;
   try {
     out = await s3.send(command, { abortSignal: options.signal });

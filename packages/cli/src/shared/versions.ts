@@ -9,7 +9,7 @@ import { RESERVED_PREFIX } from 's3-dr-naming';
 import { type Chunks, mapChunks } from './chunks';
 import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
-import { isStream, readAll } from './list-xml';
+import { parseListObjectVersions, readPageRaw, type VersionsPage } from './list-xml';
 import { memoryCollector } from './memory';
 import { listRanges, type RangeSource, type Splitter } from './ranges';
 
@@ -50,13 +50,6 @@ export interface ListOptions {
   readonly prefix?: string;
   /** Also ask for RestoreStatus of archived versions (OptionalObjectAttributes). */
   readonly withRestoreStatus?: boolean;
-  /**
-   * Recover the exact order of versions and delete markers with equal timestamps from the raw
-   * XML (see captureElementOrder). Point-in-time restore needs it; comparing the current state or
-   * versions by id does not (the latest entry is flagged IsLatest), so verify saves the work.
-   * @default true
-   */
-  readonly exactOrder?: boolean;
   readonly signal?: AbortSignal;
   /** Called once per page received, e.g. to count requests or show progress. */
   readonly onPage?: (entries: number) => void;
@@ -151,7 +144,7 @@ async function fetchPage(s3: S3Client, options: ListOptions, marker?: Marker): P
     MaxKeys: options.pageSize,
     ...(options.withRestoreStatus ? { OptionalObjectAttributes: ['RestoreStatus'] } : {}),
   });
-  const order = options.exactOrder === false ? {} : captureElementOrder(command);
+  const raw = readPageRaw(command, parseListObjectVersions, '<ListVersionsResult></ListVersionsResult>');
   let out: ListObjectVersionsCommandOutput;
   try {
     out = await s3.send(command, { abortSignal: options.signal });
@@ -159,45 +152,23 @@ async function fetchPage(s3: S3Client, options: ListOptions, marker?: Marker): P
     if ((err as Error)?.name === 'AbortError') throw err;
     throw describeAwsError(err, `bucket ${options.bucket}`);
   }
-  const entries = orderPage(out.Versions ?? [], out.DeleteMarkers ?? [], order.kinds);
-  const next =
-    out.IsTruncated && out.NextKeyMarker
-      ? { keyMarker: out.NextKeyMarker, versionIdMarker: out.NextVersionIdMarker }
-      : undefined;
-  return { items: entries, next };
-}
-
-/**
- * The SDK splits a page into `Versions` and `DeleteMarkers`, losing how S3 interleaved them. With
- * whole-second timestamps, a version and a delete marker written in the same second can then not
- * be ordered (aws/aws-sdk-java-v2#1620, aws/aws-sdk-cpp#1649). This reads the element order from
- * the raw XML before the SDK parses it; {@link orderPage} uses it when it is consistent.
- */
-type Middleware = Parameters<ListObjectVersionsCommand['middlewareStack']['addRelativeTo']>[0];
-type Next = (args: unknown) => Promise<{ response: unknown }>;
-
-function captureElementOrder(command: ListObjectVersionsCommand): { kinds?: ElementOrder } {
-  const holder: { kinds?: ElementOrder } = {};
-  const middleware = (next: Next) => async (args: unknown) => {
-    const result = await next(args);
-    const response = result.response as { statusCode?: number; body?: unknown };
-    if (response.statusCode === 200 && isStream(response.body)) {
-      const body = await readAll(response.body);
-      response.body = body;
-      holder.kinds = elementKinds(body.toString('utf8'));
-    }
-    return result;
+  const page: VersionsPage = raw.page ?? {
+    // The SDK splits a page into `Versions` and `DeleteMarkers`, losing how S3 interleaved them;
+    // the element order is read from the raw XML (see orderPage).
+    entries: orderPage(
+      out.Versions ?? [],
+      out.DeleteMarkers ?? [],
+      raw.declined ? elementKinds(raw.declined.toString('utf8')) : undefined,
+    ),
+    isTruncated: out.IsTruncated === true,
+    nextKeyMarker: out.NextKeyMarker,
+    nextVersionIdMarker: out.NextVersionIdMarker,
   };
-  try {
-    command.middlewareStack.addRelativeTo(middleware as unknown as Middleware, {
-      relation: 'after',
-      toMiddleware: 'deserializerMiddleware',
-      name: 's3drElementOrder',
-    });
-  } catch {
-    // Without the raw order the page is ordered by timestamps (see orderPage).
-  }
-  return holder;
+  const next =
+    page.isTruncated && page.nextKeyMarker
+      ? { keyMarker: page.nextKeyMarker, versionIdMarker: page.nextVersionIdMarker }
+      : undefined;
+  return { items: raw.page ? orderListed(page.entries) : page.entries, next };
 }
 
 /** `<Version>` and `<DeleteMarker>` elements in document order (keys are XML-escaped, so no false hits). */
@@ -226,8 +197,24 @@ export function orderPage(
   markers: readonly DeleteMarkerEntry[],
   kinds?: ElementOrder,
 ): VersionEntry[] {
-  const vs = versions.map(fromVersion);
-  const ms = markers.map(fromMarker);
+  return orderEntries(versions.map(fromVersion), markers.map(fromMarker), kinds);
+}
+
+/**
+ * A page read in S3's element order (list-xml.ts): kept as listed when plausible, ordered as
+ * {@link orderPage} orders the SDK's two lists with that element order.
+ */
+export function orderListed(entries: readonly VersionEntry[]): readonly VersionEntry[] {
+  const vs = entries.filter((e) => e.kind === 'version');
+  if (vs.length === 0 || vs.length === entries.length) return entries;
+  return orderEntries(
+    vs,
+    entries.filter((e) => e.kind === 'marker'),
+    entries.map((e) => e.kind),
+  );
+}
+
+function orderEntries(vs: VersionEntry[], ms: VersionEntry[], kinds?: ElementOrder): VersionEntry[] {
   if (ms.length === 0) return vs;
   if (vs.length === 0) return ms;
   if (kinds && kinds.length === vs.length + ms.length && isInterleaved(kinds)) {

@@ -92,9 +92,7 @@ export async function verifyBuckets(
       onPage: () => hooks.onListPage?.(bucket),
     };
     return withoutReserved(
-      request.mode === 'current'
-        ? listCurrentObjects(s3, listing)
-        : listKeyHistories(s3, { ...listing, exactOrder: false }),
+      request.mode === 'current' ? listCurrentObjects(s3, listing) : listKeyHistories(s3, listing),
       request.includeReserved,
     );
   };
