@@ -183,7 +183,7 @@ function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): Vers
   let etag: string | undefined;
   let size: number | undefined;
   let storageClass = 'STANDARD';
-  let checksumAlgorithms: string[] | undefined;
+  const checksumAlgorithms: string[] = [];
   let restore: { inProgress: boolean; expiresAt?: number } | undefined;
   for (;;) {
     const next = xml.next();
@@ -201,7 +201,7 @@ function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): Vers
     else if (xml.is(NAME.ETag)) etag = xml.text();
     else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
     else if (xml.is(NAME.StorageClass)) storageClass = readStorageClass(xml, seen);
-    else if (xml.is(NAME.ChecksumAlgorithm)) (checksumAlgorithms ??= []).push(xml.text());
+    else if (xml.is(NAME.ChecksumAlgorithm)) checksumAlgorithms.push(xml.text());
   }
   if (key === undefined || lastModified === undefined) return undefined;
   if (kind === 'marker') return { kind, key, versionId, lastModified, isLatest };
@@ -214,7 +214,7 @@ function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): Vers
     etag,
     size,
     storageClass,
-    ...(checksumAlgorithms ? { checksumAlgorithms } : {}),
+    ...(checksumAlgorithms.length ? { checksumAlgorithms } : {}),
     ...(restore ? { restore } : {}),
   };
 }
