@@ -51,7 +51,8 @@ export class XmlReader {
       }
       this.nameStart = i + 1;
       let j = i + 1;
-      while (j < length && body[j] !== GT && body[j] !== SPACE && body[j] !== SLASH) j++;
+      // A name ends at '>', '/' or white space (attributes follow).
+      while (j < length && body[j] !== GT && body[j] !== SLASH && (body[j] as number) > SPACE) j++;
       this.nameEnd = j;
       const gt = this.skipPast(GT, j) - 1;
       if (gt >= length) return 'end';

@@ -85,7 +85,8 @@ test('GIVEN a body this reader does not know WHEN read THEN it declines and the 
 test('GIVEN an indented page with empty elements written <Name/> WHEN read THEN it reads as the compact page', () => {
   const indented = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8"?>
-<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+<ListBucketResult
+    xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <Name>b</Name>
   <Prefix/>
   <Contents>
