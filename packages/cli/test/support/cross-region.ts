@@ -1,3 +1,4 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateBucketCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -40,6 +41,37 @@ export function motoControl(): S3ControlClient {
     // S3 Control prefixes the host with the account id; moto answers on its own address.
     endpointProvider: () => ({ url: new URL(endpoint) }),
   });
+}
+
+/**
+ * Puts one datapoint of a replication metric of a rule (S3's dimensions: SourceBucket,
+ * DestinationBucket, RuleId), `ageMs` ago, in `region` on moto's CloudWatch.
+ */
+export async function putReplicationMetric(
+  region: string,
+  rule: { source: string; destination: string; ruleId: string },
+  metric: 'ReplicationLatency' | 'BytesPendingReplication' | 'OperationsFailedReplication',
+  value: number,
+  ageMs = 60_000,
+): Promise<void> {
+  const cloudWatch = new CloudWatchClient({ region, endpoint: motoEndpoint(), credentials });
+  await cloudWatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/S3',
+      MetricData: [
+        {
+          MetricName: metric,
+          Dimensions: [
+            { Name: 'SourceBucket', Value: rule.source },
+            { Name: 'DestinationBucket', Value: rule.destination },
+            { Name: 'RuleId', Value: rule.ruleId },
+          ],
+          Value: value,
+          Timestamp: new Date(Date.now() - ageMs),
+        },
+      ],
+    }),
+  );
 }
 
 /** A cross-region deployment on moto: primary in us-east-1, replica in eu-west-1. */

@@ -3,7 +3,14 @@ import { s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT } from '../../shared/report';
 import { count } from '../../shared/text';
 import { type DeploymentRef, type FailoverClients, findAccessPointDeployment } from '../failover/deployment';
-import { backlogFinding, bucketAnswers, type Finding, readBacklog, ruleTo } from '../failover/readiness';
+import {
+  backlogFinding,
+  bucketAnswers,
+  type Finding,
+  failedFinding,
+  readBacklog,
+  ruleTo,
+} from '../failover/readiness';
 import { type SwitchOptions, type SwitchResult, switchRoutes } from '../failover/switch';
 import { type VerifyResult, verifyBuckets } from '../verify/run';
 
@@ -55,6 +62,10 @@ export async function runFailback(
       new Date(now),
     );
     findings.push(backlogFinding('reverse.backlog', backlog, request.maxLagMs));
+    // Objects written to the replica during the failover that S3 failed to replicate back would
+    // be out of sight after the switch: failback refuses (unless --force).
+    const failed = failedFinding('reverse.failed', backlog, 'FAIL');
+    if (failed) findings.push(failed);
   }
   findings.push(await verifyBack(clients, deployment.replica, deployment.primary, request.since, now));
   return switchRoutes(clients, deployment, 'failback', findings, request, onPlan);

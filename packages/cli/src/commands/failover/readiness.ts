@@ -26,6 +26,8 @@ export interface Backlog {
   /** Newest datapoints in the window (undefined: no datapoint). */
   readonly latencySeconds?: { readonly value: number; readonly at: Date };
   readonly pendingBytes?: { readonly value: number; readonly at: Date };
+  /** OperationsFailedReplication summed over the window (undefined: no datapoint). */
+  readonly failedOperations?: number;
   readonly error?: string;
 }
 
@@ -34,8 +36,9 @@ export const BACKLOG_WINDOW_MS = 15 * 60_000;
 
 /**
  * The newest ReplicationLatency (Maximum, seconds) and BytesPendingReplication (Maximum) of a rule
- * over the last 15 minutes, read in the source bucket's region, where S3 publishes them
- * (dimensions SourceBucket, DestinationBucket, RuleId; docs: repl-metrics.html).
+ * and its OperationsFailedReplication (Sum) over the last 15 minutes, read in the source bucket's
+ * region, where S3 publishes them (dimensions SourceBucket, DestinationBucket, RuleId; docs:
+ * repl-metrics.html).
  */
 export async function readBacklog(
   aws: AwsClients,
@@ -47,13 +50,13 @@ export async function readBacklog(
     { Name: 'DestinationBucket', Value: rule.destination },
     { Name: 'RuleId', Value: rule.ruleId },
   ];
-  const query = (id: string, metric: string) => ({
+  const query = (id: string, metric: string, stat = 'Maximum') => ({
     Id: id,
     ReturnData: true,
     MetricStat: {
       Metric: { Namespace: 'AWS/S3', MetricName: metric, Dimensions: dimensions },
       Period: 60,
-      Stat: 'Maximum',
+      Stat: stat,
     },
   });
   try {
@@ -65,11 +68,13 @@ export async function readBacklog(
         MetricDataQueries: [
           query('latency', 'ReplicationLatency'),
           query('pending', 'BytesPendingReplication'),
+          query('failed', 'OperationsFailedReplication', 'Sum'),
         ],
       }),
     );
+    const result = (id: string) => res.MetricDataResults?.find((m) => m.Id === id);
     const newest = (id: string) => {
-      const r = res.MetricDataResults?.find((m) => m.Id === id);
+      const r = result(id);
       let best: { value: number; at: Date } | undefined;
       (r?.Timestamps ?? []).forEach((at, i) => {
         const value = r?.Values?.[i];
@@ -77,7 +82,13 @@ export async function readBacklog(
       });
       return best;
     };
-    return { ...rule, latencySeconds: newest('latency'), pendingBytes: newest('pending') };
+    const failed = result('failed')?.Values;
+    return {
+      ...rule,
+      latencySeconds: newest('latency'),
+      pendingBytes: newest('pending'),
+      failedOperations: failed?.length ? failed.reduce((sum, value) => sum + value, 0) : undefined,
+    };
   } catch (err) {
     return {
       ...rule,
@@ -126,6 +137,26 @@ export function backlogFinding(id: string, backlog: Backlog, maxLagMs: number): 
     };
   }
   return { id, status: 'PASS', message: `${rule}: the destination is ${behind}` };
+}
+
+/**
+ * Failed replication operations of the rule in the window: objects S3 gave up on, which are not
+ * in the destination and never will be without a Batch Replication job (`status` decides whether
+ * that refuses the switch). Undefined when the metrics could not be read (backlogFinding says so).
+ */
+export function failedFinding(id: string, backlog: Backlog, status: 'WARN' | 'FAIL'): Finding | undefined {
+  if (backlog.error) return undefined;
+  const rule = `rule ${backlog.ruleId} (${backlog.source} -> ${backlog.destination}, metrics in ${backlog.region})`;
+  const window = formatDuration(BACKLOG_WINDOW_MS);
+  const failed = backlog.failedOperations ?? 0;
+  if (failed <= 0) {
+    return { id, status: 'PASS', message: `${rule}: no failed replication operation in the last ${window}` };
+  }
+  return {
+    id,
+    status,
+    message: `${rule}: ${failed} replication operations failed in the last ${window}: those objects are not in ${backlog.destination}; a Batch Replication job replicates them (s3-dr backfill --status failed, with ${backlog.source} as the source)`,
+  };
 }
 
 /** HeadBucket in the bucket's region: the side that is to take the traffic answers. */

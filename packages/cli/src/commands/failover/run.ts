@@ -9,6 +9,7 @@ import {
   backlogFinding,
   bucketAnswers,
   type Finding,
+  failedFinding,
   readBacklog,
   replicaArchive,
   ruleTo,
@@ -42,30 +43,34 @@ export async function runFailover(
     forwardBacklog(aws, deployment, now, request.maxLagMs),
     replicaArchive(aws, replica.bucket, replica.region),
   ]);
-  const findings = [answers, backlog, archive];
+  const findings = [answers, ...backlog, archive];
   return switchRoutes(clients, deployment, 'failover', findings, request, onPlan);
 }
 
 /**
- * The forward rule's backlog (metrics in the primary's region). Without --env and a
- * ReplicationRuleId output the rule is the primary's rule to the replica (GetBucketReplication).
+ * The forward rule's backlog and failed operations (metrics in the primary's region). Without
+ * --env and a ReplicationRuleId output the rule is the primary's rule to the replica
+ * (GetBucketReplication). Failed operations warn and do not refuse: in an outage the replica is
+ * what there is, and the objects can be replicated later (backfill).
  */
 async function forwardBacklog(
   aws: AwsClients,
   deployment: AccessPointDeployment,
   now: Date,
   maxLagMs: number,
-): Promise<Finding> {
+): Promise<Finding[]> {
   const { primary, replica } = deployment;
   let ruleId = deployment.replicationRuleId;
   if (!ruleId) {
     const found = await ruleTo(aws, primary.bucket, replica.bucket, primary.region);
     if (found.problem || !found.rule?.ID) {
-      return {
-        id: 'replication.backlog',
-        status: 'FAIL',
-        message: `cannot read the backlog: ${found.problem ?? 'the rule to the replica has no id'}`,
-      };
+      return [
+        {
+          id: 'replication.backlog',
+          status: 'FAIL',
+          message: `cannot read the backlog: ${found.problem ?? 'the rule to the replica has no id'}`,
+        },
+      ];
     }
     ruleId = found.rule.ID;
   }
@@ -74,7 +79,8 @@ async function forwardBacklog(
     { ruleId, source: primary.bucket, destination: replica.bucket, region: primary.region },
     now,
   );
-  return backlogFinding('replication.backlog', backlog, maxLagMs);
+  const failed = failedFinding('replication.failed', backlog, 'WARN');
+  return [backlogFinding('replication.backlog', backlog, maxLagMs), ...(failed ? [failed] : [])];
 }
 
 /**

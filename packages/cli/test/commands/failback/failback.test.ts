@@ -1,4 +1,3 @@
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
@@ -13,6 +12,7 @@ import {
   mockControlPlane,
   motoS3In,
   PRIMARY_REGION,
+  putReplicationMetric,
   REPLICA_REGION,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT } from '../../support/dr-pair';
@@ -65,6 +65,13 @@ async function nextSecond(): Promise<number> {
   await new Promise((r) => setTimeout(r, t - Date.now() + 50));
   return t;
 }
+
+/** The reverse rule's metrics, as S3 publishes them in the replica's region. */
+const reverseRuleOf = (d: CrossRegionDeployment) => ({
+  source: d.names.replicaBucket,
+  destination: d.names.primaryBucket,
+  ruleId: d.names.reverseReplicationRuleId,
+});
 
 const submits = (c: MockedControlPlane) => c.calls.filter((call) => call.command === 'SubmitRoutes');
 const finding = (r: SwitchResult, id: string) => r.findings.find((f) => f.id === id);
@@ -156,28 +163,7 @@ test('GIVEN the replica has no rule back to the primary WHEN failing back THEN i
 
 test("GIVEN the reverse rule's destination is behind WHEN failing back THEN it refuses, reading the metrics in the replica's region", async () => {
   const d = await buildCrossRegion({ reverseRule: true });
-  const cloudWatch = new CloudWatchClient({
-    region: REPLICA_REGION,
-    endpoint: motoEndpoint(),
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  await cloudWatch.send(
-    new PutMetricDataCommand({
-      Namespace: 'AWS/S3',
-      MetricData: [
-        {
-          MetricName: 'ReplicationLatency',
-          Dimensions: [
-            { Name: 'SourceBucket', Value: d.names.replicaBucket },
-            { Name: 'DestinationBucket', Value: d.names.primaryBucket },
-            { Name: 'RuleId', Value: d.names.reverseReplicationRuleId },
-          ],
-          Value: 300,
-          Timestamp: new Date(Date.now() - 60_000),
-        },
-      ],
-    }),
-  );
+  await putReplicationMetric(REPLICA_REGION, reverseRuleOf(d), 'ReplicationLatency', 300);
   control = mockControlPlane(failedOver(d));
 
   const result = await failback(d, { since: await nextSecond() });
@@ -186,6 +172,23 @@ test("GIVEN the reverse rule's destination is behind WHEN failing back THEN it r
   expect(finding(result, 'reverse.backlog')?.message).toMatch(
     /metrics in eu-west-1\): the destination is 300 s behind/,
   );
+});
+
+test('GIVEN the reverse rule failed to replicate objects back WHEN failing back THEN it refuses: those objects would be out of sight', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  await putReplicationMetric(REPLICA_REGION, reverseRuleOf(d), 'OperationsFailedReplication', 1);
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since: await nextSecond() });
+
+  expect(result.outcome).toBe('refused');
+  expect(finding(result, 'reverse.failed')).toMatchObject({
+    status: 'FAIL',
+    message: expect.stringMatching(
+      /metrics in eu-west-1\): 1 replication operations failed in the last 15m: those objects are not in /,
+    ),
+  });
+  expect(submits(control)).toHaveLength(0);
 });
 
 test('GIVEN --json and a refusal WHEN failing back through the CLI THEN it exits 1 with the findings and --since on stdout', async () => {

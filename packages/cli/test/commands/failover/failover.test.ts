@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { deploymentNames } from 's3-dr-naming';
 import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { runFailover } from '../../../src/commands/failover/run';
@@ -16,6 +15,7 @@ import {
   type MockedControlPlane,
   mockControlPlane,
   PRIMARY_REGION,
+  putReplicationMetric,
   REPLICA_REGION,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../../support/dr-pair';
@@ -54,31 +54,16 @@ async function failover(
   return { result, plan };
 }
 
+/** The forward rule's metrics, as S3 publishes them in the primary's region. */
+const forwardRule = (d: CrossRegionDeployment) => ({
+  source: d.names.primaryBucket,
+  destination: d.names.replicaBucket,
+  ruleId: d.names.replicationRuleId,
+});
+
 /** Puts a ReplicationLatency datapoint of the forward rule in the primary's region. */
-async function replicaBehind(d: CrossRegionDeployment, seconds: number): Promise<void> {
-  const cloudWatch = new CloudWatchClient({
-    region: PRIMARY_REGION,
-    endpoint: motoEndpoint(),
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  await cloudWatch.send(
-    new PutMetricDataCommand({
-      Namespace: 'AWS/S3',
-      MetricData: [
-        {
-          MetricName: 'ReplicationLatency',
-          Dimensions: [
-            { Name: 'SourceBucket', Value: d.names.primaryBucket },
-            { Name: 'DestinationBucket', Value: d.names.replicaBucket },
-            { Name: 'RuleId', Value: d.names.replicationRuleId },
-          ],
-          Value: seconds,
-          Timestamp: new Date(Date.now() - 2 * 60_000),
-        },
-      ],
-    }),
-  );
-}
+const replicaBehind = (d: CrossRegionDeployment, seconds: number) =>
+  putReplicationMetric(PRIMARY_REGION, forwardRule(d), 'ReplicationLatency', seconds, 2 * 60_000);
 
 const submits = (c: MockedControlPlane) => c.calls.filter((call) => call.command === 'SubmitRoutes');
 
@@ -147,6 +132,24 @@ test('GIVEN the replica within --max-lag WHEN failing over THEN the backlog pass
 
   expect(result.findings.find((f) => f.id === 'replication.backlog')?.message).toContain('20 s behind');
   expect(result).toMatchObject({ outcome: 'switched', forced: false, ready: true });
+});
+
+test('GIVEN replication operations failed recently WHEN failing over THEN it warns that those objects are not in the replica, and switches', async () => {
+  const d = await buildCrossRegion();
+  await putReplicationMetric(PRIMARY_REGION, forwardRule(d), 'OperationsFailedReplication', 3);
+  await putReplicationMetric(PRIMARY_REGION, forwardRule(d), 'OperationsFailedReplication', 2, 3 * 60_000);
+  control = mockControlPlane(initialRoutes(d.names));
+
+  const { result, plan } = await failover(d);
+
+  expect(result.findings.find((f) => f.id === 'replication.failed')).toMatchObject({
+    status: 'WARN',
+    message: expect.stringContaining(
+      `5 replication operations failed in the last 15m: those objects are not in ${d.names.replicaBucket}`,
+    ),
+  });
+  expect(plan).toMatch(/WARN\s+replication\.failed\s+.*s3-dr backfill --status failed/);
+  expect(result).toMatchObject({ outcome: 'switched', forced: false });
 });
 
 describe('GIVEN the primary region cannot be asked at all', () => {

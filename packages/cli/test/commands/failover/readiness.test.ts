@@ -1,4 +1,4 @@
-import { backlogFinding } from '../../../src/commands/failover/readiness';
+import { backlogFinding, failedFinding } from '../../../src/commands/failover/readiness';
 
 // The backlog verdict on its own: what each combination of ReplicationLatency and
 // BytesPendingReplication datapoints (or their absence) lets failover claim.
@@ -35,4 +35,30 @@ test('GIVEN zero bytes pending and no latency datapoint THEN it passes', () => {
 test('GIVEN a latency above --max-lag THEN it fails; at the limit it passes', () => {
   expect(backlogFinding('b', { ...rule, latencySeconds: { value: 61, at } }, 60_000).status).toBe('FAIL');
   expect(backlogFinding('b', { ...rule, latencySeconds: { value: 60, at } }, 60_000).status).toBe('PASS');
+});
+
+test('GIVEN failed replication operations THEN the finding has the status asked for, the count and the way to replicate them', () => {
+  const finding = failedFinding('replication.failed', { ...rule, failedOperations: 4 }, 'WARN');
+  expect(finding).toEqual({
+    id: 'replication.failed',
+    status: 'WARN',
+    message:
+      'rule replicate-all-x (p -> r, metrics in us-east-1): 4 replication operations failed in the last 15m: those objects are not in r; a Batch Replication job replicates them (s3-dr backfill --status failed, with p as the source)',
+  });
+  expect(failedFinding('reverse.failed', { ...rule, failedOperations: 1 }, 'FAIL')?.status).toBe('FAIL');
+});
+
+test('GIVEN no failed operation, or no datapoint THEN it passes, naming the window', () => {
+  for (const failedOperations of [0, undefined]) {
+    expect(failedFinding('replication.failed', { ...rule, failedOperations }, 'FAIL')).toEqual({
+      id: 'replication.failed',
+      status: 'PASS',
+      message:
+        'rule replicate-all-x (p -> r, metrics in us-east-1): no failed replication operation in the last 15m',
+    });
+  }
+});
+
+test('GIVEN metrics that could not be read THEN there is no separate finding (the backlog check fails for both)', () => {
+  expect(failedFinding('replication.failed', { ...rule, error: 'AccessDenied' }, 'FAIL')).toBeUndefined();
 });
