@@ -10,12 +10,12 @@ Moves the traffic of the access point s3-dr-<suffix> back to the primary: routes
   reverse.backlog  that rule's destination is at most --max-lag behind (metrics in the replica's region)
   reverse.failed   no OperationsFailedReplication of that rule in the last 15 minutes: an object S3
                    failed to replicate back would be out of sight after the switch
-  verify.back      a current-state verify from the replica to the primary of the keys changed since
-                   --since (the time failover printed), or of every key without --since: nothing
-                   missing, different, or deleted on the replica side but still current in the primary
-A failed check refuses (exit 1) unless --force. Nothing changes without --yes. A delete made on the
-replica side of a key last written before --since is not seen by the verify (the current state
-holds no delete times): the reverse backlog check covers it while the reverse rule replicates.
+  verify.back      a current-state verify from the replica to the primary of the keys written or
+                   deleted on either side since --since (the time failover printed; both buckets'
+                   versions are listed to see delete times), or of every key without --since:
+                   nothing missing, different, or deleted on the replica side but still current in
+                   the primary
+A failed check refuses (exit 1) unless --force. Nothing changes without --yes.
 The deployment: --env <suffix>, --outputs <file>, or --source/--replica with --access-point <arn>.
 
 Exit codes: 0 switched, planned (no --yes) or nothing to do; 1 refused, or --wait timed out;

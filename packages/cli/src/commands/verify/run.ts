@@ -23,8 +23,9 @@ export interface VerifyRequest {
   readonly includeReserved: boolean;
   readonly now: number;
   /**
-   * Compare only keys whose entry in either bucket was written at or after this time (epoch ms):
-   * what changed since a failover started. Every key is listed all the same.
+   * Compare only keys with an entry in either bucket written at or after this time (epoch ms), a
+   * delete marker included: what changed since a failover started. Every key is listed all the
+   * same, with its versions (ListObjectVersions).
    */
   readonly changedSince?: number;
   /** List requests in flight at most, shared by the two buckets. @default 2 (one per bucket) */
@@ -91,8 +92,11 @@ export async function verifyBuckets(
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(bucket),
     };
+    // ListObjectsV2 shows a deleted key as absent, not when it was deleted: to compare what changed
+    // since a time, deletes included, the versions are listed (a delete marker has a time).
+    const currentOnly = request.mode === 'current' && request.changedSince === undefined;
     return withoutReserved(
-      request.mode === 'current' ? listCurrentObjects(s3, listing) : listKeyHistories(s3, listing),
+      currentOnly ? listCurrentObjects(s3, listing) : listKeyHistories(s3, listing),
       request.includeReserved,
     );
   };

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { MultiRegionAccessPointRoute } from '@aws-sdk/client-s3-control';
 import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
 import { runFailback } from '../../../src/commands/failback/run';
@@ -123,6 +123,21 @@ test('GIVEN a key changed on the replica side since the failover WHEN failing ba
 
   expect(result).toMatchObject({ outcome: 'switched', forced: true });
   expect(submits(control)).toHaveLength(1);
+});
+
+test('GIVEN a key written before --since and deleted on the replica side after it WHEN failing back THEN it refuses: deleted on the replica side but current in the primary', async () => {
+  const d = await buildCrossRegion({ reverseRule: true });
+  for (const side of ['replica', 'primary'] as const) await put(side, d, 'contracts/7.pdf', 'signed');
+  const since = await nextSecond();
+  await replicaS3().send(new DeleteObjectCommand({ Bucket: d.names.replicaBucket, Key: 'contracts/7.pdf' }));
+  control = mockControlPlane(failedOver(d));
+
+  const result = await failback(d, { since });
+
+  expect(result.outcome).toBe('refused');
+  expect(finding(result, 'verify.back')?.message).toMatch(
+    /0 missing, 0 different, 1 deleted on the replica side but current in the primary .*extra "contracts\/7\.pdf"/,
+  );
 });
 
 test('GIVEN a difference older than --since WHEN failing back THEN only the keys changed since are compared', async () => {
