@@ -128,12 +128,20 @@ export async function* listRanges<T, C>(
     );
   };
 
+  /** Whether every entry of a page lies inside the range (a page is in key order). */
+  const inside = (range: Range<T, C>, items: readonly T[]): boolean =>
+    items.length > 0 &&
+    (range.after === undefined || compareKeys(source.keyOf(items[0] as T), range.after) > 0) &&
+    (range.until === undefined || compareKeys(source.keyOf(items[items.length - 1] as T), range.until) <= 0);
+
   const receive = (range: Range<T, C>, page: RangePage<T, C>): void => {
+    // Most pages lie inside their range: kept whole, without a comparison per entry.
+    const whole = inside(range, page.items);
     const kept: T[] = [];
     let past = false;
     /** The first key listed past the range's end: no key lies between the end and it. */
     let beyond: string | undefined;
-    for (const item of page.items) {
+    for (const item of whole ? [] : page.items) {
       const key = source.keyOf(item);
       if (range.after !== undefined && compareKeys(key, range.after) <= 0) continue;
       if (range.until !== undefined && compareKeys(key, range.until) > 0) {
@@ -177,9 +185,10 @@ export async function* listRanges<T, C>(
     }
     range.sample = page.items.length >= options.pageSize ? sampleKeys(page.items, source.keyOf) : undefined;
     range.sampleOf = page.items.length;
-    if (kept.length) {
-      range.chunks.push(kept);
-      waiting += kept.length;
+    const chunk = whole ? page.items : kept;
+    if (chunk.length) {
+      range.chunks.push(chunk);
+      waiting += chunk.length;
     }
   };
 
