@@ -1,6 +1,6 @@
 import type { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { VersionEntry } from './versions';
-import { tagName, XmlReader } from './xml-reader';
+import { Declined, declining, tagName, XmlReader } from './xml-reader';
 
 /** One object of a ListObjectsV2 page, as the listing needs it. */
 export interface ListedObject {
@@ -24,45 +24,48 @@ export interface ListedPage {
  * Response syntax: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
  */
 export function parseListObjectsV2(body: Buffer): ListedPage | undefined {
-  const xml = new XmlReader(body);
-  if (xml.next() !== 'open' || !xml.is(NAME.ListBucketResult)) return undefined;
-  const objects: ListedObject[] = [];
-  let truncated: string | undefined;
-  let token: string | undefined;
-  // Neighbouring objects often share their LastModified second and storage class: each distinct
-  // text is decoded once.
-  const seen: Seen = { modifiedStart: 0, modifiedEnd: 0, time: 0, classStart: 0, classEnd: 0 };
-  for (;;) {
-    const kind = xml.next();
-    if (kind === 'close') break;
-    if (kind === 'end') return undefined;
-    if (kind === 'open') {
-      if (!xml.is(NAME.Contents)) {
-        if (!xml.skipElement()) return undefined;
-        continue;
+  return declining(() => {
+    const xml = new XmlReader(body);
+    xml.open(NAME.ListBucketResult);
+    const objects: ListedObject[] = [];
+    let truncated: boolean | undefined;
+    let token: string | undefined;
+    const seen = new Seen();
+    for (;;) {
+      const kind = xml.next();
+      if (kind === 'close') {
+        xml.closes(NAME.ListBucketResult);
+        break;
       }
-      const object = readObject(xml, seen);
-      if (!object) return undefined;
-      objects.push(object);
-    } else if (xml.is(NAME.IsTruncated)) truncated = xml.text();
-    else if (xml.is(NAME.NextContinuationToken)) token = xml.text();
-    else if (xml.is(NAME.EncodingType)) return undefined;
-  }
-  if (truncated !== 'true' && truncated !== 'false') return undefined;
-  return { objects, isTruncated: truncated === 'true', nextContinuationToken: token };
+      if (kind === 'end') throw new Declined('cut short');
+      if (kind === 'open') {
+        if (xml.is(NAME.Contents)) objects.push(readObject(xml, seen));
+        else xml.skipElement();
+      } else if (xml.is(NAME.IsTruncated)) truncated = xml.boolean();
+      else if (xml.is(NAME.NextContinuationToken)) token = xml.text();
+      else if (xml.is(NAME.EncodingType)) throw new Declined('encoded keys');
+    }
+    if (truncated === undefined) throw new Declined('no IsTruncated');
+    return { objects, isTruncated: truncated, nextContinuationToken: token };
+  });
 }
 
-interface Seen {
-  modifiedStart: number;
-  modifiedEnd: number;
-  time: number;
-  classStart: number;
-  classEnd: number;
-  storageClass?: string;
+/**
+ * Neighbouring entries often share their LastModified second and storage class: each distinct
+ * text is decoded once per page.
+ */
+class Seen {
+  // An empty range that no text equals, not even an empty one.
+  modifiedStart = 0;
+  modifiedEnd = -1;
+  time = 0;
+  classStart = 0;
+  classEnd = -1;
+  storageClass = '';
 }
 
-/** One `<Contents>` element, the reader past its end; undefined when it lacks a key or a time. */
-function readObject(xml: XmlReader, seen: Seen): ListedObject | undefined {
+/** One `<Contents>` element, the reader past its end. */
+function readObject(xml: XmlReader, seen: Seen): ListedObject {
   let key: string | undefined;
   let lastModified: number | undefined;
   let etag: string | undefined;
@@ -70,24 +73,26 @@ function readObject(xml: XmlReader, seen: Seen): ListedObject | undefined {
   let storageClass: string | undefined;
   for (;;) {
     const kind = xml.next();
-    if (kind === 'close') break;
-    if (kind === 'end') return undefined;
-    if (kind === 'open') {
-      if (!xml.skipElement()) return undefined;
-    } else if (xml.is(NAME.Key)) key = xml.text();
+    if (kind === 'close') {
+      xml.closes(NAME.Contents);
+      break;
+    }
+    if (kind === 'end') throw new Declined('cut short');
+    if (kind === 'open') xml.skipElement();
+    else if (xml.is(NAME.Key)) key = once(key, xml.text());
     else if (xml.is(NAME.LastModified)) lastModified = readTime(xml, seen);
     else if (xml.is(NAME.ETag)) etag = xml.text();
-    else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
+    else if (xml.is(NAME.Size)) size = xml.integer();
     else if (xml.is(NAME.StorageClass)) storageClass = readStorageClass(xml, seen);
   }
-  if (key === undefined || lastModified === undefined) return undefined;
+  if (key === undefined || lastModified === undefined) throw new Declined('an object without key or time');
   return { key, lastModified, etag, size, storageClass };
 }
 
 /** A LastModified text in epoch ms; the same text as the previous one is not parsed again. */
 function readTime(xml: XmlReader, seen: Seen): number {
   if (!xml.textEquals(seen.modifiedStart, seen.modifiedEnd)) {
-    seen.time = Date.parse(xml.text());
+    seen.time = xml.time();
     seen.modifiedStart = xml.textStart;
     seen.modifiedEnd = xml.textEnd;
   }
@@ -96,12 +101,18 @@ function readTime(xml: XmlReader, seen: Seen): number {
 
 /** A StorageClass text; the same text as the previous one is the same string. */
 function readStorageClass(xml: XmlReader, seen: Seen): string {
-  if (seen.storageClass === undefined || !xml.textEquals(seen.classStart, seen.classEnd)) {
+  if (!xml.textEquals(seen.classStart, seen.classEnd)) {
     seen.storageClass = xml.text();
     seen.classStart = xml.textStart;
     seen.classEnd = xml.textEnd;
   }
   return seen.storageClass;
+}
+
+/** An element S3 sends once per parent: a second one is not S3's XML. */
+function once<T>(previous: T | undefined, value: T): T {
+  if (previous !== undefined) throw new Declined('an element twice');
+  return value;
 }
 
 const NAME = {
@@ -135,33 +146,33 @@ const NAME = {
  * Response syntax: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
  */
 export function parseListObjectVersions(body: Buffer): VersionsPage | undefined {
-  const xml = new XmlReader(body);
-  if (xml.next() !== 'open' || !xml.is(NAME.ListVersionsResult)) return undefined;
-  const entries: VersionEntry[] = [];
-  let truncated: string | undefined;
-  let nextKeyMarker: string | undefined;
-  let nextVersionIdMarker: string | undefined;
-  const seen: Seen = { modifiedStart: 0, modifiedEnd: 0, time: 0, classStart: 0, classEnd: 0 };
-  for (;;) {
-    const kind = xml.next();
-    if (kind === 'close') break;
-    if (kind === 'end') return undefined;
-    if (kind === 'open') {
-      const entryKind = xml.is(NAME.Version) ? 'version' : xml.is(NAME.DeleteMarker) ? 'marker' : undefined;
-      if (!entryKind) {
-        if (!xml.skipElement()) return undefined;
-        continue;
+  return declining(() => {
+    const xml = new XmlReader(body);
+    xml.open(NAME.ListVersionsResult);
+    const entries: VersionEntry[] = [];
+    let truncated: boolean | undefined;
+    let nextKeyMarker: string | undefined;
+    let nextVersionIdMarker: string | undefined;
+    const seen = new Seen();
+    for (;;) {
+      const kind = xml.next();
+      if (kind === 'close') {
+        xml.closes(NAME.ListVersionsResult);
+        break;
       }
-      const entry = readEntry(xml, entryKind, seen);
-      if (!entry) return undefined;
-      entries.push(entry);
-    } else if (xml.is(NAME.IsTruncated)) truncated = xml.text();
-    else if (xml.is(NAME.NextKeyMarker)) nextKeyMarker = xml.text();
-    else if (xml.is(NAME.NextVersionIdMarker)) nextVersionIdMarker = xml.text();
-    else if (xml.is(NAME.EncodingType)) return undefined;
-  }
-  if (truncated !== 'true' && truncated !== 'false') return undefined;
-  return { entries, isTruncated: truncated === 'true', nextKeyMarker, nextVersionIdMarker };
+      if (kind === 'end') throw new Declined('cut short');
+      if (kind === 'open') {
+        if (xml.is(NAME.Version)) entries.push(readEntry(xml, 'version', seen));
+        else if (xml.is(NAME.DeleteMarker)) entries.push(readEntry(xml, 'marker', seen));
+        else xml.skipElement();
+      } else if (xml.is(NAME.IsTruncated)) truncated = xml.boolean();
+      else if (xml.is(NAME.NextKeyMarker)) nextKeyMarker = xml.text();
+      else if (xml.is(NAME.NextVersionIdMarker)) nextVersionIdMarker = xml.text();
+      else if (xml.is(NAME.EncodingType)) throw new Declined('encoded keys');
+    }
+    if (truncated === undefined) throw new Declined('no IsTruncated');
+    return { entries, isTruncated: truncated, nextKeyMarker, nextVersionIdMarker };
+  });
 }
 
 export interface VersionsPage {
@@ -173,63 +184,64 @@ export interface VersionsPage {
 
 /**
  * One `<Version>` or `<DeleteMarker>` element, the reader past its end, with the SDK's defaults
- * (version id "null", storage class STANDARD); undefined when it lacks a key or a time.
+ * (version id "null", storage class STANDARD).
  */
-function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): VersionEntry | undefined {
+function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): VersionEntry {
   let key: string | undefined;
-  let versionId = 'null';
-  let isLatest = false;
+  let versionId: string | undefined;
+  let isLatest: boolean | undefined;
   let lastModified: number | undefined;
   let etag: string | undefined;
   let size: number | undefined;
-  let storageClass = 'STANDARD';
+  let storageClass: string | undefined;
   const checksumAlgorithms: string[] = [];
   let restore: { inProgress: boolean; expiresAt?: number } | undefined;
   for (;;) {
     const next = xml.next();
-    if (next === 'close') break;
-    if (next === 'end') return undefined;
+    if (next === 'close') {
+      xml.closes(kind === 'version' ? NAME.Version : NAME.DeleteMarker);
+      break;
+    }
+    if (next === 'end') throw new Declined('cut short');
     if (next === 'open') {
-      if (xml.is(NAME.RestoreStatus)) {
-        restore = readRestoreStatus(xml);
-        if (!restore) return undefined;
-      } else if (!xml.skipElement()) return undefined;
-    } else if (xml.is(NAME.Key)) key = xml.text();
-    else if (xml.is(NAME.VersionId)) versionId = xml.text();
-    else if (xml.is(NAME.IsLatest)) isLatest = xml.text() === 'true';
+      if (xml.is(NAME.RestoreStatus)) restore = once(restore, readRestoreStatus(xml));
+      else xml.skipElement();
+    } else if (xml.is(NAME.Key)) key = once(key, xml.text());
+    else if (xml.is(NAME.VersionId)) versionId = once(versionId, xml.text());
+    else if (xml.is(NAME.IsLatest)) isLatest = once(isLatest, xml.boolean());
     else if (xml.is(NAME.LastModified)) lastModified = readTime(xml, seen);
     else if (xml.is(NAME.ETag)) etag = xml.text();
-    else if (xml.is(NAME.Size)) size = xml.integer() ?? Number(xml.text());
+    else if (xml.is(NAME.Size)) size = xml.integer();
     else if (xml.is(NAME.StorageClass)) storageClass = readStorageClass(xml, seen);
     else if (xml.is(NAME.ChecksumAlgorithm)) checksumAlgorithms.push(xml.text());
   }
-  if (key === undefined || lastModified === undefined) return undefined;
-  if (kind === 'marker') return { kind, key, versionId, lastModified, isLatest };
+  if (key === undefined || lastModified === undefined) throw new Declined('an entry without key or time');
+  const common = { key, versionId: versionId ?? 'null', lastModified, isLatest: isLatest === true };
+  if (kind === 'marker') return { kind, ...common };
   return {
     kind,
-    key,
-    versionId,
-    lastModified,
-    isLatest,
+    ...common,
     etag,
     size,
-    storageClass,
+    storageClass: storageClass ?? 'STANDARD',
     ...(checksumAlgorithms.length ? { checksumAlgorithms } : {}),
     ...(restore ? { restore } : {}),
   };
 }
 
-function readRestoreStatus(xml: XmlReader): { inProgress: boolean; expiresAt?: number } | undefined {
+function readRestoreStatus(xml: XmlReader): { inProgress: boolean; expiresAt?: number } {
   let inProgress = false;
   let expiresAt: number | undefined;
   for (;;) {
     const next = xml.next();
-    if (next === 'close') return { inProgress, expiresAt };
-    if (next === 'end') return undefined;
-    if (next === 'open') {
-      if (!xml.skipElement()) return undefined;
-    } else if (xml.is(NAME.IsRestoreInProgress)) inProgress = xml.text() === 'true';
-    else if (xml.is(NAME.RestoreExpiryDate)) expiresAt = Date.parse(xml.text());
+    if (next === 'close') {
+      xml.closes(NAME.RestoreStatus);
+      return { inProgress, expiresAt };
+    }
+    if (next === 'end') throw new Declined('cut short');
+    if (next === 'open') xml.skipElement();
+    else if (xml.is(NAME.IsRestoreInProgress)) inProgress = xml.boolean();
+    else if (xml.is(NAME.RestoreExpiryDate)) expiresAt = xml.time();
   }
 }
 
@@ -255,7 +267,7 @@ export function readPageRaw<P>(
     const response = result.response as { statusCode?: number; body?: unknown };
     if (response.statusCode === 200 && isStream(response.body)) {
       const body = await readAll(response.body);
-      holder.page = parse(body);
+      holder.page = declining(() => parse(body));
       if (holder.page) response.body = Buffer.from(emptyPage);
       else {
         holder.declined = body;

@@ -21,23 +21,31 @@ export const collectGarbage: () => void = (() => {
 
 /**
  * Calls {@link collectGarbage} when the JavaScript heap and the buffers outside it have grown more
- * than `budget` bytes past what they held at the first call. One check per list page: a
- * collection when memory asks for it, not on a schedule.
+ * than `budget` bytes past what they held at the first call, or after the last collection. One
+ * check per list page: a collection when memory asks for it, not on a schedule.
  */
-export function memoryCollector(budget = COLLECTION_BUDGET): () => void {
+export function memoryCollector(
+  budget = COLLECTION_BUDGET,
+  inUse = heapAndBuffers,
+  collect = collectGarbage,
+): () => void {
   let floor: number | undefined;
   return () => {
     const used = inUse();
     floor ??= used;
     if (used <= floor + budget) return;
-    collectGarbage();
+    collect();
+    // From what is left: when the working set itself has grown (a plan held in memory, more
+    // pages waiting), the next collection waits for another `budget`, not for every page.
+    floor = inUse();
   };
 }
 
-function inUse(): number {
+/** Bytes in use: the JavaScript heap and the buffers outside it. */
+function heapAndBuffers(): number {
   const heap = getHeapStatistics();
   return heap.used_heap_size + heap.external_memory;
 }
 
 /** How far a listing lets memory grow before it collects. */
-export const COLLECTION_BUDGET = 32 * 1024 * 1024;
+export const COLLECTION_BUDGET = 24 * 1024 * 1024;

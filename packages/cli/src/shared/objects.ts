@@ -22,6 +22,7 @@ export async function* listCurrentObjects(
   const source: RangeSource<ListedObject, string> = {
     fetch: async (start) => {
       const page = await fetchPage(s3, options, start.cursor, start.after);
+      if (page.isTruncated && !page.nextContinuationToken) throw truncatedWithoutCursor(options.bucket);
       return { items: page.objects, next: page.isTruncated ? page.nextContinuationToken : undefined };
     },
     keyOf: (object) => object.key,
@@ -72,6 +73,13 @@ export async function* listCurrentObjects(
     if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
     throw err;
   }
+}
+
+/** A page that says more follows but not where: going on would skip keys, stopping would hide them. */
+export function truncatedWithoutCursor(bucket: string): CliError {
+  return new CliError(
+    `the listing of bucket ${bucket} says it is truncated but gives no marker to continue from: is the endpoint S3-compatible?`,
+  );
 }
 
 async function fetchPage(

@@ -11,6 +11,7 @@ import { CliError, describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { parseListObjectVersions, readPageRaw, type VersionsPage } from './list-xml';
 import { memoryCollector } from './memory';
+import { truncatedWithoutCursor } from './objects';
 import { listRanges, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
@@ -164,10 +165,10 @@ async function fetchPage(s3: S3Client, options: ListOptions, marker?: Marker): P
     nextKeyMarker: out.NextKeyMarker,
     nextVersionIdMarker: out.NextVersionIdMarker,
   };
-  const next =
-    page.isTruncated && page.nextKeyMarker
-      ? { keyMarker: page.nextKeyMarker, versionIdMarker: page.nextVersionIdMarker }
-      : undefined;
+  if (page.isTruncated && !page.nextKeyMarker) throw truncatedWithoutCursor(options.bucket);
+  const next = page.isTruncated
+    ? { keyMarker: page.nextKeyMarker as string, versionIdMarker: page.nextVersionIdMarker }
+    : undefined;
   return { items: raw.page ? orderListed(page.entries) : page.entries, next };
 }
 

@@ -4,7 +4,9 @@
  * the bytes without making a string of the page and decodes only the texts the caller keeps:
  * several times cheaper than a general XML parser, and the page's buffer becomes garbage as soon
  * as it is read. A CDATA section, comment or DOCTYPE ends the reading ('end'), as a body cut
- * short does: the caller declines the page.
+ * short does. Wherever the XML is not what S3 sends (a wrong end tag, an unknown entity, a time
+ * that is not RFC 3339), it throws {@link Declined}: the caller declines the page, and the SDK's
+ * parser reads it instead (or rejects it).
  */
 export class XmlReader {
   /** Where the current name and text lie in the body (byte offsets, end exclusive). */
@@ -87,14 +89,24 @@ export class XmlReader {
   }
 
   /** Skips the children of the element just opened, up to and including its end tag. */
-  skipElement(): boolean {
+  skipElement(): void {
     let depth = 0;
     for (;;) {
       const kind = this.next();
-      if (kind === 'end') return false;
+      if (kind === 'end') throw new Declined('cut short');
       if (kind === 'open') depth++;
-      else if (kind === 'close' && depth-- === 0) return true;
+      else if (kind === 'close' && depth-- === 0) return;
     }
+  }
+
+  /** Reads the start tag of the document's root element, which must be `name`. */
+  open(name: Uint8Array): void {
+    if (this.next() !== 'open' || !this.is(name)) throw new Declined('another root element');
+  }
+
+  /** Checks that the end tag just read is `name`'s. */
+  closes(name: Uint8Array): void {
+    if (!this.is(name)) throw new Declined('an end tag that does not match');
   }
 
   /** Whether the current name is `name` (bytes, see {@link tagName}). */
@@ -120,17 +132,33 @@ export class XmlReader {
     return true;
   }
 
-  /** The current text as a non-negative decimal integer, or undefined when it is not one. */
-  integer(): number | undefined {
+  /** The current text as a non-negative decimal integer (as S3 writes sizes). */
+  integer(): number {
     const body = this.body;
-    if (this.textEnd === this.textStart || this.textEnd - this.textStart > 15) return undefined;
+    if (this.textEnd === this.textStart || this.textEnd - this.textStart > 15)
+      throw new Declined('not a size');
     let n = 0;
     for (let i = this.textStart; i < this.textEnd; i++) {
       const digit = (body[i] as number) - 0x30;
-      if (digit < 0 || digit > 9) return undefined;
+      if (digit < 0 || digit > 9) throw new Declined('not a size');
       n = n * 10 + digit;
     }
     return n;
+  }
+
+  /** The current text as a boolean: `true` or `false`, as S3 writes them. */
+  boolean(): boolean {
+    const text = this.text();
+    if (text !== 'true' && text !== 'false') throw new Declined('not a boolean');
+    return text === 'true';
+  }
+
+  /** The current text as epoch ms: an RFC 3339 time with a zone, as S3 writes them. */
+  time(): number {
+    const text = this.text();
+    const time = RFC3339.test(text) ? Date.parse(text) : Number.NaN;
+    if (!Number.isFinite(time)) throw new Declined('not an RFC 3339 time');
+    return time;
   }
 
   private skipPast(byte: number, from: number): number {
@@ -140,6 +168,20 @@ export class XmlReader {
     return i + 1;
   }
 }
+
+/** Thrown where a body is not the XML S3 sends: the caller declines the page. */
+export class Declined extends Error {}
+
+/** `read()`, or undefined when it throws (a page this reader declines). */
+export function declining<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A tag name as the bytes {@link XmlReader.is} compares. */
 export const tagName = (name: string): Uint8Array => Buffer.from(name, 'latin1');
@@ -152,16 +194,29 @@ const AMP = 0x26;
 const QUESTION = 0x3f;
 const BANG = 0x21;
 
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const NAMED: ReadonlyMap<string, string> = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 export function unescapeXml(s: string): string {
   // An ETag is `&quot;<hex>&quot;`: the one escape found in almost every object.
   if (s.startsWith('&quot;') && s.endsWith('&quot;') && s.indexOf('&', 6) === s.length - 6) {
     return `"${s.slice(6, -6)}"`;
   }
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, entity: string) => {
-    if (entity[0] !== '#') return NAMED[entity] as string;
-    const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+  return s.replace(/&([^;&]*);|&/g, (_, entity: string | undefined) => {
+    const named = entity === undefined ? undefined : NAMED.get(entity);
+    if (named !== undefined) return named;
+    const code = /^#x[0-9a-fA-F]+$/.test(entity ?? '')
+      ? Number.parseInt((entity as string).slice(2), 16)
+      : /^#[0-9]+$/.test(entity ?? '')
+        ? Number((entity as string).slice(1))
+        : Number.NaN;
+    // Throws beyond U+10FFFF; NaN: an entity XML does not define without a DOCTYPE.
+    if (Number.isNaN(code)) throw new Declined('an unknown entity');
     return String.fromCodePoint(code);
   });
 }

@@ -3,10 +3,13 @@ import {
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
+import { CliError } from '../../src/shared/errors';
 import { parseListObjectsV2, parseListObjectVersions, readPageRaw } from '../../src/shared/list-xml';
-import { elementKinds, orderListed, orderPage } from '../../src/shared/versions';
+import { listCurrentObjects } from '../../src/shared/objects';
+import { elementKinds, listKeyHistories, orderListed, orderPage } from '../../src/shared/versions';
+import { fixedServer } from '../support/not-found-server';
 import { createBucket, motoS3, put, remove } from '../support/versioned';
 
 // The ListObjectsV2 page reader that replaces the SDK's XML parser on the listing's hot path.
@@ -264,4 +267,100 @@ describe('on moto', () => {
       })),
     );
   });
+});
+
+describe('what S3 would not send', () => {
+  const object = (fields: string) =>
+    `<Contents>${fields}<ETag>&quot;e&quot;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+  const time = (text: string) => page(object(`<Key>k</Key><LastModified>${text}</LastModified>`));
+
+  test('GIVEN a time without a zone, an empty or a malformed time WHEN read THEN it declines (the SDK rejects them too)', () => {
+    expect(parseListObjectsV2(time('2024-05-01T12:00:01.000Z'))).toBeDefined();
+    expect(parseListObjectsV2(time('2024-05-01T12:00:01+02:00'))).toBeDefined();
+    for (const text of [
+      '2024-05-01T12:00:01',
+      '',
+      'n/a',
+      '2024-05-01T12:00:01+0000',
+      '2024-13-45T99:00:00Z',
+    ]) {
+      expect(parseListObjectsV2(time(text))).toBeUndefined();
+    }
+  });
+
+  test('GIVEN an entity XML does not define, or one beyond U+10FFFF WHEN read THEN it declines instead of failing or guessing', () => {
+    const key = (text: string) =>
+      page(object(`<Key>${text}</Key><LastModified>2024-05-01T12:00:01.000Z</LastModified>`));
+    expect(parseListObjectsV2(key('a&#x10FFFF;'))?.objects[0]?.key).toBe('a\u{10FFFF}');
+    for (const text of ['a&nbsp;b', 'a&constructor;', 'a&#x110000;', 'a & b', 'a&#xZZ;']) {
+      expect(parseListObjectsV2(key(text))).toBeUndefined();
+    }
+  });
+
+  test("GIVEN a size, a boolean or an end tag that is not S3's, or a key twice WHEN read THEN it declines", () => {
+    const entry = (fields: string) =>
+      versionsPage(
+        `<Version><Key>k</Key><VersionId>v</VersionId><LastModified>2024-05-01T12:00:01.000Z</LastModified>${fields}</Version>`,
+      );
+    expect(parseListObjectVersions(entry('<IsLatest>true</IsLatest><Size>5</Size>'))).toBeDefined();
+    expect(parseListObjectVersions(entry('<IsLatest>TRUE</IsLatest>'))).toBeUndefined();
+    expect(parseListObjectVersions(entry('<Size>1.5</Size>'))).toBeUndefined();
+    expect(parseListObjectVersions(entry('<Size>+5</Size>'))).toBeUndefined();
+    expect(parseListObjectVersions(entry('<Key>k2</Key>'))).toBeUndefined();
+    expect(
+      parseListObjectVersions(
+        entry('<RestoreStatus><RestoreExpiryDate>soon</RestoreExpiryDate></RestoreStatus>'),
+      ),
+    ).toBeUndefined();
+    expect(
+      parseListObjectVersions(
+        versionsPage(
+          '<Version><Key>k</Key><LastModified>2024-05-01T12:00:01.000Z</LastModified></DeleteMarker>',
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      parseListObjectsV2(
+        page(
+          object('<Key>k</Key><LastModified>2024-05-01T12:00:01.000Z</LastModified>').replace(
+            '</Contents>',
+            '</Content>',
+          ),
+        ),
+      ),
+    ).toBeUndefined();
+  });
+
+  test.each([
+    ['ListObjectsV2', '<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>'],
+    ['ListObjectVersions', '<ListVersionsResult><IsTruncated>true</IsTruncated></ListVersionsResult>'],
+  ])(
+    'GIVEN a %s page that says it is truncated but names no marker WHEN listed THEN the listing stops with that error, not silently',
+    async (operation, body) => {
+      const server = await fixedServer(200, 'application/xml', body);
+      try {
+        const s3 = new S3Client({
+          region: 'us-east-1',
+          endpoint: server.endpoint,
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        });
+        const listing =
+          operation === 'ListObjectsV2'
+            ? listCurrentObjects(s3, { bucket: 'b' })
+            : listKeyHistories(s3, { bucket: 'b' });
+        const error = await (async () => {
+          for await (const _ of listing) {
+            // nothing is listed
+          }
+        })().catch((err: unknown) => err);
+        expect(error).toBeInstanceOf(CliError);
+        expect((error as Error).message).toBe(
+          'the listing of bucket b says it is truncated but gives no marker to continue from: is the endpoint S3-compatible?',
+        );
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });

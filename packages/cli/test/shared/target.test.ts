@@ -8,7 +8,7 @@ import { createClients } from '../../src/shared/aws';
 import { CliError } from '../../src/shared/errors';
 import { resolveTarget } from '../../src/shared/target';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../support/dr-pair';
-import { type NotFoundServer, notFoundServer } from '../support/not-found-server';
+import { type FixedServer, notFoundServer } from '../support/not-found-server';
 
 // resolveTarget builds its clients from process.env (credentials, endpoint) like the CLI does.
 useMotoEnv();
@@ -189,7 +189,7 @@ describe('GIVEN no target option', () => {
 });
 
 describe('GIVEN an endpoint that answers HTTP 404 to everything (not AWS)', () => {
-  let server: NotFoundServer;
+  let server: FixedServer;
   beforeAll(async () => {
     server = await notFoundServer();
   });

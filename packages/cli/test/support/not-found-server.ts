@@ -1,16 +1,16 @@
 import { createServer, type Server } from 'node:http';
 
-/** An HTTP server on the loopback interface that answers every request 404 with an HTML page. */
-export interface NotFoundServer {
+/** An HTTP server on the loopback interface that answers every request with one fixed response. */
+export interface FixedServer {
   readonly endpoint: string;
   close(): Promise<void>;
 }
 
-export async function notFoundServer(): Promise<NotFoundServer> {
+export async function fixedServer(status: number, contentType: string, body: string): Promise<FixedServer> {
   const server: Server = createServer((request, response) => {
     request.resume();
-    response.writeHead(404, { 'content-type': 'text/html' });
-    response.end('<html><body>Not Found</body></html>');
+    response.writeHead(status, { 'content-type': contentType });
+    response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -20,3 +20,7 @@ export async function notFoundServer(): Promise<NotFoundServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Answers every request 404 with an HTML page (what a wrong endpoint or a proxy sends). */
+export const notFoundServer = (): Promise<FixedServer> =>
+  fixedServer(404, 'text/html', '<html><body>Not Found</body></html>');

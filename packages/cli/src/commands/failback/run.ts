@@ -60,10 +60,12 @@ export async function runFailback(
         region: replica.region,
       },
       new Date(now),
+      // Failures are counted since the failover, when it says when that was.
+      request.since === undefined ? undefined : new Date(request.since),
     );
     findings.push(backlogFinding('reverse.backlog', backlog, request.maxLagMs));
-    // Objects written to the replica during the failover that S3 failed to replicate back would
-    // be out of sight after the switch: failback refuses (unless --force).
+    // Objects written to the replica since the failover that S3 failed to replicate back would be
+    // out of sight after the switch: failback refuses (unless --force).
     const failed = failedFinding('reverse.failed', backlog, 'FAIL');
     if (failed) findings.push(failed);
   }

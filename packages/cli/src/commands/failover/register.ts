@@ -52,7 +52,8 @@ It first prints the current routes, the plan and the readiness checks:
   replication.backlog  the replica is at most --max-lag behind (newest ReplicationLatency of the
                        last 15 minutes, read in the primary's region); unreadable metrics fail
   replication.failed   a warning when OperationsFailedReplication counted failures in the last
-                       15 minutes: those objects are not in the replica (s3-dr backfill later)
+                       15 minutes: up to that many objects may be missing from the replica
+                       (s3-dr backfill --status failed, once the primary answers)
   replica.archive      a warning when the replica's lifecycle moves versions to GLACIER or
                        DEEP_ARCHIVE: they cannot be read after the failover without a restore
 A failed check refuses the failover (exit 1) unless --force: in a regional outage the primary's

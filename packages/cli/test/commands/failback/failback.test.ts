@@ -189,18 +189,19 @@ test("GIVEN the reverse rule's destination is behind WHEN failing back THEN it r
   );
 });
 
-test('GIVEN the reverse rule failed to replicate objects back WHEN failing back THEN it refuses: those objects would be out of sight', async () => {
+test('GIVEN the reverse rule failed to replicate objects back since the failover, longer ago than 15 minutes WHEN failing back THEN it refuses: those objects would be out of sight', async () => {
   const d = await buildCrossRegion({ reverseRule: true });
-  await putReplicationMetric(REPLICA_REGION, reverseRuleOf(d), 'OperationsFailedReplication', 1);
+  const since = Date.now() - 2 * 3600_000;
+  await putReplicationMetric(REPLICA_REGION, reverseRuleOf(d), 'OperationsFailedReplication', 1, 3600_000);
   control = mockControlPlane(failedOver(d));
 
-  const result = await failback(d, { since: await nextSecond() });
+  const result = await failback(d, { since, force: false });
 
   expect(result.outcome).toBe('refused');
   expect(finding(result, 'reverse.failed')).toMatchObject({
     status: 'FAIL',
-    message: expect.stringMatching(
-      /metrics in eu-west-1\): 1 replication operations failed in the last 15m: those objects are not in /,
+    message: expect.stringContaining(
+      `metrics in eu-west-1): 1 replication operations failed since ${new Date(since).toISOString()}: up to 1 objects or delete markers may be missing from ${d.names.primaryBucket}`,
     ),
   });
   expect(submits(control)).toHaveLength(0);
