@@ -1,4 +1,10 @@
-import { GetObjectCommand, GetObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { copySource, copyVersion, partRanges } from '../../src/shared/copy';
 import { createBucket, motoS3, put } from '../support/versioned';
 
@@ -12,10 +18,23 @@ test('GIVEN a 12 GiB object WHEN planning its parts THEN they cover every byte o
   expect(ranges.at(-1)).toEqual([12 * GiB - 512 * MiB, 12 * GiB - 1]);
 });
 
-test('GIVEN a 5 TiB object WHEN planning its parts THEN there are at most 10,000', () => {
-  const ranges = partRanges(5 * 1024 * GiB);
-  expect(ranges.length).toBeLessThanOrEqual(10_000);
-  expect(ranges.at(-1)?.[1]).toBe(5 * 1024 * GiB - 1);
+test('GIVEN a 5 TiB object WHEN planning its parts THEN there are 10,000, each a 10,000th of it rounded up', () => {
+  const size = 5 * 1024 * GiB;
+  const part = Math.ceil(size / 10_000);
+  const ranges = partRanges(size);
+  expect([ranges.length, ranges[0], ranges.at(-1)]).toEqual([
+    10_000,
+    [0, part - 1],
+    [9_999 * part, size - 1],
+  ]);
+});
+
+test('GIVEN a part size below the 5 MiB minimum WHEN planning the parts THEN they are 5 MiB', () => {
+  expect(partRanges(12 * MiB, MiB)).toEqual([
+    [0, 5 * MiB - 1],
+    [5 * MiB, 10 * MiB - 1],
+    [10 * MiB, 12 * MiB - 1],
+  ]);
 });
 
 test('GIVEN a key with spaces, + and unicode WHEN naming the copy source THEN each path segment is URL-encoded', () => {
@@ -51,6 +70,102 @@ test('GIVEN an old version with metadata and tags WHEN copied in one request THE
   ]);
 });
 
+/** Copies the version `versionId` of `key` onto `copy` in the same bucket. */
+function copyWithin(s3: S3Client, bucket: string, key: string, versionId: string, size: number, tuning = {}) {
+  return copyVersion(
+    s3,
+    { sourceBucket: bucket, key, versionId, size, targetBucket: bucket, targetKey: 'copy' },
+    tuning,
+  );
+}
+
+async function etagOf(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId: string,
+): Promise<string | undefined> {
+  return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).ETag;
+}
+
+test('GIVEN a small version and no tuning WHEN copied THEN it is one CopyObject: the copy keeps the ETag of the source', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-default');
+  const source = await put(s3, bucket, 'doc', 'seven b');
+
+  const copied = await copyWithin(s3, bucket, 'doc', source, 7);
+
+  expect(copied.etag).toBe(await etagOf(s3, bucket, 'doc', source));
+});
+
+test('GIVEN a version of exactly the multipart threshold WHEN copied THEN it is one CopyObject: the copy keeps the ETag of the source', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-threshold');
+  const source = await put(s3, bucket, 'doc', 'seven b');
+
+  const copied = await copyWithin(s3, bucket, 'doc', source, 7, { multipartThresholdBytes: 7 });
+
+  expect(copied.etag).toBe(await etagOf(s3, bucket, 'doc', source));
+});
+
+test.each(['GLACIER', 'DEEP_ARCHIVE'])(
+  'GIVEN a restored %s version WHEN copied THEN the copy is readable STANDARD, not archived again',
+  async (storageClass) => {
+    const s3 = motoS3();
+    const bucket = await createBucket(s3, 'cp-thawed');
+    const source = await put(s3, bucket, 'doc', 'thawed!');
+
+    await copyVersion(s3, {
+      sourceBucket: bucket,
+      key: 'doc',
+      versionId: source,
+      size: 7,
+      storageClass,
+      targetBucket: bucket,
+      targetKey: 'copy',
+    });
+
+    expect(
+      (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'copy' }))).StorageClass,
+    ).toBeUndefined();
+  },
+);
+
+test('GIVEN a STANDARD_IA version WHEN copied THEN the copy keeps STANDARD_IA', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-ia');
+  const source = await put(s3, bucket, 'doc', 'infrequent', { StorageClass: 'STANDARD_IA' });
+
+  await copyVersion(s3, {
+    sourceBucket: bucket,
+    key: 'doc',
+    versionId: source,
+    size: 10,
+    storageClass: 'STANDARD_IA',
+    targetBucket: bucket,
+    targetKey: 'copy',
+  });
+
+  expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'copy' }))).StorageClass).toBe(
+    'STANDARD_IA',
+  );
+});
+
+test('GIVEN a multipart copy that fails WHEN it gives up THEN the error is thrown and the unfinished upload is aborted', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-abort');
+  const source = await put(s3, bucket, 'doc', patterned(6 * MiB));
+
+  // The listing said 15 MiB: the parts past the real 6 MiB cannot be copied or completed.
+  const copy = copyWithin(s3, bucket, 'doc', source, 15 * MiB, {
+    multipartThresholdBytes: MiB,
+    partBytes: 5 * MiB,
+  });
+
+  await expect(copy).rejects.toThrow();
+  expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads).toBeUndefined();
+});
+
 /** `size` bytes in which no 4-byte window repeats at a part-sized distance: a counter, little-endian. */
 function patterned(size: number): Buffer {
   const buf = Buffer.alloc(size);
@@ -71,7 +186,8 @@ describe('multipart copy against moto (threshold lowered: 5 GB objects do not fi
     oldVersion = await put(s3, bucket, 'big.bin', old, {
       ContentType: 'application/x-test',
       Metadata: { owner: 'finance' },
-      Tagging: 'class=restricted',
+      // Two tags, one with characters that must be URL-encoded in the Tagging header.
+      Tagging: 'class=restricted&note=a%20b%2Bc%3Dd',
     });
     await put(s3, bucket, 'big.bin', 'newer and small');
     await copyVersion(
@@ -115,6 +231,9 @@ describe('multipart copy against moto (threshold lowered: 5 GB objects do not fi
 
   test('GIVEN an old version with tags WHEN copied in parts THEN the tags are carried over', async () => {
     const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'big.bin' }));
-    expect(tags.TagSet).toEqual([{ Key: 'class', Value: 'restricted' }]);
+    expect(tags.TagSet).toEqual([
+      { Key: 'class', Value: 'restricted' },
+      { Key: 'note', Value: 'a b+c=d' },
+    ]);
   });
 });
