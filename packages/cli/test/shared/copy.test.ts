@@ -1,11 +1,13 @@
 import {
+  CopyObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   type S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { copySource, copyVersion, partRanges } from '../../src/shared/copy';
+import { type Copied, copySource, copyVersion, partRanges } from '../../src/shared/copy';
 import { createBucket, motoS3, put } from '../support/versioned';
 
 const MiB = 1024 ** 2;
@@ -88,6 +90,38 @@ async function etagOf(
   return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).ETag;
 }
 
+/**
+ * Lets `see` look at each request `s3` sends before it goes to moto; a promise `see` returns answers
+ * the request instead. Returns the answers moto is still to give (settled, never rejected).
+ */
+function watchSends(s3: S3Client, see: (command: unknown) => Promise<never> | undefined): Promise<unknown>[] {
+  const send = s3.send.bind(s3) as (command: unknown) => Promise<unknown>;
+  const answers: Promise<unknown>[] = [];
+  jest.spyOn(s3, 'send').mockImplementation(((command: unknown) => {
+    const instead = see(command);
+    if (instead) return instead;
+    const answer = send(command);
+    answers.push(answer.catch(() => undefined));
+    return answer;
+  }) as never);
+  return answers;
+}
+
+test('GIVEN a version copied in one request WHEN it is sent THEN it says COPY for metadata and tags (moto copies both whatever it says)', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-directives');
+  const source = await put(s3, bucket, 'doc', 'seven b');
+  const copies: unknown[] = [];
+  watchSends(s3, (command) => {
+    if (command instanceof CopyObjectCommand) copies.push(command.input);
+    return undefined;
+  });
+
+  await copyWithin(s3, bucket, 'doc', source, 7);
+
+  expect(copies).toEqual([expect.objectContaining({ MetadataDirective: 'COPY', TaggingDirective: 'COPY' })]);
+});
+
 test('GIVEN a small version and no tuning WHEN copied THEN it is one CopyObject: the copy keeps the ETag of the source', async () => {
   const s3 = motoS3();
   const bucket = await createBucket(s3, 'cp-default');
@@ -166,6 +200,30 @@ test('GIVEN a multipart copy that fails WHEN it gives up THEN the error is throw
   expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads).toBeUndefined();
 });
 
+test('GIVEN a part copy that fails WHEN more parts wait THEN no further part is started and its error is thrown', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-part-fails');
+  const source = await put(s3, bucket, 'doc', Buffer.alloc(21 * MiB));
+  // moto cannot be told to fail one part: the client fails part 1 itself and sends the rest to moto.
+  const started: number[] = [];
+  const answers = watchSends(s3, (command) => {
+    if (!(command instanceof UploadPartCopyCommand)) return undefined;
+    started.push(command.input.PartNumber ?? 0);
+    return command.input.PartNumber === 1 ? Promise.reject(new Error('part 1 failed')) : undefined;
+  });
+
+  // 5 parts, 4 in flight at once: parts 1-4 start together, part 5 only if part 1 had succeeded.
+  const copy = copyWithin(s3, bucket, 'doc', source, 21 * MiB, {
+    multipartThresholdBytes: MiB,
+    partBytes: 5 * MiB,
+  });
+
+  await expect(copy).rejects.toThrow('part 1 failed');
+  await Promise.all(answers); // the parts still in flight when the copy gave up
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(started.sort((x, y) => x - y)).toEqual([1, 2, 3, 4]);
+});
+
 /** `size` bytes in which no 4-byte window repeats at a part-sized distance: a counter, little-endian. */
 function patterned(size: number): Buffer {
   const buf = Buffer.alloc(size);
@@ -177,6 +235,7 @@ describe('multipart copy against moto (threshold lowered: 5 GB objects do not fi
   let s3: S3Client;
   let bucket: string;
   let oldVersion: string;
+  let copied: Copied;
   // Every part's bytes differ from every other part's (and within a part), so a part copied from the
   // wrong range, shifted by a byte, or out of order changes the result.
   const old = patterned(12 * MiB);
@@ -190,7 +249,7 @@ describe('multipart copy against moto (threshold lowered: 5 GB objects do not fi
       Tagging: 'class=restricted&note=a%20b%2Bc%3Dd',
     });
     await put(s3, bucket, 'big.bin', 'newer and small');
-    await copyVersion(
+    copied = await copyVersion(
       s3,
       {
         sourceBucket: bucket,
@@ -208,6 +267,16 @@ describe('multipart copy against moto (threshold lowered: 5 GB objects do not fi
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big.bin' }));
     const body = Buffer.from((await res.Body?.transformToByteArray()) ?? []);
     expect([body.length, body.equals(old)]).toEqual([old.length, true]);
+  });
+
+  test('GIVEN an old version of 12 MiB above the threshold WHEN copied in 5 MiB parts THEN the copy is made of 3 parts (its ETag ends in -3)', async () => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big.bin' }));
+    expect(head.ETag).toMatch(/-3"$/);
+  });
+
+  test('GIVEN an old version copied in parts WHEN the copy completes THEN it returns the version id and ETag of the new current version', async () => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big.bin' }));
+    expect(copied).toEqual({ versionId: head.VersionId, etag: head.ETag });
   });
 
   test('GIVEN an old version copied in 5 MiB parts WHEN each part range is read back THEN each holds the same bytes as the source', async () => {
