@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -129,7 +129,6 @@ test('GIVEN a journal whose last line was torn by an interruption WHEN the resto
   const { bucket, to } = await multipartChangedAfterT('rj-torn');
   const journal = journalIn('rj-');
   await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
-  const { appendFileSync } = await import('node:fs');
   appendFileSync(journal, '{"targetKey":"doc","fromVers');
   const again = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
   expect(again.stdout).toMatch(/to copy\s+0\n/);
@@ -249,9 +248,23 @@ test('GIVEN a copy into an unversioned bucket recorded without an ETag WHEN the 
   expect(vouched).toBe(false);
 });
 
+test('GIVEN a journal opened only for reading (a dry run) WHEN copies and batch jobs are recorded THEN it writes no file', async () => {
+  const path = journalIn('rj-');
+  const journal = await openJournal(path, false);
+
+  await journal.record('doc', 'v-at-T', 'v-copy', '"etag-of-copy"');
+  await journal.recordBatchJob('job-1', 0);
+  await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', 0, 1);
+  await journal.finishBatchJob('job-1');
+  await journal.close();
+
+  expect(existsSync(path)).toBe(false);
+});
+
 describe('copies a batch job made (restore --batch)', () => {
   const after = Date.parse('2024-05-02T10:00:00Z');
   const before = Date.parse('2024-05-02T11:00:00Z');
+  const iso = (time: number) => new Date(time).toISOString();
 
   test('GIVEN a reported batch copy WHEN the current version was written while the job ran THEN it counts as that copy, after reopening too', async () => {
     const path = journalIn('rjb-');
@@ -276,6 +289,59 @@ describe('copies a batch job made (restore --batch)', () => {
     await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', after, before);
     expect(journal.isCopyOf('doc', { versionId: 'v', lastModified }, from)).toBe(false);
     await journal.close();
+  });
+
+  test.each([
+    ['started', after],
+    ['ended', before],
+  ])(
+    'GIVEN a version written in the very millisecond the job %s THEN it counts as the copy',
+    async (_what, lastModified) => {
+      const journal = await openJournal(journalIn('rjb-'), true);
+      await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', after, before);
+      expect(journal.isCopyOf('doc', { versionId: 'v', lastModified }, 'v-at-T')).toBe(true);
+      await journal.close();
+    },
+  );
+
+  test.each([
+    [
+      'without a batch job',
+      { targetKey: 'doc', fromVersionId: 'v-other', after: iso(after), before: iso(before) },
+    ],
+    [
+      'without the version copied',
+      { targetKey: 'doc', batchJob: 'job-2', after: iso(after), before: iso(before) },
+    ],
+    [
+      'whose end does not parse',
+      { targetKey: 'doc', fromVersionId: 'v-other', batchJob: 'job-2', after: iso(after), before: 'soon' },
+    ],
+  ])(
+    'GIVEN a batch copy line %s after a valid one WHEN the journal is reopened THEN it is ignored: the valid copy still counts',
+    async (_what, line) => {
+      const path = journalIn('rjb-');
+      const journal = await openJournal(path, true);
+      await journal.recordBatchCopy('doc', 'v-at-T', 'job-1', after, before);
+      await journal.close();
+      appendFileSync(path, `${JSON.stringify(line)}\n`);
+
+      const reopened = await openJournal(path, false);
+
+      expect(reopened.isCopyOf('doc', { versionId: 'v', lastModified: after + 1 }, 'v-at-T')).toBe(true);
+    },
+  );
+
+  test.each([
+    ['a line of no known kind', {}],
+    ['a start time without a job', { createdAt: iso(after) }],
+    ['a job whose start does not parse', { batchJob: 'job-3', createdAt: 'yesterday' }],
+    ['a job whose start is a number, not a time', { batchJob: 'job-3', createdAt: 5 }],
+  ])('GIVEN %s in the journal WHEN it is reopened THEN no batch job is pending', async (_what, line) => {
+    const path = journalIn('rjb-');
+    writeFileSync(path, `${JSON.stringify(line)}\n`);
+
+    expect((await openJournal(path, false)).pendingBatchJobs()).toEqual([]);
   });
 
   test('GIVEN a job recorded without its end WHEN the journal is reopened THEN it is pending', async () => {

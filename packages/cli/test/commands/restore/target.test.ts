@@ -145,7 +145,7 @@ test('GIVEN the version at T is in GLACIER WHEN restoring THEN the key is report
   expect(await currentContents(s3, bucket)).toEqual({ cold: 'after T' });
 });
 
-test('GIVEN the version at T is in GLACIER WHEN restoring with --restore-archived THEN a RestoreObject of that version is started', async () => {
+test('GIVEN the version at T is in GLACIER WHEN restoring with --restore-archived THEN a RestoreObject of that version is started (7 days, Standard tier)', async () => {
   const bucket = await createBucket(s3, 'rt-thaw');
   const atT = await put(s3, bucket, 'cold', 'cold at T', { StorageClass: 'GLACIER' });
   const to = await pointInTime();
@@ -163,7 +163,14 @@ test('GIVEN the version at T is in GLACIER WHEN restoring with --restore-archive
 
   jest.restoreAllMocks();
   expect(result.stdout).toContain('1 archive restore started');
-  expect(restores).toEqual([expect.objectContaining({ Bucket: bucket, Key: 'cold', VersionId: atT })]);
+  expect(restores).toEqual([
+    expect.objectContaining({
+      Bucket: bucket,
+      Key: 'cold',
+      VersionId: atT,
+      RestoreRequest: { Days: 7, GlacierJobParameters: { Tier: 'Standard' } },
+    }),
+  ]);
 });
 
 test('GIVEN an archive restore was started WHEN the restore ends THEN it exits 1: the job is not finished yet', async () => {
