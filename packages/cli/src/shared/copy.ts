@@ -174,7 +174,14 @@ async function multipartCopy(s3: S3Client, request: CopyRequest, partBytes: numb
         failed = true;
         throw err;
       });
-    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, ranges.length) }, guarded));
+    // Every part in flight ends before the upload is completed or aborted: a part still copying
+    // during an abort may succeed after it and keep its storage ("you might need to abort the
+    // upload multiple times", https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html).
+    const lanes = await Promise.allSettled(
+      Array.from({ length: Math.min(PARTS_IN_FLIGHT, ranges.length) }, guarded),
+    );
+    const failure = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+    if (failure) throw failure.reason;
     const done = await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: targetBucket,

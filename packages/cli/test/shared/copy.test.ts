@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
@@ -222,6 +223,31 @@ test('GIVEN a part copy that fails WHEN more parts wait THEN no further part is 
   await Promise.all(answers); // the parts still in flight when the copy gave up
   await new Promise((resolve) => setImmediate(resolve));
   expect(started.sort((x, y) => x - y)).toEqual([1, 2, 3, 4]);
+});
+
+test('GIVEN a part copy that fails WHEN the upload is aborted THEN every part in flight has ended first', async () => {
+  const s3 = motoS3();
+  const bucket = await createBucket(s3, 'cp-abort-after');
+  const source = await put(s3, bucket, 'doc', Buffer.alloc(21 * MiB));
+  // The client fails part 1 at once (moto cannot be told to); parts 2-4 are still copying on moto.
+  const events: string[] = [];
+  const send = s3.send.bind(s3) as (command: unknown) => Promise<unknown>;
+  jest.spyOn(s3, 'send').mockImplementation(((command: unknown) => {
+    if (command instanceof AbortMultipartUploadCommand) events.push('abort');
+    if (!(command instanceof UploadPartCopyCommand)) return send(command);
+    const part = command.input.PartNumber;
+    if (part === 1) return Promise.reject(new Error('part 1 failed'));
+    return send(command).finally(() => events.push(`end ${part}`));
+  }) as never);
+
+  const copy = copyWithin(s3, bucket, 'doc', source, 21 * MiB, {
+    multipartThresholdBytes: MiB,
+    partBytes: 5 * MiB,
+  });
+
+  await expect(copy).rejects.toThrow('part 1 failed');
+  expect(events).toEqual([...events.filter((e) => e !== 'abort'), 'abort']);
+  expect(events.filter((e) => e !== 'abort').sort()).toEqual(['end 2', 'end 3', 'end 4']);
 });
 
 /** `size` bytes in which no 4-byte window repeats at a part-sized distance: a counter, little-endian. */
