@@ -136,3 +136,156 @@ describe('all versions', () => {
     expect(kinds(diffs)).toEqual(['pending']);
   });
 });
+
+describe('what each difference says (as reports write it)', () => {
+  const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+  /** Written `ago` seconds before NOW. */
+  const written = (ago: number) => 3600 - ago;
+
+  test('GIVEN a current key the replica has no version of WHEN compared THEN it is missing, with the source state only', () => {
+    expect(compareKey(history(version('k', 's1', 0, 'abc')), undefined, current)).toEqual([
+      {
+        kind: 'missing',
+        key: 'k',
+        detail: 'current in the source, the replica has no version of it',
+        source: { versionId: 's1', deleteMarker: false, size: 3, etag: '"abc"', lastModified: at(0) },
+        replica: undefined,
+      },
+    ]);
+  });
+
+  test('GIVEN a key written 10 s ago that the replica shows deleted WHEN compared THEN it is pending, with both states', () => {
+    const replica = history(marker('k', 'm', 5));
+    expect(compareKey(history(version('k', 's1', written(10), 'ab')), replica, current)).toEqual([
+      {
+        kind: 'pending',
+        key: 'k',
+        detail: 'written 10s ago, the replica shows it deleted yet',
+        source: {
+          versionId: 's1',
+          deleteMarker: false,
+          size: 2,
+          etag: '"ab"',
+          lastModified: at(written(10)),
+        },
+        replica: { versionId: 'm', deleteMarker: true, lastModified: at(5) },
+      },
+    ]);
+  });
+
+  test('GIVEN ages on both sides of two minutes WHEN a pending difference is described THEN seconds below 120, minutes from 120', () => {
+    const detail = (ago: number) =>
+      compareKey(history(version('k', 's', written(ago))), undefined, current)[0]?.detail;
+    expect([119, 120, 300].map(detail)).toEqual([
+      'written 119s ago, the replica has no version of it yet',
+      'written 2m ago, the replica has no version of it yet',
+      'written 5m ago, the replica has no version of it yet',
+    ]);
+  });
+
+  test('GIVEN a key deleted 30 s ago in the source and still in the replica WHEN compared THEN it is pending', () => {
+    const source = history(marker('k', 'm', written(30)), version('k', 's1', 0));
+    expect(compareKey(source, history(version('k', 's1', 0)), current)).toEqual([
+      expect.objectContaining({
+        kind: 'pending',
+        detail: 'deleted 30s ago in the source, not yet in the replica',
+      }),
+    ]);
+  });
+
+  test('GIVEN keys only in the replica, deleted or never written in the source WHEN compared THEN each is extra, saying which', () => {
+    const replica = history(version('k', 'r1', 0));
+    expect(compareKey(history(marker('k', 'm', 10)), replica, current)[0]?.detail).toBe(
+      'deleted in the source, present in the replica',
+    );
+    expect(compareKey(undefined, replica, current)).toEqual([
+      expect.objectContaining({
+        kind: 'extra',
+        key: 'k',
+        detail: 'present in the replica only (absent or deleted in the source)',
+      }),
+    ]);
+  });
+
+  test('GIVEN an old size difference WHEN compared THEN it is a mismatch naming both sizes; a young one is pending', () => {
+    const replica = history(version('k', 'r1', 0, 'abcd'));
+    expect(compareKey(history(version('k', 's1', 0, 'ab')), replica, current)[0]).toMatchObject({
+      kind: 'mismatch',
+      detail: 'size 2 in the source, 4 in the replica',
+    });
+    expect(compareKey(history(version('k', 's1', written(10), 'ab')), replica, current)[0]).toMatchObject({
+      kind: 'pending',
+      detail: 'written 10s ago; size 2 in the source, 4 in the replica',
+    });
+  });
+
+  test('GIVEN a young ETag-only difference on SSE-KMS buckets WHEN compared THEN it stays a hint, saying why', () => {
+    const kms = { ...current, etagsComparable: false };
+    const replica = history(version('k', 'r1', 0, 'xy'));
+    expect(compareKey(history(version('k', 's1', written(10), 'ab')), replica, kms)).toEqual([
+      expect.objectContaining({
+        kind: 'hint',
+        detail: 'same size, different ETags: expected with SSE-KMS (ETags are not MD5 digests there)',
+      }),
+    ]);
+  });
+
+  test('GIVEN every version only on one side WHEN compared by id THEN the other side may be absent', () => {
+    const h = history(version('k', 'v1', 0), marker('k', 'm1', 0));
+    expect(kinds(compareKey(h, undefined, allVersions))).toEqual(['missing', 'missing']);
+    expect(kinds(compareKey(undefined, h, allVersions))).toEqual(['extra', 'extra']);
+  });
+
+  test('GIVEN a version and a delete marker missing from the replica WHEN compared by id THEN each says what it is, with no replica state', () => {
+    const source = history(marker('k', 'm1', 10), version('k', 'v1', 0, 'abc'));
+    expect(compareKey(source, history(), allVersions)).toEqual([
+      {
+        kind: 'missing',
+        key: 'k',
+        versionId: 'm1',
+        detail: 'delete marker not in the replica',
+        source: { versionId: 'm1', deleteMarker: true, lastModified: at(10) },
+        replica: undefined,
+      },
+      {
+        kind: 'missing',
+        key: 'k',
+        versionId: 'v1',
+        detail: 'version not in the replica',
+        source: { versionId: 'v1', deleteMarker: false, size: 3, etag: '"abc"', lastModified: at(0) },
+        replica: undefined,
+      },
+    ]);
+  });
+
+  test('GIVEN a version exactly as old as the grace period WHEN compared by id THEN it is missing, not pending', () => {
+    const source = history(version('k', 'v1', written(15 * 60)));
+    expect(kinds(compareKey(source, history(), allVersions))).toEqual(['missing']);
+    const younger = history(version('k', 'v1', written(15 * 60 - 1)));
+    expect(compareKey(younger, history(), allVersions)[0]?.detail).toBe(
+      'version written 15m ago, not yet in the replica',
+    );
+  });
+
+  test('GIVEN a version id that is a version in one bucket and a delete marker in the other WHEN compared by id THEN the mismatch names both', () => {
+    const source = history(version('k', 'x', 0));
+    const replica = history(marker('k', 'x', 0));
+    expect(compareKey(source, replica, allVersions)[0]).toMatchObject({
+      kind: 'mismatch',
+      detail: 'a version in the source, a delete marker in the replica',
+      replica: { versionId: 'x', deleteMarker: true, lastModified: at(0) },
+    });
+  });
+
+  test('GIVEN a delete marker only in the replica WHEN compared by id THEN it is extra, named as a delete marker', () => {
+    expect(compareKey(undefined, history(marker('k', 'm9', 0)), allVersions)).toEqual([
+      {
+        kind: 'extra',
+        key: 'k',
+        versionId: 'm9',
+        detail: 'delete marker in the replica only',
+        replica: { versionId: 'm9', deleteMarker: true, lastModified: at(0) },
+      },
+    ]);
+  });
+});
