@@ -277,6 +277,15 @@ describe('what each difference says (as reports write it)', () => {
     });
   });
 
+  test('GIVEN a delete marker in the source and a version of that id in the replica, and a version only in the replica WHEN compared by id THEN each is named as what it is', () => {
+    const source = history(marker('k', 'x', 0));
+    const replica = history(version('k', 'x', 0), version('k', 'r2', 0));
+    expect(compareKey(source, replica, allVersions).map((d) => d.detail)).toEqual([
+      'a delete marker in the source, a version in the replica',
+      'version in the replica only',
+    ]);
+  });
+
   test('GIVEN a delete marker only in the replica WHEN compared by id THEN it is extra, named as a delete marker', () => {
     expect(compareKey(undefined, history(marker('k', 'm9', 0)), allVersions)).toEqual([
       {
