@@ -30,7 +30,7 @@ import type { ReportWriter } from '../../shared/report';
 import { count } from '../../shared/text';
 import type { RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
-import { type Plan, type RestoreRequest, type RunHooks, restoreActions } from './run';
+import { copyOf, type Plan, type RestoreRequest, type RunHooks, restoreActions } from './run';
 
 /**
  * The copies of a plan as manifest lines: the bucket restored from, the key there, and the
@@ -265,15 +265,7 @@ export async function applyBatchRestore(
               deleteMarkers++;
             } else if (action.type === 'copy' && action.atT) {
               const atT = action.atT;
-              const copied = await copyVersion(s3, {
-                sourceBucket: request.bucket,
-                key: action.key,
-                versionId: atT.versionId,
-                size: atT.size ?? 0,
-                storageClass: atT.storageClass,
-                targetBucket,
-                targetKey: action.targetKey,
-              });
+              const copied = await copyVersion(s3, copyOf(action, atT, request.bucket, targetBucket));
               await request.journal?.record(
                 action.targetKey,
                 atT.versionId,

@@ -3,6 +3,7 @@ import { mapChunks } from '../../shared/chunks';
 import {
   addDeleteMarker,
   type Copied,
+  type CopyRequest,
   type CopyTuning,
   copyVersion,
   startArchiveRestore,
@@ -11,7 +12,7 @@ import { CliError, describeAwsError, isNetworkError } from '../../shared/errors'
 import { joinByKey } from '../../shared/join';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
-import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
+import { type KeyHistory, listKeyHistories, type VersionEntry, withoutReserved } from '../../shared/versions';
 import type { RestoreJournal } from './journal';
 import { ACTION_TYPES, type ActionType, planInPlace, planToTarget, type RestoreAction } from './plan';
 
@@ -196,19 +197,25 @@ async function write(
     await startArchiveRestore(s3, request.bucket, action.key, atT.versionId);
     return {};
   }
-  return copyVersion(
-    s3,
-    {
-      sourceBucket: request.bucket,
-      key: action.key,
-      versionId: atT.versionId,
-      size: atT.size ?? 0,
-      storageClass: atT.storageClass,
-      targetBucket,
-      targetKey: action.targetKey,
-    },
-    tuning,
-  );
+  return copyVersion(s3, copyOf(action, atT, request.bucket, targetBucket), tuning);
+}
+
+/** The copy that gives `action`'s target key its version at T (direct and batch restores alike). */
+export function copyOf(
+  action: Pick<RestoreAction, 'key' | 'targetKey'>,
+  atT: Pick<VersionEntry, 'versionId' | 'size' | 'storageClass'>,
+  sourceBucket: string,
+  targetBucket: string,
+): CopyRequest {
+  return {
+    sourceBucket,
+    key: action.key,
+    versionId: atT.versionId,
+    size: atT.size ?? 0,
+    storageClass: atT.storageClass,
+    targetBucket,
+    targetKey: action.targetKey,
+  };
 }
 
 /**
