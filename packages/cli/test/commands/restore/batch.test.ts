@@ -4,7 +4,7 @@ import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client }
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyBatchRestore } from '../../../src/commands/restore/batch';
-import { openJournal } from '../../../src/commands/restore/journal';
+import { openJournal, type RestoreJournal } from '../../../src/commands/restore/journal';
 import { planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
 import { setupFromRole } from '../../../src/shared/batch/jobs';
 import { parseManifestLine } from '../../../src/shared/batch/manifest';
@@ -67,6 +67,79 @@ function readJsonLines(path: string): Record<string, string>[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
+}
+
+/** `restore --bucket B --to T --batch --ops-bucket OPS --role-arn ROLE`, then `extra`. */
+function batchRestore(bucket: string, to: string, ...extra: string[]): string[] {
+  return [
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--batch',
+    '--ops-bucket',
+    ops,
+    '--role-arn',
+    ROLE,
+    ...extra,
+  ];
+}
+
+/** The same, journaled in a file of its own and polling every second, with --yes. */
+function batchRestoreApplied(bucket: string, to: string): string[] {
+  return batchRestore(
+    bucket,
+    to,
+    '--journal',
+    file(`journal-${bucket}.jsonl`),
+    '--poll-interval',
+    '1s',
+    '--yes',
+  );
+}
+
+/** The keys of the manifest the `index`-th CreateJob named, in its order. */
+async function manifestKeysOfJob(index: number): Promise<string[]> {
+  const input = control.commandCalls(CreateJobCommand)[index]?.args[0].input;
+  const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
+  const body = await (
+    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+  ).Body?.transformToString();
+  return (body ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => parseManifestLine(l).key);
+}
+
+/** Plans the restore of `bucket` to `to` with `client` and applies it as a batch (polling every ms). */
+async function applyAsBatch(
+  client: S3Client,
+  bucket: string,
+  to: string,
+  options: { journal?: RestoreJournal; maxJobCopyBytes?: number; streamed?: boolean } = {},
+) {
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+    ...(options.journal ? { journal: options.journal } : {}),
+  };
+  const planned = await planRestore(client, request, NO_REPORT);
+  // A streamed plan carries no list of actions: the apply relists them.
+  const plan = options.streamed ? { ...planned, actions: undefined } : planned;
+  return applyBatchRestore(
+    client,
+    new S3ControlClient({ region: 'us-east-1' }),
+    setupFromRole(ROLE, ops),
+    request,
+    plan,
+    NO_REPORT,
+    4,
+    { pollMs: 1, ...(options.maxJobCopyBytes ? { maxJobCopyBytes: options.maxJobCopyBytes } : {}) },
+  );
 }
 
 /** What S3 does for a copy job: copy each manifest line's version onto its key, then report. */
@@ -152,18 +225,7 @@ test('GIVEN --batch without --yes THEN the plan says the copies run as a job as 
   const { bucket, to } = await scenario('rb-plan');
   const before = await versionIds(s3, bucket);
 
-  const result = await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-  ]);
+  const result = await runCli(batchRestore(bucket, to));
 
   expect(result.code).toBe(0);
   expect(result.stdout).toContain(
@@ -179,25 +241,9 @@ test('GIVEN --batch --yes THEN delete markers are written here, the copies go to
   const before = await versionIds(s3, bucket);
   control.on(CreateJobCommand).resolves({ JobId: 'job-r1' });
   control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-r1'));
-  const journal = file(`journal-${bucket}.jsonl`);
-  const args = [
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-    '--journal',
-    journal,
-    '--poll-interval',
-    '1s',
-  ];
+  const args = batchRestoreApplied(bucket, to);
 
-  const result = await runCli([...args, '--yes']);
+  const result = await runCli(args);
 
   expect(result.stderr).toContain('restore: job job-r1 created (copies)');
   expect(result.stdout).toContain('done here: 1 delete marker added, 0 archive restores started, 0 failed');
@@ -225,11 +271,11 @@ test('GIVEN --batch --yes THEN delete markers are written here, the copies go to
   const after = new Set(await versionIds(s3, bucket));
   expect(before.filter((id) => !after.has(id))).toEqual([]);
   // The journal records the job, each copy it reported, and its end.
-  const lines = readJsonLines(journal);
+  const lines = readJsonLines(file(`journal-${bucket}.jsonl`));
   expect(lines.filter((l) => l.batchJob === 'job-r1' && l.targetKey)).toHaveLength(6);
   expect(lines).toContainEqual({ batchJobDone: 'job-r1' });
 
-  const again = await runCli([...args, '--yes']);
+  const again = await runCli(args);
   expect(again.code).toBe(0);
   expect(again.stdout).toContain('Nothing to change.');
   expect(control.commandCalls(CreateJobCommand)).toHaveLength(1);
@@ -243,37 +289,10 @@ test('GIVEN a job with failed tasks THEN they are listed by reason with the fix,
     .callsFakeOnce(runJobLikeS3('job-f1', ['a+b.txt']))
     .callsFake(async () => {
       // The second job: the manifest of the rerun holds only the key that failed.
-      const input = control.commandCalls(CreateJobCommand)[1]?.args[0].input;
-      const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
-      const body = await (
-        await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
-      ).Body?.transformToString();
-      expect(
-        body
-          ?.split('\n')
-          .filter(Boolean)
-          .map((l) => parseManifestLine(l).key),
-      ).toEqual(['a+b.txt']);
+      expect(await manifestKeysOfJob(1)).toEqual(['a+b.txt']);
       return runJobLikeS3('job-f2')();
     });
-  const journal = file(`journal-${bucket}.jsonl`);
-  const args = [
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-    '--journal',
-    journal,
-    '--poll-interval',
-    '1s',
-    '--yes',
-  ];
+  const args = batchRestoreApplied(bucket, to);
 
   const first = await runCli(args);
 
@@ -292,24 +311,7 @@ test('GIVEN a job an earlier run started and did not see end THEN the next run f
   const { bucket, to, atT } = await scenario('rb-pending');
   control.on(CreateJobCommand).resolves({ JobId: 'job-p1' });
   control.on(DescribeJobCommand).resolvesOnce({ Job: { JobId: 'job-p1', Status: 'Active' } });
-  const journal = file(`journal-${bucket}.jsonl`);
-  const args = [
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-    '--journal',
-    journal,
-    '--poll-interval',
-    '1s',
-    '--yes',
-  ];
+  const args = batchRestoreApplied(bucket, to);
   // First run: interrupted while the job is Active (Ctrl-C leaves the job running).
   control.on(DescribeJobCommand).callsFake(async () => {
     process.emit('SIGINT');
@@ -318,7 +320,9 @@ test('GIVEN a job an earlier run started and did not see end THEN the next run f
   const first = await runCli(args);
   expect(first.code).toBe(1);
   expect(first.stdout).toContain('The job keeps running in S3: run the same command again to follow it');
-  expect(readJsonLines(journal).filter((l) => l.batchJob === 'job-p1' && l.createdAt)).toHaveLength(1);
+  expect(
+    readJsonLines(file(`journal-${bucket}.jsonl`)).filter((l) => l.batchJob === 'job-p1' && l.createdAt),
+  ).toHaveLength(1);
 
   control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-p1'));
   const second = await runCli(args);
@@ -364,18 +368,7 @@ describe('the built CLI', () => {
     expect(only.code).toBe(0);
     expect(readFileSync(manifest, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
     expect(readFileSync(manifest, 'utf8')).toContain(`${bucket},dir%2Fsub%2F%C3%BC`);
-    const plan = await runCliProcess([
-      'restore',
-      '--bucket',
-      bucket,
-      '--to',
-      to,
-      '--batch',
-      '--ops-bucket',
-      ops,
-      '--role-arn',
-      ROLE,
-    ]);
+    const plan = await runCliProcess(batchRestore(bucket, to));
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(`as ${ROLE}`);
     expect(await versionIds(s3, bucket)).toEqual(before);
@@ -392,41 +385,13 @@ test('GIVEN a version larger than a copy job takes WHEN applied as a batch THEN 
   control.on(CreateJobCommand).resolves({ JobId: 'job-l1' });
   control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-l1'));
   const journal = await openJournal(file(`journal-${bucket}.jsonl`), true);
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-    journal,
-  };
-  const plan = await planRestore(s3, request, NO_REPORT);
 
-  const applied = await applyBatchRestore(
-    s3,
-    new S3ControlClient({ region: 'us-east-1' }),
-    setupFromRole(ROLE, ops),
-    request,
-    plan,
-    NO_REPORT,
-    4,
-    { maxJobCopyBytes: 100, pollMs: 1 },
-  );
+  const applied = await applyAsBatch(s3, bucket, to, { journal, maxJobCopyBytes: 100 });
   await journal.close();
 
   expect(applied).toMatchObject({ copiedHere: 1, copies: 1, deleteMarkers: 0, failed: 0 });
   expect(applied.summary).toMatchObject({ succeeded: 1, failed: 0 });
-  const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
-  const key = input?.Manifest?.Location?.ObjectArn?.split(`${ops}/`)[1] as string;
-  const body = await (
-    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
-  ).Body?.transformToString();
-  expect(
-    body
-      ?.split('\n')
-      .filter(Boolean)
-      .map((l) => parseManifestLine(l).key),
-  ).toEqual(['small.txt']);
+  expect(await manifestKeysOfJob(0)).toEqual(['small.txt']);
   expect(await currentContents(s3, bucket)).toEqual({
     'big.bin': 'B'.repeat(200),
     'small.txt': 'small at T',
@@ -441,17 +406,8 @@ test('GIVEN a GLACIER version at T and --restore-archived WHEN restoring --batch
   await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
   const to = await pointInTime();
   await put(s3, bucket, 'cold.bin', 'after T');
-  const args = ['restore', '--bucket', bucket, '--to', to, '--batch', '--restore-archived', '--yes'];
 
-  const result = await runCli([
-    ...args,
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-    '--journal',
-    file(`journal-${bucket}.jsonl`),
-  ]);
+  const result = await runCli([...batchRestoreApplied(bucket, to), '--restore-archived']);
 
   expect(result.stdout).toContain('archive restores     1');
   // moto 5.2 refuses RestoreObject of this (noncurrent) version with InvalidObjectState; S3 would
@@ -480,25 +436,8 @@ test('GIVEN a delete marker S3 refuses WHEN applied as a batch THEN it is counte
     },
     { step: 'initialize' },
   );
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-  };
-  const plan = await planRestore(refusing, request, NO_REPORT);
 
-  const applied = await applyBatchRestore(
-    refusing,
-    new S3ControlClient({ region: 'us-east-1' }),
-    setupFromRole(ROLE, ops),
-    request,
-    plan,
-    NO_REPORT,
-    4,
-    { pollMs: 1 },
-  );
+  const applied = await applyAsBatch(refusing, bucket, to);
 
   expect(applied).toMatchObject({ deleteMarkers: 0, failed: 1, copies: 6 });
   expect(applied.failures).toEqual([
@@ -515,20 +454,8 @@ test('GIVEN CreateJob refused WHEN restoring --batch --yes THEN nothing is writt
     .rejects(
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
     );
-  const args = [
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-  ];
 
-  const result = await runCli([...args, '--journal', file(`journal-${bucket}.jsonl`), '--yes', '--json']);
+  const result = await runCli([...batchRestoreApplied(bucket, to), '--json']);
 
   expect(result.code).toBe(2);
   expect(JSON.parse(result.stdout).error).toMatchObject({
@@ -548,23 +475,7 @@ test('GIVEN the job created and the delete marker written WHEN following the job
     .rejects(
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
     );
-  const args = [
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--batch',
-    '--ops-bucket',
-    ops,
-    '--role-arn',
-    ROLE,
-    '--journal',
-    file(`journal-${bucket}.jsonl`),
-    '--poll-interval',
-    '1s',
-    '--yes',
-  ];
+  const args = batchRestoreApplied(bucket, to);
 
   const first = await runCli(args);
 
@@ -587,25 +498,8 @@ test('GIVEN a plan too large to hold (streamed) WHEN applied as a batch THEN the
   const { bucket, to, atT } = await scenario('rb-stream');
   control.on(CreateJobCommand).resolves({ JobId: 'job-s1' });
   control.on(DescribeJobCommand).callsFake(runJobLikeS3('job-s1'));
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-  };
-  const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
 
-  const applied = await applyBatchRestore(
-    s3,
-    new S3ControlClient({ region: 'us-east-1' }),
-    setupFromRole(ROLE, ops),
-    request,
-    plan,
-    NO_REPORT,
-    4,
-    { pollMs: 1 },
-  );
+  const applied = await applyAsBatch(s3, bucket, to, { streamed: true });
 
   expect(applied).toMatchObject({ deleteMarkers: 1, failed: 0, copies: 6 });
   expect(applied.job?.Status).toBe('Complete');
