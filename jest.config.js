@@ -2,7 +2,9 @@
 // to their TypeScript sources, as tsconfig.json's paths do, so tests never run a stale build.
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/packages'],
+  // lib/ too: Jest's dependency graph (--findRelatedTests, which mutation testing uses to pick the
+  // tests of a module) only follows imports through files under the roots.
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/packages'],
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/packages/[^/]+/(lib|dist|assets)/'],
   transform: {
