@@ -215,6 +215,16 @@ export function initialRoutes(names: DeploymentNames): MultiRegionAccessPointRou
 }
 
 /** One call the mocked control plane received. */
+/** failover / failback options for a test: apply (--yes), no waiting, a minute of allowed lag. */
+export const SWITCH_OPTIONS = {
+  yes: true,
+  force: false,
+  wait: false,
+  timeoutMs: 60_000,
+  pollIntervalMs: 1000,
+  maxLagMs: 60_000,
+};
+
 export interface ControlCall {
   readonly command: 'GetAccessPoint' | 'GetRoutes' | 'SubmitRoutes';
   readonly region: string;

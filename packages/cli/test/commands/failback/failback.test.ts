@@ -14,6 +14,7 @@ import {
   PRIMARY_REGION,
   putReplicationMetric,
   REPLICA_REGION,
+  SWITCH_OPTIONS,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT } from '../../support/dr-pair';
 
@@ -33,21 +34,12 @@ function failedOver(d: CrossRegionDeployment): MultiRegionAccessPointRoute[] {
   ];
 }
 
-const OPTIONS = {
-  yes: true,
-  force: false,
-  wait: false,
-  timeoutMs: 60_000,
-  pollIntervalMs: 1000,
-  maxLagMs: 60_000,
-};
-
 async function failback(
   d: CrossRegionDeployment,
-  options: Partial<typeof OPTIONS> & { since?: number } = {},
+  options: Partial<typeof SWITCH_OPTIONS> & { since?: number } = {},
 ): Promise<SwitchResult> {
   const aws = createClients({ endpointUrl: motoEndpoint(), region: PRIMARY_REGION });
-  return runFailback({ aws }, { suffix: d.suffix, ...OPTIONS, ...options }, () => undefined);
+  return runFailback({ aws }, { suffix: d.suffix, ...SWITCH_OPTIONS, ...options }, () => undefined);
 }
 
 const primaryS3 = () => motoS3In(PRIMARY_REGION);

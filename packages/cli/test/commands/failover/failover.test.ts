@@ -17,6 +17,7 @@ import {
   PRIMARY_REGION,
   putReplicationMetric,
   REPLICA_REGION,
+  SWITCH_OPTIONS,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../../support/dr-pair';
 import { type FixedServer, notFoundServer } from '../../support/not-found-server';
@@ -33,22 +34,13 @@ afterEach(() => control?.restore());
 const clients = (region = PRIMARY_REGION): AwsClients =>
   createClients({ endpointUrl: motoEndpoint(), region });
 
-const OPTIONS = {
-  yes: true,
-  force: false,
-  wait: false,
-  timeoutMs: 60_000,
-  pollIntervalMs: 1000,
-  maxLagMs: 60_000,
-};
-
 async function failover(
   d: CrossRegionDeployment,
-  options: Partial<typeof OPTIONS> = {},
+  options: Partial<typeof SWITCH_OPTIONS> = {},
   aws: AwsClients = clients(),
 ): Promise<{ result: SwitchResult; plan: string }> {
   let plan = '';
-  const result = await runFailover({ aws }, { suffix: d.suffix, ...OPTIONS, ...options }, (t) => {
+  const result = await runFailover({ aws }, { suffix: d.suffix, ...SWITCH_OPTIONS, ...options }, (t) => {
     plan += t;
   });
   return { result, plan };
@@ -235,7 +227,7 @@ test('GIVEN --wait WHEN the routes apply after a few reads THEN it polls until t
     sleep: async (ms: number) => {
       clock += ms;
     },
-  } as Partial<typeof OPTIONS>);
+  } as Partial<typeof SWITCH_OPTIONS>);
 
   expect(result.waited).toEqual({ applied: true, seconds: 10 });
   expect(control.calls.filter((c) => c.command === 'GetRoutes')).toHaveLength(4);
@@ -254,7 +246,7 @@ test('GIVEN --wait WHEN the routes never apply within --timeout THEN it stops an
     sleep: async (ms: number) => {
       clock += ms;
     },
-  } as Partial<typeof OPTIONS>);
+  } as Partial<typeof SWITCH_OPTIONS>);
 
   expect(result.waited).toEqual({ applied: false, seconds: 30 });
 });
@@ -388,7 +380,7 @@ test('GIVEN --access-point and neither STS nor us-west-2 answering WHEN failing 
     },
   });
 
-  const { result } = await failover(d, { accessPointArn: d.arn } as Partial<typeof OPTIONS>, noSts);
+  const { result } = await failover(d, { accessPointArn: d.arn } as Partial<typeof SWITCH_OPTIONS>, noSts);
 
   expect(result.outcome).toBe('switched');
   expect(control.calls.map((c) => c.command)).not.toContain('GetAccessPoint');
@@ -449,7 +441,9 @@ describe('GIVEN an endpoint that answers HTTP 404 to everything (not AWS)', () =
   test('WHEN failing over THEN the STS line says the endpoint is not STS, not that a bucket is missing', async () => {
     const aws = createClients({ endpointUrl: server.endpoint, region: PRIMARY_REGION });
 
-    await expect(runFailover({ aws }, { suffix: 'dev', ...OPTIONS }, () => undefined)).rejects.toMatchObject({
+    await expect(
+      runFailover({ aws }, { suffix: 'dev', ...SWITCH_OPTIONS }, () => undefined),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message:
         'the caller identity (STS GetCallerIdentity, for the account id): the endpoint answered HTTP 404 without an error code, so it is not STS: check --endpoint-url and --region',
@@ -462,7 +456,7 @@ test('GIVEN nothing deployed for the suffix WHEN failing over THEN it says there
   const names = deploymentNames(suffix, MOTO_ACCOUNT);
 
   await expect(
-    runFailover({ aws: clients() }, { suffix, ...OPTIONS }, () => undefined),
+    runFailover({ aws: clients() }, { suffix, ...SWITCH_OPTIONS }, () => undefined),
   ).rejects.toMatchObject({
     exitCode: 2,
     code: 'not-found',
@@ -479,7 +473,7 @@ describe('GIVEN the deployment named by its access point ARN and buckets instead
     const result = await runFailover(
       { aws: clients() },
       {
-        ...OPTIONS,
+        ...SWITCH_OPTIONS,
         accessPointArn: d.arn,
         buckets: { primary: d.names.primaryBucket, replica: d.names.replicaBucket },
       },
@@ -540,7 +534,7 @@ test('GIVEN no control region can read the routes WHEN failing over THEN it stil
   control = mockControlPlane(initialRoutes(d.names), { down: [...CONTROL_REGIONS] });
   let plan = '';
 
-  const failing = runFailover({ aws: clients() }, { suffix: d.suffix, ...OPTIONS }, (t) => {
+  const failing = runFailover({ aws: clients() }, { suffix: d.suffix, ...SWITCH_OPTIONS }, (t) => {
     plan += t;
   });
 
