@@ -1,20 +1,13 @@
 import type { CommandContext } from '../../shared/context';
 import { parsePointInTime } from '../../shared/parse';
-import { exitCodeOf, planPrinter } from '../failover/action';
+import { exitCodeOf, type FailoverOptions, planPrinter, switchSettings } from '../failover/action';
 import { formatOutcome } from '../failover/switch';
 import { switchTarget } from '../failover/target';
 import { runFailback } from './run';
 
 /** The options of `s3-dr failback` (see register.ts). */
-export interface FailbackOptions {
+export interface FailbackOptions extends FailoverOptions {
   readonly since?: string;
-  readonly yes: boolean;
-  readonly force: boolean;
-  readonly wait: boolean;
-  readonly timeout: number;
-  readonly pollInterval: number;
-  readonly maxLag: number;
-  readonly accessPoint?: string;
 }
 
 /** `s3-dr failback`: see run.ts. */
@@ -24,16 +17,7 @@ export async function failback(ctx: CommandContext, options: FailbackOptions): P
     options.since === undefined ? undefined : parsePointInTime(options.since, Date.now(), '--since');
   const result = await runFailback(
     { aws: ctx.clients() },
-    {
-      ...target,
-      since,
-      yes: options.yes,
-      force: options.force,
-      wait: options.wait,
-      timeoutMs: options.timeout,
-      pollIntervalMs: options.pollInterval,
-      maxLagMs: options.maxLag,
-    },
+    { ...target, since, ...switchSettings(options) },
     planPrinter(ctx),
   );
   ctx.print(formatOutcome(result), {

@@ -15,6 +15,18 @@ export interface FailoverOptions {
   readonly accessPoint?: string;
 }
 
+/** The switch settings both commands take from their options, in the names run.ts uses. */
+export function switchSettings(options: FailoverOptions) {
+  return {
+    yes: options.yes,
+    force: options.force,
+    wait: options.wait,
+    timeoutMs: options.timeout,
+    pollIntervalMs: options.pollInterval,
+    maxLagMs: options.maxLag,
+  };
+}
+
 /** Prints the plan (stdout, or stderr under --json) as soon as it is known. */
 export function planPrinter(ctx: CommandContext): (text: string) => void {
   return (text) => (ctx.options.json ? ctx.io.stderr(text) : ctx.io.stdout(text));
@@ -32,15 +44,7 @@ export async function failover(ctx: CommandContext, options: FailoverOptions): P
   const target = await switchTarget(ctx.options, 'failover', options.accessPoint);
   const result = await runFailover(
     { aws: ctx.clients() },
-    {
-      ...target,
-      yes: options.yes,
-      force: options.force,
-      wait: options.wait,
-      timeoutMs: options.timeout,
-      pollIntervalMs: options.pollInterval,
-      maxLagMs: options.maxLag,
-    },
+    { ...target, ...switchSettings(options) },
     planPrinter(ctx),
   );
   const back = result.startedAt
