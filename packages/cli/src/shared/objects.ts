@@ -5,7 +5,7 @@ import { compareKeys } from './keys';
 import { type ListedObject, type ListedPage, parseListObjectsV2, readPageRaw } from './list-xml';
 import { memoryCollector } from './memory';
 import { listRanges, type RangeSource } from './ranges';
-import type { KeyHistory, ListOptions } from './versions';
+import { type KeyHistory, type ListOptions, rangeOptions } from './versions';
 
 /**
  * Streams the current objects of a bucket as one-entry histories, in UTF-8 binary key order, in
@@ -30,49 +30,42 @@ export async function* listCurrentObjects(
   };
   let previous: string | undefined;
   const collect = memoryCollector();
-  try {
-    const chunks = listRanges(source, {
-      concurrency: options.concurrency ?? 1,
-      pageSize: options.pageSize ?? 1000,
-      prefix: options.prefix,
-      splitter: options.splitter,
-      onPage: options.onPage,
-      signal: options.signal,
-    });
-    for await (const chunk of chunks) {
-      collect();
-      const histories: KeyHistory[] = [];
-      for (const object of chunk) {
-        const key = object.key;
-        if (previous !== undefined && compareKeys(previous, key) >= 0) {
-          throw new CliError(
-            `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${previous}' before '${key}'): is the endpoint S3-compatible?`,
-          );
-        }
-        previous = key;
-        histories.push({
-          key,
-          entries: [
-            {
-              kind: 'version',
-              key,
-              versionId: '',
-              lastModified: object.lastModified,
-              isLatest: true,
-              etag: object.etag,
-              size: object.size,
-              storageClass: object.storageClass ?? 'STANDARD',
-            },
-          ],
-        });
+  // An aborted signal ends listRanges quietly (it never throws the requests' AbortError then).
+  for await (const chunk of listRanges(source, rangeOptions(options))) {
+    collect();
+    const histories: KeyHistory[] = [];
+    for (const object of chunk) {
+      const key = object.key;
+      if (previous !== undefined && compareKeys(previous, key) >= 0) {
+        throw outOfKeyOrder(options.bucket, previous, key);
       }
-      yield histories;
-      if (options.signal?.aborted) return;
+      previous = key;
+      histories.push({
+        key,
+        entries: [
+          {
+            kind: 'version',
+            key,
+            versionId: '',
+            lastModified: object.lastModified,
+            isLatest: true,
+            etag: object.etag,
+            size: object.size,
+            storageClass: object.storageClass ?? 'STANDARD',
+          },
+        ],
+      });
     }
-  } catch (err) {
-    if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
-    throw err;
+    yield histories;
+    if (options.signal?.aborted) return;
   }
+}
+
+/** Keys out of S3's order: merging them with the other bucket's listing would pair the wrong keys. */
+export function outOfKeyOrder(bucket: string, before: string, after: string): CliError {
+  return new CliError(
+    `the listing of bucket ${bucket} is not in UTF-8 binary key order ('${before}' before '${after}'): is the endpoint S3-compatible?`,
+  );
 }
 
 /** A page that says more follows but not where: going on would skip keys, stopping would hide them. */

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { RESERVED_PREFIX } from 's3-dr-naming';
 import { type Chunks, mapChunks } from './chunks';
-import { CliError, describeAwsError } from './errors';
+import { describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { parseListObjectVersions, readPageRaw, type VersionsPage } from './list-xml';
 import { memoryCollector } from './memory';
-import { truncatedWithoutCursor } from './objects';
-import { listRanges, type RangeSource, type Splitter } from './ranges';
+import { outOfKeyOrder, truncatedWithoutCursor } from './objects';
+import { listRanges, type RangeOptions, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
 export interface VersionEntry {
@@ -76,7 +76,6 @@ export interface ListOptions {
  * is aborted.
  */
 export async function* listKeyHistories(s3: S3Client, options: ListOptions): Chunks<KeyHistory> {
-  const pageSize = options.pageSize ?? 1000;
   const source: RangeSource<VersionEntry, Marker> = {
     // Starting after a key: KeyMarker alone ("the key to start with",
     // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). Servers
@@ -92,41 +91,39 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Chu
   };
   let current: { key: string; entries: VersionEntry[] } | undefined;
   const collect = memoryCollector();
-  try {
-    const chunks = listRanges(source, {
-      concurrency: options.concurrency ?? 1,
-      pageSize,
-      prefix: options.prefix,
-      splitter: options.splitter,
-      onPage: options.onPage,
-      signal: options.signal,
-    });
-    for await (const chunk of chunks) {
-      collect();
-      const complete: KeyHistory[] = [];
-      for (const entry of chunk) {
-        if (current && current.key === entry.key) {
-          current.entries.push(entry);
-          continue;
-        }
-        if (current) {
-          if (compareKeys(current.key, entry.key) > 0) {
-            throw new CliError(
-              `the listing of bucket ${options.bucket} is not in UTF-8 binary key order ('${current.key}' before '${entry.key}'): is the endpoint S3-compatible?`,
-            );
-          }
-          complete.push(current);
-        }
-        current = { key: entry.key, entries: [entry] };
+  // An aborted signal ends listRanges quietly (it never throws the requests' AbortError then).
+  for await (const chunk of listRanges(source, rangeOptions(options))) {
+    collect();
+    const complete: KeyHistory[] = [];
+    for (const entry of chunk) {
+      if (current && current.key === entry.key) {
+        current.entries.push(entry);
+        continue;
       }
-      if (complete.length) yield complete;
-      if (options.signal?.aborted) return;
+      if (current) {
+        if (compareKeys(current.key, entry.key) > 0) {
+          throw outOfKeyOrder(options.bucket, current.key, entry.key);
+        }
+        complete.push(current);
+      }
+      current = { key: entry.key, entries: [entry] };
     }
-    if (current && !options.signal?.aborted) yield [current];
-  } catch (err) {
-    if (options.signal?.aborted && (err as Error)?.name === 'AbortError') return;
-    throw err;
+    if (complete.length) yield complete;
+    if (options.signal?.aborted) return;
   }
+  if (current && !options.signal?.aborted) yield [current];
+}
+
+/** The range listing's settings from a listing's options (see ranges.ts). */
+export function rangeOptions(options: ListOptions): RangeOptions {
+  return {
+    concurrency: options.concurrency ?? 1,
+    pageSize: options.pageSize ?? 1000,
+    prefix: options.prefix,
+    splitter: options.splitter,
+    onPage: options.onPage,
+    signal: options.signal,
+  };
 }
 
 type Marker = { readonly keyMarker: string; readonly versionIdMarker?: string };

@@ -6,18 +6,30 @@ export interface FixedServer {
   close(): Promise<void>;
 }
 
-export async function fixedServer(status: number, contentType: string, body: string): Promise<FixedServer> {
+export async function fixedServer(
+  status: number,
+  contentType: string,
+  body: string,
+  /** How long each answer waits (a slow endpoint). @default 0 */
+  delayMs = 0,
+): Promise<FixedServer> {
   const server: Server = createServer((request, response) => {
     request.resume();
-    response.writeHead(status, { 'content-type': contentType });
-    response.end(body);
+    setTimeout(() => {
+      response.writeHead(status, { 'content-type': contentType });
+      response.end(body);
+    }, delayMs).unref();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
