@@ -14,12 +14,29 @@ export const SHARED_MOTO_ENV = 'S3_DR_TEST_SHARED_MOTO';
 export default async function setup(): Promise<void> {
   const shared = process.env[SHARED_MOTO_ENV];
   if (shared) {
-    const reset = await fetch(`${shared}/moto-api/reset`, { method: 'POST' });
-    if (!reset.ok) throw new Error(`cannot reset the moto_server at ${shared}: HTTP ${reset.status}`);
-    process.env.MOTO_ENDPOINT = shared;
-    return;
+    const problem = await resetShared(shared);
+    if (!problem) {
+      process.env.MOTO_ENDPOINT = shared;
+      return;
+    }
+    // A shared server that died or hangs (a mutant can flood it) would fail every later run:
+    // this run starts its own instead.
+    process.stderr.write(`moto: the shared moto_server at ${shared} ${problem}; starting one for this run\n`);
   }
   const server = await startMotoServer();
   process.env.MOTO_ENDPOINT = server.endpoint;
   (globalThis as { __MOTO__?: MotoServer }).__MOTO__ = server;
+}
+
+/** Empties the shared server; what went wrong, or undefined. */
+async function resetShared(endpoint: string): Promise<string | undefined> {
+  try {
+    const reset = await fetch(`${endpoint}/moto-api/reset`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(30_000),
+    });
+    return reset.ok ? undefined : `answered the reset with HTTP ${reset.status}`;
+  } catch (err) {
+    return `did not answer the reset (${(err as Error).message})`;
+  }
 }
