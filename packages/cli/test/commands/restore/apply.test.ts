@@ -1,0 +1,254 @@
+import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { applyRestore, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { CliError } from '../../../src/shared/errors';
+import { NO_REPORT, type ReportWriter } from '../../../src/shared/report';
+import {
+  createBucket,
+  currentContents,
+  listAll,
+  motoS3,
+  pointInTime,
+  put,
+  putMany,
+  remove,
+} from '../../support/versioned';
+
+// applyRestore on moto: what the report records for each kind of action, and what a copy S3
+// refuses does to the run. moto cannot refuse one CopyObject and accept the next, so the refusals
+// come from a middleware on the SDK client that fails the CopyObject of chosen keys before it is
+// sent; everything else goes to moto.
+
+let s3: S3Client;
+beforeAll(() => {
+  s3 = motoS3();
+});
+
+/** A report that keeps its records. */
+function recordingReport(): { writer: ReportWriter; records: Record<string, unknown>[] } {
+  const records: Record<string, unknown>[] = [];
+  return {
+    records,
+    writer: {
+      write: async (record) => void records.push(record as Record<string, unknown>),
+      close: async () => {},
+    },
+  };
+}
+
+/** An S3 service error as the SDK throws it for an error response. */
+function s3Error(name: string, status: number): Error {
+  return new S3ServiceException({
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+    message: name,
+  });
+}
+
+/** A moto client whose CopyObject of the keys `refuse` names fails with the error given. */
+function refusingCopies(refuse: (key: string) => Error | undefined): S3Client {
+  const client = motoS3();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? '';
+      const error = context.commandName === 'CopyObjectCommand' ? refuse(key) : undefined;
+      if (error) throw error;
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return client;
+}
+
+/** `keys` written before T and changed after it, in a new bucket. */
+async function changedAfterT(prefix: string, keys: readonly string[]) {
+  const bucket = await createBucket(s3, prefix);
+  await putMany(
+    s3,
+    bucket,
+    keys.map((key) => ({ key, body: `${key} at T` })),
+  );
+  const to = await pointInTime();
+  await putMany(
+    s3,
+    bucket,
+    keys.map((key) => ({ key, body: 'after T' })),
+  );
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  return { bucket, request };
+}
+
+test('GIVEN copies refused one by one after a copy succeeded WHEN applied THEN each is counted, the first ten listed, each reported failed with its error, and the run goes on', async () => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
+  const { bucket, request } = await changedAfterT('ra-refused', keys);
+  const client = refusingCopies((key) => (key === 'a' ? undefined : s3Error('AccessDenied', 403)));
+  const plan = await planRestore(client, request, NO_REPORT);
+  const report = recordingReport();
+
+  const applied = await applyRestore(client, request, plan, report.writer, 1);
+
+  expect(applied.done.copy).toBe(1);
+  expect(applied.failed).toBe(11);
+  expect(applied.failures.map((f) => f.key)).toEqual(keys.slice(1, 11));
+  expect(applied.failures[0]?.error).toMatch(new RegExp(`^access denied to ${bucket}/b\\b`));
+  const failed = report.records.filter((r) => r.status === 'failed');
+  expect(failed.map((r) => r.key)).toEqual(keys.slice(1));
+  expect(failed[0]).toMatchObject({ action: 'copy', key: 'b', error: applied.failures[0]?.error });
+  expect((await currentContents(s3, bucket)).a).toBe('a at T');
+  expect((await currentContents(s3, bucket)).b).toBe('after T');
+});
+
+test('GIVEN the very first copy refused with AccessDenied WHEN applied THEN the run stops with one error about the bucket, before any other copy', async () => {
+  const { bucket, request } = await changedAfterT('ra-denied', ['a', 'b', 'c']);
+  const client = refusingCopies(() => s3Error('AccessDenied', 403));
+  const plan = await planRestore(client, request, NO_REPORT);
+
+  const error = await applyRestore(client, request, plan, NO_REPORT, 1).catch((err: unknown) => err);
+
+  expect(error).toBeInstanceOf(CliError);
+  expect((error as Error).message).toMatch(new RegExp(`^access denied to bucket ${bucket}\\b`));
+  expect(await currentContents(s3, bucket)).toEqual({ a: 'after T', b: 'after T', c: 'after T' });
+});
+
+test.each([
+  ['NoSuchBucket', s3Error('NoSuchBucket', 404), /^bucket .* does not exist/],
+  [
+    'no credentials',
+    Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    }),
+    /^no AWS credentials found while accessing bucket /,
+  ],
+  [
+    'a timeout',
+    Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }),
+    /^cannot reach the AWS endpoint for bucket .* \(TimeoutError\)/,
+  ],
+  [
+    'a refused connection',
+    Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    /^cannot reach the AWS endpoint for bucket .* \(ECONNREFUSED\)/,
+  ],
+])(
+  'GIVEN %s on the second copy WHEN applied THEN the run stops there, though a copy succeeded',
+  async (_, refusal, message) => {
+    const { bucket, request } = await changedAfterT('ra-fatal', ['a', 'b', 'c']);
+    const client = refusingCopies((key) => (key === 'b' ? refusal : undefined));
+    const plan = await planRestore(client, request, NO_REPORT);
+
+    const error = await applyRestore(client, request, plan, NO_REPORT, 1).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as Error).message).toMatch(message);
+    expect(await currentContents(s3, bucket)).toEqual({ a: 'a at T', b: 'after T', c: 'after T' });
+  },
+);
+
+test('GIVEN a copy, a delete marker for a key deleted at T, a blocked and an unchanged key WHEN applied THEN the report has one record for each change and for the blocked key, and none for the unchanged', async () => {
+  const bucket = await createBucket(s3, 'ra-report');
+  const copyFrom = await put(s3, bucket, 'copy.txt', 'at T');
+  await put(s3, bucket, 'gone.txt', 'deleted before T');
+  // The delete marker in a later second than the version it hides (see the listing's order rule).
+  await pointInTime();
+  await remove(s3, bucket, 'gone.txt');
+  const cold = await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
+  await put(s3, bucket, 'same.txt', 'unchanged');
+  const to = await pointInTime();
+  const copyNow = await put(s3, bucket, 'copy.txt', 'after T');
+  const goneNow = await put(s3, bucket, 'gone.txt', 'written again after T');
+  const coldNow = await put(s3, bucket, 'cold.bin', 'after T');
+  const request: RestoreRequest = {
+    bucket,
+    time: Date.parse(to),
+    restoreArchived: false,
+    includeReserved: false,
+    now: Date.now(),
+  };
+  // Applied as a plan too large to hold: the listing again yields the unchanged key too.
+  const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
+  const report = recordingReport();
+  const entries = await listAll(s3, bucket);
+  const goneMarker = entries.find((e) => e.key === 'gone.txt' && e.deleteMarker);
+  const at = (versionId: string | undefined) =>
+    new Date(entries.find((e) => e.versionId === versionId)?.lastModified ?? 0).toISOString();
+
+  const applied = await applyRestore(s3, request, plan, report.writer, 1);
+
+  expect(applied).toMatchObject({ failed: 0, done: { copy: 1, 'delete-mark': 1 } });
+  const byKey = Object.fromEntries(report.records.map((r) => [r.key, r]));
+  expect(Object.keys(byKey).sort()).toEqual(['cold.bin', 'copy.txt', 'gone.txt']);
+  expect(byKey['cold.bin']).toEqual({
+    action: 'blocked',
+    status: 'skipped',
+    key: 'cold.bin',
+    fromVersionId: cold,
+    fromDeleteMarker: false,
+    fromLastModified: at(cold),
+    currentVersionId: coldNow,
+    reason: 'the version at T is in GLACIER: pass --restore-archived to start its restore',
+  });
+  expect(byKey['copy.txt']).toEqual({
+    action: 'copy',
+    status: 'done',
+    key: 'copy.txt',
+    fromVersionId: copyFrom,
+    fromDeleteMarker: false,
+    fromLastModified: at(copyFrom),
+    currentVersionId: copyNow,
+    reason: 'differs from the version at T',
+    newVersionId: expect.any(String),
+  });
+  expect(byKey['gone.txt']).toEqual({
+    action: 'delete-mark',
+    status: 'done',
+    key: 'gone.txt',
+    fromVersionId: goneMarker?.versionId,
+    fromDeleteMarker: true,
+    fromLastModified: at(goneMarker?.versionId),
+    currentVersionId: goneNow,
+    reason: 'deleted at T',
+    newVersionId: expect.any(String),
+  });
+});
+
+test('GIVEN a restore into another bucket under a prefix WHEN applied twice THEN the report names the target key, and the second pass finds the target in its state at T', async () => {
+  const { bucket, request: inPlace } = await changedAfterT('ra-tgt-src', ['a', 'dir/b']);
+  const target = await createBucket(s3, 'ra-tgt-dst');
+  const request: RestoreRequest = {
+    ...inPlace,
+    target: { bucket: target, prefix: 'restored/', versioned: true },
+  };
+  const report = recordingReport();
+
+  const first = await applyRestore(s3, request, await planRestore(s3, request, NO_REPORT), report.writer, 1);
+  const again = await planRestore(s3, request, NO_REPORT);
+
+  expect(first.done.copy).toBe(2);
+  expect(report.records.map((r) => [r.key, r.targetKey])).toEqual([
+    ['a', 'restored/a'],
+    ['dir/b', 'restored/dir/b'],
+  ]);
+  expect(again.counts).toMatchObject({ copy: 0, unchanged: 2 });
+  expect(await currentContents(s3, target)).toEqual({
+    'restored/a': 'a at T',
+    'restored/dir/b': 'dir/b at T',
+  });
+  expect(await currentContents(s3, bucket)).toEqual({ a: 'after T', 'dir/b': 'after T' });
+});
+
+test('GIVEN a plan too large to hold WHEN applied THEN the second listing reports its pages', async () => {
+  const { request } = await changedAfterT('ra-pages', ['a', 'b', 'c']);
+  const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
+  let pages = 0;
+
+  const applied = await applyRestore(s3, request, plan, NO_REPORT, 1, { onListPage: () => pages++ });
+
+  expect(applied.done.copy).toBe(3);
+  expect(pages).toBe(1);
+});
