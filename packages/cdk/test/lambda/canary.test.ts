@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { motoEnv } from '../../../../test/support/moto';
 import {
   type CanaryConfig,
@@ -7,6 +7,7 @@ import {
   canaryConfigFromEnv,
   handler,
   runCanary,
+  s3ClientFromEnv,
 } from '../../lambda/canary';
 import type { LogDocument } from '../../lambda/emf';
 import {
@@ -157,24 +158,34 @@ describe('runCanary', () => {
   it('GIVEN an overdue probe the source never queued for replication WHEN the canary runs twice THEN only the first run counts it', async () => {
     await runAt(T0);
 
-    const overdue = [];
-    for (const at of [T0 + 20 * MINUTE, T0 + 25 * MINUTE]) {
-      overdue.push((await runAt(at)).summary.overdue);
-    }
+    const runs = [];
+    for (const at of [T0 + 20 * MINUTE, T0 + 25 * MINUTE]) runs.push(await runAt(at));
 
-    expect(overdue).toEqual([1, 0]);
+    expect(runs.map((r) => r.summary.overdue)).toEqual([1, 0]);
+    expect(runs[0]?.summary.failed).toBe(0);
+    expect(runs[0]?.lines).toContainEqual({
+      level: 'WARN',
+      message: 'probe will never replicate',
+      key: expect.stringMatching(/^_s3-dr\/canary\/2025-03-01T12:00:00\.000Z-/),
+      replicationStatus: null,
+    });
   });
 
   it('GIVEN an overdue probe still PENDING at the source WHEN the canary runs twice THEN both runs count it', async () => {
     await runAt(T0);
     const pending = motoS3WithReplicationStatus('PENDING');
 
-    const overdue = [];
-    for (const at of [T0 + 20 * MINUTE, T0 + 21 * MINUTE]) {
-      overdue.push((await runAt(at, { client: pending })).summary.overdue);
-    }
+    const runs = [];
+    for (const at of [T0 + 20 * MINUTE, T0 + 21 * MINUTE]) runs.push(await runAt(at, { client: pending }));
 
-    expect(overdue).toEqual([1, 1]);
+    expect(runs.map((r) => r.summary.overdue)).toEqual([1, 1]);
+    expect(runs.map((r) => r.summary.failed)).toEqual([0, 0]);
+    expect(runs[1]?.lines).toContainEqual({
+      level: 'WARN',
+      message: 'probe overdue',
+      key: expect.stringMatching(/^_s3-dr\/canary\/2025-03-01T12:00:00\.000Z-/),
+      replicationStatus: 'PENDING',
+    });
   });
 
   it('GIVEN a probe whose replication FAILED WHEN the canary runs a minute later THEN it is overdue at once and reported as failed', async () => {
@@ -186,14 +197,119 @@ describe('runCanary', () => {
     expect(lines).toContainEqual(expect.objectContaining({ message: 'probe replication FAILED' }));
   });
 
-  it('GIVEN an object under the canary prefix that is not a probe WHEN the canary runs THEN it is left alone', async () => {
-    const foreign = `${PREFIX}notes.txt`;
-    await s3.send(new PutObjectCommand({ Bucket: config.primaryBucket, Key: foreign, Body: 'keep me' }));
+  it('GIVEN objects under the canary prefix that are not probes WHEN the canary runs THEN they are left alone and named in one warning', async () => {
+    // The second holds a probe name, but not at the start of the name.
+    const foreign = [`${PREFIX}notes.txt`, `${PREFIX}old-2025-03-01T11:00:00.000Z-0123456789abcdef`];
+    for (const key of foreign) {
+      await s3.send(new PutObjectCommand({ Bucket: config.primaryBucket, Key: key, Body: 'keep me' }));
+    }
 
-    await runAt(T0 + 20 * MINUTE);
+    const { summary, lines } = await runAt(T0 + 20 * MINUTE);
 
-    expect(await keysUnder(s3, config.primaryBucket, PREFIX)).toContain(foreign);
+    expect(await keysUnder(s3, config.primaryBucket, PREFIX)).toEqual(expect.arrayContaining(foreign));
+    expect(summary).toMatchObject({ overdue: 0, pending: 1 });
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([
+      { level: 'WARN', message: 'ignored keys under the canary prefix that are not probes', keys: foreign },
+    ]);
   });
+
+  it('GIVEN a run with nothing unusual WHEN the canary runs THEN it logs no warning', async () => {
+    await runAt(T0);
+
+    const { lines } = await runAt(T0 + MINUTE);
+
+    expect(lines.filter((line) => line.level !== 'INFO')).toEqual([]);
+  });
+
+  it('GIVEN more than one page of keys under the prefix WHEN the canary runs THEN it warns that it checked only the oldest', async () => {
+    const keys = Array.from({ length: 1001 }, (_, i) => `${PREFIX}a-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 50) {
+      await Promise.all(
+        keys
+          .slice(i, i + 50)
+          .map((key) => s3.send(new PutObjectCommand({ Bucket: config.primaryBucket, Key: key, Body: '' }))),
+      );
+    }
+
+    const { lines } = await runAt(T0);
+
+    expect(lines).toContainEqual({
+      level: 'WARN',
+      message: 'more than 1000 unresolved probes; checked the oldest',
+    });
+  });
+
+  it('GIVEN a probe removed between the listing and its HeadObject (lifecycle) WHEN the canary runs THEN it is neither pending nor overdue, and the run goes on', async () => {
+    await runAt(T0);
+    const expiring = motoS3();
+    expiring.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'HeadObjectCommand') {
+          const { Bucket, Key } = args.input as { Bucket: string; Key: string };
+          await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    const { summary, lines } = await runAt(T0 + 20 * MINUTE, { client: expiring });
+
+    expect(summary).toMatchObject({ overdue: 0, failed: 0, pending: 1, completed: 0 });
+    expect(runLine(lines)).toMatchObject({ CanaryErrors: 0 });
+  });
+
+  it('GIVEN a probe listed in the replica but gone when read WHEN the canary runs THEN it is not replicated yet', async () => {
+    await runAt(T0);
+    await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
+    const vanishing = motoS3();
+    vanishing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const { Bucket, Key } = args.input as { Bucket: string; Key: string };
+        if (context.commandName === 'GetObjectCommand' && Bucket === config.replicaBucket) {
+          await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    const { summary } = await runAt(T0 + 2 * MINUTE, { client: vanishing });
+
+    expect(summary).toMatchObject({ completed: 0, pending: 2, overdue: 0 });
+  });
+
+  it.each([
+    ['not JSON', () => 'not json'],
+    ['JSON null', () => 'null'],
+    [
+      'another token',
+      (body: { token: string; writtenAt: string }) => JSON.stringify({ ...body, token: '0'.repeat(16) }),
+    ],
+    [
+      'another write time',
+      (body: { token: string; writtenAt: string }) =>
+        JSON.stringify({ ...body, writtenAt: '2025-03-01T11:00:00.000Z' }),
+    ],
+  ])(
+    'GIVEN a replica of a probe whose body is %s WHEN the canary runs THEN it is not counted as replicated and a warning names it',
+    async (_, bodyOf) => {
+      const first = await runAt(T0);
+      const body = JSON.parse(await readText(s3, config.primaryBucket, first.summary.probe));
+      await s3.send(
+        new PutObjectCommand({ Bucket: config.replicaBucket, Key: first.summary.probe, Body: bodyOf(body) }),
+      );
+
+      const { summary, lines } = await runAt(T0 + 2 * MINUTE);
+
+      expect(summary).toMatchObject({ completed: 0, pending: 2 });
+      expect(lines).toContainEqual({
+        level: 'WARN',
+        message: 'the replica holds another body for this probe',
+        key: first.summary.probe,
+      });
+    },
+  );
 
   it('GIVEN a primary bucket that does not exist WHEN the canary runs THEN it publishes CanaryErrors=1 and rejects', async () => {
     const missing = { ...config, primaryBucket: `${config.primaryBucket}-missing` };
@@ -202,6 +318,12 @@ describe('runCanary', () => {
 
     await expect(runCanary(missing, deps)).rejects.toMatchObject({ name: 'NoSuchBucket' });
 
+    expect(lines).toContainEqual({
+      level: 'ERROR',
+      message: 'the canary failed',
+      error: 'NoSuchBucket',
+      detail: expect.stringMatching(/\S/),
+    });
     expect(runLine(lines)).toEqual({
       level: 'ERROR',
       message: 'canary run',
@@ -234,8 +356,44 @@ describe('canaryConfigFromEnv', () => {
 
   it('GIVEN an empty environment WHEN read THEN one error names both missing buckets', () => {
     expect(() => canaryConfigFromEnv({})).toThrow(
-      'Invalid canary configuration: PRIMARY_BUCKET is not set; REPLICA_BUCKET is not set',
+      /^Invalid canary configuration: PRIMARY_BUCKET is not set; REPLICA_BUCKET is not set$/,
     );
+  });
+
+  it('GIVEN the same bucket twice WHEN read THEN it is rejected: the canary would find each probe as its own replica', () => {
+    expect(() => canaryConfigFromEnv({ PRIMARY_BUCKET: 'b', REPLICA_BUCKET: 'b' })).toThrow(
+      /^Invalid canary configuration: PRIMARY_BUCKET and REPLICA_BUCKET are the same bucket$/,
+    );
+  });
+
+  it.each([
+    [
+      'the reserved prefix itself',
+      { CANARY_PREFIX: '_s3-dr/' },
+      "CANARY_PREFIX must be a folder under '_s3-dr/', got '_s3-dr/'",
+    ],
+    [
+      'a wait above 600 seconds',
+      { CANARY_WAIT_SECONDS: '601' },
+      "CANARY_WAIT_SECONDS must be a whole number from 0 to 600, got '601'",
+    ],
+    [
+      'a negative wait',
+      { CANARY_WAIT_SECONDS: '-1' },
+      "CANARY_WAIT_SECONDS must be a whole number from 0 to 600, got '-1'",
+    ],
+  ])('GIVEN %s WHEN read THEN it is rejected', (_, env, problem) => {
+    expect(() => canaryConfigFromEnv({ PRIMARY_BUCKET: 'p', REPLICA_BUCKET: 'r', ...env })).toThrow(
+      new Error(`Invalid canary configuration: ${problem}`),
+    );
+  });
+
+  it.each([['600'], ['0']])('GIVEN a wait of %s seconds WHEN read THEN it is taken', (wait) => {
+    expect(
+      canaryConfigFromEnv({ PRIMARY_BUCKET: 'p', REPLICA_BUCKET: 'r', CANARY_WAIT_SECONDS: wait }),
+    ).toMatchObject({
+      waitSeconds: Number(wait),
+    });
   });
 
   it('GIVEN a prefix outside the reserved prefix WHEN read THEN it is rejected, since the canary deletes what it measured', () => {
@@ -250,6 +408,24 @@ describe('canaryConfigFromEnv', () => {
     ).toThrow(
       "Invalid canary configuration: CANARY_WAIT_SECONDS must be a whole number from 0 to 600, got '1.5'",
     );
+  });
+});
+
+describe('s3ClientFromEnv', () => {
+  it('GIVEN no endpoint WHEN built THEN it follows region redirects (a replica in another region) and uses virtual-hosted names', async () => {
+    const client = s3ClientFromEnv({});
+
+    expect(client.config.followRegionRedirects).toBe(true);
+    expect(client.config.forcePathStyle).toBe(false);
+    expect(await client.config.endpoint?.()).toBeUndefined();
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL WHEN built THEN it sends there, path-style', async () => {
+    const client = s3ClientFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+
+    expect(client.config.followRegionRedirects).toBe(true);
+    expect(client.config.forcePathStyle).toBe(true);
+    expect(await client.config.endpoint?.()).toMatchObject({ hostname: '127.0.0.1', port: 5000 });
   });
 });
 
