@@ -154,3 +154,25 @@ test('GIVEN a stack without a region WHEN a replica region is given THEN it is r
     () => new S3ReplicationPair(stack, 'Dr', { environmentSuffix: 'lib', replicaRegion: 'eu-west-1' }),
   ).toThrow("replicaRegion: 'eu-west-1' needs the stack's region to be known; give the stack env.region");
 });
+
+test('GIVEN the pair WHEN synthesized THEN each replication alarm says what breached and what to do, in the message on-call receives', () => {
+  const { template } = pairIn({ environmentSuffix: 'lib' });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'ReplicationLatency',
+    AlarmDescription:
+      'Replication is more than 900 s (15 min, the RTC threshold) behind for two consecutive 5-minute periods.',
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'OperationsFailedReplication',
+    AlarmDescription:
+      'At least one operation failed to replicate in a 5-minute period. S3 never retries a FAILED replication: re-replicate with S3 Batch Replication after fixing the cause.',
+  });
+});
+
+test('GIVEN the pair WHEN synthesized THEN the replication role says who assumes it and for what', () => {
+  const { template } = pairIn({ environmentSuffix: 'lib' });
+  template.hasResourceProperties('AWS::IAM::Role', {
+    RoleName: 's3-replication-role-lib',
+    Description: 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket',
+  });
+});
