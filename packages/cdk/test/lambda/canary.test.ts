@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { motoEnv } from '../../../../test/support/moto';
 import {
   type CanaryConfig,
@@ -274,9 +274,55 @@ describe('runCanary', () => {
       { step: 'initialize' },
     );
 
-    const { summary } = await runAt(T0 + 2 * MINUTE, { client: vanishing });
+    const { summary, lines } = await runAt(T0 + 2 * MINUTE, { client: vanishing });
 
     expect(summary).toMatchObject({ completed: 0, pending: 2, overdue: 0 });
+    expect(lines.filter((line) => line.level !== 'INFO')).toEqual([]);
+  });
+
+  it('GIVEN the replica refuses to give a listed probe (e.g. no kms:Decrypt on its key) WHEN the canary runs THEN the run fails with that error instead of calling the probe pending', async () => {
+    await runAt(T0);
+    await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
+    const refusing = motoS3();
+    refusing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') {
+          throw new S3ServiceException({
+            name: 'AccessDenied',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 403 },
+            message: 'Access Denied',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const lines: LogDocument[] = [];
+    const deps: CanaryDeps = {
+      s3: refusing,
+      now: () => T0 + 2 * MINUTE,
+      sleep: async () => {},
+      log: (l) => lines.push(l),
+    };
+
+    await expect(runCanary(config, deps)).rejects.toMatchObject({ name: 'AccessDenied' });
+
+    expect(runLine(lines)).toMatchObject({ level: 'ERROR', CanaryErrors: 1 });
+  });
+
+  it('GIVEN no replication within the wait WHEN the canary polls for its own probe THEN it polls until the wait is over and leaves the probe pending', async () => {
+    let polls = 0;
+
+    const { summary } = await runAt(T0, {
+      config: { ...config, waitSeconds: 10 },
+      onSleep: async () => {
+        polls++;
+      },
+    });
+
+    expect(summary).toMatchObject({ completed: 0, latenciesSeconds: [], pending: 1 });
+    expect(polls).toBe(5);
   });
 
   it.each([
