@@ -55,6 +55,22 @@ async function runAt(
   return { summary, lines };
 }
 
+/** A moto client that runs `before` with the request's input before it sends any `command`. */
+function motoS3Before(
+  command: string,
+  before: (input: { Bucket: string; Key: string }) => Promise<void>,
+): S3Client {
+  const client = motoS3();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === command) await before(args.input as { Bucket: string; Key: string });
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return client;
+}
+
 /** The run's EMF line (the one carrying CanaryErrors). */
 function runLine(lines: readonly LogDocument[]): LogDocument | undefined {
   return lines.find((line) => '_aws' in line && 'CanaryErrors' in line);
@@ -241,17 +257,9 @@ describe('runCanary', () => {
 
   it('GIVEN a probe removed between the listing and its HeadObject (lifecycle) WHEN the canary runs THEN it is neither pending nor overdue, and the run goes on', async () => {
     await runAt(T0);
-    const expiring = motoS3();
-    expiring.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'HeadObjectCommand') {
-          const { Bucket, Key } = args.input as { Bucket: string; Key: string };
-          await s3.send(new DeleteObjectCommand({ Bucket, Key }));
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const expiring = motoS3Before('HeadObjectCommand', async ({ Bucket, Key }) => {
+      await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    });
 
     const { summary, lines } = await runAt(T0 + 20 * MINUTE, { client: expiring });
 
@@ -262,17 +270,9 @@ describe('runCanary', () => {
   it('GIVEN a probe listed in the replica but gone when read WHEN the canary runs THEN it is not replicated yet', async () => {
     await runAt(T0);
     await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
-    const vanishing = motoS3();
-    vanishing.middlewareStack.add(
-      (next, context) => async (args) => {
-        const { Bucket, Key } = args.input as { Bucket: string; Key: string };
-        if (context.commandName === 'GetObjectCommand' && Bucket === config.replicaBucket) {
-          await s3.send(new DeleteObjectCommand({ Bucket, Key }));
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const vanishing = motoS3Before('GetObjectCommand', async ({ Bucket, Key }) => {
+      if (Bucket === config.replicaBucket) await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    });
 
     const { summary, lines } = await runAt(T0 + 2 * MINUTE, { client: vanishing });
 
@@ -283,21 +283,14 @@ describe('runCanary', () => {
   it('GIVEN the replica refuses to give a listed probe (e.g. no kms:Decrypt on its key) WHEN the canary runs THEN the run fails with that error instead of calling the probe pending', async () => {
     await runAt(T0);
     await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
-    const refusing = motoS3();
-    refusing.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'GetObjectCommand') {
-          throw new S3ServiceException({
-            name: 'AccessDenied',
-            $fault: 'client',
-            $metadata: { httpStatusCode: 403 },
-            message: 'Access Denied',
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const refusing = motoS3Before('GetObjectCommand', async () => {
+      throw new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      });
+    });
     const lines: LogDocument[] = [];
     const deps: CanaryDeps = {
       s3: refusing,

@@ -2,6 +2,7 @@ import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { applyRestore, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
 import { CliError } from '../../../src/shared/errors';
 import { NO_REPORT, type ReportWriter } from '../../../src/shared/report';
+import { changedAfterT, restoreRequest } from '../../support/restore-request';
 import {
   createBucket,
   currentContents,
@@ -9,7 +10,6 @@ import {
   motoS3,
   pointInTime,
   put,
-  putMany,
   remove,
 } from '../../support/versioned';
 
@@ -60,33 +60,9 @@ function refusingCopies(refuse: (key: string) => Error | undefined): S3Client {
   return client;
 }
 
-/** `keys` written before T and changed after it, in a new bucket. */
-async function changedAfterT(prefix: string, keys: readonly string[]) {
-  const bucket = await createBucket(s3, prefix);
-  await putMany(
-    s3,
-    bucket,
-    keys.map((key) => ({ key, body: `${key} at T` })),
-  );
-  const to = await pointInTime();
-  await putMany(
-    s3,
-    bucket,
-    keys.map((key) => ({ key, body: 'after T' })),
-  );
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-  };
-  return { bucket, request };
-}
-
 test('GIVEN copies refused one by one after a copy succeeded WHEN applied THEN each is counted, the first ten listed, each reported failed with its error, and the run goes on', async () => {
   const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
-  const { bucket, request } = await changedAfterT('ra-refused', keys);
+  const { bucket, request } = await changedAfterT(s3, 'ra-refused', keys);
   const client = refusingCopies((key) => (key === 'a' ? undefined : s3Error('AccessDenied', 403)));
   const plan = await planRestore(client, request, NO_REPORT);
   const report = recordingReport();
@@ -105,7 +81,7 @@ test('GIVEN copies refused one by one after a copy succeeded WHEN applied THEN e
 });
 
 test('GIVEN the very first copy refused with AccessDenied WHEN applied THEN the run stops with one error about the bucket, before any other copy', async () => {
-  const { bucket, request } = await changedAfterT('ra-denied', ['a', 'b', 'c']);
+  const { bucket, request } = await changedAfterT(s3, 'ra-denied', ['a', 'b', 'c']);
   const client = refusingCopies(() => s3Error('AccessDenied', 403));
   const plan = await planRestore(client, request, NO_REPORT);
 
@@ -138,7 +114,7 @@ test.each([
 ])(
   'GIVEN %s on the second copy WHEN applied THEN the run stops there, though a copy succeeded',
   async (_, refusal, message) => {
-    const { bucket, request } = await changedAfterT('ra-fatal', ['a', 'b', 'c']);
+    const { bucket, request } = await changedAfterT(s3, 'ra-fatal', ['a', 'b', 'c']);
     const client = refusingCopies((key) => (key === 'b' ? refusal : undefined));
     const plan = await planRestore(client, request, NO_REPORT);
 
@@ -163,13 +139,7 @@ test('GIVEN a copy, a delete marker for a key deleted at T, a blocked and an unc
   const copyNow = await put(s3, bucket, 'copy.txt', 'after T');
   const goneNow = await put(s3, bucket, 'gone.txt', 'written again after T');
   const coldNow = await put(s3, bucket, 'cold.bin', 'after T');
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-  };
+  const request = restoreRequest(bucket, to);
   // Applied as a plan too large to hold: the listing again yields the unchanged key too.
   const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
   const report = recordingReport();
@@ -218,7 +188,7 @@ test('GIVEN a copy, a delete marker for a key deleted at T, a blocked and an unc
 });
 
 test('GIVEN a restore into another bucket under a prefix WHEN applied twice THEN the report names the target key, and the second pass finds the target in its state at T', async () => {
-  const { bucket, request: inPlace } = await changedAfterT('ra-tgt-src', ['a', 'dir/b']);
+  const { bucket, request: inPlace } = await changedAfterT(s3, 'ra-tgt-src', ['a', 'dir/b']);
   const target = await createBucket(s3, 'ra-tgt-dst');
   const request: RestoreRequest = {
     ...inPlace,
@@ -243,7 +213,7 @@ test('GIVEN a restore into another bucket under a prefix WHEN applied twice THEN
 });
 
 test('GIVEN a plan too large to hold WHEN applied THEN the second listing reports its pages', async () => {
-  const { request } = await changedAfterT('ra-pages', ['a', 'b', 'c']);
+  const { request } = await changedAfterT(s3, 'ra-pages', ['a', 'b', 'c']);
   const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
   let pages = 0;
 

@@ -5,13 +5,14 @@ import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyBatchRestore } from '../../../src/commands/restore/batch';
 import { openJournal, type RestoreJournal } from '../../../src/commands/restore/journal';
-import { planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { planRestore } from '../../../src/commands/restore/run';
 import { setupFromRole } from '../../../src/shared/batch/jobs';
 import { parseManifestLine } from '../../../src/shared/batch/manifest';
 import { copySource } from '../../../src/shared/copy';
 import { NO_REPORT } from '../../../src/shared/report';
 import { placeReport } from '../../support/batch-report';
 import { cliWorkDir, runCli, runCliProcess } from '../../support/cli';
+import { restoreRequest } from '../../support/restore-request';
 import {
   createBucket,
   currentContents,
@@ -119,14 +120,7 @@ async function applyAsBatch(
   to: string,
   options: { journal?: RestoreJournal; maxJobCopyBytes?: number; streamed?: boolean } = {},
 ) {
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-    ...(options.journal ? { journal: options.journal } : {}),
-  };
+  const request = restoreRequest(bucket, to, options.journal ? { journal: options.journal } : {});
   const planned = await planRestore(client, request, NO_REPORT);
   // A streamed plan carries no list of actions: the apply relists them.
   const plan = options.streamed ? { ...planned, actions: undefined } : planned;

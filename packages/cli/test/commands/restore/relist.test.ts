@@ -1,14 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { applyRestore, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { applyRestore, planRestore } from '../../../src/commands/restore/run';
 import { NO_REPORT } from '../../../src/shared/report';
-import {
-  createBucket,
-  currentContents,
-  motoS3,
-  pointInTime,
-  putMany,
-  versionIds,
-} from '../../support/versioned';
+import { changedAfterT } from '../../support/restore-request';
+import { currentContents, motoS3, versionIds } from '../../support/versioned';
 
 // Plans too large to hold in memory are applied by listing again; the cap is lowered to 2 here
 // (the CLI holds up to MAX_HELD_ACTIONS = 50,000 actions).
@@ -20,26 +14,8 @@ beforeAll(() => {
 
 test('GIVEN a plan larger than the held-actions cap WHEN applied THEN the bucket is listed again and fully restored', async () => {
   const keys = ['a', 'b', 'c', 'd', 'e'];
-  const bucket = await createBucket(s3, 'rr-relist');
-  await putMany(
-    s3,
-    bucket,
-    keys.map((key) => ({ key, body: `${key} at T` })),
-  );
-  const to = await pointInTime();
-  await putMany(
-    s3,
-    bucket,
-    keys.map((key) => ({ key, body: 'after T' })),
-  );
+  const { bucket, request } = await changedAfterT(s3, 'rr-relist', keys);
   const before = await versionIds(s3, bucket);
-  const request: RestoreRequest = {
-    bucket,
-    time: Date.parse(to),
-    restoreArchived: false,
-    includeReserved: false,
-    now: Date.now(),
-  };
   const plan = await planRestore(s3, request, NO_REPORT, {}, 10, 2);
 
   const applied = await applyRestore(s3, request, plan, NO_REPORT, 4);
