@@ -75,6 +75,13 @@ export function truncatedWithoutCursor(bucket: string): CliError {
   );
 }
 
+/** An entry without a key or a time cannot be ordered or compared: listing it as '' or 1970 would hide it. */
+export function entryWithoutKeyOrTime(bucket: string): CliError {
+  return new CliError(
+    `the listing of bucket ${bucket} has an entry without a Key or a LastModified time: is the endpoint S3-compatible?`,
+  );
+}
+
 async function fetchPage(
   s3: S3Client,
   options: Omit<ListOptions, 'withRestoreStatus'>,
@@ -98,17 +105,23 @@ async function fetchPage(
     if ((err as Error)?.name === 'AbortError') throw err;
     throw describeAwsError(err, `bucket ${options.bucket}`);
   }
-  return (
-    raw.page ?? {
-      objects: (out.Contents ?? []).map((o) => ({
-        key: o.Key ?? '',
-        lastModified: o.LastModified?.getTime() ?? 0,
-        etag: o.ETag,
-        size: o.Size,
-        storageClass: o.StorageClass,
-      })),
-      isTruncated: out.IsTruncated === true,
-      nextContinuationToken: out.NextContinuationToken,
-    }
-  );
+  if (raw.page) return raw.page;
+  const contents = out.Contents ?? [];
+  if (!contents.every(hasKeyAndTime)) throw entryWithoutKeyOrTime(options.bucket);
+  return {
+    objects: contents.map((o) => ({
+      key: o.Key as string,
+      lastModified: (o.LastModified as Date).getTime(),
+      etag: o.ETag,
+      size: o.Size,
+      storageClass: o.StorageClass,
+    })),
+    isTruncated: out.IsTruncated === true,
+    nextContinuationToken: out.NextContinuationToken,
+  };
+}
+
+/** Whether a listed entry has what S3 always sends and ordering needs (the page reader declines an entry without them). */
+export function hasKeyAndTime(entry: { readonly Key?: string; readonly LastModified?: Date }): boolean {
+  return entry.Key !== undefined && entry.LastModified !== undefined;
 }

@@ -11,7 +11,7 @@ import { describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { parseListObjectVersions, readPageRaw, type VersionsPage } from './list-xml';
 import { memoryCollector } from './memory';
-import { outOfKeyOrder, truncatedWithoutCursor } from './objects';
+import { entryWithoutKeyOrTime, hasKeyAndTime, outOfKeyOrder, truncatedWithoutCursor } from './objects';
 import { listRanges, type RangeOptions, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
@@ -150,23 +150,31 @@ async function fetchPage(s3: S3Client, options: ListOptions, marker?: Marker): P
     if ((err as Error)?.name === 'AbortError') throw err;
     throw describeAwsError(err, `bucket ${options.bucket}`);
   }
-  const page: VersionsPage = raw.page ?? {
-    // The SDK splits a page into `Versions` and `DeleteMarkers`, losing how S3 interleaved them;
-    // the element order is read from the raw XML (see orderPage).
-    entries: orderPage(
-      out.Versions ?? [],
-      out.DeleteMarkers ?? [],
-      raw.declined ? elementKinds(raw.declined.toString('utf8')) : undefined,
-    ),
-    isTruncated: out.IsTruncated === true,
-    nextKeyMarker: out.NextKeyMarker,
-    nextVersionIdMarker: out.NextVersionIdMarker,
-  };
+  const page = raw.page ?? sdkPage(out, raw.declined, options.bucket);
   if (page.isTruncated && !page.nextKeyMarker) throw truncatedWithoutCursor(options.bucket);
   const next = page.isTruncated
     ? { keyMarker: page.nextKeyMarker as string, versionIdMarker: page.nextVersionIdMarker }
     : undefined;
   return { items: raw.page ? orderListed(page.entries) : page.entries, next };
+}
+
+/** A page the reader declined, from the SDK's output. */
+function sdkPage(
+  out: ListObjectVersionsCommandOutput,
+  body: Buffer | undefined,
+  bucket: string,
+): VersionsPage {
+  const versions = out.Versions ?? [];
+  const markers = out.DeleteMarkers ?? [];
+  if (!versions.every(hasKeyAndTime) || !markers.every(hasKeyAndTime)) throw entryWithoutKeyOrTime(bucket);
+  return {
+    // The SDK splits a page into `Versions` and `DeleteMarkers`, losing how S3 interleaved them;
+    // the element order is read from the raw XML (see orderPage).
+    entries: orderPage(versions, markers, body ? elementKinds(body.toString('utf8')) : undefined),
+    isTruncated: out.IsTruncated === true,
+    nextKeyMarker: out.NextKeyMarker,
+    nextVersionIdMarker: out.NextVersionIdMarker,
+  };
 }
 
 /** `<Version>` and `<DeleteMarker>` elements in document order (keys are XML-escaped, so no false hits). */
@@ -285,9 +293,9 @@ function markerFirst(v: VersionEntry, m: VersionEntry): boolean {
 function fromVersion(v: ObjectVersion): VersionEntry {
   return {
     kind: 'version',
-    key: v.Key ?? '',
+    key: v.Key as string,
     versionId: v.VersionId ?? 'null',
-    lastModified: v.LastModified?.getTime() ?? 0,
+    lastModified: (v.LastModified as Date).getTime(),
     isLatest: v.IsLatest === true,
     etag: v.ETag,
     size: v.Size,
@@ -307,9 +315,9 @@ function fromVersion(v: ObjectVersion): VersionEntry {
 function fromMarker(m: DeleteMarkerEntry): VersionEntry {
   return {
     kind: 'marker',
-    key: m.Key ?? '',
+    key: m.Key as string,
     versionId: m.VersionId ?? 'null',
-    lastModified: m.LastModified?.getTime() ?? 0,
+    lastModified: (m.LastModified as Date).getTime(),
     isLatest: m.IsLatest === true,
   };
 }

@@ -9,7 +9,7 @@ import { CliError } from '../../src/shared/errors';
 import { parseListObjectsV2, parseListObjectVersions, readPageRaw } from '../../src/shared/list-xml';
 import { listCurrentObjects } from '../../src/shared/objects';
 import { elementKinds, listKeyHistories, orderListed, orderPage } from '../../src/shared/versions';
-import { fixedServer } from '../support/not-found-server';
+import { fixedServer } from '../support/fixed-server';
 import { createBucket, motoS3, put, remove } from '../support/versioned';
 
 // The ListObjectsV2 page reader that replaces the SDK's XML parser on the listing's hot path.

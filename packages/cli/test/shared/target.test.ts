@@ -8,7 +8,7 @@ import { createClients } from '../../src/shared/aws';
 import { CliError } from '../../src/shared/errors';
 import { resolveTarget } from '../../src/shared/target';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../support/dr-pair';
-import { type FixedServer, notFoundServer } from '../support/not-found-server';
+import { type FixedServer, notFoundServer } from '../support/fixed-server';
 
 // resolveTarget builds its clients from process.env (credentials, endpoint) like the CLI does.
 useMotoEnv();

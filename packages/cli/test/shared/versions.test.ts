@@ -78,3 +78,32 @@ test('GIVEN an XML order that contradicts key order WHEN merging THEN it is igno
   );
   expect(ids(page)).toEqual(['a1', 'b1', 'cm']);
 });
+
+test.each([
+  // m (3 s) zipped before v2 (3 s, latest): the latest entry must come first.
+  [
+    'puts the latest entry after another',
+    [v('k', 'v2', 3, true)],
+    [m('k', 'm', 3)],
+    ['marker', 'version'],
+    ['v2', 'm'],
+  ],
+  // v1 (5 s) zipped after m (1 s): a key's entries must not get newer down the list.
+  [
+    'puts a newer entry after an older one',
+    [v('k', 'v3', 9, true), v('k', 'v1', 5)],
+    [m('k', 'm', 1)],
+    ['version', 'marker', 'version'],
+    ['v3', 'v1', 'm'],
+  ],
+])(
+  'GIVEN an XML order that %s within a key WHEN merging THEN it is ignored',
+  (_, versions, markers, kinds, expected) => {
+    expect(ids(orderPage(versions, markers, kinds as ('version' | 'marker')[]))).toEqual(expected);
+  },
+);
+
+test('GIVEN no XML order and entries that are not the latest WHEN merging THEN the newer timestamp comes first', () => {
+  const page = orderPage([v('k', 'v2', 5), v('k', 'v1', 1)], [m('k', 'latest', 9, true), m('k', 'm', 3)]);
+  expect(ids(page)).toEqual(['latest', 'v2', 'm', 'v1']);
+});

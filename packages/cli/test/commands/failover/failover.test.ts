@@ -20,7 +20,7 @@ import {
   SWITCH_OPTIONS,
 } from '../../support/cross-region';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../../support/dr-pair';
-import { type FixedServer, notFoundServer } from '../../support/not-found-server';
+import { type FixedServer, notFoundServer } from '../../support/fixed-server';
 
 // failover's logic (runFailover) runs with real moto clients (STS, S3 in two regions, CloudWatch,
 // GetMultiRegionAccessPoint); moto has no route calls, so the S3 Control client is mocked for
