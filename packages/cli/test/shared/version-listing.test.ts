@@ -281,3 +281,17 @@ test.each([
     expect(server.requests.map((r) => r.headers['x-amz-optional-object-attributes'])).toEqual([header]);
   },
 );
+
+test.each([
+  ['only versions', version('a', 'v1', 1, true) + version('b', 'v2', 2, true)],
+  ['only delete markers', marker('a', 'm1', 1, true) + marker('b', 'm2', 2, true)],
+])(
+  'GIVEN a page of %s the reader declines WHEN listed THEN the histories are those the reader gives',
+  async (_, page) => {
+    const read = await histories(await clientOf(200, versionsPage(page)));
+    const declined = await histories(await clientOf(200, versionsPage(`<!-- a comment -->${page}`)));
+
+    expect(read).toHaveLength(2);
+    expect(declined).toEqual(read);
+  },
+);
