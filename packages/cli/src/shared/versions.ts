@@ -196,7 +196,8 @@ export function elementKinds(xml: string): ElementOrder {
  * server that lists all versions before all markers, entries are merged by key, then timestamp
  * (newest first), then IsLatest. A version and a marker that still tie (same second, neither
  * latest) cannot be ordered from the listing: both are flagged `orderUnknown`, and restore
- * refuses to guess for a point in time that falls on them.
+ * refuses to guess for a point in time that falls on them. Every entry has a Key and a
+ * LastModified (checked before: see hasKeyAndTime).
  */
 export function orderPage(
   versions: readonly ObjectVersion[],
