@@ -183,8 +183,9 @@ export interface VersionsPage {
 }
 
 /**
- * One `<Version>` or `<DeleteMarker>` element, the reader past its end, with the SDK's defaults
- * (version id "null", storage class STANDARD).
+ * One `<Version>` or `<DeleteMarker>` element, the reader past its end, with the defaults the
+ * SDK path gives too (version id "null", S3's id of an object written before versioning; storage
+ * class STANDARD).
  */
 function readEntry(xml: XmlReader, kind: 'version' | 'marker', seen: Seen): VersionEntry {
   let key: string | undefined;

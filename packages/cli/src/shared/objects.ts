@@ -75,7 +75,7 @@ export function truncatedWithoutCursor(bucket: string): CliError {
   );
 }
 
-/** An entry without a key or a time cannot be ordered or compared: listing it as '' or 1970 would hide it. */
+/** An entry without a key or a time cannot be ordered or compared: listed under '' or at 1970, it would be wrong. */
 export function entryWithoutKeyOrTime(bucket: string): CliError {
   return new CliError(
     `the listing of bucket ${bucket} has an entry without a Key or a LastModified time: is the endpoint S3-compatible?`,
@@ -110,8 +110,8 @@ async function fetchPage(
   if (!contents.every(hasKeyAndTime)) throw entryWithoutKeyOrTime(options.bucket);
   return {
     objects: contents.map((o) => ({
-      key: o.Key as string,
-      lastModified: (o.LastModified as Date).getTime(),
+      key: o.Key,
+      lastModified: o.LastModified.getTime(),
       etag: o.ETag,
       size: o.Size,
       storageClass: o.StorageClass,
@@ -121,7 +121,12 @@ async function fetchPage(
   };
 }
 
+/** An entry of the SDK's listing output with the two members S3 always sends. */
+export type WithKeyAndTime<T> = T & { readonly Key: string; readonly LastModified: Date };
+
 /** Whether a listed entry has what S3 always sends and ordering needs (the page reader declines an entry without them). */
-export function hasKeyAndTime(entry: { readonly Key?: string; readonly LastModified?: Date }): boolean {
+export function hasKeyAndTime<T extends { readonly Key?: string; readonly LastModified?: Date }>(
+  entry: T,
+): entry is WithKeyAndTime<T> {
   return entry.Key !== undefined && entry.LastModified !== undefined;
 }

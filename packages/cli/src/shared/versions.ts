@@ -11,7 +11,13 @@ import { describeAwsError } from './errors';
 import { compareKeys } from './keys';
 import { parseListObjectVersions, readPageRaw, type VersionsPage } from './list-xml';
 import { memoryCollector } from './memory';
-import { entryWithoutKeyOrTime, hasKeyAndTime, outOfKeyOrder, truncatedWithoutCursor } from './objects';
+import {
+  entryWithoutKeyOrTime,
+  hasKeyAndTime,
+  outOfKeyOrder,
+  truncatedWithoutCursor,
+  type WithKeyAndTime,
+} from './objects';
 import { listRanges, type RangeOptions, type RangeSource, type Splitter } from './ranges';
 
 /** One entry of a key's history: an object version or a delete marker. */
@@ -196,12 +202,11 @@ export function elementKinds(xml: string): ElementOrder {
  * server that lists all versions before all markers, entries are merged by key, then timestamp
  * (newest first), then IsLatest. A version and a marker that still tie (same second, neither
  * latest) cannot be ordered from the listing: both are flagged `orderUnknown`, and restore
- * refuses to guess for a point in time that falls on them. Every entry has a Key and a
- * LastModified (checked before: see hasKeyAndTime).
+ * refuses to guess for a point in time that falls on them.
  */
 export function orderPage(
-  versions: readonly ObjectVersion[],
-  markers: readonly DeleteMarkerEntry[],
+  versions: readonly WithKeyAndTime<ObjectVersion>[],
+  markers: readonly WithKeyAndTime<DeleteMarkerEntry>[],
   kinds?: ElementOrder,
 ): VersionEntry[] {
   return orderEntries(versions.map(fromVersion), markers.map(fromMarker), kinds);
@@ -291,12 +296,12 @@ function markerFirst(v: VersionEntry, m: VersionEntry): boolean {
   return true;
 }
 
-function fromVersion(v: ObjectVersion): VersionEntry {
+function fromVersion(v: WithKeyAndTime<ObjectVersion>): VersionEntry {
   return {
     kind: 'version',
-    key: v.Key as string,
+    key: v.Key,
     versionId: v.VersionId ?? 'null',
-    lastModified: (v.LastModified as Date).getTime(),
+    lastModified: v.LastModified.getTime(),
     isLatest: v.IsLatest === true,
     etag: v.ETag,
     size: v.Size,
@@ -313,12 +318,12 @@ function fromVersion(v: ObjectVersion): VersionEntry {
   };
 }
 
-function fromMarker(m: DeleteMarkerEntry): VersionEntry {
+function fromMarker(m: WithKeyAndTime<DeleteMarkerEntry>): VersionEntry {
   return {
     kind: 'marker',
-    key: m.Key as string,
+    key: m.Key,
     versionId: m.VersionId ?? 'null',
-    lastModified: (m.LastModified as Date).getTime(),
+    lastModified: m.LastModified.getTime(),
     isLatest: m.IsLatest === true,
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CliError } from '../../src/shared/errors';
 import { parseListObjectsV2, parseListObjectVersions, readPageRaw } from '../../src/shared/list-xml';
-import { listCurrentObjects } from '../../src/shared/objects';
+import { hasKeyAndTime, listCurrentObjects } from '../../src/shared/objects';
 import { elementKinds, listKeyHistories, orderListed, orderPage } from '../../src/shared/versions';
 import { fixedServer } from '../support/fixed-server';
 import { createBucket, motoS3, put, remove } from '../support/versioned';
@@ -244,7 +244,11 @@ describe('on moto', () => {
 
       expect(listed).toBeDefined();
       expect(orderListed(listed?.entries ?? [])).toEqual(
-        orderPage(out.Versions ?? [], out.DeleteMarkers ?? [], elementKinds(body.toString('utf8'))),
+        orderPage(
+          (out.Versions ?? []).filter(hasKeyAndTime),
+          (out.DeleteMarkers ?? []).filter(hasKeyAndTime),
+          elementKinds(body.toString('utf8')),
+        ),
       );
       expect(listed?.isTruncated).toBe(out.IsTruncated);
       expect(listed?.nextKeyMarker).toBe(out.NextKeyMarker);

@@ -1,10 +1,11 @@
 import type { DeleteMarkerEntry, ObjectVersion } from '@aws-sdk/client-s3';
+import type { WithKeyAndTime } from '../../src/shared/objects';
 import { elementKinds, orderPage } from '../../src/shared/versions';
 
 // How one ListObjectVersions page becomes one ordered list of entries.
 
 const at = (s: number) => new Date(Date.UTC(2024, 4, 1, 12, 0, s));
-const v = (key: string, id: string, s: number, latest = false): ObjectVersion => ({
+const v = (key: string, id: string, s: number, latest = false): WithKeyAndTime<ObjectVersion> => ({
   Key: key,
   VersionId: id,
   LastModified: at(s),
@@ -12,7 +13,7 @@ const v = (key: string, id: string, s: number, latest = false): ObjectVersion =>
   ETag: '"e"',
   Size: 1,
 });
-const m = (key: string, id: string, s: number, latest = false): DeleteMarkerEntry => ({
+const m = (key: string, id: string, s: number, latest = false): WithKeyAndTime<DeleteMarkerEntry> => ({
   Key: key,
   VersionId: id,
   LastModified: at(s),
@@ -103,7 +104,7 @@ test.each([
   },
 );
 
-test('GIVEN no XML order and entries that are not the latest WHEN merging THEN the newer timestamp comes first', () => {
+test('GIVEN no XML order WHEN merging a version and a delete marker that are neither the latest THEN the newer one comes first', () => {
   const page = orderPage([v('k', 'v2', 5), v('k', 'v1', 1)], [m('k', 'latest', 9, true), m('k', 'm', 3)]);
   expect(ids(page)).toEqual(['latest', 'v2', 'm', 'v1']);
 });
