@@ -1,3 +1,6 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type MotoServer, startMotoServer } from './moto-server';
 
 /** A moto_server started outside Jest (see with-moto.ts) that the test runs share. */
@@ -8,11 +11,13 @@ export const SHARED_MOTO_ENV = 'S3_DR_TEST_SHARED_MOTO';
  * address as MOTO_ENDPOINT (test workers inherit it). Tests use unique bucket names, so they can
  * share the server; globalTeardown stops it.
  *
- * When S3_DR_TEST_SHARED_MOTO names a running moto_server (many Jest runs in a row, as mutation
- * testing does), that one is reset to empty and used instead, and nothing is started or stopped.
+ * When S3_DR_TEST_SHARED_MOTO names running moto_servers (many Jest runs in a row, as mutation
+ * testing does), one of them is reset to empty and used instead, and nothing is started or
+ * stopped. With several (one per concurrent test process, see with-moto.ts), each process keeps
+ * one to itself: a reset by one process must not empty the buckets of another's running tests.
  */
 export default async function setup(): Promise<void> {
-  const shared = process.env[SHARED_MOTO_ENV];
+  const shared = claimShared(process.env[SHARED_MOTO_ENV]);
   if (shared) {
     const problem = await resetShared(shared);
     if (!problem) {
@@ -38,5 +43,42 @@ async function resetShared(endpoint: string): Promise<string | undefined> {
     return reset.ok ? undefined : `answered the reset with HTTP ${reset.status}`;
   } catch (err) {
     return `did not answer the reset (${(err as Error).message})`;
+  }
+}
+
+/** The process's own server of a comma-separated list: the one it claimed before, or a free one. */
+function claimShared(list: string | undefined): string | undefined {
+  const endpoints = (list ?? '').split(',').filter(Boolean);
+  if (endpoints.length <= 1) return endpoints[0];
+  const holder = globalThis as { __SHARED_MOTO__?: string };
+  holder.__SHARED_MOTO__ ??= endpoints.find(lock);
+  return holder.__SHARED_MOTO__;
+}
+
+/** Takes a server for this process (a lock file with its pid); a dead process's lock is taken over. */
+function lock(endpoint: string): boolean {
+  const path = motoLockPath(endpoint);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const owner = Number(readFileSync(path, 'utf8'));
+      if (isAlive(owner)) return false;
+      rmSync(path, { force: true });
+    }
+  }
+  return false;
+}
+
+export const motoLockPath = (endpoint: string): string =>
+  join(tmpdir(), `s3-dr-moto-${new URL(endpoint).port}.lock`);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
