@@ -294,7 +294,7 @@ async function isInReplica(config: CanaryConfig, deps: CanaryDeps, probe: Probe)
   try {
     body = JSON.parse(text);
   } catch {
-    body = undefined;
+    // Not JSON: another body, as below.
   }
   const matches =
     typeof body === 'object' &&

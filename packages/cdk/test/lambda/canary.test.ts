@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { motoEnv } from '../../../../test/support/moto';
 import {
   type CanaryConfig,
@@ -87,6 +94,27 @@ describe('runCanary', () => {
       token,
       writtenAt: '2025-03-01T12:00:00.000Z',
     });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: config.primaryBucket, Key: summary.probe }));
+    expect(head.ContentType).toBe('application/json');
+  });
+
+  it('GIVEN probes measured and swept WHEN the canary runs THEN it wrote and deleted nothing outside its prefix in either bucket', async () => {
+    await s3.send(
+      new PutObjectCommand({ Bucket: config.primaryBucket, Key: 'data/keep.txt', Body: 'keep me' }),
+    );
+    await runAt(T0);
+    await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
+
+    const { summary } = await runAt(T0 + 2 * MINUTE);
+
+    expect(summary.completed).toBe(1);
+    for (const bucket of [config.primaryBucket, config.replicaBucket]) {
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+      const keys = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((entry) => entry.Key);
+      expect(keys.filter((key) => !key?.startsWith(PREFIX))).toEqual(
+        bucket === config.primaryBucket ? ['data/keep.txt'] : [],
+      );
+    }
   });
 
   it('GIVEN a probe the replicator copied WHEN the canary runs 2 minutes after writing it THEN it publishes a 120 s latency and one completed probe', async () => {
@@ -158,6 +186,16 @@ describe('runCanary', () => {
     expect(runLine(lines)).toMatchObject({ CanaryProbesOverdue: 0, pending: 2 });
   });
 
+  it('GIVEN a probe written exactly 15 minutes ago WHEN the canary runs THEN it is still pending; a millisecond later it is overdue', async () => {
+    await runAt(T0);
+
+    const atLimit = await runAt(T0 + 15 * MINUTE);
+    const past = await runAt(T0 + 15 * MINUTE + 1);
+
+    expect(atLimit.summary).toMatchObject({ overdue: 0, pending: 2 });
+    expect(past.summary).toMatchObject({ overdue: 1 });
+  });
+
   it('GIVEN a probe written 20 minutes ago that never reached the replica WHEN the canary runs THEN it counts one overdue probe', async () => {
     await runAt(T0);
 
@@ -214,8 +252,12 @@ describe('runCanary', () => {
   });
 
   it('GIVEN objects under the canary prefix that are not probes WHEN the canary runs THEN they are left alone and named in one warning', async () => {
-    // The second holds a probe name, but not at the start of the name.
-    const foreign = [`${PREFIX}notes.txt`, `${PREFIX}old-2025-03-01T11:00:00.000Z-0123456789abcdef`];
+    // The second and third hold a probe name, but not at the start or not up to the end.
+    const foreign = [
+      `${PREFIX}2025-03-01T11:00:00.000Z-0123456789abcdef.bak`,
+      `${PREFIX}notes.txt`,
+      `${PREFIX}old-2025-03-01T11:00:00.000Z-0123456789abcdef`,
+    ];
     for (const key of foreign) {
       await s3.send(new PutObjectCommand({ Bucket: config.primaryBucket, Key: key, Body: 'keep me' }));
     }
@@ -229,11 +271,13 @@ describe('runCanary', () => {
     ]);
   });
 
-  it('GIVEN a run with nothing unusual WHEN the canary runs THEN it logs no warning', async () => {
+  it('GIVEN a run with nothing unusual (a probe replicated, one pending) WHEN the canary runs THEN it logs no warning', async () => {
     await runAt(T0);
+    await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
 
-    const { lines } = await runAt(T0 + MINUTE);
+    const { summary, lines } = await runAt(T0 + MINUTE);
 
+    expect(summary).toMatchObject({ completed: 1, pending: 1 });
     expect(lines.filter((line) => line.level !== 'INFO')).toEqual([]);
   });
 
@@ -265,6 +309,46 @@ describe('runCanary', () => {
 
     expect(summary).toMatchObject({ overdue: 0, failed: 0, pending: 1, completed: 0 });
     expect(runLine(lines)).toMatchObject({ CanaryErrors: 0 });
+  });
+
+  it('GIVEN the source refuses HeadObject of an earlier probe WHEN the canary runs THEN the run fails with that error instead of calling the probe gone', async () => {
+    await runAt(T0);
+    const refusing = motoS3Before('HeadObjectCommand', async () => {
+      throw new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      });
+    });
+
+    await expect(runAt(T0 + 20 * MINUTE, { client: refusing })).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+  });
+
+  it('GIVEN 20 earlier probes WHEN the canary checks them THEN at most 8 are checked at once', async () => {
+    for (let i = 0; i < 20; i++) await runAt(T0 + i * 1000);
+    const client = motoS3();
+    let inFlight = 0;
+    let most = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'HeadObjectCommand') return next(args);
+        most = Math.max(most, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize' },
+    );
+
+    const { summary } = await runAt(T0 + MINUTE, { client });
+
+    expect(summary.pending).toBe(21);
+    expect(most).toBe(8);
   });
 
   it('GIVEN a probe listed in the replica but gone when read WHEN the canary runs THEN it is not replicated yet', async () => {
