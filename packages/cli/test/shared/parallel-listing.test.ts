@@ -129,3 +129,43 @@ test('GIVEN a prefix WHEN listed as ranges THEN only its keys are listed, as seq
   expect(parallel).toEqual(sequential);
   expect(sequential.every((h) => h.key.startsWith('a'))).toBe(true);
 });
+
+test.each([
+  [
+    'versions',
+    (s3: S3Client, options: ListOptions) => listKeyHistories(s3, options),
+    'ListObjectVersionsCommand',
+  ],
+  [
+    'current objects',
+    (s3: S3Client, options: ListOptions) => listCurrentObjects(s3, options),
+    'ListObjectsV2Command',
+  ],
+])(
+  'GIVEN a listing of %s with concurrency 4 WHEN it runs THEN its requests overlap (the key space is split)',
+  async (_, list, command) => {
+    const keys = Array.from({ length: 60 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
+    const bucket = await createBucket(s3, 'pl-overlap');
+    await Promise.all(keys.map((key) => put(s3, bucket, key, key)));
+    const client = motoS3();
+    let inFlight = 0;
+    let most = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== command) return next(args);
+        most = Math.max(most, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize' },
+    );
+
+    const listed = await all(list(client, { bucket, pageSize: 2, concurrency: 4 }));
+
+    expect(listed.map((h) => h.key)).toEqual(keys);
+    expect(most).toBeGreaterThan(1);
+  },
+);

@@ -108,3 +108,18 @@ test('GIVEN no XML order WHEN merging a version and a delete marker that are nei
   const page = orderPage([v('k', 'v2', 5), v('k', 'v1', 1)], [m('k', 'latest', 9, true), m('k', 'm', 3)]);
   expect(ids(page)).toEqual(['latest', 'v2', 'm', 'v1']);
 });
+
+test('GIVEN an XML order of all versions before all markers and a tie WHEN merging THEN the tie is flagged, the order not trusted', () => {
+  // Zipped as listed (v2, v1, m) the page would look plausible, but such a server says nothing
+  // about the order of v1 and m, written in the same second.
+  const page = orderPage(
+    [v('k', 'v2', 5, true), v('k', 'v1', 3)],
+    [m('k', 'm', 3)],
+    ['version', 'version', 'marker'],
+  );
+  expect(page.map((e) => [e.versionId, e.orderUnknown === true])).toEqual([
+    ['v2', false],
+    ['m', true],
+    ['v1', true],
+  ]);
+});
