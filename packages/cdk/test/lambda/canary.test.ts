@@ -104,10 +104,23 @@ describe('runCanary', () => {
     );
     await runAt(T0);
     await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
+    // moto ignores a DeleteObject of a missing key; S3 would write a delete marker: count the requests.
+    const client = motoS3();
+    const written: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/^(Put|Delete|Copy)Object/.test(context.commandName ?? ''))
+          written.push((args.input as { Key: string }).Key);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
 
-    const { summary } = await runAt(T0 + 2 * MINUTE);
+    const { summary } = await runAt(T0 + 2 * MINUTE, { client });
 
     expect(summary.completed).toBe(1);
+    expect(written.length).toBeGreaterThan(1);
+    expect(written.filter((key) => !key.startsWith(PREFIX))).toEqual([]);
     for (const bucket of [config.primaryBucket, config.replicaBucket]) {
       const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
       const keys = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((entry) => entry.Key);
