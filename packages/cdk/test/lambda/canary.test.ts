@@ -104,7 +104,8 @@ describe('runCanary', () => {
     );
     await runAt(T0);
     await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
-    // moto ignores a DeleteObject of a missing key; S3 would write a delete marker: count the requests.
+    // moto ignores a DeleteObject of a missing key, where S3 answers a simple DELETE in a versioned
+    // bucket with a delete marker (userguide/DeletingObjectVersions.html): count the requests.
     const client = motoS3();
     const written: string[] = [];
     client.middlewareStack.add(
