@@ -231,3 +231,9 @@ test('GIVEN a key that did not exist at T and a same-second pair of unknown orde
   );
   expect(action.type).toBe('delete-mark');
 });
+
+test('GIVEN a current version with the ETag of the version at T but another size WHEN planning THEN the version at T is copied', () => {
+  // Same content means same ETag and same size; an ETag alone (not an MD5 under SSE-KMS) is not proof.
+  const action = plan(version('k', 'v2', 200, 'same', { size: 99 }), version('k', 'v1', 10, 'same'));
+  expect([action.type, action.atT?.versionId]).toEqual(['copy', 'v1']);
+});
