@@ -16,6 +16,12 @@ describe('current state', () => {
     ).toEqual([]);
   });
 
+  test('GIVEN the same ETag but another size in the replica WHEN compared THEN it is a mismatch', () => {
+    // An ETag alone is not proof of the same content (not an MD5 under SSE-KMS): the sizes must match too.
+    const replica = history(version('k', 'r1', 5, 'x', { size: 99 }));
+    expect(kinds(compareKey(history(version('k', 's1', 0, 'x')), replica, current))).toEqual(['mismatch']);
+  });
+
   test('GIVEN an old key absent from the replica WHEN compared THEN it is missing', () => {
     expect(kinds(compareKey(history(version('k', 's1', 0)), undefined, current))).toEqual(['missing']);
   });
