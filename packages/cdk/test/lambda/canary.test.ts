@@ -6,6 +6,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { mostInFlight } from '../../../../test/support/in-flight';
 import { motoEnv } from '../../../../test/support/moto';
 import {
   type CanaryConfig,
@@ -77,6 +78,15 @@ function motoS3Before(
   );
   return client;
 }
+
+/** The error S3 answers a request the caller's policy refuses. */
+const accessDenied = () =>
+  new S3ServiceException({
+    name: 'AccessDenied',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 403 },
+    message: 'Access Denied',
+  });
 
 /** The run's EMF line (the one carrying CanaryErrors). */
 function runLine(lines: readonly LogDocument[]): LogDocument | undefined {
@@ -328,12 +338,7 @@ describe('runCanary', () => {
   it('GIVEN the source refuses HeadObject of an earlier probe WHEN the canary runs THEN the run fails with that error instead of calling the probe gone', async () => {
     await runAt(T0);
     const refusing = motoS3Before('HeadObjectCommand', async () => {
-      throw new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'Access Denied',
-      });
+      throw accessDenied();
     });
 
     await expect(runAt(T0 + 20 * MINUTE, { client: refusing })).rejects.toMatchObject({
@@ -344,25 +349,12 @@ describe('runCanary', () => {
   it('GIVEN 20 earlier probes WHEN the canary checks them THEN at most 8 are checked at once', async () => {
     for (let i = 0; i < 20; i++) await runAt(T0 + i * 1000);
     const client = motoS3();
-    let inFlight = 0;
-    let most = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'HeadObjectCommand') return next(args);
-        most = Math.max(most, ++inFlight);
-        try {
-          return await next(args);
-        } finally {
-          inFlight--;
-        }
-      },
-      { step: 'initialize' },
-    );
+    const most = mostInFlight(client, 'HeadObjectCommand');
 
     const { summary } = await runAt(T0 + MINUTE, { client });
 
     expect(summary.pending).toBe(21);
-    expect(most).toBe(8);
+    expect(most()).toBe(8);
   });
 
   it('GIVEN a probe listed in the replica but gone when read WHEN the canary runs THEN it is not replicated yet', async () => {
@@ -382,12 +374,7 @@ describe('runCanary', () => {
     await runAt(T0);
     await replicate(s3, config.primaryBucket, config.replicaBucket, PREFIX);
     const refusing = motoS3Before('GetObjectCommand', async () => {
-      throw new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'Access Denied',
-      });
+      throw accessDenied();
     });
     const lines: LogDocument[] = [];
     const deps: CanaryDeps = {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { mostInFlight } from '../../../../test/support/in-flight';
 import type { Chunks } from '../../src/shared/chunks';
 import { compareKeys } from '../../src/shared/keys';
 import { listCurrentObjects } from '../../src/shared/objects';
@@ -148,24 +149,11 @@ test.each([
     const bucket = await createBucket(s3, 'pl-overlap');
     await Promise.all(keys.map((key) => put(s3, bucket, key, key)));
     const client = motoS3();
-    let inFlight = 0;
-    let most = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== command) return next(args);
-        most = Math.max(most, ++inFlight);
-        try {
-          return await next(args);
-        } finally {
-          inFlight--;
-        }
-      },
-      { step: 'initialize' },
-    );
+    const most = mostInFlight(client, command);
 
     const listed = await all(list(client, { bucket, pageSize: 2, concurrency: 4 }));
 
     expect(listed.map((h) => h.key)).toEqual(keys);
-    expect(most).toBeGreaterThan(1);
+    expect(most()).toBeGreaterThan(1);
   },
 );
