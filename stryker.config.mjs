@@ -16,7 +16,9 @@ export default {
     enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
-  // The machine is shared: one test run at a time.
+  // The machine is shared: one test run at a time. For more, pass `--concurrency N` on the command
+  // line (not here): test/support/with-moto.ts reads it there and starts one moto_server per test
+  // process, as the runs must not share one (each resets its server when it starts).
   concurrency: 1,
   // Reruns test only the mutants whose code or covering tests changed.
   incremental: true,
