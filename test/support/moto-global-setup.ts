@@ -1,6 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { takeLock } from './moto-lock';
 import { type MotoServer, startMotoServer } from './moto-server';
 
 /** A moto_server started outside Jest (see with-moto.ts) that the test runs share. */
@@ -51,34 +51,9 @@ function claimShared(list: string | undefined): string | undefined {
   const endpoints = (list ?? '').split(',').filter(Boolean);
   if (endpoints.length <= 1) return endpoints[0];
   const holder = globalThis as { __SHARED_MOTO__?: string };
-  holder.__SHARED_MOTO__ ??= endpoints.find(lock);
+  holder.__SHARED_MOTO__ ??= endpoints.find((endpoint) => takeLock(motoLockPath(endpoint)));
   return holder.__SHARED_MOTO__;
-}
-
-/** Takes a server for this process (a lock file with its pid); a dead process's lock is taken over. */
-function lock(endpoint: string): boolean {
-  const path = motoLockPath(endpoint);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch {
-      const owner = Number(readFileSync(path, 'utf8'));
-      if (isAlive(owner)) return false;
-      rmSync(path, { force: true });
-    }
-  }
-  return false;
 }
 
 export const motoLockPath = (endpoint: string): string =>
   join(tmpdir(), `s3-dr-moto-${new URL(endpoint).port}.lock`);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

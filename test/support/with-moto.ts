@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { motoLockPath, SHARED_MOTO_ENV } from './moto-global-setup';
+import { removeLock } from './moto-lock';
 import { startMotoServer } from './moto-server';
 
 // Usage: tsx test/support/with-moto.ts <command> [args...]
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     });
   } finally {
     await Promise.all(servers.map((moto) => moto.stop()));
-    for (const endpoint of endpoints) rmSync(motoLockPath(endpoint), { force: true });
+    for (const endpoint of endpoints) removeLock(motoLockPath(endpoint));
   }
 }
 

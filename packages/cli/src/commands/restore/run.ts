@@ -8,7 +8,7 @@ import {
   copyVersion,
   startArchiveRestore,
 } from '../../shared/copy';
-import { CliError, describeAwsError, isNetworkError } from '../../shared/errors';
+import { describeAwsError, isNetworkError } from '../../shared/errors';
 import { joinByKey } from '../../shared/join';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
@@ -223,11 +223,10 @@ export function copyOf(
  * before anything succeeded. They stop the run (exit 2) instead of failing key after key.
  */
 function isFatal(err: unknown, succeeded: number): boolean {
-  const e = err as { name?: string; code?: string };
-  if (e instanceof CliError) return true;
-  if (e?.name === 'CredentialsProviderError' || e?.name === 'NoSuchBucket') return true;
+  const { name } = (err ?? {}) as { name?: string };
+  if (name === 'CredentialsProviderError' || name === 'NoSuchBucket') return true;
   if (isNetworkError(err)) return true;
-  return e?.name === 'AccessDenied' && succeeded === 0;
+  return name === 'AccessDenied' && succeeded === 0;
 }
 
 /** Streams one action per key of the bucket (under the prefix), in key order. */

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { applyRestore, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
+import { openJournal } from '../../../src/commands/restore/journal';
+import { applyRestore, type Plan, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
 import { CliError } from '../../../src/shared/errors';
 import { NO_REPORT, type ReportWriter } from '../../../src/shared/report';
 import { changedAfterT, restoreRequest } from '../../support/restore-request';
@@ -221,4 +225,83 @@ test('GIVEN a plan too large to hold WHEN applied THEN the second listing report
 
   expect(applied.done.copy).toBe(3);
   expect(pages).toBe(1);
+});
+
+test('GIVEN the first copy refused with an error other than AccessDenied WHEN applied THEN it is counted as failed and the run goes on', async () => {
+  const { bucket, request } = await changedAfterT(s3, 'ra-first', ['a', 'b', 'c']);
+  const client = refusingCopies((key) => (key === 'a' ? s3Error('InternalError', 500) : undefined));
+  const plan = await planRestore(client, request, NO_REPORT);
+
+  const applied = await applyRestore(client, request, plan, NO_REPORT, 1);
+
+  expect([applied.done.copy, applied.failed]).toEqual([2, 1]);
+  expect(await currentContents(s3, bucket)).toEqual({ a: 'after T', b: 'b at T', c: 'c at T' });
+});
+
+test('GIVEN an interruption while a skipped key is reported WHEN applied THEN no further key is written', async () => {
+  // `a` is blocked (archived at T), so the report's record of it is written between two changes.
+  const bucket = await createBucket(s3, 'ra-stop');
+  await put(s3, bucket, 'a', 'archived at T', { StorageClass: 'GLACIER' });
+  await put(s3, bucket, 'b', 'b at T');
+  const to = await pointInTime();
+  await put(s3, bucket, 'a', 'after T');
+  await put(s3, bucket, 'b', 'after T');
+  const request = restoreRequest(bucket, to);
+  const plan = await planRestore(s3, request, NO_REPORT);
+  const interruption = new AbortController();
+  const report: ReportWriter = {
+    write: async (record) => {
+      if ((record as { status?: string }).status === 'skipped') interruption.abort();
+    },
+    close: async () => {},
+  };
+
+  const applied = await applyRestore(s3, request, plan, report, 1, { signal: interruption.signal });
+
+  expect(plan.actions?.map((action) => action.type)).toEqual(['blocked', 'copy']);
+  expect([applied.interrupted, applied.done.copy, applied.seen.copy]).toEqual([true, 0, 0]);
+  expect((await currentContents(s3, bucket)).b).toBe('after T');
+});
+
+test('GIVEN a copy and a delete marker WHEN applied with a journal THEN the journal records the copy only (a delete marker is not a copy of the version at T)', async () => {
+  const bucket = await createBucket(s3, 'ra-journal');
+  const copyFrom = await put(s3, bucket, 'copy.txt', 'at T');
+  await put(s3, bucket, 'gone.txt', 'deleted before T');
+  await pointInTime();
+  await remove(s3, bucket, 'gone.txt');
+  const to = await pointInTime();
+  await put(s3, bucket, 'copy.txt', 'after T');
+  await put(s3, bucket, 'gone.txt', 'written again after T');
+  const path = join(mkdtempSync(join(tmpdir(), 'ra-journal-')), 'journal.jsonl');
+  const journal = await openJournal(path, true);
+  const request = restoreRequest(bucket, to, { journal });
+  const plan = await planRestore(s3, request, NO_REPORT);
+
+  const applied = await applyRestore(s3, request, plan, NO_REPORT, 1);
+  await journal.close();
+
+  expect(applied.done).toMatchObject({ copy: 1, 'delete-mark': 1 });
+  const recorded = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { targetKey: string; fromVersionId: string });
+  expect(recorded.map(({ targetKey, fromVersionId }) => [targetKey, fromVersionId])).toEqual([
+    ['copy.txt', copyFrom],
+  ]);
+});
+
+test('GIVEN a planned copy without a version at T (a planner defect) WHEN applied THEN that key fails with an internal error naming it', async () => {
+  const { request } = await changedAfterT(s3, 'ra-internal', ['a']);
+  const plan: Plan = {
+    keys: 1,
+    counts: { copy: 1, 'delete-mark': 0, 'restore-archive': 0, unchanged: 0, blocked: 0, waiting: 0 },
+    sample: [],
+    interrupted: false,
+    actions: [{ type: 'copy', key: 'a', targetKey: 'a', reason: 'differs from the version at T' }],
+  };
+
+  const applied = await applyRestore(s3, request, plan, NO_REPORT, 1);
+
+  expect(applied.failed).toBe(1);
+  expect(applied.failures[0]?.error).toContain('internal: copy of a without a version at T');
 });

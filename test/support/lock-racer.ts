@@ -1,0 +1,13 @@
+// For moto-lock.test.ts: says "ready", takes the lock at argv[2] as soon as the file argv[3]
+// exists, says whether it took it, and keeps running (so that its lock stays held by a live
+// process) until its standard input closes.
+import { existsSync } from 'node:fs';
+import { takeLock } from './moto-lock';
+
+const [lockPath, goPath] = process.argv.slice(2) as [string, string];
+process.stdout.write('ready\n');
+const pause = new Int32Array(new SharedArrayBuffer(4));
+while (!existsSync(goPath)) Atomics.wait(pause, 0, 0, 1);
+process.stdout.write(takeLock(lockPath) ? 'took\n' : 'declined\n');
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
