@@ -6,6 +6,7 @@ import { openJournal } from '../../../src/commands/restore/journal';
 import { applyRestore, type Plan, planRestore, type RestoreRequest } from '../../../src/commands/restore/run';
 import { CliError } from '../../../src/shared/errors';
 import { NO_REPORT, type ReportWriter } from '../../../src/shared/report';
+import { recordingReport } from '../../support/recording-report';
 import { changedAfterT, restoreRequest } from '../../support/restore-request';
 import {
   createBucket,
@@ -26,18 +27,6 @@ let s3: S3Client;
 beforeAll(() => {
   s3 = motoS3();
 });
-
-/** A report that keeps its records. */
-function recordingReport(): { writer: ReportWriter; records: Record<string, unknown>[] } {
-  const records: Record<string, unknown>[] = [];
-  return {
-    records,
-    writer: {
-      write: async (record) => void records.push(record as Record<string, unknown>),
-      close: async () => {},
-    },
-  };
-}
 
 /** An S3 service error as the SDK throws it for an error response. */
 function s3Error(name: string, status: number): Error {

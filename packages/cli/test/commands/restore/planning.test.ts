@@ -9,7 +9,8 @@ import {
   type RestoreRequest,
   restoreActions,
 } from '../../../src/commands/restore/run';
-import { NO_REPORT, type ReportWriter } from '../../../src/shared/report';
+import { NO_REPORT } from '../../../src/shared/report';
+import { recordingReport } from '../../support/recording-report';
 import { restoreRequest } from '../../support/restore-request';
 import { createBucket, listAll, motoS3, pointInTime, put } from '../../support/versioned';
 
@@ -20,18 +21,6 @@ let s3: S3Client;
 beforeAll(() => {
   s3 = motoS3();
 });
-
-/** A report that keeps its records. */
-function recordingReport(): { writer: ReportWriter; records: Record<string, unknown>[] } {
-  const records: Record<string, unknown>[] = [];
-  return {
-    records,
-    writer: {
-      write: async (record) => void records.push(record as Record<string, unknown>),
-      close: async () => {},
-    },
-  };
-}
 
 /** Collects what an async iterable yields. */
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
