@@ -53,6 +53,11 @@ interface Measured {
   /** User + system CPU seconds of the measured process. */
   readonly cpuSeconds: number;
   readonly peakRssMB: number;
+  /**
+   * User + system CPU seconds the list server (this process) spent meanwhile: on a machine with
+   * few cores it competes with the measured process for them.
+   */
+  readonly serverCpuSeconds: number;
   readonly code: number;
   readonly requests: Record<string, number>;
 }
@@ -121,8 +126,11 @@ async function measure(
   const runs: Measured[] = [];
   for (let i = 0; i < REPEAT; i++) {
     server.reset();
+    const before = process.cpuUsage();
     const { stderr, ...run } = await timeCommand(command, args, env);
-    runs.push({ ...run, requests: server.counts() });
+    const used = process.cpuUsage(before);
+    const serverCpuSeconds = Math.round((used.user + used.system) / 1e4) / 100;
+    runs.push({ ...run, serverCpuSeconds, requests: server.counts() });
     if (run.code !== 0) log(`${command} exited ${run.code}: ${stderr.slice(-300)}`);
   }
   return median(runs);
@@ -133,8 +141,8 @@ const listRequests = (m: Measured): number =>
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    '| layout | mode | verify | single-stream | `rclone check` | verify / single | verify / rclone | list requests verify / single / rclone | per 1,000 objects (verify) | CPU s verify / single / rclone | peak RSS verify / single / rclone |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| layout | mode | verify | single-stream | `rclone check` | verify / single | verify / rclone | list requests verify / single / rclone | per 1,000 objects (verify) | CPU s verify / single / rclone | list server CPU s verify / single / rclone | peak RSS verify / single / rclone |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const rc = r.rclone;
@@ -151,6 +159,7 @@ function table(rows: readonly Row[]): string {
         `${listRequests(r.parallel)} / ${listRequests(r.single)} / ${rc ? listRequests(rc) : '-'}`,
         ((listRequests(r.parallel) / (2 * KEYS)) * 1000).toFixed(2),
         `${r.parallel.cpuSeconds} / ${r.single.cpuSeconds} / ${rc ? rc.cpuSeconds : '-'}`,
+        `${r.parallel.serverCpuSeconds} / ${r.single.serverCpuSeconds} / ${rc ? rc.serverCpuSeconds : '-'}`,
         `${r.parallel.peakRssMB} / ${r.single.peakRssMB} / ${rc ? rc.peakRssMB : '-'} MB`,
         '',
       ]
