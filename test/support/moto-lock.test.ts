@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,6 +41,8 @@ test("a dead process's lock is taken over", () => {
   writeFileSync(path, String(deadPid()));
   expect(takeLock(path)).toBe(true);
   expect(readFileSync(path, 'utf8')).toBe(String(process.pid));
+  // The takeover file is gone: the next takeover of this lock is not blocked.
+  expect(existsSync(`${path}.takeover`)).toBe(false);
 });
 
 test("of many processes finding the same dead owner's lock at once, exactly one takes it", async () => {
@@ -51,6 +53,7 @@ test("of many processes finding the same dead owner's lock at once, exactly one 
     const takers = answers.filter(({ answer }) => answer === 'took');
     expect(answers.map(({ answer }) => answer).sort()).toEqual([...Array(5).fill('declined'), 'took']);
     expect(readFileSync(path, 'utf8')).toBe(String(takers[0]?.pid));
+    expect(existsSync(`${path}.takeover`)).toBe(false);
   }
 }, 60_000);
 
@@ -58,7 +61,9 @@ test("of many processes finding the same dead owner's lock at once, exactly one 
 async function race(path: string, count: number): Promise<{ pid: number; answer: string | undefined }[]> {
   const go = `${path}.go`;
   const racers = Array.from({ length: count }, () => {
-    const racer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'lock-racer.ts'), path, go]);
+    const racer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'lock-racer.ts'), path, go], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const exited = new Promise((resolve) => racer.once('exit', resolve));
     return { racer, exited, lines: createInterface({ input: racer.stdout })[Symbol.asyncIterator]() };
   });
@@ -73,7 +78,13 @@ async function race(path: string, count: number): Promise<{ pid: number; answer:
       })),
     );
   } finally {
+    // Also when a racer failed: the others must not wait for the go file, nor outlive the test.
+    writeFileSync(go, '');
     for (const { racer } of racers) racer.stdin.end();
+    const grace = setTimeout(() => {
+      for (const { racer } of racers) if (racer.exitCode === null) racer.kill('SIGKILL');
+    }, 5_000);
     await Promise.all(racers.map(({ exited }) => exited));
+    clearTimeout(grace);
   }
 }

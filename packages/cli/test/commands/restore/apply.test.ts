@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -261,22 +261,29 @@ test('GIVEN a copy and a delete marker WHEN applied with a journal THEN the jour
   const to = await pointInTime();
   await put(s3, bucket, 'copy.txt', 'after T');
   await put(s3, bucket, 'gone.txt', 'written again after T');
-  const path = join(mkdtempSync(join(tmpdir(), 'ra-journal-')), 'journal.jsonl');
-  const journal = await openJournal(path, true);
-  const request = restoreRequest(bucket, to, { journal });
-  const plan = await planRestore(s3, request, NO_REPORT);
+  const dir = mkdtempSync(join(tmpdir(), 'ra-journal-'));
+  const path = join(dir, 'journal.jsonl');
+  try {
+    const journal = await openJournal(path, true);
+    const request = restoreRequest(bucket, to, { journal });
+    const plan = await planRestore(s3, request, NO_REPORT);
 
-  const applied = await applyRestore(s3, request, plan, NO_REPORT, 1);
-  await journal.close();
+    const applied = await applyRestore(s3, request, plan, NO_REPORT, 1);
+    await journal.close();
 
-  expect(applied.done).toMatchObject({ copy: 1, 'delete-mark': 1 });
-  const recorded = readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { targetKey: string; fromVersionId: string });
-  expect(recorded.map(({ targetKey, fromVersionId }) => [targetKey, fromVersionId])).toEqual([
-    ['copy.txt', copyFrom],
-  ]);
+    expect(applied.done).toMatchObject({ copy: 1, 'delete-mark': 1 });
+    // The copy is now copy.txt's current version (the newest entry listed for it).
+    const copy = (await listAll(s3, bucket)).find((e) => e.key === 'copy.txt');
+    const recorded = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(recorded).toEqual([
+      { targetKey: 'copy.txt', fromVersionId: copyFrom, newVersionId: copy?.versionId, etag: copy?.etag },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('GIVEN a planned copy without a version at T (a planner defect) WHEN applied THEN that key fails with an internal error naming it', async () => {

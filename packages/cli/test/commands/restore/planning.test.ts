@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { startListServer } from '../../../../../bench/list-server';
-import { mostInFlight } from '../../../../../test/support/in-flight';
+import { type ListServer, startListServer } from '../../../../../bench/list-server';
+import { mostInFlightBy } from '../../../../../test/support/in-flight';
 import type { ActionType } from '../../../src/commands/restore/plan';
 import {
   changes,
@@ -89,17 +89,6 @@ describe('a plan of three keys changed after T and one unchanged', () => {
       ['c', 'copy', 'planned'],
     ]);
   });
-
-  test('GIVEN an interruption while planning WHEN planned THEN the plan says it was interrupted', async () => {
-    const interruption = new AbortController();
-
-    const plan = await planRestore(s3, request, NO_REPORT, {
-      signal: interruption.signal,
-      onProgress: () => interruption.abort(),
-    });
-
-    expect(plan.interrupted).toBe(true);
-  });
 });
 
 test('GIVEN counts of every action type WHEN the changes are counted THEN copies, delete markers and archive restores are summed, nothing else', () => {
@@ -161,25 +150,20 @@ describe('restoreActions into a target bucket', () => {
     ]);
   });
 
-  test('GIVEN a target WHEN planned THEN each listing reports its pages', async () => {
+  test('GIVEN a target WHEN planned THEN every page of both listings is reported', async () => {
+    const client = motoS3();
+    const listed = listRequestsOf(client);
     let pages = 0;
 
-    await all(restoreActions(s3, request, { onListPage: () => pages++ }));
+    await all(restoreActions(client, request, { onListPage: () => pages++ }));
 
-    expect(pages).toBe(2);
+    expect(listed.map(({ Bucket }) => Bucket).sort()).toEqual([source, target].sort());
+    expect(pages).toBe(listed.length);
   });
 
   test('GIVEN a target WHEN planned THEN the source is listed under the prefix with the restore status of archived versions, the target under its prefix plus the same prefix', async () => {
     const client = motoS3();
-    const listed: Record<string, unknown>[] = [];
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'ListObjectVersionsCommand')
-          listed.push(args.input as Record<string, unknown>);
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const listed = listRequestsOf(client);
 
     await all(restoreActions(client, request, {}));
 
@@ -198,19 +182,24 @@ describe('restoreActions into a target bucket', () => {
   });
 });
 
-test('GIVEN a target and 4 list requests at most WHEN a large bucket is planned THEN the two listings share them: more than one each, never more than 4 in all', async () => {
-  // Many pages at a fixed latency, from the benchmark's list server (moto's CPU per page would
-  // serialize the requests); every bucket there holds the same keys.
+describe('on a listing of many pages (the benchmark list server: 20,000 keys, 20 ms a page)', () => {
+  // moto's CPU per page would serialize the requests; every bucket there holds the same keys.
   const keys = Array.from({ length: 20_000 }, (_, i) => `k/${String(i).padStart(6, '0')}`);
-  const server = await startListServer({ keys, latencyMs: 20 });
-  try {
-    const client = new S3Client({
+  let server: ListServer;
+  let client: S3Client;
+  beforeAll(async () => {
+    server = await startListServer({ keys, latencyMs: 20 });
+    client = new S3Client({
       region: 'us-east-1',
       endpoint: server.endpoint,
       forcePathStyle: true,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
-    const most = mostInFlight(client, 'ListObjectVersionsCommand');
+  });
+  afterAll(() => server.close());
+
+  test('GIVEN a target and 4 list requests at most WHEN planned THEN each listing has 2 in flight at most, and uses both', async () => {
+    const most = mostInFlightBy(client, 'ListObjectVersionsCommand', (input) => String(input.Bucket));
     const request = restoreRequest('source', new Date().toISOString(), {
       target: { bucket: 'target', prefix: '', versioned: true },
     });
@@ -218,9 +207,34 @@ test('GIVEN a target and 4 list requests at most WHEN a large bucket is planned 
     const actions = await all(restoreActions(client, request, {}, 4));
 
     expect(actions).toHaveLength(keys.length);
-    expect(most()).toBeGreaterThan(2);
-    expect(most()).toBeLessThanOrEqual(4);
-  } finally {
-    await server.close();
-  }
+    expect(most()).toEqual({ source: 2, target: 2 });
+  });
+
+  test('GIVEN an interruption at the first key WHEN planned THEN planning stops before the end of the listing, and says so', async () => {
+    const interruption = new AbortController();
+    server.reset();
+
+    const plan = await planRestore(client, restoreRequest('source', new Date().toISOString()), NO_REPORT, {
+      signal: interruption.signal,
+      onProgress: () => interruption.abort(),
+    });
+
+    expect(plan.interrupted).toBe(true);
+    expect(plan.keys).toBeLessThan(keys.length);
+    expect(server.counts().ListObjectVersions).toBeLessThan(keys.length / 1000);
+  });
 });
+
+/** The input of every ListObjectVersions request `client` sends. */
+function listRequestsOf(client: S3Client): Record<string, unknown>[] {
+  const listed: Record<string, unknown>[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ListObjectVersionsCommand')
+        listed.push(args.input as Record<string, unknown>);
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return listed;
+}
