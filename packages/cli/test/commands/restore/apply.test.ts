@@ -53,6 +53,27 @@ function refusingCopies(refuse: (key: string) => Error | undefined): S3Client {
   return client;
 }
 
+/**
+ * A bucket with one key for each kind of action a restore to T plans: `copy.txt` changed after T
+ * (copy), `gone.txt` deleted at T and written again after it (delete-mark), `cold.bin` archived at
+ * T (blocked without --restore-archived), `same.txt` unchanged; with the version ids involved.
+ */
+async function oneOfEachAction(prefix: string) {
+  const bucket = await createBucket(s3, prefix);
+  const copyFrom = await put(s3, bucket, 'copy.txt', 'at T');
+  await put(s3, bucket, 'gone.txt', 'deleted before T');
+  // The delete marker in a later second than the version it hides (see the listing's order rule).
+  await pointInTime();
+  await remove(s3, bucket, 'gone.txt');
+  const cold = await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
+  await put(s3, bucket, 'same.txt', 'unchanged');
+  const to = await pointInTime();
+  const copyNow = await put(s3, bucket, 'copy.txt', 'after T');
+  const goneNow = await put(s3, bucket, 'gone.txt', 'written again after T');
+  const coldNow = await put(s3, bucket, 'cold.bin', 'after T');
+  return { bucket, to, copyFrom, copyNow, goneNow, cold, coldNow };
+}
+
 test('GIVEN copies refused one by one after a copy succeeded WHEN applied THEN each is counted, the first ten listed, each reported failed with its error, and the run goes on', async () => {
   const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
   const { bucket, request } = await changedAfterT(s3, 'ra-refused', keys);
@@ -120,18 +141,7 @@ test.each([
 );
 
 test('GIVEN a copy, a delete marker for a key deleted at T, a blocked and an unchanged key WHEN applied THEN the report has one record for each change and for the blocked key, and none for the unchanged', async () => {
-  const bucket = await createBucket(s3, 'ra-report');
-  const copyFrom = await put(s3, bucket, 'copy.txt', 'at T');
-  await put(s3, bucket, 'gone.txt', 'deleted before T');
-  // The delete marker in a later second than the version it hides (see the listing's order rule).
-  await pointInTime();
-  await remove(s3, bucket, 'gone.txt');
-  const cold = await put(s3, bucket, 'cold.bin', 'archived at T', { StorageClass: 'GLACIER' });
-  await put(s3, bucket, 'same.txt', 'unchanged');
-  const to = await pointInTime();
-  const copyNow = await put(s3, bucket, 'copy.txt', 'after T');
-  const goneNow = await put(s3, bucket, 'gone.txt', 'written again after T');
-  const coldNow = await put(s3, bucket, 'cold.bin', 'after T');
+  const { bucket, to, copyFrom, copyNow, goneNow, cold, coldNow } = await oneOfEachAction('ra-report');
   const request = restoreRequest(bucket, to);
   // Applied as a plan too large to hold: the listing again yields the unchanged key too.
   const plan = { ...(await planRestore(s3, request, NO_REPORT)), actions: undefined };
@@ -252,15 +262,8 @@ test('GIVEN an interruption while a skipped key is reported WHEN applied THEN no
   expect((await currentContents(s3, bucket)).b).toBe('after T');
 });
 
-test('GIVEN a copy and a delete marker WHEN applied with a journal THEN the journal records the copy only (a delete marker is not a copy of the version at T)', async () => {
-  const bucket = await createBucket(s3, 'ra-journal');
-  const copyFrom = await put(s3, bucket, 'copy.txt', 'at T');
-  await put(s3, bucket, 'gone.txt', 'deleted before T');
-  await pointInTime();
-  await remove(s3, bucket, 'gone.txt');
-  const to = await pointInTime();
-  await put(s3, bucket, 'copy.txt', 'after T');
-  await put(s3, bucket, 'gone.txt', 'written again after T');
+test('GIVEN a copy, a delete marker, a blocked and an unchanged key WHEN applied with a journal THEN the journal records the copy only (a delete marker is not a copy of the version at T)', async () => {
+  const { bucket, to, copyFrom } = await oneOfEachAction('ra-journal');
   const dir = mkdtempSync(join(tmpdir(), 'ra-journal-'));
   const path = join(dir, 'journal.jsonl');
   try {
