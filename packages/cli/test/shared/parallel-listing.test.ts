@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mostInFlight } from '../../../../test/support/in-flight';
-import type { Chunks } from '../../src/shared/chunks';
 import { compareKeys } from '../../src/shared/keys';
 import { listCurrentObjects } from '../../src/shared/objects';
 import type { Splitter } from '../../src/shared/ranges';
-import { type KeyHistory, type ListOptions, listKeyHistories } from '../../src/shared/versions';
+import { type ListOptions, listKeyHistories } from '../../src/shared/versions';
+import { collectChunks } from '../support/collect';
 import { pick, randomKeys, seeded } from '../support/random-keys';
 import { createBucket, motoS3, put, remove } from '../support/versioned';
 
@@ -51,12 +51,6 @@ function splitterFor(random: () => number, keys: readonly string[]): Splitter {
   };
 }
 
-async function all(histories: Chunks<KeyHistory>): Promise<KeyHistory[]> {
-  const out: KeyHistory[] = [];
-  for await (const chunk of histories) out.push(...chunk);
-  return out;
-}
-
 const SEEDS = [101, 202, 303, 404];
 
 describe.each(SEEDS)('a random bucket (seed %i)', (seed) => {
@@ -69,8 +63,8 @@ describe.each(SEEDS)('a random bucket (seed %i)', (seed) => {
     const random = seeded(seed + 1);
     const base: ListOptions = { bucket: seededBucket.bucket, pageSize: 1 + Math.floor(random() * 5) };
 
-    const sequential = await all(listKeyHistories(s3, base));
-    const parallel = await all(
+    const sequential = await collectChunks(listKeyHistories(s3, base));
+    const parallel = await collectChunks(
       listKeyHistories(s3, { ...base, concurrency: 6, splitter: splitterFor(random, seededBucket.keys) }),
     );
 
@@ -81,8 +75,8 @@ describe.each(SEEDS)('a random bucket (seed %i)', (seed) => {
   test('GIVEN its versions listed as ranges split by the built-in guess WHEN merged THEN every history equals the sequential listing', async () => {
     const base: ListOptions = { bucket: seededBucket.bucket, pageSize: 4 };
 
-    const sequential = await all(listKeyHistories(s3, base));
-    const parallel = await all(listKeyHistories(s3, { ...base, concurrency: 8 }));
+    const sequential = await collectChunks(listKeyHistories(s3, base));
+    const parallel = await collectChunks(listKeyHistories(s3, { ...base, concurrency: 8 }));
 
     expect(parallel).toEqual(sequential);
   });
@@ -91,9 +85,9 @@ describe.each(SEEDS)('a random bucket (seed %i)', (seed) => {
     const random = seeded(seed + 2);
     const base = { bucket: seededBucket.bucket, pageSize: 1 + Math.floor(random() * 4) };
 
-    const sequential = await all(listCurrentObjects(s3, base));
-    const guessed = await all(listCurrentObjects(s3, { ...base, concurrency: 8 }));
-    const splitAtRandom = await all(
+    const sequential = await collectChunks(listCurrentObjects(s3, base));
+    const guessed = await collectChunks(listCurrentObjects(s3, { ...base, concurrency: 8 }));
+    const splitAtRandom = await collectChunks(
       listCurrentObjects(s3, { ...base, concurrency: 5, splitter: splitterFor(random, seededBucket.keys) }),
     );
 
@@ -112,7 +106,7 @@ test('GIVEN a key with more versions than a page and a range ending at that key 
   const atMany: Splitter = (sample) =>
     compareKeys(sample[sample.length - 1] as string, 'a/many') < 0 ? 'a/many' : undefined;
 
-  const histories = await all(
+  const histories = await collectChunks(
     listKeyHistories(s3, { bucket, pageSize: 2, concurrency: 4, splitter: atMany }),
   );
 
@@ -124,8 +118,8 @@ test('GIVEN a prefix WHEN listed as ranges THEN only its keys are listed, as seq
   const { bucket } = await seedBucket(505, 30);
   const base: ListOptions = { bucket, prefix: 'a', pageSize: 2 };
 
-  const sequential = await all(listKeyHistories(s3, base));
-  const parallel = await all(listKeyHistories(s3, { ...base, concurrency: 6 }));
+  const sequential = await collectChunks(listKeyHistories(s3, base));
+  const parallel = await collectChunks(listKeyHistories(s3, { ...base, concurrency: 6 }));
 
   expect(parallel).toEqual(sequential);
   expect(sequential.every((h) => h.key.startsWith('a'))).toBe(true);
@@ -151,7 +145,7 @@ test.each([
     const client = motoS3();
     const most = mostInFlight(client, command);
 
-    const listed = await all(list(client, { bucket, pageSize: 2, concurrency: 4 }));
+    const listed = await collectChunks(list(client, { bucket, pageSize: 2, concurrency: 4 }));
 
     expect(listed.map((h) => h.key)).toEqual(keys);
     expect(most()).toBeGreaterThan(1);

@@ -1,6 +1,7 @@
 import { boundaryAfter } from '../../src/shared/boundaries';
 import { compareKeys } from '../../src/shared/keys';
 import { listRanges, type RangeSource, type Splitter } from '../../src/shared/ranges';
+import { collectChunks } from '../support/collect';
 import { pick, randomKeys, seeded } from '../support/random-keys';
 
 // The merge of parallel key-range listings, against an in-memory listing with S3's paging
@@ -67,12 +68,6 @@ function memoryListing(
   return listing;
 }
 
-async function collect<T>(chunks: AsyncIterable<readonly T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const chunk of chunks) out.push(...chunk);
-  return out;
-}
-
 /** Splits anywhere: at existing keys (often one with many versions), between them, or past the end. */
 function randomSplitter(random: () => number, keys: readonly string[]): Splitter {
   return (sample) => {
@@ -100,8 +95,8 @@ test.each(SEEDS)(
     const sequential = memoryListing(entries, pageSize, random);
     const parallel = memoryListing(entries, pageSize, random, false, semantics);
 
-    const expected = await collect(listRanges(sequential, { concurrency: 1, pageSize }));
-    const actual = await collect(
+    const expected = await collectChunks(listRanges(sequential, { concurrency: 1, pageSize }));
+    const actual = await collectChunks(
       listRanges(parallel, {
         concurrency: 2 + Math.floor(random() * 7),
         pageSize,
@@ -125,7 +120,7 @@ test.each(SEEDS.slice(0, 20))(
     const semantics = pick<StartSemantics>(random, ['after', 'inclusive', 'drop-first']);
     const listing = memoryListing(entries, pageSize, random, false, semantics);
 
-    const actual = await collect(listRanges(listing, { concurrency: 8, pageSize, pagesPerRange: 2 }));
+    const actual = await collectChunks(listRanges(listing, { concurrency: 8, pageSize, pagesPerRange: 2 }));
 
     expect(actual).toEqual(entries);
   },
@@ -136,7 +131,7 @@ test('GIVEN a concurrency of 1 WHEN listing THEN it sends exactly the requests o
   const entries = entriesOf(random, randomKeys(random, 100), 3);
   const listing = memoryListing(entries, 10, random);
 
-  await collect(listRanges(listing, { concurrency: 1, pageSize: 10 }));
+  await collectChunks(listRanges(listing, { concurrency: 1, pageSize: 10 }));
 
   expect(listing.requests).toBe(Math.ceil(entries.length / 10));
 });
@@ -147,7 +142,7 @@ test('GIVEN numbered keys WHEN listed as parallel ranges THEN requests stay with
   const entries = keys.map((key) => ({ key, versionId: 'null' }));
   const listing = memoryListing(entries, 100, random, true);
 
-  const actual = await collect(listRanges(listing, { concurrency: 8, pageSize: 100 }));
+  const actual = await collectChunks(listRanges(listing, { concurrency: 8, pageSize: 100 }));
 
   expect(actual).toEqual(entries);
   expect(listing.requests).toBeGreaterThanOrEqual(200);
@@ -189,7 +184,9 @@ test('GIVEN a listing whose request fails WHEN listing as parallel ranges THEN t
     },
   };
 
-  await expect(collect(listRanges(failing, { concurrency: 4, pageSize: 10 }))).rejects.toThrow('SlowDown');
+  await expect(collectChunks(listRanges(failing, { concurrency: 4, pageSize: 10 }))).rejects.toThrow(
+    'SlowDown',
+  );
 });
 
 describe('boundaryAfter', () => {

@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Chunks } from '../../src/shared/chunks';
 import { CliError } from '../../src/shared/errors';
 import { listCurrentObjects } from '../../src/shared/objects';
 import { type KeyHistory, listKeyHistories } from '../../src/shared/versions';
+import { collectChunks } from '../support/collect';
 import { type FixedBody, type FixedServer, fixedServer } from '../support/fixed-server';
 
 // listKeyHistories (and listCurrentObjects) against fixed HTTP answers: what moto cannot be made
@@ -63,14 +63,8 @@ async function serverAndClient(
   return { server, s3 };
 }
 
-async function collect<T>(chunks: Chunks<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const chunk of chunks) all.push(...chunk);
-  return all;
-}
-
 const histories = async (s3: S3Client, signal?: AbortSignal): Promise<KeyHistory[]> =>
-  collect(listKeyHistories(s3, { bucket: 'b', signal }));
+  collectChunks(listKeyHistories(s3, { bucket: 'b', signal }));
 const summary = (listed: readonly KeyHistory[]) =>
   listed.map((h) => [h.key, h.entries.map((e) => `${e.kind}:${e.versionId}`)]);
 
@@ -133,7 +127,7 @@ test('GIVEN a current-objects page with keys out of order WHEN listed THEN the l
     `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${object('b')}${object('a')}</ListBucketResult>`,
   );
 
-  const error = await collect(listCurrentObjects(s3, { bucket: 'b' })).catch((err: unknown) => err);
+  const error = await collectChunks(listCurrentObjects(s3, { bucket: 'b' })).catch((err: unknown) => err);
 
   expect((error as Error).message).toBe(
     "the listing of bucket b is not in UTF-8 binary key order ('b' before 'a'): is the endpoint S3-compatible?",
@@ -222,7 +216,7 @@ test.each([
       `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><Contents><Key>a</Key><LastModified>${AT}</LastModified><Size>1</Size></Contents>${bad}</ListBucketResult>`,
     );
 
-    const error = await collect(listCurrentObjects(s3, { bucket: 'b' })).catch((err: unknown) => err);
+    const error = await collectChunks(listCurrentObjects(s3, { bucket: 'b' })).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(CliError);
     expect((error as Error).message).toBe(
@@ -281,7 +275,7 @@ test.each([
     // listed only when this header asks for it.
     const { server, s3 } = await serverAndClient(200, versionsPage(version('a', 'v1', 1, true)));
 
-    await collect(listKeyHistories(s3, { bucket: 'b', withRestoreStatus }));
+    await collectChunks(listKeyHistories(s3, { bucket: 'b', withRestoreStatus }));
 
     expect(server.requests.map((r) => r.headers['x-amz-optional-object-attributes'])).toEqual([header]);
   },

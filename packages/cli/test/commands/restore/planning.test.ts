@@ -10,6 +10,7 @@ import {
   restoreActions,
 } from '../../../src/commands/restore/run';
 import { NO_REPORT } from '../../../src/shared/report';
+import { collect } from '../../support/collect';
 import { recordingReport } from '../../support/recording-report';
 import { restoreRequest } from '../../support/restore-request';
 import { createBucket, listAll, motoS3, pointInTime, put } from '../../support/versioned';
@@ -21,13 +22,6 @@ let s3: S3Client;
 beforeAll(() => {
   s3 = motoS3();
 });
-
-/** Collects what an async iterable yields. */
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('a plan of three keys changed after T and one unchanged', () => {
   // `b` is written first, then `a`, then `c`, each in a later second: the oldest entry of the
@@ -143,7 +137,7 @@ describe('restoreActions into a target bucket', () => {
   });
 
   test('GIVEN a key only in the target WHEN planned THEN it gets no action (only keys of the source are restored)', async () => {
-    const actions = await all(restoreActions(s3, request, {}));
+    const actions = await collect(restoreActions(s3, request, {}));
 
     expect(actions.map((action) => [action.type, action.key, action.targetKey])).toEqual([
       ['copy', 'dir/a', 'restored/dir/a'],
@@ -155,7 +149,7 @@ describe('restoreActions into a target bucket', () => {
     const listed = listRequestsOf(client);
     let pages = 0;
 
-    await all(restoreActions(client, request, { onListPage: () => pages++ }));
+    await collect(restoreActions(client, request, { onListPage: () => pages++ }));
 
     expect(listed.map(({ Bucket }) => Bucket).sort()).toEqual([source, target].sort());
     expect(pages).toBe(listed.length);
@@ -165,7 +159,7 @@ describe('restoreActions into a target bucket', () => {
     const client = motoS3();
     const listed = listRequestsOf(client);
 
-    await all(restoreActions(client, request, {}));
+    await collect(restoreActions(client, request, {}));
 
     const shapes = listed.map(({ Bucket, Prefix, OptionalObjectAttributes }) => ({
       Bucket,
@@ -204,7 +198,7 @@ describe('on a listing of many pages (the benchmark list server: 20,000 keys, 20
       target: { bucket: 'target', prefix: '', versioned: true },
     });
 
-    const actions = await all(restoreActions(client, request, {}, 4));
+    const actions = await collect(restoreActions(client, request, {}, 4));
 
     expect(actions).toHaveLength(keys.length);
     expect(most()).toEqual({ source: 2, target: 2 });

@@ -9,13 +9,8 @@ import {
   type TaskResult,
 } from '../../../src/shared/batch/completion-report';
 import { placeReport } from '../../support/batch-report';
+import { collect } from '../../support/collect';
 import { createBucket, motoS3 } from '../../support/versioned';
-
-async function collect(tasks: AsyncIterable<TaskResult> | undefined): Promise<TaskResult[]> {
-  const out: TaskResult[] = [];
-  for await (const t of tasks ?? []) out.push(t);
-  return out;
-}
 
 let s3: S3Client;
 let ops: string;
@@ -33,7 +28,7 @@ test('GIVEN a report S3 wrote WHEN read THEN every task comes back with its key 
     },
   ]);
 
-  const tasks = await collect(await readCompletionReport(s3, ops, 'reports/backfill', 'job-a'));
+  const tasks = await collect((await readCompletionReport(s3, ops, 'reports/backfill', 'job-a')) ?? []);
 
   expect(tasks).toEqual([
     {
