@@ -37,7 +37,7 @@ describe('bin/tap.ts', () => {
     expect(stderr.trim()).toBe(
       [
         'Invalid configuration (CDK context):',
-        "  - environmentSuffix: 'Bad_Suffix' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 35 characters (bucket names must stay within 63)",
+        "  - environmentSuffix: 'Bad_Suffix' is invalid; expected lowercase letters and digits only, at most 35 characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)",
         "  - removalPolicy: 'keep' is invalid; expected 'destroy' or 'retain'",
       ].join('\n'),
     );

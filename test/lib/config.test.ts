@@ -27,14 +27,14 @@ describe('loadConfig', () => {
     expect(
       loadConfig(
         context({
-          environmentSuffix: 'prod-2',
+          environmentSuffix: 'prod2',
           region: 'eu-west-1',
           removalPolicy: 'retain',
           alarmEmail: 'oncall@example.com',
         }),
       ),
     ).toEqual({
-      environmentSuffix: 'prod-2',
+      environmentSuffix: 'prod2',
       region: 'eu-west-1',
       removalPolicy: 'retain',
       alarmEmail: 'oncall@example.com',
@@ -49,6 +49,7 @@ describe('loadConfig', () => {
 
   test.each([
     ['uppercase letters', 'Prod'],
+    ['a hyphen', 'back-dev'],
     ['a leading hyphen', '-prod'],
     ['a trailing hyphen', 'prod-'],
     ['an underscore', 'my_env'],
@@ -56,7 +57,7 @@ describe('loadConfig', () => {
   ])('a suffix with %s is rejected naming key, value and rule', (_, suffix) => {
     expect(errorOf({ environmentSuffix: suffix })).toBe(
       'Invalid configuration (CDK context):\n' +
-        `  - environmentSuffix: '${suffix}' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`,
+        `  - environmentSuffix: '${suffix}' is invalid; expected lowercase letters and digits only, at most ${MAX_SUFFIX_LENGTH} characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)`,
     );
   });
 

@@ -38,7 +38,8 @@ import { TelemetryMetrics } from './telemetry-metrics';
 export interface S3ReplicationPairProps {
   /**
    * Distinguishes deployments: every resource name carries it (`primary-bucket-<suffix>-<account>`,
-   * `TapStack<suffix>` outputs aside). Lowercase letters, digits and hyphens, at most 35 characters.
+   * `TapStack<suffix>` outputs aside). Lowercase letters and digits only, at most 35 characters: no
+   * hyphen, so that no two suffixes share a name (`back-dev` would name the reverse canary of `dev`).
    */
   readonly environmentSuffix: string;
 

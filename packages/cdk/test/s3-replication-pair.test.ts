@@ -82,7 +82,7 @@ test('GIVEN several invalid props WHEN the pair is built THEN one error names ea
   expect(message).toBe(
     [
       'Invalid S3ReplicationPair props:',
-      "  - environmentSuffix: 'Prod_1' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 35 characters (bucket names must stay within 63)",
+      "  - environmentSuffix: 'Prod_1' is invalid; expected lowercase letters and digits only, at most 35 characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)",
       "  - removalPolicy: 'snapshot' is invalid; expected RemovalPolicy.DESTROY or RemovalPolicy.RETAIN",
       "  - alarmEmail: 'oncall' is invalid; expected an e-mail address such as oncall@example.com",
     ].join('\n'),

@@ -229,14 +229,17 @@ describe('GIVEN target options', () => {
     },
   );
 
-  it('WHEN --env is no valid suffix THEN it exits 2 with the rule the stack itself enforces', async () => {
-    const result = await runCli(['status', '--env', 'Prod_1']);
+  it.each(['Prod_1', 'back-dev'])(
+    'WHEN --env is %s, no valid suffix, THEN it exits 2 with the rule the stack itself enforces',
+    async (suffix) => {
+      const result = await runCli(['status', '--env', suffix]);
 
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      "s3-dr: --env 'Prod_1' is invalid; expected lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 35 characters (bucket names must stay within 63)\n",
-    );
-  });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `s3-dr: --env '${suffix}' is invalid; expected lowercase letters and digits only, at most 35 characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)\n`,
+      );
+    },
+  );
 });
 
 describe('GIVEN shared AWS config files', () => {

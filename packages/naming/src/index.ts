@@ -46,12 +46,18 @@ const MAX_BUCKET_NAME_LENGTH = 63;
 export const MAX_SUFFIX_LENGTH =
   MAX_BUCKET_NAME_LENGTH - LONGEST_BUCKET_PREFIX.length - 1 - ACCOUNT_ID_LENGTH;
 
-const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/**
+ * Lowercase letters and digits only. No hyphen: names are `<kind>-<suffix>`, and some kinds are
+ * another kind plus a word (`s3-replication-canary-back-` beside `s3-replication-canary-`), so with
+ * hyphens suffix `back-dev` would take the names of the reverse canary of `dev`, and `latency-dev`
+ * the canary latency alarm of `dev`. test/naming.test.ts checks that no two suffixes share a name.
+ */
+const SUFFIX_PATTERN = /^[a-z0-9]+$/;
 
 /** What an environment suffix may be, in words: the text of every error about a bad suffix. */
-export const SUFFIX_RULE = `lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most ${MAX_SUFFIX_LENGTH} characters (bucket names must stay within 63)`;
+export const SUFFIX_RULE = `lowercase letters and digits only, at most ${MAX_SUFFIX_LENGTH} characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)`;
 
-/** True when `suffix` keeps every resource name of the deployment valid (see {@link SUFFIX_RULE}). */
+/** True when `suffix` keeps every resource name of the deployment valid and its own (see {@link SUFFIX_RULE}). */
 export function isValidSuffix(suffix: string): boolean {
   return SUFFIX_PATTERN.test(suffix) && suffix.length <= MAX_SUFFIX_LENGTH;
 }

@@ -1,4 +1,12 @@
-import { deploymentNames, MAX_SUFFIX_LENGTH, replicaStackName, stackName } from '../src';
+import {
+  type DeploymentNames,
+  deploymentNames,
+  isValidSuffix,
+  MAX_SUFFIX_LENGTH,
+  replicaStackName,
+  SUFFIX_RULE,
+  stackName,
+} from '../src';
 
 describe('naming contract', () => {
   test('the stack is TapStack followed by the suffix', () => {
@@ -61,5 +69,157 @@ describe('naming contract', () => {
     ]) {
       expect(name.length).toBeLessThanOrEqual(64);
     }
+  });
+});
+
+/**
+ * The namespace each name lives in: two resources clash only when they are of one kind (a function
+ * and an alarm may share a name). Typed over every field, so a new name does not compile until it
+ * says where it lives; the first test below checks the same at run time.
+ */
+const NAMESPACE: Record<keyof DeploymentNames, string> = {
+  // Stack names are case sensitive, so TapStackdevReplica is not TapStackdevreplica (suffix
+  // devreplica): https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html
+  stack: 'CloudFormation stack',
+  replicaStack: 'CloudFormation stack',
+  primaryBucket: 'S3 bucket',
+  replicaBucket: 'S3 bucket',
+  accessLogsBucket: 'S3 bucket',
+  replicaAccessLogsBucket: 'S3 bucket',
+  opsBucket: 'S3 bucket',
+  replicationRole: 'IAM role',
+  reverseReplicationRole: 'IAM role',
+  reverseRuleRole: 'IAM role',
+  batchRole: 'IAM role',
+  replicationRuleId: 'replication rule',
+  reverseReplicationRuleId: 'replication rule',
+  multiRegionAccessPoint: 'Multi-Region Access Point',
+  primaryKeyAlias: 'KMS alias',
+  replicaKeyAlias: 'KMS alias',
+  alarmTopicKeyAlias: 'KMS alias',
+  logsKeyAlias: 'KMS alias',
+  alarmTopic: 'SNS topic',
+  latencyAlarm: 'CloudWatch alarm',
+  failedAlarm: 'CloudWatch alarm',
+  reverseLatencyAlarm: 'CloudWatch alarm',
+  reverseFailedAlarm: 'CloudWatch alarm',
+  eventsAlarm: 'CloudWatch alarm',
+  canaryAlarm: 'CloudWatch alarm',
+  canaryLatencyAlarm: 'CloudWatch alarm',
+  canarySilentAlarm: 'CloudWatch alarm',
+  canaryOverdueAlarm: 'CloudWatch alarm',
+  canaryErrorsAlarm: 'CloudWatch alarm',
+  reverseCanaryAlarm: 'CloudWatch alarm',
+  reverseCanaryLatencyAlarm: 'CloudWatch alarm',
+  reverseCanarySilentAlarm: 'CloudWatch alarm',
+  reverseCanaryOverdueAlarm: 'CloudWatch alarm',
+  reverseCanaryErrorsAlarm: 'CloudWatch alarm',
+  tamperAlarm: 'CloudWatch alarm',
+  dashboard: 'CloudWatch dashboard',
+  logGroup: 'CloudWatch Logs log group',
+  eventsFunction: 'Lambda function',
+  canaryFunction: 'Lambda function',
+  reverseCanaryFunction: 'Lambda function',
+  canarySchedule: 'EventBridge rule',
+  reverseCanarySchedule: 'EventBridge rule',
+  tamperRule: 'EventBridge rule',
+};
+
+const ACCOUNT = '123456789012';
+
+/** Every name that two (suffix, account) deployments would share within one namespace. */
+function sharedNames(deployments: readonly (readonly [string, string])[]): string[] {
+  const owners = new Map<string, string>();
+  const shared: string[] = [];
+  for (const [suffix, account] of deployments) {
+    for (const [field, name] of Object.entries(deploymentNames(suffix, account))) {
+      const key = `${NAMESPACE[field as keyof DeploymentNames]} ${name}`;
+      const owner = `${suffix}/${account} ${field}`;
+      const first = owners.get(key);
+      if (first === undefined) owners.set(key, owner);
+      else shared.push(`${key}: ${first} and ${owner}`);
+    }
+  }
+  return shared;
+}
+
+/**
+ * Suffixes built to collide if anything can: every 1- and 2-character suffix, each word the names
+ * are made of (`back`, `latency`, `replica`, ...) alone and joined to `dev` either side (with and
+ * without a hyphen), and an account id; those the contract accepts.
+ */
+function adversarialSuffixes(): string[] {
+  const alphabet = [...'abcdefghijklmnopqrstuvwxyz0123456789'];
+  const words = new Set(
+    Object.values(deploymentNames('dev', ACCOUNT))
+      .flatMap((name) => name.toLowerCase().split(/[^a-z0-9]+/))
+      .filter((w) => w !== ''),
+  );
+  const candidates = [
+    ...alphabet,
+    ...alphabet.flatMap((a) => alphabet.map((b) => a + b)),
+    ...[...words].flatMap((w) => [w, `${w}dev`, `dev${w}`, `${w}-dev`, `dev-${w}`]),
+    ACCOUNT,
+  ];
+  return [...new Set(candidates)].filter(isValidSuffix);
+}
+
+describe('naming contract: no two suffixes share a name', () => {
+  test('every name of a deployment says which namespace it lives in', () => {
+    expect(Object.keys(deploymentNames('dev', ACCOUNT)).sort()).toEqual(Object.keys(NAMESPACE).sort());
+  });
+
+  test('GIVEN over a thousand valid suffixes THEN no name of one deployment is a name of another, nor two names within one', () => {
+    const suffixes = adversarialSuffixes();
+    expect(suffixes.length).toBeGreaterThan(1000);
+    expect(sharedNames(suffixes.map((s) => [s, ACCOUNT] as const))).toEqual([]);
+  });
+
+  test('GIVEN two accounts THEN no bucket name of one is a bucket name of the other (bucket names are global)', () => {
+    const deployments = ['dev', 'dev1', '1'].flatMap((s) =>
+      [ACCOUNT, '210987654321', '123456789'].map((a) => [s, a] as const),
+    );
+    expect(sharedNames(deployments).filter((s) => s.startsWith('S3 bucket'))).toEqual([]);
+  });
+
+  test('a hyphen in a suffix would let it take the names of another deployment, so it is refused', () => {
+    expect(
+      sharedNames([
+        ['dev', ACCOUNT],
+        ['back-dev', ACCOUNT],
+        ['latency-dev', ACCOUNT],
+      ]),
+    ).toEqual([
+      'Lambda function s3-replication-canary-back-dev: dev/123456789012 reverseCanaryFunction and back-dev/123456789012 canaryFunction',
+      'EventBridge rule s3-replication-canary-back-dev: dev/123456789012 reverseCanarySchedule and back-dev/123456789012 canarySchedule',
+      'CloudWatch alarm s3-replication-canary-back-dev: dev/123456789012 reverseCanaryAlarm and back-dev/123456789012 canaryAlarm',
+      'CloudWatch alarm s3-replication-canary-latency-dev: dev/123456789012 canaryLatencyAlarm and latency-dev/123456789012 canaryAlarm',
+      'CloudWatch alarm s3-replication-canary-back-latency-dev: dev/123456789012 reverseCanaryLatencyAlarm and latency-dev/123456789012 reverseCanaryAlarm',
+    ]);
+    for (const suffix of ['back-dev', 'latency-dev', 'prod-2']) expect(isValidSuffix(suffix)).toBe(false);
+  });
+
+  test.each([
+    ['lowercase letters', 'prod'],
+    ['digits', '2024'],
+    ['letters and digits', 'prod2'],
+  ])('a suffix of %s is valid', (_, suffix) => {
+    expect(isValidSuffix(suffix)).toBe(true);
+  });
+
+  test.each([
+    ['a hyphen', 'prod-2'],
+    ['uppercase letters', 'Prod'],
+    ['an underscore', 'my_env'],
+    ['a dot', 'my.env'],
+    ['nothing', ''],
+  ])('a suffix with %s is refused', (_, suffix) => {
+    expect(isValidSuffix(suffix)).toBe(false);
+  });
+
+  test('the rule in words says what a suffix may be and why it has no hyphen', () => {
+    expect(SUFFIX_RULE).toBe(
+      `lowercase letters and digits only, at most ${MAX_SUFFIX_LENGTH} characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)`,
+    );
   });
 });
