@@ -35,6 +35,8 @@ export interface TapConfig {
   readonly protectReplica: boolean;
   /** Role exempt from the protection's denies, for deliberate repairs. @default - none */
   readonly breakGlassRoleArn?: string;
+  /** An AWS FIS experiment template that pauses replication, for `s3-dr drill`. @default false */
+  readonly drill: boolean;
 }
 
 export interface ReplicaObjectLock {
@@ -47,6 +49,7 @@ export const CONFIG_DEFAULTS = {
   region: 'us-east-1',
   removalPolicy: 'destroy',
   protectReplica: true,
+  drill: false,
 } as const;
 
 const BOOLEAN_RULE = "'true' or 'false'";
@@ -98,6 +101,7 @@ const RULES: readonly Rule[] = [
   },
   { key: 'protectReplica', rule: BOOLEAN_RULE, isValid: isBoolean },
   { key: 'breakGlassRoleArn', rule: ROLE_ARN_RULE, isValid: isValidRoleArn },
+  { key: 'drill', rule: BOOLEAN_RULE, isValid: isBoolean },
 ];
 
 /** Settings that are valid one by one but cannot work together. */
@@ -162,6 +166,7 @@ export function loadConfig(getContext: (key: string) => unknown): TapConfig {
     protectReplica:
       raw.protectReplica === undefined ? CONFIG_DEFAULTS.protectReplica : raw.protectReplica === 'true',
     breakGlassRoleArn: raw.breakGlassRoleArn,
+    drill: raw.drill === undefined ? CONFIG_DEFAULTS.drill : raw.drill === 'true',
   };
 }
 

@@ -30,6 +30,7 @@ export class S3ReplicationStack extends NestedStack {
       replicaObjectLock: objectLock(config.replicaObjectLock),
       protectReplica: config.protectReplica,
       breakGlassRoleArn: config.breakGlassRoleArn,
+      drill: config.drill,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Arn, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
+import { ACCESS_POINT_OUTPUT_KEYS, DRILL_OUTPUT_KEYS, OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
 import type { TapConfig } from './config';
 import { S3ReplicationStack } from './s3-replication-stack';
 
@@ -92,6 +92,12 @@ export class TapStack extends Stack {
       new CfnOutput(this, ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointAlias, {
         value: r.accessPoint.alias,
         description: 'Alias of the Multi-Region Access Point (what applications address)',
+      });
+    }
+    if (r.pauseExperiment) {
+      new CfnOutput(this, DRILL_OUTPUT_KEYS.drillExperimentTemplateId, {
+        value: r.pauseExperiment.template.attrId,
+        description: 'AWS FIS experiment template that pauses replication (s3-dr drill)',
       });
     }
     for (const [key, { value, description }] of Object.entries(outputs)) {

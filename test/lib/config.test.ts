@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       removalPolicy: 'destroy',
       alarmEmail: undefined,
       protectReplica: true,
+      drill: false,
     });
   });
 
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       removalPolicy: 'retain',
       alarmEmail: 'oncall@example.com',
       protectReplica: true,
+      drill: false,
     });
   });
 
@@ -180,5 +182,18 @@ describe('loadConfig: multi-region keys', () => {
 
   test('the unknown region name us-fake-1 is refused as region too', () => {
     expect(errorOf({ region: 'us-fake-1' })).toContain("region: 'us-fake-1' is invalid");
+  });
+});
+
+describe('loadConfig: drill', () => {
+  test('drill is off by default and on with the text true', () => {
+    expect(loadConfig(() => undefined).drill).toBe(false);
+    expect(loadConfig((key) => (key === 'drill' ? 'true' : undefined)).drill).toBe(true);
+  });
+
+  test('a drill value that is not a boolean is rejected with its rule', () => {
+    expect(() => loadConfig((key) => (key === 'drill' ? 'yes' : undefined))).toThrow(
+      "drill: 'yes' is invalid; expected 'true' or 'false'",
+    );
   });
 });

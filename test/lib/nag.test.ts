@@ -20,6 +20,9 @@ describe('cdk-nag', () => {
     ['cross-region', { replicaRegion: 'us-west-2' }],
     ['cross-region, two-way', { replicaRegion: 'us-west-2', bidirectional: 'true' }],
     ['one region, two-way', { bidirectional: 'true' }],
+    ['drill', { drill: 'true' }],
+    ['one region, two-way, drill', { bidirectional: 'true', drill: 'true' }],
+    ['cross-region, two-way, drill', { replicaRegion: 'us-west-2', bidirectional: 'true', drill: 'true' }],
   ])('AwsSolutionsChecks report no unacknowledged findings %s, in every stack', (_, topology) => {
     const { app, stack } = synthTap({ context: { alarmEmail: 'oncall@example.com', ...topology } });
     const checks = new AwsSolutionsChecks(app);

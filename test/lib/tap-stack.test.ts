@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { OUTPUT_KEYS } from 's3-dr-naming';
+import { DRILL_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
 import { synthTap } from '../support/tap';
 
 describe('TapStack', () => {
@@ -12,6 +12,13 @@ describe('TapStack', () => {
   test('publishes every documented output on the top-level stack', () => {
     const { top } = synthTap();
     expect(Object.keys(top.toJSON().Outputs).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+  });
+
+  test('with drill it also publishes the id of the experiment template that s3-dr drill starts', () => {
+    const outputs = synthTap({ context: { drill: 'true' } }).top.toJSON().Outputs;
+    expect(JSON.stringify(outputs[DRILL_OUTPUT_KEYS.drillExperimentTemplateId].Value)).toMatch(
+      /Outputs\..*DrillTemplate.*Id/,
+    );
   });
 
   test('the rule-id and dashboard outputs are literal for a known region', () => {

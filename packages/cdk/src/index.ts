@@ -16,6 +16,7 @@ export * from './replication-dashboard';
 export * from './replication-event-log';
 export * from './replication-log-group';
 export * from './replication-metrics';
+export * from './replication-pause-experiment';
 export * from './replication-role';
 export * from './reverse-replication-rule';
 export * from './s3-replication-pair';

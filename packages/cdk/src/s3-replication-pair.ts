@@ -29,6 +29,7 @@ import { ReplicationDashboard } from './replication-dashboard';
 import { ReplicationEventLog } from './replication-event-log';
 import { ReplicationLogGroup } from './replication-log-group';
 import { ReplicationMetrics } from './replication-metrics';
+import { type PausedDirection, ReplicationPauseExperiment } from './replication-pause-experiment';
 import { ReplicationRole } from './replication-role';
 import { ReverseReplicationRule } from './reverse-replication-rule';
 import { TamperAlarm } from './tamper-alarm';
@@ -131,6 +132,19 @@ export interface S3ReplicationPairProps {
    * bootstrap's `cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
    */
   readonly deploymentRoleArn?: string;
+
+  /**
+   * Make the pair drillable by `s3-dr drill`: an AWS FIS experiment template
+   * `s3-dr-pause-replication-<suffix>` (its `Name` tag) that pauses replication with the action
+   * `aws:s3:bucket-pause-replication` for at most 30 minutes, its role `s3-dr-fis-role-<suffix>`
+   * and a stop-condition alarm `s3-replication-drill-guard-<suffix>`. It pauses the forward rule,
+   * and in a two-way pair within one region the reverse rule too; across regions the reverse rule
+   * is not paused (a template targets buckets of its own region). Nothing runs until a drill
+   * starts the experiment.
+   *
+   * @default false
+   */
+  readonly drill?: boolean;
 }
 
 /** Archive classes the replica's lifecycle may move versions to. */
@@ -319,6 +333,8 @@ export class S3ReplicationPair extends Construct {
   readonly replicaProtection?: ReplicaProtectionPolicy;
   /** Ops bucket and role of the CLI's S3 Batch Operations jobs (backfill, restore --batch). */
   readonly batchOperations: BatchOperations;
+  /** `drill`: the FIS experiment template that pauses replication, its role and guard alarm. */
+  readonly pauseExperiment?: ReplicationPauseExperiment;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
@@ -565,7 +581,12 @@ export class S3ReplicationPair extends Construct {
         // writes its probes there; with an access point, a failover sends writes there too.
         allowObjectWrites: bidirectional || this.accessPoint !== undefined,
         // The custom resource that puts the reverse rule on the replica.
-        configurationRoleArns: this.reverseRule ? [roleArn(this.replica, names.reverseRuleRole)] : undefined,
+        configurationRoleArns: [
+          ...(this.reverseRule ? [roleArn(this.replica, names.reverseRuleRole)] : []),
+          // A drill pauses the reverse rule through FIS (same region only), which puts the replica's
+          // replication configuration; the role may do so only as a pause request.
+          ...(props.drill && bidirectional && !crossRegion ? [roleArn(this.replica, names.drillRole)] : []),
+        ],
         ...exempt,
       });
       for (const key of [this.primaryKey, this.replicaKey]) {
@@ -626,6 +647,36 @@ export class S3ReplicationPair extends Construct {
         : undefined,
     });
     this.dashboard.dashboard.addWidgets(this.tamperAlarm.graphWidget());
+
+    if (props.drill) {
+      const directions: PausedDirection[] = [
+        {
+          id: 'PauseForward',
+          sourceBucket: this.primary.bucket,
+          sourceBucketName: names.primaryBucket,
+          destinationBucketName: names.replicaBucket,
+          destinationRegion: this.replicaRegion,
+        },
+      ];
+      // FIS finds targets by tag in the experiment's region: the replica is a target only here.
+      if (bidirectional && !crossRegion) {
+        directions.push({
+          id: 'PauseBack',
+          sourceBucket: this.replica.bucket,
+          sourceBucketName: names.replicaBucket,
+          destinationBucketName: names.primaryBucket,
+          destinationRegion: stack.region,
+        });
+      }
+      this.pauseExperiment = new ReplicationPauseExperiment(this, 'Drill', {
+        templateName: names.drillExperimentTemplate,
+        roleName: names.drillRole,
+        guardAlarmName: names.drillGuardAlarm,
+        directions,
+        metrics,
+        topic: this.alarmTopic.topic,
+      });
+    }
   }
 
   /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */

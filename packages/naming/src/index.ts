@@ -37,6 +37,11 @@ export const ACCESS_POINT_OUTPUT_KEYS = {
 
 export type AccessPointOutputKey = (typeof ACCESS_POINT_OUTPUT_KEYS)[keyof typeof ACCESS_POINT_OUTPUT_KEYS];
 
+/** Outputs present only when the deployment can be drilled (`drill`): `s3-dr drill` starts this template. */
+export const DRILL_OUTPUT_KEYS = {
+  drillExperimentTemplateId: 'DrillExperimentTemplateId',
+} as const;
+
 /** Longest bucket-name prefix below, used to bound the suffix length (S3 names are <= 63 chars). */
 const LONGEST_BUCKET_PREFIX = 'replica-bucket-';
 const ACCOUNT_ID_LENGTH = 12;
@@ -132,6 +137,10 @@ export interface DeploymentNames {
   /** EventBridge rule on management events that could destroy or disable the replica. */
   readonly tamperRule: string;
   readonly tamperAlarm: string;
+  /** `drill`: the AWS FIS experiment template that pauses replication (its `Name` tag), its role and its stop-condition alarm. */
+  readonly drillExperimentTemplate: string;
+  readonly drillRole: string;
+  readonly drillGuardAlarm: string;
 }
 
 /** Every resource name of the deployment with this suffix in this account. */
@@ -180,5 +189,8 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     batchRole: `s3-dr-batch-role-${suffix}`,
     tamperRule: `s3-dr-tamper-${suffix}`,
     tamperAlarm: `s3-replication-tamper-${suffix}`,
+    drillExperimentTemplate: `s3-dr-pause-replication-${suffix}`,
+    drillRole: `s3-dr-fis-role-${suffix}`,
+    drillGuardAlarm: `s3-replication-drill-guard-${suffix}`,
   };
 }
