@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { deploymentNames, isValidSuffix, OUTPUT_KEYS, SUFFIX_RULE, stackName } from 's3-dr-naming';
+import {
+  DRILL_OUTPUT_KEYS,
+  deploymentNames,
+  isValidSuffix,
+  OUTPUT_KEYS,
+  SUFFIX_RULE,
+  stackName,
+} from 's3-dr-naming';
 import type { AwsClients } from './aws';
 import { CliError, describeAwsError, EXIT } from './errors';
 
@@ -25,6 +32,8 @@ export interface Target {
   /** Ops bucket and role of S3 Batch Operations jobs (deployments that have them). */
   readonly opsBucket?: string;
   readonly batchRoleArn?: string;
+  /** The AWS FIS experiment template `s3-dr drill` starts (deployments with `drill=true`). */
+  readonly drillExperimentTemplateId?: string;
 }
 
 type Outputs = Record<string, string | undefined>;
@@ -122,6 +131,7 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
     alarmTopicArn: outputs[OUTPUT_KEYS.alarmTopicArn],
     opsBucket: outputs[OUTPUT_KEYS.opsBucketName],
     batchRoleArn: outputs[OUTPUT_KEYS.batchRoleArn],
+    drillExperimentTemplateId: outputs[DRILL_OUTPUT_KEYS.drillExperimentTemplateId],
   };
 }
 

@@ -72,7 +72,7 @@ export interface DrPair {
  * a TLS 1.2 minimum, Transfer Acceleration on the primary, a GLACIER lifecycle on the replica, the
  * replication rule with RTC, metrics, delete markers, replica modifications and SSE-KMS, the role,
  * the two required alarms, the default protection (replica policy, key denies, tamper rule and
- * alarm; see protection.ts), and the Batch Operations role and ops bucket.
+ * alarm; see protection.ts), the Batch Operations role and ops bucket, and the drill's FIS role.
  */
 export async function buildPair(clients: MotoClients, suffix: string = uniqueSuffix()): Promise<DrPair> {
   const names = deploymentNames(suffix, MOTO_ACCOUNT);
@@ -83,6 +83,7 @@ export async function buildPair(clients: MotoClients, suffix: string = uniqueSuf
     rotatingKey(kms, names.replicaKeyAlias),
     replicationRole(iam, names.replicationRole),
     replicationRole(iam, names.batchRole, 'batchoperations.s3.amazonaws.com'),
+    replicationRole(iam, names.drillRole, 'fis.amazonaws.com'),
     opsBucket(s3, names.opsBucket),
     ...[names.latencyAlarm, names.failedAlarm].map((alarm, i) =>
       putAlarm(

@@ -15,6 +15,7 @@ import {
   sslOnlyCheck,
   versioningCheck,
 } from './checks/buckets';
+import { drillCheck } from './checks/drill';
 import { createFacts, FactError, type Facts } from './checks/facts';
 import {
   failedOperationsMetricCheck,
@@ -87,6 +88,7 @@ export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,
   batchRoleCheck(),
   opsBucketCheck(),
+  drillCheck(),
 ];
 
 export interface AuditReport {

@@ -146,6 +146,7 @@ describe('GIVEN a correctly configured pair', () => {
       'metrics.failedOperations',
       'batch.role',
       'batch.ops-bucket',
+      'drill.fault',
     ]);
   });
 
