@@ -48,6 +48,8 @@ function namesIn(template: Template): Named {
     }
     // Replication rule ids: the forward rule in the bucket, the reverse one in its custom resource.
     for (const rule of (properties.ReplicationConfiguration as any)?.Rules ?? []) names.push(rule.Id);
+    // FIS experiment templates have ids, not names: the drill finds its template by the Name tag.
+    if (resource.Type === 'AWS::FIS::ExperimentTemplate') names.push((properties.Tags as any).Name);
     if (resource.Type === 'Custom::S3ReverseReplicationRule') {
       names.push(
         ...[...JSON.stringify(properties.Create).matchAll(/\\"ID\\":\\"([^\\]+)\\"/g)].map((m) => m[1]),
@@ -64,6 +66,7 @@ describe('GIVEN a two-way pair across regions with an access point (every resour
     environmentSuffix: 'lib',
     replicaRegion: 'us-east-1',
     bidirectional: true,
+    drill: true,
   });
   const templates = [stack, pair.replicaStack as Stack].map((s) => Template.fromStack(s));
   const found = templates.map(namesIn);

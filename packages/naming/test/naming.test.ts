@@ -123,6 +123,10 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   canarySchedule: 'EventBridge rule',
   reverseCanarySchedule: 'EventBridge rule',
   tamperRule: 'EventBridge rule',
+  drillRole: 'IAM role',
+  drillGuardAlarm: 'CloudWatch alarm',
+  // FIS templates have ids, not names: this is their Name tag, which the drill looks them up by.
+  drillExperimentTemplate: 'FIS experiment template Name tag',
 };
 
 const ACCOUNT = '123456789012';
