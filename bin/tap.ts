@@ -9,7 +9,7 @@ import { TapStack } from '../lib/tap-stack';
 const app = new App({ builtinCloudFormationValidation: false });
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig((key) => app.node.tryGetContext(key));
+  config = loadConfig(app.node.getAllContext());
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   // One clear message instead of a stack trace; cdk synth then fails with this exit code.

@@ -10,6 +10,7 @@ import {
   regionPartition,
 } from 's3-dr-cdk';
 import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
+import { unknownKeyProblems } from './context-keys';
 
 /** Validated deployment settings, built from CDK context by {@link loadConfig}. */
 export interface TapConfig {
@@ -104,6 +105,8 @@ const RULES: readonly Rule[] = [
   { key: 'drill', rule: BOOLEAN_RULE, isValid: isBoolean },
 ];
 
+const OUR_KEYS = RULES.map(({ key }) => key);
+
 /** Settings that are valid one by one but cannot work together. */
 function combinationProblems(raw: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
@@ -135,18 +138,21 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the configuration. `getContext` is `app.node.tryGetContext` in the app and a
- * plain lookup in tests. Every invalid key is collected first, then one error names them all.
+ * Reads and validates the configuration from the whole CDK context (`app.node.getAllContext()`: cdk.json,
+ * cdk.context.json, `-c` and what the CDK CLI adds). Every invalid value and every misspelt key
+ * (a key of ours that does not exist, e.g. `bidirectonal`) is collected first, then one error names
+ * them all.
  */
-export function loadConfig(getContext: (key: string) => unknown): TapConfig {
+export function loadConfig(context: Readonly<Record<string, unknown>>): TapConfig {
   const raw: Record<string, string | undefined> = {};
   for (const { key } of RULES) {
-    const value = getContext(key);
+    const value = context[key];
     raw[key] = value === undefined || value === null || value === '' ? undefined : String(value);
   }
   const problems = RULES.filter(({ key }) => raw[key] !== undefined)
     .filter(({ key, isValid }) => !isValid(raw[key] as string))
     .map(({ key, rule }) => `${key}: '${raw[key]}' is invalid; expected ${rule}`);
+  problems.push(...unknownKeyProblems(context, OUR_KEYS));
   if (problems.length === 0) problems.push(...topologyProblems(raw), ...combinationProblems(raw));
   if (problems.length > 0) {
     throw new ConfigError(problems);

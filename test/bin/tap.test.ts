@@ -42,4 +42,13 @@ describe('bin/tap.ts', () => {
       ].join('\n'),
     );
   });
+
+  test('a misspelt context key fails the synth naming it and the key meant', () => {
+    const { status, stderr, outdir } = runApp({ environmentSuffix: 'ci', bidirectonal: 'true' });
+    rmSync(outdir, { recursive: true, force: true });
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      "  - bidirectonal: 'true' is not a context key of this app (did you mean bidirectional?)",
+    );
+  });
 });

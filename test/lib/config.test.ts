@@ -1,7 +1,8 @@
 import { MAX_SUFFIX_LENGTH } from 's3-dr-naming';
 import { ConfigError, loadConfig } from '../../lib/config';
+import { CDK_JSON_CONTEXT } from '../support/tap';
 
-const context = (values: Record<string, unknown>) => (key: string) => values[key];
+const context = (values: Record<string, unknown>) => values;
 
 function errorOf(values: Record<string, unknown>): string {
   try {
@@ -187,13 +188,75 @@ describe('loadConfig: multi-region keys', () => {
 
 describe('loadConfig: drill', () => {
   test('drill is off by default and on with the text true', () => {
-    expect(loadConfig(() => undefined).drill).toBe(false);
-    expect(loadConfig((key) => (key === 'drill' ? 'true' : undefined)).drill).toBe(true);
+    expect(loadConfig({}).drill).toBe(false);
+    expect(loadConfig({ drill: 'true' }).drill).toBe(true);
   });
 
   test('a drill value that is not a boolean is rejected with its rule', () => {
-    expect(() => loadConfig((key) => (key === 'drill' ? 'yes' : undefined))).toThrow(
-      "drill: 'yes' is invalid; expected 'true' or 'false'",
+    expect(() => loadConfig({ drill: 'yes' })).toThrow("drill: 'yes' is invalid; expected 'true' or 'false'");
+  });
+});
+
+describe('loadConfig: context keys', () => {
+  const KEYS_OF_THIS_APP =
+    'environmentSuffix, region, removalPolicy, alarmEmail, replicaRegion, bidirectional, multiRegionAccessPoint, replicaArchiveClass, replicaObjectLock, protectReplica, breakGlassRoleArn, drill';
+  const FOREIGN =
+    "keys with ':' or a leading '@', cli-telemetry, acknowledged-issue-numbers, assets-ecr-repository-name are CDK's and pass";
+
+  test('a misspelt key of ours is refused naming key, value, the key meant and the rule', () => {
+    expect(errorOf({ bidirectonal: 'true' })).toBe(
+      'Invalid configuration (CDK context):\n' +
+        `  - bidirectonal: 'true' is not a context key of this app (did you mean bidirectional?); expected one of ${KEYS_OF_THIS_APP}; ${FOREIGN}`,
     );
+  });
+
+  test.each([
+    ['another case', 'ReplicaRegion', 'replicaRegion'],
+    ['kebab-case', 'environment-suffix', 'environmentSuffix'],
+    ['part of it', 'suffix', 'environmentSuffix'],
+    ['two letters swapped', 'regoin', 'region'],
+  ])('a key of ours in %s (%s) is refused with did you mean %s', (_, key, meant) => {
+    expect(errorOf({ [key]: 'x' })).toContain(
+      `${key}: 'x' is not a context key of this app (did you mean ${meant}?)`,
+    );
+  });
+
+  test('a key spelt as ours are but like none of them is refused without a guess', () => {
+    expect(errorOf({ enableEverything: true })).toBe(
+      'Invalid configuration (CDK context):\n' +
+        `  - enableEverything: 'true' is not a context key of this app; expected one of ${KEYS_OF_THIS_APP}; ${FOREIGN}`,
+    );
+  });
+
+  test("cdk.json's keys, the keys the CDK CLI adds and other tools' keys pass", () => {
+    const config = loadConfig({
+      ...CDK_JSON_CONTEXT,
+      'aws:cdk:enable-path-metadata': true,
+      'aws:cdk:enable-asset-metadata': true,
+      'aws:cdk:version-reporting': true,
+      'aws:cdk:bundling-stacks': ['**'],
+      'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a'],
+      'acknowledged-issue-numbers': [32775],
+      'assets-ecr-repository-name': 'assets',
+      '@aws-cdk/core:bootstrapQualifier': 'hnb659fds',
+      'aws-cdk:enableDiffNoFail': true,
+      'my-tool-setting': 'on',
+      environmentSuffix: 'prod',
+    });
+    expect(config.environmentSuffix).toBe('prod');
+  });
+
+  test('unknown keys are listed with invalid values in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ region: 'mars-1', bidirectonal: 'true', replicaRegoin: 'eu-west-1' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+      'region',
+      'bidirectonal',
+      'replicaRegoin',
+    ]);
   });
 });

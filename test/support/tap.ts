@@ -38,7 +38,7 @@ export function synthTap(options: SynthOptions = {}): Synthesized {
     builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, ...options.context },
   });
-  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const config = loadConfig(app.node.getAllContext());
   const stack = new TapStack(app, stackName(config.environmentSuffix), {
     env: { account: options.account, region: config.region },
     config,
