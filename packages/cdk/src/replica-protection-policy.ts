@@ -86,7 +86,9 @@ export interface ReplicaProtectionPolicyProps {
  * Reads are untouched. Principals are matched by `aws:PrincipalArn` (the role ARN for every session
  * of the role), a string compare: a role deleted and re-created under the same name is exempt
  * again. When the bucket empties itself on stack deletion (`autoDeleteObjects`), the clean-up
- * function's role is exempt from the version and configuration denies, or `cdk destroy` would fail.
+ * function's role is exempt from every deny that covers a delete (object writes, versions) and from
+ * the configuration deny, or `cdk destroy` would fail with BucketNotEmpty: CDK's handler ignores the
+ * per-key errors of DeleteObjects. Whoever may invoke that function can therefore empty the replica.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  *
  * A bucket policy stops stolen credentials and scripts gone wrong; it does not stop the account's
@@ -104,7 +106,10 @@ export class ReplicaProtectionPolicy extends Construct {
     const { bucket } = props;
     const breakGlass = props.breakGlassRoleArn ? [props.breakGlassRoleArn] : [];
     const cleanup = autoDeleteRoleArn(bucket);
-    this.objectWriters = [...props.replicationRoleArns, ...breakGlass];
+    // The clean-up function deletes every version with DeleteObjects, which needs s3:DeleteObject
+    // always and s3:DeleteObjectVersion in addition for a version: it is exempt from both denies.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html (Permissions)
+    this.objectWriters = [...props.replicationRoleArns, ...breakGlass, ...cleanup];
     this.versionDeleters = [...breakGlass, ...cleanup];
     this.configurationChangers = [
       props.deploymentRoleArn,

@@ -22,6 +22,8 @@ import {
   TAMPER_KMS_EVENTS,
   TAMPER_S3_EVENTS,
 } from '../src';
+import { type Caller, evaluate } from './support/policy-evaluator';
+import { TemplateValues } from './support/template-values';
 
 // The protection as a library user meets it: a plain Stack in an App with no cdk.json context,
 // in a concrete account so that ARNs read as they will be deployed.
@@ -91,14 +93,14 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
     replica = bucketPolicy(template, 'DrReplicaBucket');
   });
 
-  test('THEN object writes to the replica are denied to everyone but the replication role', () => {
+  test("THEN object writes to the replica are denied to everyone but the replication role and CDK's clean-up function", () => {
     expect(bySid(replica, 'DenyObjectWritesExceptReplication')).toEqual({
       Sid: 'DenyObjectWritesExceptReplication',
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: expect.arrayContaining(REPLICA_OBJECT_WRITE_ACTIONS),
       Resource: expect.anything(),
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': [REPLICATION_ROLE] } },
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [REPLICATION_ROLE, AUTO_DELETE_ROLE] } },
     });
     expect(REPLICA_OBJECT_WRITE_ACTIONS).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 's3:ReplicateObject', 's3:ReplicateDelete']),
@@ -200,6 +202,81 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
   test('THEN the other keys of the deployment (alarm topic, logs) are not protected', () => {
     for (const id of ['DrAlarmTopicKey', 'DrReplicationLogsKey']) {
       expect(keyPolicy(template, id).filter((s) => s.Effect === 'Deny')).toEqual([]);
+    }
+  });
+});
+
+describe('GIVEN removalPolicy DESTROY WHEN cdk destroy empties the protected replica', () => {
+  // CDK's clean-up function lists every version and delete marker and removes them with
+  // DeleteObjects, which needs s3:DeleteObject always and s3:DeleteObjectVersion for a version;
+  // it ignores the per-key errors, so a denied delete surfaces only as BucketNotEmpty.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html (Permissions)
+  const DELETES = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
+  const DEPLOYMENT = { account: ACCOUNT, region: 'eu-west-1' };
+
+  /** The replica's resolved bucket policy, a key of it, and the clean-up function's role. */
+  function replicaPolicy(stack: Stack) {
+    const values = new TemplateValues(Template.fromStack(stack), DEPLOYMENT);
+    const [cleanupRole] = values.logicalIds(
+      'AWS::IAM::Role',
+      'CustomS3AutoDeleteObjectsCustomResourceProviderRole',
+    );
+    const [bucket] = values.logicalIds('AWS::S3::Bucket', 'DrReplicaBucket');
+    return {
+      statements: values.policyStatements('AWS::S3::BucketPolicy', 'DrReplicaBucketPolicy'),
+      key: `${values.resolve<string>({ 'Fn::GetAtt': [bucket, 'Arn'] })}/some/key`,
+      cleanup: { arn: values.roleArn(cleanupRole) },
+    };
+  }
+  // Over TLS 1.3, as the function's SDK sends it: the TLS denies of every bucket do not apply.
+  const tls = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+  const decide = (policy: ReturnType<typeof replicaPolicy>, caller: Caller, action: string) =>
+    evaluate(policy.statements, { caller, action, resource: policy.key, context: tls });
+
+  test.each(DELETES)("THEN the replica's policy lets the clean-up function's role %s", (action) => {
+    const { stack } = pairIn({});
+    const policy = replicaPolicy(stack);
+    expect(decide(policy, policy.cleanup, action)).toMatchObject({ decision: 'Allow', denies: [] });
+  });
+
+  test('THEN every other principal stays denied: version deletes to all, object deletes to all but the replication role', () => {
+    const { stack } = pairIn({});
+    const policy = replicaPolicy(stack);
+    const decisions = (arn: string) => DELETES.map((action) => decide(policy, { arn }, action).decision);
+    expect({
+      admin: decisions(`arn:aws:iam::${ACCOUNT}:role/admin`),
+      deployment: decisions(`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`),
+      outsider: decisions('arn:aws:iam::444455556666:role/admin'),
+      // It writes replicas and delete markers (s3:DeleteObject), never deletes a version.
+      replication: decisions(REPLICATION_ROLE_ARN),
+    }).toEqual({
+      admin: ['Deny', 'Deny'],
+      deployment: ['Deny', 'Deny'],
+      outsider: ['Deny', 'Deny'],
+      replication: ['NotApplicable', 'Deny'],
+    });
+  });
+
+  test("WHEN the replica lives in its own stack in another region THEN that stack's clean-up role may delete there", () => {
+    const { pair } = pairIn({ replicaRegion: 'us-west-2', multiRegionAccessPoint: false });
+    const values = new TemplateValues(Template.fromStack(pair.replicaStack as Stack), {
+      account: ACCOUNT,
+      region: 'us-west-2',
+    });
+    const [cleanupRole] = values.logicalIds(
+      'AWS::IAM::Role',
+      'CustomS3AutoDeleteObjectsCustomResourceProviderRole',
+    );
+    const [bucket] = values.logicalIds('AWS::S3::Bucket', 'ReplicaBucket');
+    const statements = values.policyStatements('AWS::S3::BucketPolicy', 'ReplicaBucketPolicy');
+    const resource = `${values.resolve<string>({ 'Fn::GetAtt': [bucket, 'Arn'] })}/k`;
+    for (const action of DELETES) {
+      const cleanup = { arn: values.roleArn(cleanupRole) };
+      expect(evaluate(statements, { caller: cleanup, action, resource, context: tls }).decision).toBe(
+        'Allow',
+      );
+      const admin = { arn: `arn:aws:iam::${ACCOUNT}:role/admin` };
+      expect(evaluate(statements, { caller: admin, action, resource, context: tls }).decision).toBe('Deny');
     }
   });
 });
