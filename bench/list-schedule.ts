@@ -36,6 +36,7 @@ function memoryListing(keys: readonly string[]): RangeSource<string, number> & {
   const listing = {
     requests: 0,
     uniqueKeys: true,
+    listing: 'the memory listing',
     keyOf: (key: string) => key,
     fetch: async ({ after, cursor }: { after?: string; cursor?: number }) => {
       listing.requests++;

@@ -27,6 +27,7 @@ export async function* listCurrentObjects(
     },
     keyOf: (object) => object.key,
     uniqueKeys: true,
+    listing: `the listing of bucket ${options.bucket}`,
   };
   let previous: string | undefined;
   const collect = memoryCollector();

@@ -1,6 +1,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { boundaryAfter } from './boundaries';
 import { compareKeys } from './keys';
+import { checkAdvances } from './paging';
 
 /** One page of a listing: entries in key order, and where the listing goes on (none: it ends). */
 export interface RangePage<T, C> {
@@ -20,6 +21,8 @@ export interface RangeSource<T, C> {
   keyOf(item: T): string;
   /** One entry per key (ListObjectsV2): a range ending at its last key needs no further page. */
   readonly uniqueKeys: boolean;
+  /** What is listed, for errors: `the listing of bucket b`. */
+  readonly listing: string;
 }
 
 /** Picks a key about `entriesAhead` entries after the last of `sample` (a page's keys), or none. */
@@ -109,23 +112,29 @@ export async function* listRanges<T, C>(
     inFlight++;
     const start: RangeStart<C> = range.started ? { cursor: range.cursor } : { after: range.after };
     range.started = true;
-    source.fetch(start).then(
-      (page) => {
-        inFlight--;
-        range.busy = false;
-        if (closed) return;
-        options.onPage?.(page.items.length);
-        receive(range, page);
-        pump();
-        notify();
-      },
-      (error: unknown) => {
-        inFlight--;
-        range.busy = false;
-        failure ??= { error };
-        notify();
-      },
-    );
+    source
+      .fetch(start)
+      .then((page) => {
+        checkAdvances(source.listing, 'S3', start.cursor, page.next);
+        return page;
+      })
+      .then(
+        (page) => {
+          inFlight--;
+          range.busy = false;
+          if (closed) return;
+          options.onPage?.(page.items.length);
+          receive(range, page);
+          pump();
+          notify();
+        },
+        (error: unknown) => {
+          inFlight--;
+          range.busy = false;
+          failure ??= { error };
+          notify();
+        },
+      );
   };
 
   /** Whether every entry of a page lies inside the range (a page is in key order). */

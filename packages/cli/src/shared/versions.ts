@@ -94,6 +94,7 @@ export async function* listKeyHistories(s3: S3Client, options: ListOptions): Chu
       ),
     keyOf: (entry) => entry.key,
     uniqueKeys: false,
+    listing: `the listing of bucket ${options.bucket}`,
   };
   let current: { key: string; entries: VersionEntry[] } | undefined;
   const collect = memoryCollector();

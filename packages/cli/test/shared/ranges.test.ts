@@ -44,6 +44,7 @@ function memoryListing(
     requests: 0,
     returned: 0,
     uniqueKeys,
+    listing: 'the memory listing',
     keyOf: (e: Entry) => e.key,
     fetch: async ({ after, cursor }: { after?: string; cursor?: Cursor }) => {
       listing.requests++;
@@ -188,6 +189,25 @@ test('GIVEN a listing whose request fails WHEN listing as parallel ranges THEN t
     'SlowDown',
   );
 });
+
+test.each([1, 4])(
+  'GIVEN a listing whose page names the cursor it was asked from WHEN listing (concurrency %d) THEN it stops with an error naming that cursor',
+  async (concurrency) => {
+    const random = seeded(4);
+    const entries = Array.from({ length: 100 }, (_, i) => ({ key: 'deep', versionId: `v${i}` }));
+    const listing = memoryListing(entries, 10, random);
+    // A server that ignores the version-id marker: every page after the first starts the key again.
+    const repeating: RangeSource<Entry, Cursor> = {
+      ...listing,
+      fetch: (start) => listing.fetch(start.cursor ? { after: undefined } : start),
+    };
+
+    await expect(collectChunks(listRanges(repeating, { concurrency, pageSize: 10 }))).rejects.toThrow(
+      'the memory listing does not advance: the page after key "deep", versionId "v9" names that same place to continue from',
+    );
+    expect(listing.requests).toBe(2);
+  },
+);
 
 describe('boundaryAfter', () => {
   test('GIVEN a page of numbered keys WHEN guessing 4 pages ahead THEN the counter carries across digits', () => {

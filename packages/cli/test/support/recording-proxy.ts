@@ -21,12 +21,16 @@ export interface RecordingProxy {
 /**
  * Starts a recording proxy in front of the test moto_server, so a test can tell which requests the
  * CLI sent (e.g. that it sent no listing) while moto answers them as usual. With `bucketRegions`
- * it refuses requests about those buckets signed for another region, as S3 does.
+ * it refuses requests about those buckets signed for another region, as S3 does. With `rewrite`
+ * it forwards another path and query than the one received (moto does not check signatures), e.g.
+ * without a listing's marker, as a server that ignores that marker would answer.
  */
 export async function startRecordingProxy({
   bucketRegions = {},
+  rewrite = (url) => url,
 }: {
   bucketRegions?: Readonly<Record<string, string>>;
+  rewrite?: (url: string) => string;
 } = {}): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
@@ -52,7 +56,7 @@ export async function startRecordingProxy({
         hostname: upstream.hostname,
         port: upstream.port,
         method: req.method,
-        path: req.url,
+        path: rewrite(req.url ?? '/'),
         headers: { ...req.headers, host: upstream.host },
       },
       (answer) => {

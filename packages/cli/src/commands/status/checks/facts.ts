@@ -30,6 +30,7 @@ import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/cli
 import { getAccessPoint, getRoutes, MANAGEMENT_REGION } from '../../../shared/access-point';
 import type { AwsClients } from '../../../shared/aws';
 import { type ObjectLock, readObjectLock } from '../../../shared/object-lock';
+import { checkAdvances } from '../../../shared/paging';
 import { type BucketRegions, s3ForBuckets } from '../../../shared/regions';
 
 /**
@@ -284,6 +285,7 @@ export function createFacts(
               .inRegion(region)
               .sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
             found.push(...(page.Subscriptions ?? []));
+            checkAdvances(`the subscriptions listing of topic ${topicArn}`, 'SNS', NextToken, page.NextToken);
             NextToken = page.NextToken;
           } while (NextToken);
           return found;
