@@ -31,6 +31,7 @@ import { ReplicationLogGroup } from './replication-log-group';
 import { ReplicationMetrics } from './replication-metrics';
 import { type PausedDirection, ReplicationPauseExperiment } from './replication-pause-experiment';
 import { ReplicationRole } from './replication-role';
+import { noteRetainedResources } from './retained-resources';
 import { ReverseReplicationRule } from './reverse-replication-rule';
 import { TamperAlarm } from './tamper-alarm';
 import { TelemetryMetrics } from './telemetry-metrics';
@@ -565,6 +566,7 @@ export class S3ReplicationPair extends Construct {
     });
 
     this.orderDeletion();
+    if (removalPolicy === RemovalPolicy.RETAIN) this.noteRetained(suffix, crossRegion);
 
     // Protection against deletion and tampering: bucket policy and key policy denies on the replica
     // side (applied in the replica bucket's and key's own stack), and a tamper rule and alarm in
@@ -677,6 +679,23 @@ export class S3ReplicationPair extends Construct {
         topic: this.alarmTopic.topic,
       });
     }
+  }
+
+  /** What `cdk destroy` keeps (named resources only), by name; `<account>` when the account is a token. */
+  private noteRetained(suffix: string, crossRegion: boolean): void {
+    const account = Stack.of(this).account;
+    const shown = deploymentNames(suffix, Token.isUnresolved(account) ? '<account>' : account);
+    noteRetainedResources(this, {
+      suffix,
+      bucketNames: [
+        shown.primaryBucket,
+        shown.replicaBucket,
+        shown.accessLogsBucket,
+        ...(crossRegion ? [shown.replicaAccessLogsBucket] : []),
+        shown.opsBucket,
+      ],
+      logGroupName: shown.logGroup,
+    });
   }
 
   /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { deploymentNames } from 's3-dr-naming';
 import { S3ReplicationPair } from '../src';
+import { physicalNames } from './support/physical-names';
 
 // Every name the pair gives its resources is a name of the naming contract (s3-dr-naming), whose
 // own tests show that no two suffixes share one; and every name of the contract is used, so the
@@ -9,57 +10,7 @@ import { S3ReplicationPair } from '../src';
 
 const ACCOUNT = '123456789012';
 
-/** The property that holds the physical name of each resource type that has one. */
-const NAME_PROPERTY: Record<string, string> = {
-  'AWS::S3::Bucket': 'BucketName',
-  'AWS::IAM::Role': 'RoleName',
-  'AWS::KMS::Alias': 'AliasName',
-  'AWS::SNS::Topic': 'TopicName',
-  'AWS::Logs::LogGroup': 'LogGroupName',
-  'AWS::Lambda::Function': 'FunctionName',
-  'AWS::CloudWatch::Alarm': 'AlarmName',
-  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
-  'AWS::CloudWatch::Dashboard': 'DashboardName',
-  'AWS::Events::Rule': 'Name',
-  'AWS::S3::MultiRegionAccessPoint': 'Name',
-};
-
-/**
- * Properties named like a name that name no resource of their own: the topic's display name,
- * CDK's inline policy names, and references (a Ref or GetAtt) to a resource named elsewhere.
- */
-const NOT_A_NAME = new Set(['DisplayName', 'PolicyName']);
-
-interface Named {
-  readonly names: string[];
-  /** `Type.Property` of name-like properties this test does not know: a new kind of named resource. */
-  readonly unknown: string[];
-}
-
-function namesIn(template: Template): Named {
-  const names: string[] = [];
-  const unknown: string[] = [];
-  for (const resource of Object.values<any>(template.toJSON().Resources)) {
-    const properties: Record<string, unknown> = resource.Properties ?? {};
-    for (const [key, value] of Object.entries(properties)) {
-      if (typeof value !== 'string' || !key.endsWith('Name') || NOT_A_NAME.has(key)) continue;
-      if (NAME_PROPERTY[resource.Type] === key) names.push(value);
-      else if (key !== 'MetricName') unknown.push(`${resource.Type}.${key}`);
-    }
-    // Replication rule ids: the forward rule in the bucket, the reverse one in its custom resource.
-    for (const rule of (properties.ReplicationConfiguration as any)?.Rules ?? []) names.push(rule.Id);
-    // FIS experiment templates have ids, not names: the drill finds its template by the Name tag.
-    if (resource.Type === 'AWS::FIS::ExperimentTemplate') names.push((properties.Tags as any).Name);
-    if (resource.Type === 'Custom::S3ReverseReplicationRule') {
-      names.push(
-        ...[...JSON.stringify(properties.Create).matchAll(/\\"ID\\":\\"([^\\]+)\\"/g)].map((m) => m[1]),
-      );
-    }
-  }
-  return { names, unknown };
-}
-
-describe('GIVEN a two-way pair across regions with an access point (every resource the pair can create)', () => {
+describe('GIVEN a two-way pair across regions with an access point, a drill and RemovalPolicy.RETAIN (every resource the pair can create)', () => {
   const app = new App();
   const stack = new Stack(app, 'Consumer', { env: { account: ACCOUNT, region: 'eu-west-1' } });
   const pair = new S3ReplicationPair(stack, 'Dr', {
@@ -67,10 +18,11 @@ describe('GIVEN a two-way pair across regions with an access point (every resour
     replicaRegion: 'us-east-1',
     bidirectional: true,
     drill: true,
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   const templates = [stack, pair.replicaStack as Stack].map((s) => Template.fromStack(s));
-  const found = templates.map(namesIn);
-  const given = found.flatMap((f) => f.names);
+  const found = templates.map(physicalNames);
+  const given = found.flatMap((f) => f.named.map(({ name }) => name));
   const { stack: _stack, replicaStack: _replicaStack, ...contract } = deploymentNames('lib', ACCOUNT);
 
   test('THEN every resource with a name of its own is of a kind this test reads', () => {
@@ -88,5 +40,30 @@ describe('GIVEN a two-way pair across regions with an access point (every resour
 
   test('THEN the replica stack is the top-level stack name followed by Replica (as replicaStackName)', () => {
     expect(pair.replicaStack?.stackName).toBe('ConsumerReplica');
+  });
+
+  test('THEN synth says which named resources cdk destroy keeps and how to deploy the suffix again', () => {
+    Annotations.fromStack(stack).hasInfo(
+      '/Consumer/Dr',
+      'removalPolicy RETAIN: cdk destroy keeps the buckets primary-bucket-lib-123456789012, replica-bucket-lib-123456789012, ' +
+        'access-logs-lib-123456789012, replica-logs-lib-123456789012, s3-dr-ops-lib-123456789012, ' +
+        'the log group /aws/s3/replication/lib and the KMS keys that encrypt them (the kept data needs those keys). ' +
+        'While these exist, deploying suffix \'lib\' again fails on their names ("already exists"). ' +
+        'To deploy again, either choose a new environmentSuffix (and copy what you need from the kept buckets), ' +
+        'or import them: cdk deploy --import-existing-resources, synthesized with the account so that the names are static, ' +
+        'then run CloudFormation drift detection on them, as AWS recommends after an import ' +
+        '(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html); ' +
+        'or delete them once their data is no longer needed.',
+    );
+  });
+
+  test('THEN the message names every named resource cdk destroy keeps, and no other', () => {
+    const kept = found.flatMap((f) =>
+      f.named.filter((n) => n.deletionPolicy === 'Retain').map((n) => n.name),
+    );
+    const message = Annotations.fromStack(stack).findInfo('/Consumer/Dr', Match.stringLikeRegexp('RETAIN'))[0]
+      .entry.data as string;
+    const listed = /keeps the buckets (.*), the log group (\S+) and/.exec(message);
+    expect([...(listed?.[1].split(', ') ?? []), listed?.[2]].sort()).toEqual(kept.sort());
   });
 });
