@@ -8,7 +8,7 @@ import { registerProbe } from './commands/probe/register';
 import { registerRestore } from './commands/restore/register';
 import { registerStatus } from './commands/status/register';
 import { registerVerify } from './commands/verify/register';
-import { DEFAULT_CONCURRENCY } from './shared/aws-options';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './shared/aws-options';
 import {
   type CommandAction,
   createContext,
@@ -16,7 +16,7 @@ import {
   positiveInt,
   type Register,
 } from './shared/context';
-import { CliError, EXIT } from './shared/errors';
+import { CliError, EXIT, errorJson } from './shared/errors';
 import { type Io, processIo } from './shared/progress';
 
 /** Replaced by the package version when scripts/build.mjs bundles the CLI (esbuild `define`). */
@@ -79,8 +79,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
     .option(
       '--concurrency <n>',
-      'parallel requests at most',
-      positiveInt('--concurrency'),
+      `parallel requests at most, 1 to ${MAX_CONCURRENCY}`,
+      positiveInt('--concurrency', MAX_CONCURRENCY),
       DEFAULT_CONCURRENCY,
     )
     .option('--json', 'machine-readable output on stdout', false)
@@ -156,8 +156,7 @@ function fail(io: Io, err: unknown, { json, debug }: { json: boolean; debug: boo
 }
 
 function printJsonError(io: Io, err: CliError): void {
-  const error = { code: err.code, message: err.message, exitCode: err.exitCode };
-  io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
+  io.stdout(`${JSON.stringify({ error: errorJson(err) }, null, 2)}\n`);
 }
 
 /**

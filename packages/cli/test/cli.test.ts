@@ -192,6 +192,27 @@ describe('GIVEN the s3-dr CLI', () => {
     expect(errorLines(result.stderr)).toEqual(["s3-dr: --count must be a positive whole number, got '0'"]);
   });
 
+  it('WHEN --concurrency is above its ceiling THEN it exits 2 with one line naming the option, the value and the rule', async () => {
+    const result = await runCli([
+      '--concurrency',
+      '100000',
+      'restore',
+      '--bucket',
+      'b',
+      '--to',
+      '2024-05-01T00:00:00Z',
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("s3-dr: --concurrency must be a whole number from 1 to 256, got '100000'\n");
+  });
+
+  it('WHEN the help is shown THEN it says the ceiling of --concurrency', async () => {
+    const result = await runCli(['--help']);
+
+    expect(result.stdout).toMatch(/--concurrency <n>\s+parallel requests at most, 1 to 256 \(default: 16\)/);
+  });
+
   it('WHEN a command fails THEN stderr has one line and no stack trace', async () => {
     const result = await runCli(['status', '--outputs', '/nonexistent/outputs.json']);
 

@@ -23,6 +23,14 @@ export interface AwsOptions {
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_CONCURRENCY = 16;
+/**
+ * The most requests in flight --concurrency allows. S3 serves at least 3,500 writes and 5,500 reads
+ * per second per partitioned prefix and answers a sudden burst above that with 503 SlowDown
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html): at tens of
+ * milliseconds a request, a few hundred in flight reach that rate, and more only queue up (on this
+ * machine and at the endpoint) until requests time out and retries run out.
+ */
+export const MAX_CONCURRENCY = 256;
 
 /** Time to connect; the SDK then retries (6 attempts in all), saying so on stderr. */
 export const CONNECT_TIMEOUT_MS = 5_000;

@@ -194,7 +194,11 @@ function retryWatcher(
       try {
         return await next(args);
       } catch (err) {
-        const network: NetworkContext = { endpoint, reason: failureReason(err, timeouts) };
+        const network: NetworkContext = {
+          endpoint,
+          reason: failureReason(err, timeouts),
+          ...(attempt ? { maxAttempts: Number(attempt[2]) } : {}),
+        };
         context.s3drLastFailure = network;
         if (err && typeof err === 'object') Object.assign(err, { s3drNetwork: network });
         throw err;

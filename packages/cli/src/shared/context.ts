@@ -71,12 +71,17 @@ export function createContext(io: Io, options: GlobalOptions): CommandContext {
   };
 }
 
-/** Parses a positive integer option value, or fails with a usage error naming the option. */
-export function positiveInt(name: string): (value: string) => number {
+/**
+ * Parses a positive integer option value (at most `max`, when given), or fails with a usage error
+ * naming the option, the value and the rule.
+ */
+export function positiveInt(name: string, max?: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new CliError(`${name} must be a positive whole number, got '${value}'`);
+    if (!Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
+      const rule = max === undefined ? 'a positive whole number' : `a whole number from 1 to ${max}`;
+      throw new CliError(`${name} must be ${rule}, got '${value}'`);
+    }
     return n;
   };
 }

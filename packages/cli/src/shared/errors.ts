@@ -1,3 +1,5 @@
+import { count } from './text';
+
 /** Exit codes of s3-dr: 0 healthy/identical/done, 1 findings or failed items, 2 usage/access/target errors. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
@@ -33,12 +35,19 @@ export class CliError extends Error {
   }
 }
 
+/** An error as --json prints it: `{code, message, exitCode}` (the `error` of every JSON error object). */
+export function errorJson(err: CliError): { code: ErrorCode; message: string; exitCode: number } {
+  return { code: err.code, message: err.message, exitCode: err.exitCode };
+}
+
 /** What the CLI's HTTP layer (shared/aws.ts) adds to a failed request: where it went, why it failed. */
 export interface NetworkContext {
   /** `https://s3.us-east-1.amazonaws.com`, `http://127.0.0.1:5000`. */
   readonly endpoint: string;
   /** In words: `nothing received for 30s`, `ECONNREFUSED`. */
   readonly reason: string;
+  /** The attempts the client allows a request (its retry header says `max=`). */
+  readonly maxAttempts?: number;
 }
 
 interface AwsLikeError {
@@ -76,6 +85,19 @@ function serviceNotFound(e: AwsLikeError, resource: string, service: string): Cl
     EXIT.usage,
     'aws-error',
   );
+}
+
+/**
+ * `, 6 attempts`; or, when the request was given up before its last attempt, why: the SDK's
+ * standard retry mode retries only while its retry quota lasts, and many requests failing at once
+ * use it up (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ */
+function attemptsMade(attempts: number | undefined, maxAttempts: number | undefined): string {
+  if (!attempts) return '';
+  if (maxAttempts && attempts < maxAttempts) {
+    return `, ${attempts} of ${maxAttempts} attempts: no more retries, too many requests were failing at once`;
+  }
+  return `, ${count(attempts, 'attempt')}`;
 }
 
 /** Whether the endpoint could not be reached or did not answer (after the SDK's retries). */
@@ -142,7 +164,7 @@ export function describeAwsError(err: unknown, resource: string, service?: strin
   }
   if (isNetworkError(err)) {
     const where = e.s3drNetwork?.endpoint ?? 'the AWS endpoint';
-    const attempts = e.$metadata?.attempts ? `, ${e.$metadata.attempts} attempts` : '';
+    const attempts = attemptsMade(e.$metadata?.attempts, e.s3drNetwork?.maxAttempts);
     return new CliError(
       `cannot reach ${where} for ${resource} (${e.s3drNetwork?.reason ?? e.code ?? name}${attempts}): check --endpoint-url, --region and the network`,
       EXIT.usage,

@@ -2,7 +2,9 @@
  * Runs `worker` over a (possibly endless) stream with at most `concurrency` calls in flight.
  * Items are pulled from the stream only as workers free up, so memory stays bounded by
  * `concurrency`, not by the stream's length. Stops pulling once `signal` is aborted; the calls
- * already started finish. The first worker error stops the pool and is rethrown.
+ * already started finish. The first error (of a worker, or of the stream itself) stops the pool and
+ * is rethrown once every call already started has finished: nothing the pool started is still
+ * writing when it returns.
  */
 export async function forEachConcurrent<T>(
   items: AsyncIterable<T> | Iterable<T>,
@@ -14,9 +16,9 @@ export async function forEachConcurrent<T>(
   let failure: { error: unknown } | undefined;
   const lane = async (): Promise<void> => {
     while (!failure && !signal?.aborted) {
-      const next = await iterator.next();
-      if (next.done) return;
       try {
+        const next = await iterator.next();
+        if (next.done) return;
         await worker(next.value);
       } catch (error) {
         failure ??= { error };

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { motoEndpoint } from '../../../../test/support/moto';
 
 /** One request the proxy forwarded: the method, the path with its query string, the region it was signed for. */
@@ -23,20 +23,27 @@ export interface RecordingProxy {
  * CLI sent (e.g. that it sent no listing) while moto answers them as usual. With `bucketRegions`
  * it refuses requests about those buckets signed for another region, as S3 does. With `rewrite`
  * it forwards another path and query than the one received (moto does not check signatures), e.g.
- * without a listing's marker, as a server that ignores that marker would answer.
+ * without a listing's marker, as a server that ignores that marker would answer. Requests that
+ * `neverAnswer` picks are received and never answered (an endpoint that stopped serving them).
  */
 export async function startRecordingProxy({
   bucketRegions = {},
   rewrite = (url) => url,
+  neverAnswer = () => false,
 }: {
   bucketRegions?: Readonly<Record<string, string>>;
   rewrite?: (url: string) => string;
+  neverAnswer?: (request: IncomingMessage) => boolean;
 } = {}): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
     requests.push({ method: req.method ?? '', url: req.url ?? '', region: scope?.[1] });
+    if (neverAnswer(req)) {
+      req.resume();
+      return;
+    }
     // As S3 does (and moto does not): a request about a bucket signed for another region than the
     // bucket's is answered 301 with the bucket's region in x-amz-bucket-region.
     const bucket = new URL(req.url ?? '/', 'http://proxy').pathname.split('/')[1] ?? '';

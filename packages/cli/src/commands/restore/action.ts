@@ -3,11 +3,11 @@ import { type BatchSetup, jobPollMs } from '../../shared/batch/jobs';
 import { resolveSetup } from '../../shared/batch/setup';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
-import { CliError, EXIT } from '../../shared/errors';
+import { CliError, EXIT, errorJson } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { describeRetention, type ObjectLock, readObjectLock } from '../../shared/object-lock';
 import { parsePointInTime } from '../../shared/parse';
-import { createProgress } from '../../shared/progress';
+import { createProgress, notice } from '../../shared/progress';
 import { locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
 import { count } from '../../shared/text';
@@ -16,6 +16,7 @@ import { applyAsBatch, manifestOnly, settleEarlierJobs } from './batch-action';
 import { defaultJournalPath, openJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
+import { STOPPING, stopped } from './stop';
 
 /** The options of `s3-dr restore` (see register.ts). */
 export interface RestoreOptions {
@@ -95,9 +96,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   );
   request = { ...request, journal };
   const report = await openReport(options.report);
-  const interrupt = interruptSignal(() =>
-    ctx.io.stderr('\ns3-dr: interrupted, finishing the requests in flight (Ctrl-C again to quit at once)\n'),
-  );
+  const interrupt = interruptSignal(() => ctx.io.stderr(`\ns3-dr: interrupted, ${STOPPING}`));
   try {
     // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
     if (setup && apply)
@@ -140,10 +139,12 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,
       onProgress: (n) => applying.tick(n),
+      onStopping: (error) => notice(ctx.io, `s3-dr: stopping: ${error.message}; ${STOPPING}`),
     }).finally(() => applying.done());
     const summary = formatApplied(applied);
     if (ctx.options.json) ctx.print('', { ...jsonResult(request, plan, applied, summary), objectLock });
     else ctx.io.stdout(`${summary}\n`);
+    if (applied.stoppedBy) return stopped(ctx, applied.stoppedBy);
     const incomplete =
       applied.failed + applied.seen.blocked + applied.seen.waiting + applied.done['restore-archive'] > 0;
     return incomplete || applied.interrupted ? EXIT.findings : EXIT.ok;
@@ -297,6 +298,7 @@ function jsonResult(request: RestoreRequest, plan: Plan, applied: Applied | unde
       failures: applied.failures,
       interrupted: applied.interrupted,
     },
+    ...(applied?.stoppedBy ? { error: errorJson(applied.stoppedBy) } : {}),
     note,
   };
 }

@@ -2,13 +2,14 @@ import type { JobDescriptor } from '@aws-sdk/client-s3-control';
 import { formatSummary } from '../../shared/batch/completion-report';
 import { type BatchSetup, formatProgress, jobProblems } from '../../shared/batch/jobs';
 import type { CommandContext } from '../../shared/context';
-import { EXIT } from '../../shared/errors';
+import { EXIT, errorJson } from '../../shared/errors';
 import { createProgress, notice } from '../../shared/progress';
 import type { ReportWriter } from '../../shared/report';
 import { count } from '../../shared/text';
 import { applyBatchRestore, type BatchApplied, settlePendingJobs, writeManifestFile } from './batch';
 import type { RestoreJournal } from './journal';
 import type { Plan, RestoreRequest } from './run';
+import { STOPPING, stopped } from './stop';
 
 /** `restore --manifest-only <file>`: the plan's copies as a CSV manifest, written locally only. */
 export async function manifestOnly(
@@ -98,11 +99,13 @@ export async function applyAsBatch(
         notice(ctx.io, `restore: job ${jobId} created (copies); following it, Ctrl-C leaves it running\n`);
       },
       onUpdate: (job) => notice(ctx.io, `restore: job ${job.JobId} ${formatProgress(job)}\n`),
+      onStopping: (error) => notice(ctx.io, `s3-dr: stopping: ${error.message}; ${STOPPING}`),
     },
   ).finally(() => progress.done());
   const text = formatBatchApplied(applied);
   if (ctx.options.json) ctx.print('', batchJson(applied, text));
   else ctx.io.stdout(`${text}\n`);
+  if (applied.stoppedBy) return stopped(ctx, applied.stoppedBy);
   const jobOk = !applied.job || (applied.job.Status === 'Complete' && (applied.summary?.failed ?? 0) === 0);
   const incomplete =
     applied.failed + plan.counts.blocked + plan.counts.waiting + applied.archiveRestores > 0 ||
@@ -117,10 +120,12 @@ function formatBatchApplied(applied: BatchApplied): string {
   );
   for (const f of applied.failures) lines.push(`  failed ${JSON.stringify(f.key)}: ${f.error}`);
   if (applied.job) lines.push(...jobLines(applied.job));
+  else if (applied.jobId) lines.push(`copies: job ${applied.jobId} created; it keeps running in S3`);
   else if (applied.copies === 0) lines.push('copies: none to make, no job created');
   else if (applied.interrupted) lines.push('copies: no job created (interrupted while writing the manifest)');
   if (applied.summary) lines.push(...formatSummary(applied.summary));
-  const jobRunning = applied.job && !['Complete', 'Failed', 'Cancelled'].includes(applied.job.Status ?? '');
+  const jobRunning =
+    applied.jobId && !['Complete', 'Failed', 'Cancelled'].includes(applied.job?.Status ?? '');
   if (jobRunning)
     lines.push(
       'The job keeps running in S3: run the same command again to follow it and finish the restore.',
@@ -162,6 +167,7 @@ function batchJson(applied: BatchApplied, note: string): object {
       problems: jobProblems(applied.job),
     },
     report: applied.summary,
+    ...(applied.stoppedBy ? { error: errorJson(applied.stoppedBy) } : {}),
     note,
   };
 }

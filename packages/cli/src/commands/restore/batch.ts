@@ -27,7 +27,6 @@ import { addDeleteMarker, copyVersion, MAX_SINGLE_COPY_BYTES, startArchiveRestor
 import { CliError, describeAwsError } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
-import { count } from '../../shared/text';
 import type { RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { copyOf, type Plan, type RestoreRequest, type RunHooks, restoreActions } from './run';
@@ -91,9 +90,13 @@ export interface BatchApplied {
   /** Copies handed to the job (lines of the manifest). */
   readonly copies: number;
   readonly manifest?: { readonly key: string; readonly etag: string };
+  /** The job of the copies, once created; `job` is how it stood when last read. */
+  readonly jobId?: string;
   readonly job?: JobDescriptor;
   readonly summary?: ReportSummary;
+  /** Ctrl-C, or an error that stopped the run once something was written (`stoppedBy`). */
   readonly interrupted: boolean;
+  readonly stoppedBy?: CliError;
 }
 
 export interface BatchHooks extends RunHooks, Omit<FollowHooks, 'signal'> {
@@ -155,19 +158,6 @@ async function openDirectWrites(inMemory: boolean): Promise<DirectWrites> {
   };
 }
 
-/** What a batch restore wrote before it failed, in words, for the error (empty: nothing written). */
-function writtenSoFar(
-  jobId: string | undefined,
-  counts: { deleteMarkers: number; copiedHere: number; archiveRestores: number },
-): string[] {
-  return [
-    ...(jobId ? [`job ${jobId} created (the copies; it keeps running in S3)`] : []),
-    ...(counts.deleteMarkers ? [`${count(counts.deleteMarkers, 'delete marker')} added`] : []),
-    ...(counts.copiedHere ? [`${count(counts.copiedHere, 'copy', 'copies')} over 5 GB made`] : []),
-    ...(counts.archiveRestores ? [`${count(counts.archiveRestores, 'archive restore')} started`] : []),
-  ];
-}
-
 /**
  * Applies a plan with the copies as one S3 Batch Operations job (S3PutObjectCopy): streams them
  * into a CSV manifest in the ops bucket (multipart, one part in memory) and creates the job
@@ -175,7 +165,9 @@ function writtenSoFar(
  * anything to the bucket, so a refused job leaves the bucket untouched. Then it writes the delete
  * markers, archive restores and copies over 5 GB itself (Batch Operations has no delete), records
  * the job in the journal, follows it to the end and reads its completion report back, journaling
- * every copy it made. A failure after the first write says what was written. Deletes no version.
+ * every copy it made. An error once the job exists stops the run like Ctrl-C does: it is returned
+ * as `stoppedBy`, with what was written, once the requests in flight have finished. Deletes no
+ * version.
  */
 export async function applyBatchRestore(
   s3: S3Client,
@@ -247,12 +239,24 @@ export async function applyBatchRestore(
         );
       } catch (err) {
         const e = describeAwsError(err, 'Batch Operations job');
-        throw new CliError(`${e.message}; nothing was written to s3://${targetBucket}`, e.exitCode, e.code);
+        throw new CliError(
+          `${e.message}; nothing was written to s3://${targetBucket} (the job's manifest is left at s3://${setup.opsBucket}/${manifestKey})`,
+          e.exitCode,
+          e.code,
+        );
       }
       await request.journal?.recordBatchJob(jobId, createdAt);
       hooks.onJobCreated?.(jobId);
     }
     // 2. What the job cannot do, written here.
+    let stoppedBy: CliError | undefined;
+    const stop = (err: unknown): CliError => {
+      const error = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
+      if (!stoppedBy) hooks.onStopping?.(error);
+      stoppedBy ??= error;
+      return error;
+    };
+    const done = () => ({ deleteMarkers, copiedHere, archiveRestores, failed, failures, copies, jobId });
     try {
       await forEachConcurrent(
         direct.read(),
@@ -286,8 +290,7 @@ export async function applyBatchRestore(
             });
           } catch (err) {
             const e = err as { name?: string };
-            if (e?.name === 'NoSuchBucket' || e?.name === 'CredentialsProviderError')
-              throw describeAwsError(err, `bucket ${targetBucket}`);
+            if (e?.name === 'NoSuchBucket' || e?.name === 'CredentialsProviderError') throw stop(err);
             failed++;
             const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
             if (failures.length < 10) failures.push({ key: action.key, error });
@@ -296,28 +299,14 @@ export async function applyBatchRestore(
         },
         hooks.signal,
       );
-      const base = {
-        deleteMarkers,
-        copiedHere,
-        archiveRestores,
-        failed,
-        failures,
-        copies,
-        interrupted: hooks.signal?.aborted === true,
-      };
+      const base = { ...done(), interrupted: hooks.signal?.aborted === true };
       if (!jobId) return base;
       // 3. The job, followed to its end.
       const settled = await settleJob(s3, s3Control, setup, request, jobId, createdAt, hooks);
       return { ...base, manifest, ...settled };
     } catch (err) {
-      const written = writtenSoFar(jobId, { deleteMarkers, copiedHere, archiveRestores });
-      if (!written.length) throw err;
-      const e = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
-      throw new CliError(
-        `${e.message}; already written: ${written.join(', ')}; run the same command again to finish the restore`,
-        e.exitCode,
-        e.code,
-      );
+      const error = stop(err);
+      return { ...done(), manifest, interrupted: true, stoppedBy: error };
     }
   } finally {
     await direct.discard();

@@ -8,7 +8,7 @@ import {
   copyVersion,
   startArchiveRestore,
 } from '../../shared/copy';
-import { describeAwsError, isNetworkError } from '../../shared/errors';
+import { CliError, describeAwsError, isNetworkError } from '../../shared/errors';
 import { joinByKey } from '../../shared/join';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
@@ -41,6 +41,8 @@ export interface RunHooks {
   readonly onListPage?: () => void;
   /** Called with each key's history in the restored bucket, as listed. */
   readonly onHistory?: (history: KeyHistory) => void;
+  /** Called once when an error stops the writes: the requests in flight are then waited for. */
+  readonly onStopping?: (error: CliError) => void;
 }
 
 export interface Plan {
@@ -110,7 +112,13 @@ export interface Applied {
   readonly failed: number;
   /** The first failures, for the summary. */
   readonly failures: readonly { readonly key: string; readonly error: string }[];
+  /** Ctrl-C, or an error that stopped the writes (then `stoppedBy` says which). */
   readonly interrupted: boolean;
+  /**
+   * The error no other key would escape (no endpoint, no bucket, no credentials, the report file)
+   * that stopped the run; every request in flight had finished when it returned.
+   */
+  readonly stoppedBy?: CliError;
 }
 
 /**
@@ -119,7 +127,9 @@ export interface Applied {
  * per archived version with --restore-archived. A plan that holds its actions is applied as
  * shown; a larger one is listed again and each change applied as it is found. Every request is
  * atomic, so an interruption leaves each key either restored or untouched; running the same
- * restore again plans only what is left. Deletes no version, ever.
+ * restore again plans only what is left. An error that would fail every key (see isFatal) stops
+ * the writes like Ctrl-C does: it is returned as `stoppedBy` once the requests in flight have
+ * finished, with what was done. Deletes no version, ever.
  */
 export async function applyRestore(
   s3: S3Client,
@@ -148,6 +158,13 @@ export async function applyRestore(
       }
     }
   }
+  let stoppedBy: CliError | undefined;
+  const stop = (err: unknown): CliError => {
+    const error = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
+    if (!stoppedBy) hooks.onStopping?.(error);
+    stoppedBy ??= error;
+    return error;
+  };
   await forEachConcurrent(
     writes(),
     concurrency,
@@ -156,7 +173,7 @@ export async function applyRestore(
       try {
         written = await write(s3, request, targetBucket, action, tuning);
       } catch (err) {
-        if (isFatal(err, sum(done))) throw describeAwsError(err, `bucket ${targetBucket}`);
+        if (isFatal(err, sum(done))) throw stop(err);
         failed++;
         const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
         if (failures.length < 10) failures.push({ key: action.key, error });
@@ -178,8 +195,12 @@ export async function applyRestore(
       await report.write({ ...reportRecord(action, 'done'), ...(newVersionId ? { newVersionId } : {}) });
     },
     hooks.signal,
-  );
-  return { done, seen, failed, failures, interrupted: hooks.signal?.aborted === true };
+  ).catch((err: unknown) => {
+    // A listing or the report file that failed stops the writes as well.
+    stop(err);
+  });
+  const interrupted = hooks.signal?.aborted === true || stoppedBy !== undefined;
+  return { done, seen, failed, failures, interrupted, ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 async function write(

@@ -94,15 +94,16 @@ test('GIVEN copies refused one by one after a copy succeeded WHEN applied THEN e
   expect((await currentContents(s3, bucket)).b).toBe('after T');
 });
 
-test('GIVEN the very first copy refused with AccessDenied WHEN applied THEN the run stops with one error about the bucket, before any other copy', async () => {
+test('GIVEN the very first copy refused with AccessDenied WHEN applied THEN the run stops with one error about the bucket, before any other copy, and says what was done', async () => {
   const { bucket, request } = await changedAfterT(s3, 'ra-denied', ['a', 'b', 'c']);
   const client = refusingCopies(() => s3Error('AccessDenied', 403));
   const plan = await planRestore(client, request, NO_REPORT);
 
-  const error = await applyRestore(client, request, plan, NO_REPORT, 1).catch((err: unknown) => err);
+  const applied = await applyRestore(client, request, plan, NO_REPORT, 1);
 
-  expect(error).toBeInstanceOf(CliError);
-  expect((error as Error).message).toMatch(new RegExp(`^access denied to bucket ${bucket}\\b`));
+  expect(applied.stoppedBy).toBeInstanceOf(CliError);
+  expect(applied.stoppedBy?.message).toMatch(new RegExp(`^access denied to bucket ${bucket}\\b`));
+  expect(applied).toMatchObject({ interrupted: true, failed: 0, done: { copy: 0 } });
   expect(await currentContents(s3, bucket)).toEqual({ a: 'after T', b: 'after T', c: 'after T' });
 });
 
@@ -132,10 +133,11 @@ test.each([
     const client = refusingCopies((key) => (key === 'b' ? refusal : undefined));
     const plan = await planRestore(client, request, NO_REPORT);
 
-    const error = await applyRestore(client, request, plan, NO_REPORT, 1).catch((err: unknown) => err);
+    const applied = await applyRestore(client, request, plan, NO_REPORT, 1);
 
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as Error).message).toMatch(message);
+    expect(applied.stoppedBy).toBeInstanceOf(CliError);
+    expect(applied.stoppedBy?.message).toMatch(message);
+    expect(applied).toMatchObject({ interrupted: true, failed: 0, done: { copy: 1 } });
     expect(await currentContents(s3, bucket)).toEqual({ a: 'a at T', b: 'after T', c: 'after T' });
   },
 );

@@ -11,7 +11,7 @@ import { parseManifestLine } from '../../../src/shared/batch/manifest';
 import { copySource } from '../../../src/shared/copy';
 import { NO_REPORT } from '../../../src/shared/report';
 import { placeReport } from '../../support/batch-report';
-import { cliWorkDir, runCli, runCliProcess } from '../../support/cli';
+import { cliWorkDir, errorLines, runCli, runCliProcess } from '../../support/cli';
 import { restoreRequest } from '../../support/restore-request';
 import {
   createBucket,
@@ -455,13 +455,15 @@ test('GIVEN CreateJob refused WHEN restoring --batch --yes THEN nothing is writt
   expect(JSON.parse(result.stdout).error).toMatchObject({
     code: 'access-denied',
     message: expect.stringMatching(
-      new RegExp(`^access denied to Batch Operations job .*; nothing was written to s3://${bucket}$`),
+      new RegExp(
+        `^access denied to Batch Operations job .*; nothing was written to s3://${bucket} \\(the job's manifest is left at s3://${ops}/manifests/restore-${bucket}-[0-9TZ]+-[0-9TZ]+\\.csv\\)$`,
+      ),
     ),
   });
   expect(await versionIds(s3, bucket)).toEqual(before);
 });
 
-test('GIVEN the job created and the delete marker written WHEN following the job fails THEN the error names what was written and to run again; the rerun finishes the restore', async () => {
+test('GIVEN the job created and the delete marker written WHEN following the job fails THEN it ends as an interruption does, with what was written and to run again; the rerun finishes the restore', async () => {
   const { bucket, to, atT } = await scenario('rb-halfway');
   control.on(CreateJobCommand).resolves({ JobId: 'job-h1' });
   control
@@ -474,9 +476,10 @@ test('GIVEN the job created and the delete marker written WHEN following the job
   const first = await runCli(args);
 
   expect(first.code).toBe(2);
-  expect(first.stderr).toMatch(
-    /s3-dr: access denied to Batch Operations job job-h1.*; already written: job job-h1 created \(the copies; it keeps running in S3\), 1 delete marker added; run the same command again to finish the restore\n/,
+  expect(first.stdout).toMatch(
+    /\nINTERRUPTED: 1 delete marker added, 0 archive restores started, 0 failed\ncopies: job job-h1 created; it keeps running in S3\nThe job keeps running in S3: run the same command again to follow it and finish the restore\.\n$/,
   );
+  expect(errorLines(first.stderr).at(-1)).toMatch(/^s3-dr: access denied to Batch Operations job job-h1\b/);
   expect(first.stderr.indexOf('restore: job job-h1 created')).toBeLessThan(
     first.stderr.indexOf('restore: written here'),
   );
