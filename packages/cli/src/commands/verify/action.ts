@@ -87,6 +87,7 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
     interrupted: result.interrupted,
     keys: result.keys,
     counts: result.counts,
+    hiddenInReplica: result.hiddenInReplica,
     etagsComparable: result.etagsComparable,
     encryptionUnknown: result.encryptionUnknown,
     differences: result.sample,
@@ -107,7 +108,7 @@ function formatText(
   const lines = [
     `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${grace})`,
     `${count(r.keys, 'key')} compared${r.interrupted ? ' before the interruption' : ''}`,
-    `  missing   ${r.counts.missing}`,
+    `  missing   ${r.counts.missing}${r.hiddenInReplica ? ` (${r.hiddenInReplica} of them hidden by a delete marker in the replica)` : ''}`,
     `  mismatch  ${r.counts.mismatch}`,
     `  pending   ${r.counts.pending}`,
     `  extra     ${r.counts.extra}`,

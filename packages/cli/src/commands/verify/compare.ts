@@ -2,7 +2,10 @@ import type { KeyHistory, VersionEntry } from '../../shared/versions';
 
 /**
  * How one key (or one version, with --all-versions) differs between source and replica:
- * - `missing`: in the source, not (or not yet as this version) in the replica, and older than the grace period;
+ * - `missing`: in the source, not (or not yet as this version) in the replica, and older than the
+ *   grace period; `replica.deleteMarker` says when a delete marker hides the key in the replica
+ *   (a delete made there, or a replicated delete whose later write did not follow) rather than
+ *   the replica never had it;
  * - `pending`: a difference younger than the grace period: replication may still be on its way;
  * - `mismatch`: both sides hold it but the content differs (size, or ETag where ETags are comparable);
  * - `extra`: present in the replica only (deleted in, or never written to, the source);
@@ -61,16 +64,22 @@ export function compareKey(
 ): Difference[] {
   const key = (source ?? replica)?.key ?? '';
   return options.mode === 'current'
-    ? compareCurrent(key, source?.entries[0], replica?.entries[0], options)
+    ? compareCurrent(key, source?.entries[0], replica?.entries ?? [], options)
     : compareAllVersions(key, source?.entries ?? [], replica?.entries ?? [], options);
+}
+
+/** Whether a difference says the replica hides a key of the source under a delete marker. */
+export function isHiddenInReplica(d: Difference): boolean {
+  return d.kind === 'missing' && d.replica?.deleteMarker === true;
 }
 
 function compareCurrent(
   key: string,
   s: VersionEntry | undefined,
-  r: VersionEntry | undefined,
+  replicaEntries: readonly VersionEntry[],
   options: CompareOptions,
 ): Difference[] {
+  const r = replicaEntries[0];
   const sPresent = s?.kind === 'version';
   const rPresent = r?.kind === 'version';
   if (!sPresent && !rPresent) return [];
@@ -82,7 +91,7 @@ function compareCurrent(
     return [
       young
         ? { kind: 'pending', key, detail: `written ${age(s, options)} ago, ${why} yet`, ...states }
-        : { kind: 'missing', key, detail: `current in the source, ${why}`, ...states },
+        : { kind: 'missing', key, detail: `current in the source, ${inReplica(replicaEntries)}`, ...states },
     ];
   }
   if (!sPresent) {
@@ -173,6 +182,15 @@ function contentDifference(
         kind: 'hint',
         detail: 'same size, different ETags: expected with SSE-KMS (ETags are not MD5 digests there)',
       };
+}
+
+/** What the replica holds of a key whose current state there is not a version. */
+function inReplica(entries: readonly VersionEntry[]): string {
+  if (entries.length === 0) return 'the replica has no version of it';
+  const hidden = entries.filter((e) => e.kind === 'version').length;
+  return hidden
+    ? `a delete marker in the replica hides it (${hidden === 1 ? '1 version' : `${hidden} versions`} of the key under the marker)`
+    : 'the replica has only a delete marker for it (no version)';
 }
 
 function kindName(e: VersionEntry): string {

@@ -11,7 +11,10 @@ What is compared:
   --all-versions  every version and delete marker, by version id (replication keeps ids)
 
 Each difference is one of:
-  missing   in the source, not in the replica, older than --grace
+  missing   in the source, not in the replica, older than --grace; its detail says whether the
+            replica has no version of the key or a delete marker there hides it (a delete made in
+            the replica, or a replicated delete whose later write did not follow; the report's
+            replica.deleteMarker is then true)
   mismatch  in both, with a different size (or ETag, where ETags are comparable)
   pending   a difference younger than --grace: replication may still be on its way
   extra     present in the replica only
@@ -21,7 +24,8 @@ Each difference is one of:
 Cost: list requests only, no request per object: ceil(current objects/1000) per bucket
 (ListObjectsV2), or ceil(versions/1000) per bucket with --all-versions (ListObjectVersions),
 plus a few: each bucket is listed as several key ranges at once, half of --concurrency each
-(--concurrency 2: page after page).
+(--concurrency 2: page after page). In the default mode, each missing key costs one more
+ListObjectVersions of the replica (prefix: the key): ListObjectsV2 does not show a delete marker.
 Listings carry no ReplicationStatus (PENDING/FAILED), so "pending" is judged by the age of the
 source's entry against --grace; in the default mode a delete that is not replicated yet shows as
 extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved.

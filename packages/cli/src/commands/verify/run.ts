@@ -3,6 +3,7 @@ import { bucketUsesKms } from '../../shared/buckets';
 import type { Chunks } from '../../shared/chunks';
 import { joinByKey } from '../../shared/join';
 import { listCurrentObjects } from '../../shared/objects';
+import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
 import { type KeyHistory, listKeyHistories, withoutReserved } from '../../shared/versions';
 import {
@@ -11,6 +12,7 @@ import {
   DIFFERENCE_KINDS,
   type Difference,
   type DifferenceKind,
+  isHiddenInReplica,
 } from './compare';
 
 export interface VerifyRequest {
@@ -46,6 +48,8 @@ export interface VerifyResult {
   readonly counts: Readonly<Record<DifferenceKind, number>>;
   /** The first differences (hints last), for the summary. */
   readonly sample: readonly Difference[];
+  /** Missing keys that a delete marker hides in the replica (see compare.ts). */
+  readonly hiddenInReplica: number;
   /** False when either bucket uses SSE-KMS: ETag-only differences were hints. */
   readonly etagsComparable: boolean;
   /** Buckets whose default encryption could not be read (ETags were assumed comparable). */
@@ -84,6 +88,9 @@ export async function verifyBuckets(
   // them, however deep the history); every version by id needs ListObjectVersions.
   // Each bucket gets half of the requests; each listing splits its key space into ranges to use them.
   const perBucket = Math.max(1, Math.floor((request.concurrency ?? 2) / 2));
+  // ListObjectsV2 shows a deleted key as absent, not when it was deleted: to compare what changed
+  // since a time, deletes included, the versions are listed (a delete marker has a time).
+  const currentOnly = request.mode === 'current' && request.changedSince === undefined;
   const list = (bucket: string): Chunks<KeyHistory> => {
     const listing = {
       bucket,
@@ -92,9 +99,6 @@ export async function verifyBuckets(
       signal: hooks.signal,
       onPage: () => hooks.onListPage?.(bucket),
     };
-    // ListObjectsV2 shows a deleted key as absent, not when it was deleted: to compare what changed
-    // since a time, deletes included, the versions are listed (a delete marker has a time).
-    const currentOnly = request.mode === 'current' && request.changedSince === undefined;
     return withoutReserved(
       currentOnly ? listCurrentObjects(s3, listing) : listKeyHistories(s3, listing),
       request.includeReserved,
@@ -107,12 +111,17 @@ export async function verifyBuckets(
   const since = request.changedSince;
   const changed = (history?: KeyHistory): boolean =>
     since === undefined || (history?.entries.some((e) => e.lastModified >= since) ?? false);
+  let hiddenInReplica = 0;
   listing: for await (const pairs of joinByKey(list(request.source), list(request.replica))) {
-    for (const [source, replica] of pairs) {
-      if (!changed(source) && !changed(replica)) continue;
+    const compared = pairs
+      .filter(([source, replica]) => changed(source) || changed(replica))
+      .map(([source, replica]) => ({ source, differences: compareKey(source, replica, options) }));
+    if (currentOnly) await lookUpAbsent(s3, request.replica, compared, options, perBucket, hooks.signal);
+    for (const { differences } of compared) {
       keys++;
-      for (const difference of compareKey(source, replica, options)) {
+      for (const difference of differences) {
         counts[difference.kind]++;
+        if (isHiddenInReplica(difference)) hiddenInReplica++;
         const bucket = difference.kind === 'hint' ? hints : sample;
         if (bucket.length < sampleSize) bucket.push(difference);
         await report.write(difference);
@@ -124,9 +133,51 @@ export async function verifyBuckets(
   return {
     keys,
     counts,
+    hiddenInReplica,
     sample: [...sample, ...hints].slice(0, sampleSize),
     etagsComparable: options.etagsComparable,
     encryptionUnknown,
     interrupted: hooks.signal?.aborted === true,
   };
+}
+
+/**
+ * ListObjectsV2 lists a key that a delete marker hides in the replica as absent, like one the
+ * replica never had. For each key missing that way, one ListObjectVersions of the replica (prefix:
+ * the key) tells them apart, and the key is compared again with its history there; `concurrency`
+ * requests at once.
+ */
+async function lookUpAbsent(
+  s3: S3Client,
+  replica: string,
+  compared: { source?: KeyHistory; differences: Difference[] }[],
+  options: CompareOptions,
+  concurrency: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const absent = compared.filter((c) => c.differences.some((d) => d.kind === 'missing' && !d.replica));
+  await forEachConcurrent(
+    absent,
+    concurrency,
+    async (item) => {
+      const key = item.source?.key as string;
+      const history = await historyOf(s3, replica, key, signal);
+      if (history) item.differences = compareKey(item.source, history, options);
+    },
+    signal,
+  );
+}
+
+/** The versions and delete markers of exactly `key` in `bucket` (none: undefined). */
+async function historyOf(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<KeyHistory | undefined> {
+  // No other key under the prefix `key` sorts before `key` itself: its history comes first.
+  for await (const chunk of listKeyHistories(s3, { bucket, prefix: key, signal })) {
+    return chunk[0]?.key === key ? chunk[0] : undefined;
+  }
+  return undefined;
 }

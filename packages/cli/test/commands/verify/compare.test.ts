@@ -160,6 +160,35 @@ describe('what each difference says (as reports write it)', () => {
     ]);
   });
 
+  test.each([
+    [
+      'a delete marker over a version',
+      [marker('k', 'm', 10), version('k', 'r1', 0)],
+      'current in the source, a delete marker in the replica hides it (1 version of the key under the marker)',
+    ],
+    [
+      'a delete marker over two versions',
+      [marker('k', 'm', 10), version('k', 'r2', 5), version('k', 'r1', 0)],
+      'current in the source, a delete marker in the replica hides it (2 versions of the key under the marker)',
+    ],
+    [
+      'only a delete marker',
+      [marker('k', 'm', 10)],
+      'current in the source, the replica has only a delete marker for it (no version)',
+    ],
+  ])(
+    'GIVEN a current key and, in the replica, %s WHEN compared THEN it is missing, saying so, with the marker as the replica state',
+    (_, entries, detail) => {
+      expect(compareKey(history(version('k', 's1', 0, 'abc')), history(...entries), current)).toEqual([
+        expect.objectContaining({
+          kind: 'missing',
+          detail,
+          replica: { versionId: 'm', deleteMarker: true, lastModified: at(10) },
+        }),
+      ]);
+    },
+  );
+
   test('GIVEN a key written 10 s ago that the replica shows deleted WHEN compared THEN it is pending, with both states', () => {
     const replica = history(marker('k', 'm', 5));
     expect(compareKey(history(version('k', 's1', written(10), 'ab')), replica, current)).toEqual([

@@ -93,6 +93,34 @@ test('GIVEN a key of another size in the replica WHEN verifying THEN the mismatc
   expect(JSON.parse(result.stdout).differences[0].detail).toBe('size 4 in the source, 11 in the replica');
 });
 
+test('GIVEN a key deleted in the replica only WHEN verifying THEN it is missing, saying that a delete marker hides its version there, and the report records that marker', async () => {
+  const p = await pair(FILES);
+  await remove(s3, p.replica, 'a.txt');
+  await remove(s3, p.replica, 'd.txt');
+  await put(s3, p.source, 'never.txt', 'n');
+  const report = join(mkdtempSync(join(tmpdir(), 's3dr-')), 'hidden.jsonl');
+
+  const text = await verify(p, '--grace', '0', '--report', report);
+
+  expect(text.code).toBe(1);
+  expect(text.stdout).toContain('  missing   3 (2 of them hidden by a delete marker in the replica)');
+  expect(text.stdout).toContain(
+    '  missing   "a.txt": current in the source, a delete marker in the replica hides it (1 version of the key under the marker)',
+  );
+  expect(text.stdout).toContain(
+    '  missing   "never.txt": current in the source, the replica has no version of it',
+  );
+  const lines = readFileSync(report, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(lines.map((l) => [l.key, l.replica?.deleteMarker ?? null])).toEqual([
+    ['a.txt', true],
+    ['d.txt', true],
+    ['never.txt', null],
+  ]);
+});
+
 test('GIVEN a key only in the replica WHEN verifying THEN it is reported as extra and the exit code is 0', async () => {
   const p = await pair(FILES);
   await put(s3, p.replica, 'stray.txt', 'x');
