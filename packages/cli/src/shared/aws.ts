@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { FisClient } from '@aws-sdk/client-fis';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -37,6 +38,8 @@ export interface AwsClients {
    */
   inRegion(region: string): AwsClients;
   readonly eventBridge: EventBridgeClient;
+  /** AWS Fault Injection Service (the drill's fault stage). */
+  readonly fis: FisClient;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -98,6 +101,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const iam = lazy(() => new (loadSdk('@aws-sdk/client-iam').IAMClient)(common));
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
   const eventBridge = lazy(() => new (loadSdk('@aws-sdk/client-eventbridge').EventBridgeClient)(common));
+  const fis = lazy(() => new (loadSdk('@aws-sdk/client-fis').FisClient)(common as never));
   const s3Control = lazy(
     () =>
       new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
@@ -136,6 +140,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get eventBridge() {
       return eventBridge();
+    },
+    get fis() {
+      return fis();
     },
     get s3Control() {
       return s3Control();
@@ -241,6 +248,7 @@ interface Sdk {
   '@aws-sdk/client-sns': typeof import('@aws-sdk/client-sns');
   '@aws-sdk/client-s3-control': typeof import('@aws-sdk/client-s3-control');
   '@aws-sdk/client-eventbridge': typeof import('@aws-sdk/client-eventbridge');
+  '@aws-sdk/client-fis': typeof import('@aws-sdk/client-fis');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */

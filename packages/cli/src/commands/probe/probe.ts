@@ -36,18 +36,35 @@ export function planProbe(
   replica: string,
   count: number,
   now: Date = new Date(),
-  token: () => string = () => randomBytes(8).toString('hex'),
+  token: () => string = probeToken,
 ): ProbePlan {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  const prefix = `${PROBE_PREFIX}${stamp}-${token()}/`;
-  const probes = Array.from({ length: count }, (_, i) => {
-    const t = token();
-    return { key: `${prefix}${i + 1}-${t}`, token: t, body: `s3-dr replication probe ${t}\n` };
-  });
+  return planProbesUnder(source, replica, `${PROBE_PREFIX}${stamp}-${token()}/`, count, token);
+}
+
+/** A random token for a probe's key and body. */
+export function probeToken(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** `count` probes under `prefix` (which ends with `/`): `<prefix><n>-<token>`. */
+export function planProbesUnder(
+  source: string,
+  replica: string,
+  prefix: string,
+  count: number,
+  token: () => string = probeToken,
+): ProbePlan {
+  const probes = Array.from({ length: count }, (_, i) => newProbe(prefix, i + 1, token()));
   return { source, replica, prefix, probes };
+}
+
+/** One probe: its key carries its number and token, its body the token. */
+export function newProbe(prefix: string, n: number, token: string): Probe {
+  return { key: `${prefix}${n}-${token}`, token, body: `s3-dr replication probe ${token}\n` };
 }
 
 /**
@@ -115,6 +132,10 @@ export interface ProbeOutcome {
   readonly latencyMs?: number;
   /** `ReplicationStatus` of the source object at the end: PENDING, COMPLETED, FAILED (none: not reported). */
   readonly replicationStatus?: string;
+  /** Epoch ms: the end of its PutObject on the source; absent when it was not written. */
+  readonly writtenAt?: number;
+  /** Epoch ms: its first read of the same content on the replica; absent when it did not arrive. */
+  readonly seenAt?: number;
 }
 
 export interface ProbeReport {
@@ -148,6 +169,15 @@ export interface ProbeOptions {
   readonly now?: () => number;
   /** Called once the probes are written (tests interrupt here). */
   readonly onWritten?: () => void;
+  /**
+   * Time between two probes' writes: 0 (the default) writes them all at once; above 0 they are
+   * written one after another, this far apart, while the replica is polled for those written.
+   */
+  readonly writeIntervalMs?: number;
+  /** Delete-mark the probes afterwards. @default true */
+  readonly cleanUp?: boolean;
+  /** Sleeps between polls and writes (tests). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called as each probe arrives. */
   readonly onArrival?: (key: string, latencyMs: number) => void;
 }
@@ -155,41 +185,50 @@ export interface ProbeOptions {
 interface Tracked {
   readonly probe: Probe;
   writtenAt?: number;
+  seenAt?: number;
   state?: ProbeState;
   latencyMs?: number;
   replicationStatus?: string;
 }
 
 /**
- * Writes the plan's probes to the source, polls the replica until each appears with the same
- * content (or the time-out, a FAILED replication status or the signal ends the wait), reads each
- * source object's ReplicationStatus, and always cleans up with delete markers (DeleteObject
- * without a version id on both buckets: no version is ever deleted). Errors writing or reading
- * become a CliError after the clean-up.
+ * Writes the plan's probes to the source (all at once, or `writeIntervalMs` apart while polling),
+ * polls the replica until each appears with the same content (or the time-out, a FAILED
+ * replication status or the signal ends the wait), reads each source object's ReplicationStatus,
+ * and cleans up with delete markers unless `cleanUp: false` (DeleteObject without a version id on
+ * both buckets: no version is ever deleted). Errors writing or reading become a CliError after the
+ * clean-up.
  */
 export async function runProbe(s3: S3Client, plan: ProbePlan, options: ProbeOptions): Promise<ProbeReport> {
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 8;
   const tracked: Tracked[] = plan.probes.map((probe) => ({ probe }));
   const deadline = now() + options.timeoutMs;
+  const writing = { done: false, failed: false };
   let ended: ProbeReport['ended'] = 'complete';
   let failure: unknown;
   try {
-    await forEachConcurrent(
-      tracked,
-      concurrency,
-      async (t) => {
-        try {
-          await s3.send(new PutObjectCommand({ Bucket: plan.source, Key: t.probe.key, Body: t.probe.body }));
-        } catch (err) {
-          throw describeAwsError(err, `s3://${plan.source}/${t.probe.key}`);
-        }
-        t.writtenAt = now();
+    const written = writeProbes(s3, plan, tracked, { ...options, concurrency, now }).then(
+      () => {
+        writing.done = true;
       },
-      options.signal,
+      (err: unknown) => {
+        writing.failed = true;
+        throw err;
+      },
     );
-    options.onWritten?.();
-    ended = await poll(s3, plan, tracked, { ...options, concurrency, now, deadline });
+    if (!options.writeIntervalMs) {
+      await written;
+      options.onWritten?.();
+    }
+    // Spaced writes: the replica is polled for the probes written so far while the rest follow.
+    const [wrote, polled] = await Promise.allSettled([
+      written.then(() => (options.writeIntervalMs ? options.onWritten?.() : undefined)),
+      poll(s3, plan, tracked, writing, { ...options, concurrency, now, deadline }),
+    ]);
+    if (wrote.status === 'rejected') throw wrote.reason;
+    if (polled.status === 'rejected') throw polled.reason;
+    ended = polled.value;
     await readReplicationStatus(s3, plan, tracked, concurrency);
   } catch (err) {
     failure = err;
@@ -197,25 +236,59 @@ export async function runProbe(s3: S3Client, plan: ProbePlan, options: ProbeOpti
   if (options.signal?.aborted && ended === 'complete' && tracked.some((t) => t.state !== 'arrived')) {
     ended = 'interrupted';
   }
-  const cleanup = await cleanUp(s3, plan, tracked, concurrency);
+  const cleanup =
+    options.cleanUp === false
+      ? { deleteMarkers: 0, errors: [], replicaRefused: 0 }
+      : await cleanUp(s3, plan, tracked, concurrency);
   if (failure) throw failure;
   return report(plan, tracked, ended, cleanup);
+}
+
+async function writeProbes(
+  s3: S3Client,
+  plan: ProbePlan,
+  tracked: Tracked[],
+  options: ProbeOptions & { concurrency: number; now: () => number },
+): Promise<void> {
+  const write = async (t: Tracked): Promise<void> => {
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: plan.source, Key: t.probe.key, Body: t.probe.body }));
+    } catch (err) {
+      throw describeAwsError(err, `s3://${plan.source}/${t.probe.key}`);
+    }
+    t.writtenAt = options.now();
+  };
+  const interval = options.writeIntervalMs ?? 0;
+  if (interval <= 0) {
+    await forEachConcurrent(tracked, options.concurrency, write, options.signal);
+    return;
+  }
+  const sleeper = options.sleep ?? sleep;
+  for (const [i, t] of tracked.entries()) {
+    if (options.signal?.aborted) return;
+    if (i > 0) await sleeper(interval, options.signal);
+    if (options.signal?.aborted) return;
+    await write(t);
+  }
 }
 
 async function poll(
   s3: S3Client,
   plan: ProbePlan,
   tracked: Tracked[],
+  writing: { readonly done: boolean; readonly failed: boolean },
   options: ProbeOptions & { concurrency: number; now: () => number; deadline: number },
 ): Promise<ProbeReport['ended']> {
   const { now, deadline, signal } = options;
+  const sleeper = options.sleep ?? sleep;
   for (;;) {
-    if (signal?.aborted) return 'interrupted';
+    if (signal?.aborted || writing.failed) return 'interrupted';
     const pending = tracked.filter((t) => t.writtenAt !== undefined && t.state === undefined);
     await forEachConcurrent(pending, options.concurrency, async (t) => {
       if (await hasArrived(s3, plan.replica, t.probe)) {
         t.state = 'arrived';
-        t.latencyMs = now() - (t.writtenAt ?? now());
+        t.seenAt = now();
+        t.latencyMs = t.seenAt - (t.writtenAt ?? t.seenAt);
         options.onArrival?.(t.probe.key, t.latencyMs);
         return;
       }
@@ -223,10 +296,12 @@ async function poll(
       t.replicationStatus = await sourceReplicationStatus(s3, plan.source, t.probe.key);
       if (t.replicationStatus === 'FAILED') t.state = 'failed';
     });
-    if (tracked.every((t) => t.state !== undefined || t.writtenAt === undefined)) return 'complete';
+    if (writing.done && tracked.every((t) => t.state !== undefined || t.writtenAt === undefined)) {
+      return 'complete';
+    }
     const left = deadline - now();
     if (left <= 0) return 'timeout';
-    await sleep(Math.min(options.pollIntervalMs, left), signal);
+    await sleeper(Math.min(options.pollIntervalMs, left), signal);
   }
 }
 
@@ -307,6 +382,8 @@ function report(
       state: t.state ?? (t.replicationStatus === 'FAILED' ? 'failed' : 'missing'),
       ...(t.latencyMs === undefined ? {} : { latencyMs: t.latencyMs }),
       ...(t.replicationStatus === undefined ? {} : { replicationStatus: t.replicationStatus }),
+      ...(t.writtenAt === undefined ? {} : { writtenAt: t.writtenAt }),
+      ...(t.seenAt === undefined ? {} : { seenAt: t.seenAt }),
     }),
   );
   const latencies = probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs]));
@@ -337,7 +414,8 @@ function isNotFound(err: unknown): boolean {
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const done = (): void => {

@@ -1,0 +1,126 @@
+import { formatDuration } from '../../../shared/duration';
+import { createProgress } from '../../../shared/progress';
+import { count } from '../../../shared/text';
+import { type ProbePlan, type ProbeReport, planProbesUnder, runProbe } from '../../probe/probe';
+import type { ProbeRecord, StageName } from '../evidence';
+import { probesPrefix } from '../settings';
+import { distribution, objective, type Stage, type StageContext, type StageOutcome } from './types';
+
+/**
+ * `rpo`: writes --probes probe objects --probe-interval apart under the run's folder and times each
+ * one's arrival in the replica (and, two-way, probes written to the replica in the primary).
+ * Objective `rpo`: the longest delay is at most --rpo. Nothing is deleted: the probes stay for the
+ * restore and locks stages, and the lifecycle rule of the reserved prefix expires them.
+ */
+export const rpoStage: Stage = {
+  name: 'rpo',
+  async run(ctx) {
+    const { settings } = ctx;
+    const reports = await probeBothWays(ctx, 'rpo', settings.probes, settings.probeIntervalMs);
+    const delays = reports.flatMap((r) => r.probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs])));
+    const total = reports.reduce((n, r) => n + r.probes.length, 0);
+    const missing = total - delays.length;
+    const stats = distribution(delays);
+    const interrupted = reports.some((r) => r.ended === 'interrupted');
+    const measurements = { probes: total, arrived: delays.length, ...stats };
+    if (interrupted) {
+      return { status: 'interrupted', reason: 'interrupted while the probes were on their way', measurements, objectives: [] };
+    }
+    const rpo =
+      missing > 0
+        ? objective(
+            'rpo',
+            settings.rpoMs,
+            null,
+            `${count(missing, 'probe')} of ${total} did not arrive within ${formatDuration(waitFor(ctx, settings.probes))}${failedNote(reports)}`,
+          )
+        : objective('rpo', settings.rpoMs, Math.max(...delays));
+    return {
+      status: rpo.met ? 'passed' : 'failed',
+      ...(rpo.met ? {} : { reason: rpo.reason ?? `the longest delay exceeded ${formatDuration(settings.rpoMs)}` }),
+      measurements,
+      objectives: [rpo],
+    };
+  },
+};
+
+function failedNote(reports: readonly ProbeReport[]): string {
+  const failed = reports.flatMap((r) => r.probes).filter((p) => p.state === 'failed').length;
+  return failed ? ` (${count(failed, 'probe')} FAILED: S3 does not retry a failed replication)` : '';
+}
+
+/** How long probes written `interval` apart are waited for: the writing, then --rpo, then one poll. */
+export function waitFor(ctx: StageContext, probes: number, interval = ctx.settings.probeIntervalMs): number {
+  return (probes - 1) * interval + ctx.settings.rpoMs + ctx.settings.pollIntervalMs;
+}
+
+/**
+ * Writes `probes` probes to the primary (and, two-way, as many to the replica) under the stage's
+ * folder, `interval` apart, and waits for each on the other side; records them in the evidence.
+ */
+export async function probeBothWays(
+  ctx: StageContext,
+  stage: StageName,
+  probes: number,
+  interval: number,
+  onWritten?: () => void,
+): Promise<ProbeReport[]> {
+  const { record } = ctx.deployment;
+  const plans: { plan: ProbePlan; direction: ProbeRecord['direction'] }[] = [
+    {
+      plan: planProbesUnder(record.primaryBucket, record.replicaBucket, probesPrefix(ctx.runId, stage), probes),
+      direction: 'forward',
+    },
+  ];
+  if (record.bidirectional) {
+    plans.push({
+      plan: planProbesUnder(record.replicaBucket, record.primaryBucket, probesPrefix(ctx.runId, `${stage}-back`), probes),
+      direction: 'back',
+    });
+  }
+  const timeoutMs = waitFor(ctx, probes, interval);
+  ctx.log(
+    `${stage}: writing ${count(probes, 'probe')}${interval ? ` ${formatDuration(interval)} apart` : ''} to s3://${record.primaryBucket}/${plans[0]?.plan.prefix}${record.bidirectional ? ` and as many to s3://${record.replicaBucket}` : ''}, timing their arrival on the other side (about ${formatDuration((probes - 1) * interval)} of writing, then each probe waited for up to ${formatDuration(ctx.settings.rpoMs)})`,
+  );
+  const progress = createProgress(
+    ctx.io,
+    `${stage}: probes arrived (each expected within ${formatDuration(ctx.settings.rpoMs)})`,
+    probes * plans.length,
+    ctx.now,
+  );
+  let reports: ProbeReport[];
+  try {
+    reports = await Promise.all(
+      plans.map(({ plan }) =>
+        runProbe(ctx.clients.s3, plan, {
+          timeoutMs,
+          pollIntervalMs: ctx.settings.pollIntervalMs,
+          writeIntervalMs: interval,
+          cleanUp: false,
+          signal: ctx.signal,
+          now: ctx.now,
+          sleep: ctx.sleep,
+          onWritten,
+          onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
+        }),
+      ),
+    );
+  } finally {
+    progress.done();
+  }
+  ctx.probes(
+    reports.flatMap((report, i) =>
+      report.probes.map(
+        (p): ProbeRecord => ({
+          stage,
+          direction: plans[i]?.direction ?? 'forward',
+          key: p.key,
+          writtenAt: new Date(p.writtenAt ?? ctx.now()).toISOString(),
+          seenAt: p.seenAt === undefined ? null : new Date(p.seenAt).toISOString(),
+          delaySeconds: p.latencyMs === undefined ? null : Math.round(p.latencyMs / 100) / 10,
+        }),
+      ),
+    ),
+  );
+  return reports;
+}
