@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerBackfill } from './commands/backfill/register';
+import { registerDrill } from './commands/drill/register';
 import { registerFailback } from './commands/failback/register';
 import { registerFailover } from './commands/failover/register';
 import { registerProbe } from './commands/probe/register';
@@ -18,9 +17,7 @@ import {
 } from './shared/context';
 import { CliError, EXIT, errorJson } from './shared/errors';
 import { type Io, processIo } from './shared/progress';
-
-/** Replaced by the package version when scripts/build.mjs bundles the CLI (esbuild `define`). */
-declare const S3_DR_VERSION: string | undefined;
+import { packageVersion } from './shared/version';
 
 const COMMANDS: readonly Register[] = [
   registerStatus,
@@ -30,6 +27,7 @@ const COMMANDS: readonly Register[] = [
   registerProbe,
   registerFailover,
   registerFailback,
+  registerDrill,
 ];
 
 const HELP = `
@@ -43,6 +41,7 @@ Examples:
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
   $ s3-dr probe --env dev
   $ s3-dr failover --env prod --yes --wait
+  $ s3-dr drill --env dev --skip fault,failover
   $ s3-dr verify --help
 `;
 
@@ -157,14 +156,4 @@ function fail(io: Io, err: unknown, { json, debug }: { json: boolean; debug: boo
 
 function printJsonError(io: Io, err: CliError): void {
   io.stdout(`${JSON.stringify({ error: errorJson(err) }, null, 2)}\n`);
-}
-
-/**
- * The version of the s3-dr package: written into the executable by scripts/build.mjs; read from
- * package.json when the sources run directly (the in-process tests).
- */
-function packageVersion(): string {
-  if (typeof S3_DR_VERSION === 'string') return S3_DR_VERSION;
-  const text = readFileSync(join(__dirname, '..', 'package.json'), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }

@@ -1,12 +1,17 @@
 /**
  * Ctrl-C handling for long work: the first SIGINT aborts the returned signal, so commands stop
  * taking new items, let the requests in flight finish and print what was done; a second SIGINT
- * exits at once. `release` removes the handler.
+ * calls `onSecond` (to say what is left to do by hand) and exits at once. `release` removes the
+ * handler.
  */
-export function interruptSignal(onFirst: () => void): { signal: AbortSignal; release: () => void } {
+export function interruptSignal(
+  onFirst: () => void,
+  onSecond?: () => void,
+): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const handler = (): void => {
     if (controller.signal.aborted) {
+      onSecond?.();
       process.exit(130);
     }
     onFirst();

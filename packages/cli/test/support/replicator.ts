@@ -7,9 +7,20 @@ export interface Replicator {
   stop(): Promise<void>;
 }
 
+export interface ReplicatorOptions {
+  /**
+   * How long after it is first seen in the source an object is copied: the replication delay the
+   * test injects (the loop's `intervalMs` adds up to one interval). @default 0
+   */
+  readonly delayMs?: number;
+  /** Called after each copy, with the replica bucket and the key (e.g. to mark it as a replica). */
+  readonly onCopy?: (bucket: string, key: string) => void;
+}
+
 /**
  * Plays S3's replicator for tests (moto does not replicate): every `intervalMs` it lists `prefix`
- * in `source` and copies each object it has not copied yet, with its content, into `replica`.
+ * in `source` and copies each object it has not copied yet, with its content, into `replica`,
+ * `delayMs` after it first saw it.
  */
 export function startReplicator(
   s3: S3Client,
@@ -17,15 +28,19 @@ export function startReplicator(
   replica: string,
   prefix: string,
   intervalMs = 50,
+  { delayMs = 0, onCopy }: ReplicatorOptions = {},
 ): Replicator {
   const seen = new Map<string, number>();
+  const copied = new Set<string>();
   let running = true;
   const loop = (async () => {
     while (running) {
       const listing = await s3.send(new ListObjectsV2Command({ Bucket: source, Prefix: prefix }));
       for (const { Key } of listing.Contents ?? []) {
-        if (!Key || seen.has(Key)) continue;
-        seen.set(Key, Date.now());
+        if (!Key || copied.has(Key)) continue;
+        if (!seen.has(Key)) seen.set(Key, Date.now());
+        if (Date.now() - (seen.get(Key) as number) < delayMs) continue;
+        copied.add(Key);
         let body: string | undefined;
         try {
           const object = await s3.send(new GetObjectCommand({ Bucket: source, Key }));
@@ -36,6 +51,7 @@ export function startReplicator(
           throw err;
         }
         await s3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
+        onCopy?.(replica, Key);
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }

@@ -8,14 +8,6 @@ import { STAGES, type StageName } from './evidence';
 /** Where a drill writes: its run's folder under the reserved prefix, never among user data. */
 export const DRILL_PREFIX = `${RESERVED_PREFIX}drill/`;
 
-/** The stack output naming the FIS experiment template that pauses replication (option `drill`). */
-export const DRILL_TEMPLATE_OUTPUT = 'DrillExperimentTemplateId';
-
-/** The name (tag `Name`) of that template: how the drill finds it when the stack is unreadable. */
-export function drillTemplateName(suffix: string): string {
-  return `s3-dr-pause-replication-${suffix}`;
-}
-
 export const DRILL_DEFAULTS = {
   probes: 20,
   probeIntervalMs: 15_000,
@@ -100,7 +92,11 @@ export function parseRunId(value: string): string {
 export function parseTargetPrefix(value: string): string {
   const prefix = value.endsWith('/') ? value : `${value}/`;
   const parts = prefix.slice(0, -1).split('/');
-  if (value.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..') || parts[0] === 'probes') {
+  if (
+    value.startsWith('/') ||
+    parts.some((p) => p === '' || p === '.' || p === '..') ||
+    parts[0] === 'probes'
+  ) {
     throw new CliError(
       `--target-prefix '${value}' must be a relative folder under the drill's own prefix (${DRILL_PREFIX}<run-id>/), other than probes/, e.g. restored/`,
     );

@@ -1,7 +1,6 @@
 import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
-import type { GlobalOptions } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
-import { bucketFromArn, checkTargetOptions, readOutputsFile } from '../../shared/target';
+import { bucketFromArn, checkTargetOptions, readOutputsFile, type TargetOptions } from '../../shared/target';
 import type { DeploymentRef } from './deployment';
 
 /** The deployment failover or failback acts on, and the flags that name it again (for failback). */
@@ -15,7 +14,7 @@ export interface SwitchTarget extends DeploymentRef {
  * buckets; --source/--replica name only the buckets, so they need --access-point <arn> too.
  */
 export async function switchTarget(
-  options: GlobalOptions,
+  options: TargetOptions,
   command: DeploymentRef['command'],
   accessPoint: string | undefined,
 ): Promise<SwitchTarget> {

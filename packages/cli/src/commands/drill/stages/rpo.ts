@@ -4,7 +4,7 @@ import { count } from '../../../shared/text';
 import { type ProbePlan, type ProbeReport, planProbesUnder, runProbe } from '../../probe/probe';
 import type { ProbeRecord, StageName } from '../evidence';
 import { probesPrefix } from '../settings';
-import { distribution, objective, type Stage, type StageContext, type StageOutcome } from './types';
+import { distribution, objective, type Stage, type StageContext } from './types';
 
 /**
  * `rpo`: writes --probes probe objects --probe-interval apart under the run's folder and times each
@@ -17,14 +17,21 @@ export const rpoStage: Stage = {
   async run(ctx) {
     const { settings } = ctx;
     const reports = await probeBothWays(ctx, 'rpo', settings.probes, settings.probeIntervalMs);
-    const delays = reports.flatMap((r) => r.probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs])));
+    const delays = reports.flatMap((r) =>
+      r.probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs])),
+    );
     const total = reports.reduce((n, r) => n + r.probes.length, 0);
     const missing = total - delays.length;
     const stats = distribution(delays);
     const interrupted = reports.some((r) => r.ended === 'interrupted');
     const measurements = { probes: total, arrived: delays.length, ...stats };
     if (interrupted) {
-      return { status: 'interrupted', reason: 'interrupted while the probes were on their way', measurements, objectives: [] };
+      return {
+        status: 'interrupted',
+        reason: 'interrupted while the probes were on their way',
+        measurements,
+        objectives: [],
+      };
     }
     const rpo =
       missing > 0
@@ -37,7 +44,9 @@ export const rpoStage: Stage = {
         : objective('rpo', settings.rpoMs, Math.max(...delays));
     return {
       status: rpo.met ? 'passed' : 'failed',
-      ...(rpo.met ? {} : { reason: rpo.reason ?? `the longest delay exceeded ${formatDuration(settings.rpoMs)}` }),
+      ...(rpo.met
+        ? {}
+        : { reason: rpo.reason ?? `the longest delay exceeded ${formatDuration(settings.rpoMs)}` }),
       measurements,
       objectives: [rpo],
     };
@@ -63,22 +72,31 @@ export async function probeBothWays(
   stage: StageName,
   probes: number,
   interval: number,
-  onWritten?: () => void,
+  timeoutMs: number = waitFor(ctx, probes, interval),
 ): Promise<ProbeReport[]> {
   const { record } = ctx.deployment;
   const plans: { plan: ProbePlan; direction: ProbeRecord['direction'] }[] = [
     {
-      plan: planProbesUnder(record.primaryBucket, record.replicaBucket, probesPrefix(ctx.runId, stage), probes),
+      plan: planProbesUnder(
+        record.primaryBucket,
+        record.replicaBucket,
+        probesPrefix(ctx.runId, stage),
+        probes,
+      ),
       direction: 'forward',
     },
   ];
   if (record.bidirectional) {
     plans.push({
-      plan: planProbesUnder(record.replicaBucket, record.primaryBucket, probesPrefix(ctx.runId, `${stage}-back`), probes),
+      plan: planProbesUnder(
+        record.replicaBucket,
+        record.primaryBucket,
+        probesPrefix(ctx.runId, `${stage}-back`),
+        probes,
+      ),
       direction: 'back',
     });
   }
-  const timeoutMs = waitFor(ctx, probes, interval);
   ctx.log(
     `${stage}: writing ${count(probes, 'probe')}${interval ? ` ${formatDuration(interval)} apart` : ''} to s3://${record.primaryBucket}/${plans[0]?.plan.prefix}${record.bidirectional ? ` and as many to s3://${record.replicaBucket}` : ''}, timing their arrival on the other side (about ${formatDuration((probes - 1) * interval)} of writing, then each probe waited for up to ${formatDuration(ctx.settings.rpoMs)})`,
   );
@@ -100,7 +118,6 @@ export async function probeBothWays(
           signal: ctx.signal,
           now: ctx.now,
           sleep: ctx.sleep,
-          onWritten,
           onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),
         }),
       ),
@@ -110,16 +127,18 @@ export async function probeBothWays(
   }
   ctx.probes(
     reports.flatMap((report, i) =>
-      report.probes.map(
-        (p): ProbeRecord => ({
-          stage,
-          direction: plans[i]?.direction ?? 'forward',
-          key: p.key,
-          writtenAt: new Date(p.writtenAt ?? ctx.now()).toISOString(),
-          seenAt: p.seenAt === undefined ? null : new Date(p.seenAt).toISOString(),
-          delaySeconds: p.latencyMs === undefined ? null : Math.round(p.latencyMs / 100) / 10,
-        }),
-      ),
+      report.probes
+        .filter((p) => p.writtenAt !== undefined)
+        .map(
+          (p): ProbeRecord => ({
+            stage,
+            direction: plans[i]?.direction ?? 'forward',
+            key: p.key,
+            writtenAt: new Date(p.writtenAt as number).toISOString(),
+            seenAt: p.seenAt === undefined ? null : new Date(p.seenAt).toISOString(),
+            delaySeconds: p.latencyMs === undefined ? null : Math.round(p.latencyMs / 100) / 10,
+          }),
+        ),
     ),
   );
   return reports;

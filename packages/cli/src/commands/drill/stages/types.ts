@@ -54,7 +54,6 @@ export interface StageContext {
   restored(undo: PendingUndo, action: string): Promise<void>;
   /** Probes written by earlier stages of this run (the locks and restore stages use them). */
   earlierProbes(): readonly ProbeRecord[];
-  /** When the restore stage's objects were last in their original state (set by that stage). */
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommandContext } from '../../shared/context';
+import { formatDuration } from '../../shared/duration';
+import { CliError, EXIT } from '../../shared/errors';
+import { interruptSignal } from '../../shared/interrupt';
+import { notice } from '../../shared/progress';
+import { why } from '../../shared/report';
+import { resolveTarget } from '../../shared/target';
+import { packageVersion } from '../../shared/version';
+import { sleep } from '../probe/probe';
+import { discoverDeployment } from './deployment';
+import type { Evidence, StageName } from './evidence';
+import { formatPlan, planStages } from './plan';
+import { writeReport } from './renderer';
+import { evidenceOf, exitCodeOf, finishRun, type RunEnd, runStages } from './run';
+import {
+  createReportDir,
+  loadRunState,
+  newRunState,
+  type RunState,
+  saveRunState,
+  type TargetFlags,
+} from './run-state';
+import { checkStagesLeft, type DrillSettings, defaultReportDir, newRunId } from './settings';
+import { describeUndo, flagsOf, howToFinish } from './undo';
+
+/** The options of `s3-dr drill` (see register.ts); durations in ms. */
+export interface DrillOptions {
+  readonly probes: number;
+  readonly probeInterval: number;
+  readonly pollInterval: number;
+  readonly rpo: number;
+  readonly faultDuration: number;
+  readonly detect: number;
+  readonly rto: number;
+  readonly restoreTime: number;
+  readonly targetPrefix: string;
+  readonly skip: StageName[];
+  readonly accessPoint?: string;
+  readonly yes: boolean;
+  readonly report?: string;
+  readonly resume?: string;
+}
+
+/** `s3-dr drill`: see register.ts. */
+export async function drill(ctx: CommandContext, options: DrillOptions): Promise<number> {
+  const resumed = options.resume
+    ? await loadRunState(options.report ?? defaultReportDir(options.resume), options.resume)
+    : undefined;
+  const flags = targetFlags(ctx, options, resumed);
+  const settings = resumed?.settings ?? settingsOf(options);
+  if (resumed?.status === 'finished' && resumed.pending.length === 0) {
+    ctx.io.stderr(
+      `drill ${resumed.runId} finished already: nothing to resume (its evidence is in ${options.report ?? defaultReportDir(resumed.runId)})\n`,
+    );
+    return EXIT.ok;
+  }
+  if (!options.yes) return printPlan(ctx, settings, flags, resumed);
+
+  const clients = ctx.clients();
+  const target = await resolveTarget(flags, () => clients);
+  const runId = resumed?.runId ?? newRunId(new Date(), randomBytes(3).toString('hex'));
+  // Read before anything is written: a missing bucket or no access ends the run here, with nothing created.
+  const { deployment, s3 } = await discoverDeployment(clients, target, runId);
+  const reportDir = options.report ?? defaultReportDir(runId);
+  await createReportDir(reportDir);
+  const state: RunState = resumed ?? newRunState(runId, new Date(), flags, settings);
+  state.status = 'running';
+  state.deployment = deployment.record;
+  await saveRunState(reportDir, state);
+  ctx.io.stderr(
+    `drill ${runId}: s3://${target.source} -> s3://${target.replica}; run state and evidence in ${reportDir}/\n`,
+  );
+
+  const interrupt = interruptSignal(
+    () =>
+      notice(
+        ctx.io,
+        '\ninterrupted: ending the stage, then undoing what the drill changed (Ctrl-C again quits at once)\n',
+      ),
+    () => {
+      const left = state.pending.map((undo) => `${describeUndo(undo)}: ${howToFinish(undo, state)}`);
+      ctx.io.stderr(
+        left.length
+          ? `\nquitting at once; left to undo by hand: ${left.join('; ')}\n`
+          : `\nquitting at once; nothing of the deployment is left changed (the run can go on: s3-dr drill ${flagsOf(state.target)} --resume ${runId} --yes)\n`,
+      );
+    },
+  );
+  const run = {
+    state,
+    reportDir,
+    clients: { aws: clients, s3 },
+    deployment,
+    io: ctx.io,
+    signal: interrupt.signal,
+    now: Date.now,
+    sleep,
+  };
+  let end: RunEnd = {};
+  try {
+    if (state.pending.length) await finishRun(run);
+    end = await runStages(run);
+    if (interrupt.signal.aborted) state.status = 'interrupted';
+    await finishRun(run);
+  } finally {
+    interrupt.release();
+  }
+  state.status = interrupt.signal.aborted ? 'interrupted' : end.error ? 'error' : 'finished';
+  await saveRunState(reportDir, state);
+  const evidence = evidenceOf(state, packageVersion(), Date.now(), end);
+  await writeEvidence(reportDir, evidence);
+  if (end.error) ctx.io.stderr(`s3-dr: ${end.error.message}\n`);
+  ctx.print(formatSummary(evidence, reportDir), evidence);
+  return end.error ? end.error.exitCode : exitCodeOf(evidence);
+}
+
+function settingsOf(options: DrillOptions): DrillSettings {
+  checkStagesLeft(options.skip);
+  return {
+    probes: options.probes,
+    probeIntervalMs: options.probeInterval,
+    pollIntervalMs: options.pollInterval,
+    rpoMs: options.rpo,
+    faultDurationMs: options.faultDuration,
+    detectMs: options.detect,
+    rtoMs: options.rto,
+    restoreMs: options.restoreTime,
+    targetPrefix: options.targetPrefix,
+    skip: options.skip,
+  };
+}
+
+/** The target as given now, else as the resumed run had it. */
+function targetFlags(ctx: CommandContext, options: DrillOptions, resumed: RunState | undefined): TargetFlags {
+  const o = ctx.options;
+  const given =
+    o.env !== undefined || o.outputs !== undefined || o.source !== undefined || o.replica !== undefined;
+  if (!given && resumed) return resumed.target;
+  return {
+    ...(o.env !== undefined ? { env: o.env } : {}),
+    ...(o.outputs !== undefined ? { outputs: o.outputs } : {}),
+    ...(o.source !== undefined ? { source: o.source } : {}),
+    ...(o.replica !== undefined ? { replica: o.replica } : {}),
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(options.accessPoint !== undefined ? { accessPoint: options.accessPoint } : {}),
+  };
+}
+
+function printPlan(
+  ctx: CommandContext,
+  settings: DrillSettings,
+  flags: TargetFlags,
+  resumed: RunState | undefined,
+): number {
+  const where = flagsOf(flags) || '(none given: pass --env <suffix>, --outputs <file> or --source/--replica)';
+  if (!flagsOf(flags))
+    throw new CliError(
+      'no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
+    );
+  const heading = resumed
+    ? `s3-dr drill --resume ${resumed.runId}: would first undo ${resumed.pending.length ? resumed.pending.map(describeUndo).join('; ') : 'nothing (nothing is left changed)'}, then run the stages it did not finish`
+    : 's3-dr drill: the plan';
+  const text = `${formatPlan(settings, where, heading)}Nothing written: add --yes to run the drill.\n`;
+  ctx.print(text, {
+    plan: planStages(settings),
+    settings,
+    resume: resumed?.runId ?? null,
+    note: 'nothing written: add --yes to run the drill',
+  });
+  return EXIT.ok;
+}
+
+/** evidence.json, and the rendered reports once the renderer is there. */
+async function writeEvidence(dir: string, evidence: Evidence): Promise<void> {
+  const path = join(dir, 'evidence.json');
+  try {
+    await writeFile(path, `${JSON.stringify(evidence, null, 2)}\n`, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot write ${path}: ${why(path, err as NodeJS.ErrnoException)}`);
+  }
+  if (writeReport) await writeReport(dir, evidence);
+}
+
+/** The objectives table, the stages that did not pass, what was undone, where the evidence is. */
+export function formatSummary(evidence: Evidence, dir: string): string {
+  const lines = [
+    `s3-dr drill ${evidence.runId}: s3://${evidence.deployment.primaryBucket} -> s3://${evidence.deployment.replicaBucket}`,
+    '',
+  ];
+  for (const stage of evidence.stages) {
+    lines.push(`  ${stage.name.padEnd(10)} ${stage.status.padEnd(11)} ${stage.reason ?? ''}`.trimEnd());
+  }
+  lines.push('');
+  if (evidence.objectives.length === 0) lines.push('no objective measured');
+  else lines.push(`  ${'objective'.padEnd(15)} ${'target'.padEnd(10)} ${'measured'.padEnd(10)} met`);
+  for (const o of evidence.objectives) {
+    const seconds = (s: number | null) =>
+      s === null
+        ? '-'
+        : o.name === 'replica-locked'
+          ? `${Math.round((s / 86_400) * 10) / 10}d`
+          : formatDuration(s * 1000);
+    const by =
+      o.measured_seconds !== null && !o.met && o.name !== 'replica-locked'
+        ? ` (over by ${formatDuration((o.measured_seconds - o.target_seconds) * 1000)})`
+        : '';
+    lines.push(
+      `  ${o.name.padEnd(15)} ${seconds(o.target_seconds).padEnd(10)} ${seconds(o.measured_seconds).padEnd(10)} ${o.met ? 'yes' : 'NO'}${by}${o.reason ? `: ${o.reason}` : ''}`,
+    );
+  }
+  for (const u of evidence.undo)
+    lines.push(
+      `${u.done ? 'undone' : 'NOT undone'}: ${u.action}${u.howToFinish ? `; to finish: ${u.howToFinish}` : ''}`,
+    );
+  lines.push('', `outcome: ${evidence.outcome}; evidence: ${join(dir, 'evidence.json')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,105 @@
+import { readdirSync } from 'node:fs';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { noCredentialsEnv } from '../../../../../test/support/moto';
+import { cliWorkDir, errorLines, runCli } from '../../support/cli';
+import {
+  buildCrossRegion,
+  type CrossRegionDeployment,
+  motoS3In,
+  PRIMARY_REGION,
+  REPLICA_REGION,
+} from '../../support/cross-region';
+
+let deployment: CrossRegionDeployment;
+beforeAll(async () => {
+  deployment = await buildCrossRegion({ forwardRule: true, accessPoint: false });
+});
+
+/** Versions and delete markers of both buckets: a drill that was refused wrote none. */
+async function objectsInBuckets(): Promise<number> {
+  let n = 0;
+  for (const [region, bucket] of [
+    [PRIMARY_REGION, deployment.names.primaryBucket],
+    [REPLICA_REGION, deployment.names.replicaBucket],
+  ] as const) {
+    const res = await motoS3In(region).send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    n += (res.Versions?.length ?? 0) + (res.DeleteMarkers?.length ?? 0);
+  }
+  return n;
+}
+
+function reportDirs(): string[] {
+  return readdirSync(cliWorkDir()).filter((name) => name.startsWith('s3-dr-drill-'));
+}
+
+describe('GIVEN bad input to s3-dr drill', () => {
+  it.each([
+    [
+      ['--rpo', '15'],
+      "--rpo needs a unit: 15s, 15m or 15h? (a duration such as 90s, 20m, 1h30m, 1d or 500ms), got '15'",
+    ],
+    [['--detect', 'soon'], "--detect must be a duration such as 90s, 20m, 1h30m, 1d or 500ms, got 'soon'"],
+    [['--rto', '0'], "--rto must be longer than zero, got '0'"],
+    [
+      ['--fault-duration', '3 minutes'],
+      "--fault-duration must be a duration such as 90s, 20m, 1h30m, 1d or 500ms, got '3 minutes'",
+    ],
+    [['--probes', '0'], "--probes must be a positive whole number, got '0'"],
+    [
+      ['--skip', 'fault,chaos'],
+      "--skip 'chaos' is not a stage of the drill: the stages are preflight, rpo, fault, failover, restore, locks",
+    ],
+    [
+      ['--skip', 'preflight,rpo,fault,failover,restore,locks'],
+      '--skip preflight,rpo,fault,failover,restore,locks skips every stage that measures something (rpo, fault, failover, restore, locks): nothing would be drilled; s3-dr status checks the deployment without writing',
+    ],
+    [
+      ['--skip', 'rpo,fault,failover,restore,locks'],
+      expect.stringMatching(/^s3-dr: --skip .*: nothing would be drilled/),
+    ],
+    [
+      ['--resume', 'last-tuesday'],
+      expect.stringMatching(/^s3-dr: --resume 'last-tuesday' is not a drill run id/),
+    ],
+    [
+      ['--resume', '20261205T101500Z-3fa94c'],
+      'no drill run 20261205T101500Z-3fa94c to resume: s3-dr-drill-20261205T101500Z-3fa94c/run-state.json does not exist (pass --report <dir> with the folder the drill wrote its report to)',
+    ],
+    [
+      ['--target-prefix', '../elsewhere/'],
+      expect.stringMatching(/^s3-dr: --target-prefix '..\/elsewhere\/' must be a relative folder/),
+    ],
+  ])(
+    'WHEN run with %p and --yes THEN one line says what is wrong, it exits 2 and writes nothing',
+    async (args, line) => {
+      const result = await runCli(['drill', '--env', deployment.suffix, ...(args as string[]), '--yes']);
+
+      expect(result.code).toBe(2);
+      expect(errorLines(result.stderr)).toEqual([typeof line === 'string' ? `s3-dr: ${line}` : line]);
+      expect(result.stderr.split('\n').filter((l) => l.trim() !== '')).toHaveLength(1);
+      expect(result.stdout).toBe('');
+      expect(reportDirs()).toEqual([]);
+      expect(await objectsInBuckets()).toBe(0);
+    },
+  );
+});
+
+describe('GIVEN no --yes', () => {
+  it('WHEN run THEN it prints the plan of every stage, exits 0, and asks AWS nothing (no credentials needed) and writes nothing', async () => {
+    const result = await runCli(['drill', '--env', deployment.suffix], { env: noCredentialsEnv() });
+
+    expect(result.code).toBe(0);
+    for (const stage of ['preflight', 'rpo', 'fault', 'failover', 'restore', 'locks'])
+      expect(result.stdout).toContain(`  ${stage}`);
+    expect(result.stdout).toContain('costs:');
+    expect(result.stdout).toContain('Nothing written: add --yes to run the drill.');
+    expect(reportDirs()).toEqual([]);
+  });
+
+  it('WHEN run with --skip THEN the plan shows those stages as skipped', async () => {
+    const result = await runCli(['drill', '--env', deployment.suffix, '--skip', 'fault,failover']);
+
+    expect(result.stdout).toContain('  fault      skipped (--skip)');
+    expect(result.stdout).toContain('  failover   skipped (--skip)');
+  });
+});
