@@ -5,6 +5,7 @@ import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
 import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
+import { assertBucketsExist } from '../../shared/preflight';
 import { notice } from '../../shared/progress';
 import { why } from '../../shared/report';
 import { resolveTarget } from '../../shared/target';
@@ -57,10 +58,13 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
     );
     return EXIT.ok;
   }
-  if (!options.yes) return printPlan(ctx, settings, flags, resumed);
-
   const clients = ctx.clients();
   const target = await resolveTarget(flags, () => clients);
+  if (!options.yes) {
+    // Read only: the plan names the buckets, and a deployment that does not exist is said now.
+    await assertBucketsExist(clients, target);
+    return printPlan(ctx, settings, `s3://${target.source} -> s3://${target.replica}`, resumed);
+  }
   const runId = resumed?.runId ?? newRunId(new Date(), randomBytes(3).toString('hex'));
   // Read before anything is written: a missing bucket or no access ends the run here, with nothing created.
   const { deployment, s3 } = await discoverDeployment(clients, target, runId);
@@ -152,14 +156,9 @@ function targetFlags(ctx: CommandContext, options: DrillOptions, resumed: RunSta
 function printPlan(
   ctx: CommandContext,
   settings: DrillSettings,
-  flags: TargetFlags,
+  where: string,
   resumed: RunState | undefined,
 ): number {
-  const where = flagsOf(flags) || '(none given: pass --env <suffix>, --outputs <file> or --source/--replica)';
-  if (!flagsOf(flags))
-    throw new CliError(
-      'no target: pass --env <suffix>, --outputs <file> or --source <bucket> --replica <bucket>',
-    );
   const heading = resumed
     ? `s3-dr drill --resume ${resumed.runId}: would first undo ${resumed.pending.length ? resumed.pending.map(describeUndo).join('; ') : 'nothing (nothing is left changed)'}, then run the stages it did not finish`
     : 's3-dr drill: the plan';

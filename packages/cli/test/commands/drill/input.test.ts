@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { noCredentialsEnv } from '../../../../../test/support/moto';
 import { cliWorkDir, errorLines, runCli } from '../../support/cli';
 import {
   buildCrossRegion,
@@ -85,15 +84,28 @@ describe('GIVEN bad input to s3-dr drill', () => {
 });
 
 describe('GIVEN no --yes', () => {
-  it('WHEN run THEN it prints the plan of every stage, exits 0, and asks AWS nothing (no credentials needed) and writes nothing', async () => {
-    const result = await runCli(['drill', '--env', deployment.suffix], { env: noCredentialsEnv() });
+  it('WHEN run THEN it prints the plan of every stage for the buckets of the deployment, exits 0 and writes nothing', async () => {
+    const result = await runCli(['drill', '--env', deployment.suffix]);
 
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `target: s3://${deployment.names.primaryBucket} -> s3://${deployment.names.replicaBucket}`,
+    );
     for (const stage of ['preflight', 'rpo', 'fault', 'failover', 'restore', 'locks'])
       expect(result.stdout).toContain(`  ${stage}`);
     expect(result.stdout).toContain('costs:');
     expect(result.stdout).toContain('Nothing written: add --yes to run the drill.');
     expect(reportDirs()).toEqual([]);
+    expect(await objectsInBuckets()).toBe(0);
+  });
+
+  it('WHEN the deployment does not exist THEN the plan is not shown: one line, exit 2', async () => {
+    const result = await runCli(['drill', '--env', 'nosuchdeployment']);
+
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      expect.stringMatching(/^s3-dr: source bucket primary-bucket-nosuchdeployment-\d{12} .*does not exist/),
+    ]);
   });
 
   it('WHEN run with --skip THEN the plan shows those stages as skipped', async () => {
