@@ -101,7 +101,7 @@ let executableChecked = false;
  * Builds dist/s3-dr.js (scripts/build.mjs, under a second) when it is missing or older than any
  * of its sources, so that a test never runs a stale executable. Checked once per test file.
  */
-function ensureExecutable(): string {
+export function ensureExecutable(): string {
   if (!executableChecked) {
     const newest = Math.max(...BUILD_INPUTS.map(newestChange));
     if (!existsSync(EXECUTABLE) || statSync(EXECUTABLE).mtimeMs < newest) {

@@ -11,10 +11,10 @@ import {
 import { motoEndpoint, uniqueBucket } from '../../../../test/support/moto';
 
 /** An S3 client for test set-up and checks against moto, independent of process.env. */
-export function motoS3(): S3Client {
+export function motoS3(endpoint = motoEndpoint()): S3Client {
   return new S3Client({
     region: 'us-east-1',
-    endpoint: motoEndpoint(),
+    endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
