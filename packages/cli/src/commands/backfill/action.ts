@@ -11,13 +11,18 @@ import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { parsePointInTime } from '../../shared/parse';
 import { notice } from '../../shared/progress';
+import { count } from '../../shared/text';
+import type { ReportManifest } from './from-report';
 import {
+  type BackfillPlan,
   type BackfillRequest,
   checkBackfillTarget,
+  discardPlan,
   formatBackfillPlan,
   formatOutcome,
   type JobOutcome,
   jobOutcome,
+  leftOut,
   planBackfill,
   startBackfill,
 } from './run';
@@ -96,19 +101,33 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     fromReport: options.fromReport,
     now,
   };
-  await checkBackfillTarget(ctx.clients(), request.source, setup.opsBucket);
-  const plan = await planBackfill(setup, request);
+  const sourceS3 = await checkBackfillTarget(ctx.clients(), request.source, setup.opsBucket);
+  const plan = await planBackfill(setup, request, sourceS3, ctx.options.concurrency);
+  try {
+    return await planAndCreate(ctx, options, plan);
+  } finally {
+    discardPlan(plan);
+  }
+}
+
+async function planAndCreate(
+  ctx: CommandContext,
+  options: BackfillOptions,
+  plan: BackfillPlan,
+): Promise<number> {
+  const request = plan.request;
   const planText = `${formatBackfillPlan(plan)}\n`;
   if (ctx.options.json) ctx.io.stderr(planText);
   else ctx.io.stdout(planText);
-  if (!options.yes) {
-    const note = 'Nothing created: add --yes to create this job.';
+  if (plan.fromReport?.objects === 0) {
+    const note = nothingToReplicate(options.fromReport as string, plan.fromReport);
     if (ctx.options.json) ctx.print('', { source: request.source, created: false, note });
     else ctx.io.stdout(`${note}\n`);
-    return EXIT.ok;
+    // Keys written again since the report may still be missing: the report cannot say; verify can.
+    return plan.fromReport.changedSince > 0 ? EXIT.findings : EXIT.ok;
   }
-  if (plan.fromReport?.objects === 0) {
-    const note = `Nothing to replicate: ${options.fromReport} lists no missing object.`;
+  if (!options.yes) {
+    const note = 'Nothing created: add --yes to create this job.';
     if (ctx.options.json) ctx.print('', { source: request.source, created: false, note });
     else ctx.io.stdout(`${note}\n`);
     return EXIT.ok;
@@ -122,12 +141,21 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     if (ctx.options.json) ctx.print('', { source: request.source, created: true, jobId });
     return EXIT.ok;
   }
+  const setup = plan.setup;
   return report(
     ctx,
     await follow(ctx, options, () =>
       jobOutcome(clients.s3, clients.s3Control, setup, jobId, hooksFor(ctx, options)),
     ),
   );
+}
+
+/** Why a --from-report manifest is empty: never "nothing to replicate" without saying what the report listed. */
+function nothingToReplicate(path: string, m: ReportManifest): string {
+  const out = leftOut(m);
+  if (out.length === 0) return `Nothing to replicate: ${path} lists no missing key.`;
+  const listed = m.deleteMarkers + m.deletedSince + m.changedSince;
+  return `Nothing to replicate from ${path}: it lists ${count(listed, 'missing entry', 'missing entries')}, all left out: ${out.join('; ')}.`;
 }
 
 function hooksFor(ctx: CommandContext, options: BackfillOptions) {

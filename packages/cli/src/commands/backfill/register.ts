@@ -12,6 +12,15 @@ S3 Batch Operations job (S3ReplicateObject) on the source bucket, whose manifest
 the replication configuration, filtered by replication status (--status), --prefix and creation
 time; or, with --from-report, a CSV manifest of exactly the keys a verify --report found missing.
 
+--from-report takes the report of either verify mode. A line with a version id (--all-versions)
+names that version. A line without one (the default mode: ListObjectsV2 lists no version ids) gets
+the key's current version from HeadObject (one request per key; s3:GetObject on the source), and
+only if it is still the version the report saw (same ETag, size and time): a key deleted or written
+again since the report is left out, and the plan counts it. Missing delete markers are left out
+too (Batch Replication copies objects). The plan says what the manifest holds and what it leaves
+out; a report whose every line is left out creates nothing and says why (exit 1 when keys were
+written again since: run verify again).
+
 The job runs as the deployment's Batch Operations role (s3-dr-batch-role-<suffix>) and writes its
 manifest and completion report to the ops bucket (s3-dr-ops-<suffix>-<account>); for a pair that
 s3-dr did not deploy, pass --ops-bucket and --role-arn. backfill prints the plan first and creates
@@ -21,7 +30,8 @@ summarizes the failed tasks by replication failure reason, with the fix for the 
 Cost: S3 Batch Operations charges per job and per object, plus the replication itself.
 
 Exit code 0: planned, created, or (with --wait / --job) complete without failed tasks; 1: the job
-failed, was cancelled or has failed tasks, or is still running; 2: usage, access or target errors.
+failed, was cancelled or has failed tasks, or is still running, or --from-report left out every
+line and some keys were written again since the report; 2: usage, access or target errors.
 
 Examples:
   $ s3-dr backfill --env prod

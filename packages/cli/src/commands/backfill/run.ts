@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { GetBucketReplicationCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { JobDescriptor, S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { AwsClients } from '../../shared/aws';
@@ -23,11 +24,12 @@ import {
   type ReplicationStatusFilter,
   replicationJobRequest,
 } from '../../shared/batch/jobs';
-import { type ManifestEntry, openS3Manifest } from '../../shared/batch/manifest';
+import { openS3Manifest } from '../../shared/batch/manifest';
 import { compactTime } from '../../shared/batch/setup';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
 import { headBucket } from '../../shared/regions';
-import { why } from '../../shared/report';
+import { count } from '../../shared/text';
+import { copyManifest, manifestFromReport, type ReportManifest } from './from-report';
 
 export interface BackfillRequest {
   readonly source: string;
@@ -44,76 +46,62 @@ export interface BackfillRequest {
 export interface BackfillPlan {
   readonly request: BackfillRequest;
   readonly setup: BatchSetup;
-  /** With --from-report: the objects of the manifest and where it will be written. */
-  readonly fromReport?: { readonly objects: number; readonly skipped: number; readonly manifestKey: string };
+  /** With --from-report: what the manifest holds and leaves out, and where it will be written. */
+  readonly fromReport?: ReportManifest & { readonly manifestKey: string };
 }
 
 /**
- * The source's missing keys in a `verify --report` file (JSON lines): each `missing` difference
- * whose source side is a version (a delete marker is not an object to replicate), as a manifest
- * entry naming that version. Streamed: the report is never held in memory.
+ * Plans the job; creates nothing in S3. With --from-report, reads the report once and writes the
+ * manifest to a local temporary file (HeadObject of the source for lines without a version id),
+ * so that the job gets exactly the objects the plan counted: discard it with discardPlan.
  */
-export async function* missingFromReport(
-  path: string,
-  source: string,
-  skipped: { count: number } = { count: 0 },
-): AsyncGenerator<ManifestEntry> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (err) =>
-      reject(new CliError(`cannot read --from-report ${path}: ${why(path, err)}`)),
-    );
-  });
-  await opened;
-  let n = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    n++;
-    if (!line.trim()) continue;
-    let record: { kind?: string; key?: string; source?: { versionId?: string; deleteMarker?: boolean } };
-    try {
-      record = JSON.parse(line);
-    } catch {
-      throw new CliError(
-        `--from-report ${path}: line ${n} is not JSON; expected the file verify --report writes`,
-      );
-    }
-    if (record.kind !== 'missing' || typeof record.key !== 'string') continue;
-    if (!record.source?.versionId || record.source.deleteMarker) {
-      skipped.count++;
-      continue;
-    }
-    yield { bucket: source, key: record.key, versionId: record.source.versionId };
-  }
-}
-
-/** Plans the job: reads --from-report once to count its objects; creates nothing. */
-export async function planBackfill(setup: BatchSetup, request: BackfillRequest): Promise<BackfillPlan> {
+export async function planBackfill(
+  setup: BatchSetup,
+  request: BackfillRequest,
+  source: S3Client,
+  concurrency: number,
+): Promise<BackfillPlan> {
   if (!request.fromReport) return { request, setup };
-  const skipped = { count: 0 };
-  let objects = 0;
-  for await (const _ of missingFromReport(request.fromReport, request.source, skipped)) objects++;
+  const dir = mkdtempSync(join(tmpdir(), 's3-dr-backfill-'));
+  let manifest: ReportManifest;
+  try {
+    manifest = await manifestFromReport(
+      source,
+      request.fromReport,
+      request.source,
+      join(dir, 'manifest.csv'),
+      concurrency,
+    );
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     request,
     setup,
     fromReport: {
-      objects,
-      skipped: skipped.count,
+      ...manifest,
       manifestKey: `${MANIFEST_PREFIX}backfill-${request.source}-${compactTime(request.now)}.csv`,
     },
   };
 }
 
+/** Removes the local manifest of a --from-report plan. */
+export function discardPlan(plan: BackfillPlan | undefined): void {
+  if (plan?.fromReport) rmSync(dirname(plan.fromReport.file), { recursive: true, force: true });
+}
+
 /**
  * Before the plan: the source and the ops bucket exist, and the source has a replication
  * configuration (Batch Replication replicates by its rules: without one every task would fail).
+ * Returns the S3 client of the source's region.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-existing-config.html
  */
 export async function checkBackfillTarget(
   clients: AwsClients,
   source: string,
   opsBucket: string,
-): Promise<void> {
+): Promise<S3Client> {
   let sourceRegion: string | undefined;
   for (const [what, bucket] of [
     ['source bucket', source],
@@ -129,7 +117,7 @@ export async function checkBackfillTarget(
   const s3 = sourceRegion && sourceRegion !== clients.region ? clients.inRegion(sourceRegion).s3 : clients.s3;
   try {
     const res = await s3.send(new GetBucketReplicationCommand({ Bucket: source }));
-    if ((res.ReplicationConfiguration?.Rules ?? []).length > 0) return;
+    if ((res.ReplicationConfiguration?.Rules ?? []).length > 0) return s3;
   } catch (err) {
     if ((err as Error)?.name !== 'ReplicationConfigurationNotFoundError')
       throw describeAwsError(err, `the replication configuration of source bucket ${source}`);
@@ -145,20 +133,57 @@ export function formatBackfillPlan(plan: BackfillPlan): string {
   const r = plan.request;
   const ops = plan.setup.opsBucket;
   const scope = plan.fromReport
-    ? `${plan.fromReport.objects} missing object versions from ${r.fromReport} (CSV manifest s3://${ops}/${plan.fromReport.manifestKey})${plan.fromReport.skipped ? `; ${plan.fromReport.skipped} missing delete markers left out (Batch Replication copies objects)` : ''}`
-    : `${[
-        `objects eligible for replication whose replication status is ${r.statuses.join(' or ')}`,
-        ...(r.prefix ? [`under ${JSON.stringify(r.prefix)}`] : []),
-        ...(r.createdAfter ? [`created after ${r.createdAfter.toISOString()}`] : []),
-        ...(r.createdBefore ? [`created before ${r.createdBefore.toISOString()}`] : []),
-      ].join(', ')} (S3 generates the manifest into s3://${ops}/manifests/generated/)`;
+    ? reportScope(r.fromReport as string, ops, plan.fromReport)
+    : [
+        `${[
+          `objects eligible for replication whose replication status is ${r.statuses.join(' or ')}`,
+          ...(r.prefix ? [`under ${JSON.stringify(r.prefix)}`] : []),
+          ...(r.createdAfter ? [`created after ${r.createdAfter.toISOString()}`] : []),
+          ...(r.createdBefore ? [`created before ${r.createdBefore.toISOString()}`] : []),
+        ].join(', ')} (S3 generates the manifest into s3://${ops}/manifests/generated/)`,
+      ];
   return [
     `backfill s3://${r.source}: an S3 Batch Replication job (S3ReplicateObject)`,
-    `  objects   ${scope}`,
+    `  objects   ${scope.join('\n            ')}`,
     `  role      ${plan.setup.roleArn}`,
     `  report    s3://${ops}/${REPORT_PREFIX}backfill/job-<id>/ (every task)`,
     '  runs      at once (no confirmation step), priority 50',
   ].join('\n');
+}
+
+/** The plan's lines about a --from-report manifest: what it holds, then what it leaves out and why. */
+function reportScope(path: string, ops: string, m: ReportManifest & { manifestKey: string }): string[] {
+  const lines = [
+    `${count(m.objects, 'missing object version')} from ${path} (CSV manifest s3://${ops}/${m.manifestKey})`,
+  ];
+  if (m.lookedUp) {
+    lines.push(
+      `${m.lookedUp} of them the current version, read with HeadObject (the report names no version id) and still the one the report saw`,
+    );
+  }
+  if (m.hiddenInReplica) {
+    lines.push(
+      `${m.hiddenInReplica} of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides them`,
+    );
+  }
+  const out = leftOut(m);
+  if (out.length) lines.push(`left out: ${out.join('; ')}`);
+  return lines;
+}
+
+/** What a --from-report manifest leaves out, one phrase per reason. */
+export function leftOut(m: ReportManifest): string[] {
+  return [
+    ...(m.deleteMarkers
+      ? [`${count(m.deleteMarkers, 'missing delete marker')} (Batch Replication copies objects)`]
+      : []),
+    ...(m.deletedSince ? [`${count(m.deletedSince, 'key')} deleted in the source since the report`] : []),
+    ...(m.changedSince
+      ? [
+          `${count(m.changedSince, 'key')} written again in the source since the report (run verify again to see whether the new version is missing)`,
+        ]
+      : []),
+  ];
 }
 
 /** Creates the job (uploading the --from-report manifest first); returns its id. */
@@ -171,10 +196,14 @@ export async function startBackfill(
   let manifest: { key: string; etag: string } | undefined;
   if (plan.fromReport && r.fromReport) {
     if (plan.fromReport.objects === 0)
-      throw new CliError(`--from-report ${r.fromReport} lists no missing object`, 0);
+      throw new CliError(
+        `internal: a job from ${r.fromReport} without an object to replicate`,
+        1,
+        'internal',
+      );
     const writer = await openS3Manifest(s3, plan.setup.opsBucket, plan.fromReport.manifestKey);
     try {
-      for await (const entry of missingFromReport(r.fromReport, r.source)) await writer.add(entry);
+      await copyManifest(plan.fromReport.file, writer);
       const { etag } = await writer.close();
       manifest = { key: plan.fromReport.manifestKey, etag: etag ?? '' };
     } catch (err) {

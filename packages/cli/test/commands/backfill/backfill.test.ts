@@ -10,7 +10,7 @@ import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { placeReport } from '../../support/batch-report';
 import { cliWorkDir, runCli } from '../../support/cli';
-import { createBucket, motoS3 } from '../../support/versioned';
+import { createBucket, motoS3, put, remove } from '../../support/versioned';
 
 // backfill against moto for everything S3 (buckets, the --from-report manifest, the completion
 // report) and a mocked S3 Control client for CreateJob/DescribeJob, which moto does not serve.
@@ -149,7 +149,7 @@ test('GIVEN a verify report WHEN backfilling --from-report THEN exactly its miss
 
   const plan = await runCli(['backfill', ...target, '--from-report', report]);
   expect(plan.stdout).toContain(`2 missing object versions from ${report}`);
-  expect(plan.stdout).toContain('1 missing delete markers left out');
+  expect(plan.stdout).toContain('left out: 1 missing delete marker (Batch Replication copies objects)');
 
   const result = await runCli(['backfill', ...target, '--from-report', report, '--yes']);
 
@@ -167,6 +167,128 @@ test('GIVEN a verify report WHEN backfilling --from-report THEN exactly its miss
   expect(body).toBe(
     `${source},with%20space%2Bplus%25.txt,v1\n${source},dir%2F%C3%BC%2F%E6%97%A5%E6%9C%AC.txt,v2\n`,
   );
+});
+
+describe('--from-report with the report of a default verify (no version ids)', () => {
+  /** A replicated pair in moto (the rule only: moto does not replicate), and its target options. */
+  async function pairWith(files: Record<string, string>, replicaFiles: Record<string, string>) {
+    const [src, rep] = await Promise.all([createBucket(s3, 'bfr-src'), createBucket(s3, 'bfr-rep')]);
+    await replicate(src, rep);
+    const versions: Record<string, string> = {};
+    for (const [key, body] of Object.entries(files)) versions[key] = await put(s3, src, key, body);
+    for (const [key, body] of Object.entries(replicaFiles)) await put(s3, rep, key, body);
+    const args = ['--source', src, '--replica', rep, '--ops-bucket', ops, '--role-arn', ROLE];
+    return { src, rep, versions, args };
+  }
+
+  /** Runs verify on the pair with --report; returns the report's path. */
+  async function verifyTo(p: { src: string; rep: string }, name: string): Promise<string> {
+    const path = join(cliWorkDir(), name);
+    const verified = await runCli([
+      '--source',
+      p.src,
+      '--replica',
+      p.rep,
+      'verify',
+      '--grace',
+      '0',
+      '--report',
+      path,
+    ]);
+    expect(verified.code).toBe(1);
+    return path;
+  }
+
+  async function manifestOf(input: { Manifest?: { Location?: { ObjectArn?: string } } } | undefined) {
+    const key = input?.Manifest?.Location?.ObjectArn?.replace(`arn:aws:s3:::${ops}/`, '') as string;
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+    ).Body?.transformToString();
+    return (body ?? '').split('\n').filter(Boolean).sort();
+  }
+
+  test('GIVEN keys missing in the replica WHEN verify --report f; backfill --from-report f --yes THEN the job replicates their current versions, read with HeadObject', async () => {
+    control.on(CreateJobCommand).resolves({ JobId: 'job-current' });
+    const p = await pairWith({ 'a.txt': 'a', 'b/c.txt': 'c', 'same.txt': 's' }, { 'same.txt': 's' });
+    const report = await verifyTo(p, 'current-mode.jsonl');
+
+    const result = await runCli(['backfill', ...p.args, '--from-report', report, '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`2 missing object versions from ${report}`);
+    expect(result.stdout).toContain(
+      '2 of them the current version, read with HeadObject (the report names no version id) and still the one the report saw',
+    );
+    expect(result.stdout).not.toContain('Nothing to replicate');
+    expect(result.stdout).toContain('job job-current created');
+    expect(await manifestOf(control.commandCalls(CreateJobCommand)[0]?.args[0].input)).toEqual([
+      `${p.src},a.txt,${p.versions['a.txt']}`,
+      `${p.src},b%2Fc.txt,${p.versions['b/c.txt']}`,
+    ]);
+  });
+
+  test('GIVEN an old report whose keys were deleted or written again since WHEN backfilling from it THEN they are left out and counted, and only the unchanged key is replicated', async () => {
+    control.on(CreateJobCommand).resolves({ JobId: 'job-old' });
+    const p = await pairWith({ 'kept.txt': 'k', 'gone.txt': 'g', 'rewritten.txt': 'r1' }, {});
+    const report = await verifyTo(p, 'old.jsonl');
+    await remove(s3, p.src, 'gone.txt');
+    await put(s3, p.src, 'rewritten.txt', 'r2');
+
+    const result = await runCli(['backfill', ...p.args, '--from-report', report, '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`1 missing object version from ${report}`);
+    expect(result.stdout).toContain(
+      'left out: 1 key deleted in the source since the report; 1 key written again in the source since the report (run verify again to see whether the new version is missing)',
+    );
+    expect(await manifestOf(control.commandCalls(CreateJobCommand)[0]?.args[0].input)).toEqual([
+      `${p.src},kept.txt,${p.versions['kept.txt']}`,
+    ]);
+  });
+
+  test('GIVEN a report whose every missing key was written again since WHEN backfilling from it THEN nothing is created, it says why and exits 1', async () => {
+    const p = await pairWith({ 'x.txt': 'x1' }, {});
+    const report = await verifyTo(p, 'stale.jsonl');
+    await put(s3, p.src, 'x.txt', 'x2');
+
+    const result = await runCli(['backfill', ...p.args, '--from-report', report, '--yes']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `Nothing to replicate from ${report}: it lists 1 missing entry, all left out: 1 key written again in the source since the report (run verify again to see whether the new version is missing).`,
+    );
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+
+  test('GIVEN a report without a missing key WHEN backfilling from it THEN it says the report lists none (exit 0, no job)', async () => {
+    const report = verifyReport('none-missing.jsonl', [
+      {
+        kind: 'extra',
+        key: 'stray.txt',
+        detail: 'x',
+        replica: { versionId: 'r', deleteMarker: false, lastModified: 't' },
+      },
+    ]);
+
+    const result = await runCli(['backfill', ...target, '--from-report', report, '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Nothing to replicate: ${report} lists no missing key.`);
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+
+  test('GIVEN a key a delete marker hides in the replica WHEN backfilling from the report THEN the plan says so and that verify tells afterwards', async () => {
+    const p = await pairWith({ 'hidden.txt': 'h' }, { 'hidden.txt': 'h' });
+    await remove(s3, p.rep, 'hidden.txt');
+    const report = await verifyTo(p, 'hidden.jsonl');
+
+    const result = await runCli(['backfill', ...p.args, '--from-report', report]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '1 of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides them',
+    );
+  });
 });
 
 test('GIVEN --wait WHEN the job completes with failed tasks THEN progress goes to stderr and the failures are summarized with their fix (exit 1)', async () => {

@@ -1,0 +1,157 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { type ManifestWriter, openFileManifest, parseManifestLine } from '../../shared/batch/manifest';
+import { CliError, describeAwsError } from '../../shared/errors';
+import { forEachConcurrent } from '../../shared/pool';
+import { why } from '../../shared/report';
+
+/** What a `verify --report` file gives Batch Replication, as the plan counts it. */
+export interface ReportManifest {
+  /** Object versions in the manifest. */
+  readonly objects: number;
+  /** Of those, current versions looked up with HeadObject: the report named no version id. */
+  readonly lookedUp: number;
+  /** Of those, keys that a delete marker hides in the replica (verify says so). */
+  readonly hiddenInReplica: number;
+  /** Left out: missing delete markers (Batch Replication copies objects). */
+  readonly deleteMarkers: number;
+  /** Left out: keys with no current version in the source any more. */
+  readonly deletedSince: number;
+  /** Left out: keys whose current version is no longer the one the report saw missing. */
+  readonly changedSince: number;
+  /** The local file holding the manifest's lines until they are uploaded. */
+  readonly file: string;
+}
+
+/** A `missing` line of a verify report, as far as backfill reads it. */
+interface MissingRecord {
+  readonly key: string;
+  readonly source?: {
+    readonly versionId?: string;
+    readonly deleteMarker?: boolean;
+    readonly etag?: string;
+    readonly size?: number;
+    readonly lastModified?: string;
+  };
+  readonly replica?: { readonly deleteMarker?: boolean };
+}
+
+/** Why a missing line is left out of the manifest, and where the plan counts it. */
+const LEFT_OUT = {
+  'delete-marker': 'deleteMarkers',
+  'deleted-since': 'deletedSince',
+  'changed-since': 'changedSince',
+} as const;
+
+type Outcome =
+  | { readonly type: 'version'; readonly versionId: string; readonly lookedUp: boolean }
+  | { readonly type: keyof typeof LEFT_OUT };
+
+/**
+ * Turns the `missing` lines of a `verify --report` file into manifest lines of object versions in
+ * `source`, written to `file`. A line with a version id (verify --all-versions) names its version.
+ * A line without one (the default mode: ListObjectsV2 does not list version ids) gets the key's
+ * current version from HeadObject, only if that is still the version the report saw (same ETag,
+ * size and LastModified); a key deleted or written again since is left out and counted, never
+ * replaced by a version nobody found missing. `concurrency` HeadObject requests at once; the
+ * report is streamed, never held in memory.
+ */
+export async function manifestFromReport(
+  s3: S3Client,
+  path: string,
+  source: string,
+  file: string,
+  concurrency: number,
+): Promise<ReportManifest> {
+  const writer = await openFileManifest(file);
+  const counts = {
+    objects: 0,
+    lookedUp: 0,
+    hiddenInReplica: 0,
+    deleteMarkers: 0,
+    deletedSince: 0,
+    changedSince: 0,
+  };
+  try {
+    await forEachConcurrent(missingRecords(path), concurrency, async (record) => {
+      const outcome = await resolve(s3, source, record);
+      if (outcome.type !== 'version') {
+        counts[LEFT_OUT[outcome.type]]++;
+        return;
+      }
+      counts.objects++;
+      if (outcome.lookedUp) counts.lookedUp++;
+      if (record.replica?.deleteMarker) counts.hiddenInReplica++;
+      await writer.add({ bucket: source, key: record.key, versionId: outcome.versionId });
+    });
+  } finally {
+    await writer.close();
+  }
+  return { ...counts, file };
+}
+
+/** Copies the manifest lines of `file` (see manifestFromReport) to `writer`. */
+export async function copyManifest(file: string, writer: ManifestWriter): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  for (const line of text.split('\n')) if (line) await writer.add(parseManifestLine(line));
+}
+
+async function resolve(s3: S3Client, source: string, record: MissingRecord): Promise<Outcome> {
+  const seen = record.source;
+  if (seen?.deleteMarker) return { type: 'delete-marker' };
+  if (seen?.versionId) return { type: 'version', versionId: seen.versionId, lookedUp: false };
+  let current: HeadObjectCommandOutput;
+  try {
+    current = await s3.send(new HeadObjectCommand({ Bucket: source, Key: record.key }));
+  } catch (err) {
+    // 404: no such key, or a delete marker is current ("x-amz-delete-marker: true").
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return { type: 'deleted-since' };
+    throw describeAwsError(err, `s3://${source}/${record.key}`);
+  }
+  const same =
+    current.ETag === seen?.etag &&
+    current.ContentLength === seen?.size &&
+    seconds(current.LastModified?.getTime()) === seconds(Date.parse(seen?.lastModified ?? ''));
+  if (!same) return { type: 'changed-since' };
+  // An object written before versioning was enabled has the version id `null`, which manifests name so.
+  return { type: 'version', versionId: current.VersionId ?? 'null', lookedUp: true };
+}
+
+/** Listings give milliseconds, HeadObject whole seconds (an HTTP date). */
+function seconds(ms: number | undefined): number | undefined {
+  return ms === undefined || Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+/** The `missing` lines of a verify report (JSON lines), streamed; other kinds are not backfilled. */
+async function* missingRecords(path: string): AsyncGenerator<MissingRecord> {
+  const input = createReadStream(path, { encoding: 'utf8' });
+  await new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (err) =>
+      reject(new CliError(`cannot read --from-report ${path}: ${why(path, err)}`)),
+    );
+  });
+  let n = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    n++;
+    if (!line.trim()) continue;
+    let record: { kind?: string; key?: unknown } & Omit<MissingRecord, 'key'>;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw new CliError(
+        `--from-report ${path}: line ${n} is not JSON; expected the file verify --report writes`,
+      );
+    }
+    if (record.kind !== 'missing' || typeof record.key !== 'string') continue;
+    if (!record.source) {
+      throw new CliError(
+        `--from-report ${path}: line ${n} is a missing key without its source state; expected the file verify --report writes`,
+      );
+    }
+    yield { key: record.key, source: record.source, replica: record.replica };
+  }
+}
