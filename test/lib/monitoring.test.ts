@@ -50,7 +50,7 @@ describe('the alarm topic', () => {
     });
   });
 
-  test("lets CloudWatch publish, only for this account's s3-replication alarms", () => {
+  test("lets CloudWatch publish, only for this deployment's alarms (s3-replication-*-<suffix>)", () => {
     dev.nested.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
       PolicyDocument: {
@@ -66,7 +66,7 @@ describe('the alarm topic', () => {
                 'aws:SourceArn': {
                   'Fn::Join': [
                     '',
-                    ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:s3-replication-*'],
+                    ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:s3-replication-*-dev'],
                   ],
                 },
               },

@@ -21,7 +21,7 @@ export interface AlarmTopicProps {
   readonly topicName: string;
   readonly keyAlias: string;
   readonly removalPolicy: RemovalPolicy;
-  /** Names of the alarms that may publish, e.g. `s3-replication-*`. */
+  /** Names of the alarms that may publish, e.g. `s3-replication-*-prod` (s3-dr-naming's alarmNamePattern). */
   readonly alarmNamePattern: string;
   /** @default - no e-mail subscription, and a synth warning that the alarms notify nobody */
   readonly alarmEmail?: string;
@@ -60,7 +60,8 @@ export class AlarmTopic extends Construct {
       enforceSSL: true,
     });
     // enforceSSL writes a topic policy, which replaces the default one that let the account's
-    // services publish: CloudWatch must be allowed explicitly, for this account's alarms only.
+    // services publish: CloudWatch must be allowed explicitly, for this deployment's alarms only.
+    // EventBridge rules are allowed one by one as they target the topic (AlarmTopicTarget).
     // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
     const stack = Stack.of(this);
     this.topic.addToResourcePolicy(

@@ -2,6 +2,7 @@
 // from for those who compose their own.
 export * from './access-logs-bucket';
 export * from './alarm-topic';
+export * from './alarm-topic-target';
 export * from './batch-operations';
 export * from './deployment-role';
 export * from './encrypted-bucket';

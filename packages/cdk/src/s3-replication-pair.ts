@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import {
+  alarmNamePattern,
   type DeploymentNames,
   deploymentNames,
   isValidSuffix,
@@ -258,8 +259,6 @@ function isCrossRegion(scope: Construct, props: S3ReplicationPairProps): boolean
 /** Current and noncurrent versions of the replica move to GLACIER after this many days. */
 export const REPLICA_GLACIER_AFTER_DAYS = 90;
 export const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
-/** Every alarm of the deployment is named `s3-replication-…-<suffix>` (s3-dr-naming). */
-const ALARM_NAME_PATTERN = 's3-replication-*';
 
 /**
  * s3-dr's own objects (canary and probe objects under `_s3-dr/`) are gone a day after they were
@@ -469,7 +468,7 @@ export class S3ReplicationPair extends Construct {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: names.alarmTopic,
       keyAlias: names.alarmTopicKeyAlias,
-      alarmNamePattern: ALARM_NAME_PATTERN,
+      alarmNamePattern: alarmNamePattern(suffix),
       removalPolicy,
       alarmEmail: props.alarmEmail,
     });
@@ -515,7 +514,7 @@ export class S3ReplicationPair extends Construct {
       this.replicaAlarmTopic = new AlarmTopic(this.replicaStack, 'AlarmTopic', {
         topicName: names.alarmTopic,
         keyAlias: names.alarmTopicKeyAlias,
-        alarmNamePattern: ALARM_NAME_PATTERN,
+        alarmNamePattern: alarmNamePattern(suffix),
         removalPolicy,
         alarmEmail: props.alarmEmail,
       });

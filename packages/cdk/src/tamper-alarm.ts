@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AlarmTopicTarget } from './alarm-topic-target';
 
 /**
  * S3 management events that can disable or destroy a replicated bucket, as CloudTrail names them.
@@ -34,8 +34,8 @@ export interface TamperAlarmProps {
   /** Keys watched for deletion, disabling and policy changes. */
   readonly keys: kms.IKey[];
   /**
-   * The alarm topic: gets one message per event, and the alarm's notifications. When it is
-   * encrypted with a customer-managed key, the SNS target of aws-cdk-lib lets EventBridge use it.
+   * The alarm topic: gets one message per event, and the alarm's notifications. Its policy lets
+   * EventBridge publish for this rule only (see AlarmTopicTarget).
    */
   readonly topic: sns.ITopic;
 }
@@ -98,8 +98,9 @@ export class TamperAlarm extends Construct {
     });
     const field = (path: string) => events.EventField.fromPath(path);
     this.rule.addTarget(
-      new targets.SnsTopic(props.topic, {
-        message: events.RuleTargetInput.fromText(
+      new AlarmTopicTarget(
+        props.topic,
+        events.RuleTargetInput.fromText(
           `s3-dr tamper alert: ${field('$.detail.userIdentity.arn')} called ${field('$.detail.eventName')} ` +
             `on bucket ${field('$.detail.requestParameters.bucketName')} key ${field('$.detail.requestParameters.keyId')} ` +
             `from ${field('$.detail.sourceIPAddress')} (${field('$.detail.userAgent')}) ` +
@@ -107,7 +108,7 @@ export class TamperAlarm extends Construct {
             `Error code, if it was refused: ${field('$.detail.errorCode')}. ` +
             'See README: Protecting the replica from deletion and tampering.',
         ),
-      }),
+      ),
     );
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmName: props.alarmName,

@@ -587,27 +587,6 @@ describe('the tamper alarm', () => {
     });
   });
 
-  test('THEN EventBridge may publish to the topic and use its key', () => {
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Principal: { Service: 'events.amazonaws.com' },
-          }),
-        ]),
-      },
-    });
-    expect(keyPolicy(template, 'DrAlarmTopicKey')).toContainEqual(
-      expect.objectContaining({
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      }),
-    );
-  });
-
   test('THEN the alarm s3-replication-tamper-<suffix> fires on any match and notifies the topic', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 's3-replication-tamper-lib',

@@ -143,6 +143,15 @@ export interface DeploymentNames {
   readonly drillGuardAlarm: string;
 }
 
+/**
+ * Matches the name of every alarm of the deployment with this suffix, all named
+ * `s3-replication-…-<suffix>` below: for the policies and event patterns that must cover every alarm
+ * of one deployment (`*` spans any characters, in IAM ARN patterns and EventBridge wildcards alike).
+ */
+export function alarmNamePattern(suffix: string): string {
+  return `s3-replication-*-${suffix}`;
+}
+
 /** Every resource name of the deployment with this suffix in this account. */
 export function deploymentNames(suffix: string, account: string): DeploymentNames {
   return {

@@ -1,4 +1,5 @@
 import {
+  alarmNamePattern,
   type DeploymentNames,
   deploymentNames,
   isValidSuffix,
@@ -226,4 +227,25 @@ describe('naming contract: no two suffixes share a name', () => {
       `lowercase letters and digits only, at most ${MAX_SUFFIX_LENGTH} characters (no hyphen, so that no two suffixes share a resource name: 'back-dev' would name the reverse canary of 'dev'; bucket names must stay within 63)`,
     );
   });
+
+  test('the alarm name pattern matches every alarm of its deployment and no alarm of another suffix', () => {
+    // As IAM ARN patterns and EventBridge wildcards read it: * spans any characters, the rest is literal.
+    const matcher = (suffix: string) =>
+      new RegExp(`^${alarmNamePattern(suffix).split('*').map(literal).join('.*')}$`);
+    const alarmsOf = (suffix: string) =>
+      Object.entries(deploymentNames(suffix, ACCOUNT))
+        .filter(([field]) => NAMESPACE[field as keyof DeploymentNames] === 'CloudWatch alarm')
+        .map(([, name]) => name);
+    expect(alarmsOf('dev').every((name) => matcher('dev').test(name))).toBe(true);
+    const suffixes = adversarialSuffixes();
+    const everyAlarm = suffixes.flatMap((suffix) => alarmsOf(suffix).map((name) => [suffix, name] as const));
+    for (const suffix of ['dev', 'back', 'latency', 'a', '1', ...suffixes.filter((s) => s.endsWith('dev'))]) {
+      const pattern = matcher(suffix);
+      expect(everyAlarm.filter(([owner, name]) => owner !== suffix && pattern.test(name))).toEqual([]);
+    }
+  });
 });
+
+function literal(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\-]/g, '\\$&');
+}
