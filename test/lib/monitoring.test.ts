@@ -66,7 +66,11 @@ describe('the alarm topic', () => {
                 'aws:SourceArn': {
                   'Fn::Join': [
                     '',
-                    ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:s3-replication-*-dev'],
+                    [
+                      'arn:aws:cloudwatch:us-east-1:',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:s3-replication-*-dev',
+                    ],
                   ],
                 },
               },
