@@ -69,6 +69,12 @@ beforeAll(async () => {
   const before = new Set(readdirSync(ROOT));
   const shell = new ShellSession(ROOT, newcomerEnv());
   session.current = shell;
+  const tools = await shell.run(
+    'for tool in moto_server aws curl; do command -v "$tool" > /dev/null || echo "$tool"; done',
+  );
+  if (tools.output.trim() !== '') {
+    throw new Error(`the README's tour needs on the PATH: ${tools.output.trim().split('\n').join(', ')}`);
+  }
   const results: TourRun['results'][number][] = [];
   for (const block of tourBlocks()) {
     for (const shown of shellCommands(block.block)) {
