@@ -53,17 +53,4 @@ export function synthTap(options: SynthOptions = {}): Synthesized {
   };
 }
 
-/** The only resource of `type` in `template` whose properties match, with its logical id. */
-export function onlyResource(
-  template: Template,
-  type: string,
-  props?: object,
-): [string, Record<string, any>] {
-  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
-  if (found.length !== 1) {
-    throw new Error(
-      `expected exactly one ${type}${props ? ` matching ${JSON.stringify(props)}` : ''}, found ${found.length}`,
-    );
-  }
-  return found[0] as [string, Record<string, any>];
-}
+export { onlyResource } from '../../packages/cdk/test/support/template';
