@@ -228,7 +228,9 @@ function describeTarget(request: RestoreRequest): string {
  */
 function planWarnings(request: RestoreRequest, plan: Plan): string[] {
   if (plan.oldest === undefined || request.time >= plan.oldest) return [];
-  const effect = request.target ? 'nothing would be copied' : 'every current key would be delete-marked';
+  const effect = request.target
+    ? 'nothing would be copied and every key in the target delete-marked'
+    : 'every current key would be delete-marked';
   return [
     `WARNING: ${new Date(request.time).toISOString()} is before the oldest version in s3://${request.bucket}/${request.prefix ?? ''} (${new Date(plan.oldest).toISOString()}): no key existed then, so ${effect}. Is the date (the year) right?`,
   ];

@@ -5,10 +5,12 @@ import type { RestoreJournal } from './journal';
 /**
  * What a restore does with one key:
  * - `copy`: copy the version that was current at T on top (one CopyObject);
- * - `delete-mark`: the key did not exist at T (or was deleted): add a delete marker;
+ * - `delete-mark`: the key did not exist at T (or was deleted) but exists now (in the target bucket
+ *   with --target-bucket): add a delete marker;
  * - `unchanged`: the key is already in its state at T;
  * - `blocked`: the version at T cannot be copied (archived, or the copy would overwrite an object
- *   in an unversioned target bucket);
+ *   in an unversioned target bucket), or a key absent at T would have to be deleted from an
+ *   unversioned target bucket;
  * - `restore-archive`: with --restore-archived, start restoring the archived version at T;
  * - `waiting`: that archive restore is in progress; run again when it has finished.
  */
@@ -100,8 +102,10 @@ export function planInPlace(history: KeyHistory, options: PlanOptions): RestoreA
 }
 
 /**
- * Plans the copy of one key's state at T into another bucket (`targetCurrent`: the current entry
- * of target-prefix + key there). Keys absent at T are left alone: the target is never deleted from.
+ * Plans one key's state at T in another bucket (`targetCurrent`: the current entry of
+ * target-prefix + key there; `history` empty for a key only the target has). A key absent at T
+ * that the target holds gets a delete marker, as in place, so that the target ends in the state at
+ * T; in an unversioned target that delete would destroy the object, so it is blocked instead.
  */
 export function planToTarget(
   history: KeyHistory,
@@ -117,7 +121,17 @@ export function planToTarget(
   };
   if (isOrderUnknownAt(history, atT)) return { ...base, type: 'blocked', reason: ORDER_UNKNOWN };
   if (!atT || atT.kind === 'marker') {
-    return { ...base, type: 'unchanged', reason: 'absent at T: nothing to write to the target' };
+    const absent = atT ? 'deleted at T' : 'did not exist at T';
+    if (targetCurrent?.kind !== 'version') {
+      return { ...base, type: 'unchanged', reason: `${absent}, absent in the target` };
+    }
+    return options.targetVersioned
+      ? { ...base, type: 'delete-mark', reason: `${absent}, present in the target` }
+      : {
+          ...base,
+          type: 'blocked',
+          reason: `${absent}, present in the unversioned target bucket: a delete there would destroy it`,
+        };
   }
   const action = planCopy(base, atT, targetCurrent, options);
   if (action.type === 'copy' && targetCurrent?.kind === 'version' && !options.targetVersioned) {

@@ -11,6 +11,11 @@ version id: content type, metadata and tags come along; the copy gets the bucket
 encryption) or, where the key did not exist at T, adds a delete marker. It never deletes a
 version, so a restore can itself be undone by another restore.
 
+With --target-bucket the target ends in the state at T too: a key under --target-prefix that did
+not exist at T (or was deleted then) gets a delete marker there, as in place, so the plan's counts
+cover every key of the source and of the target; in an unversioned target bucket, where a delete
+would destroy the object, such a key is blocked instead.
+
 A key counts as already restored when its current version is the version at T, has the same
 size and ETag, or is the copy of it that an earlier run recorded in the journal (needed for
 SSE-KMS, whose ETags differ on every write). So running the same restore again after an
@@ -69,7 +74,7 @@ export const registerRestore: Register = (program, bind) => {
     .option('--restore-archived', 'start RestoreObject for versions in GLACIER/DEEP_ARCHIVE', false)
     .option(
       '--target-bucket <bucket>',
-      'write the state at T into this bucket instead (never deleting there)',
+      'write the state at T into this bucket instead (copies, and delete markers for keys absent at T; no version is deleted)',
     )
     .option('--target-prefix <prefix>', 'with --target-bucket: put each key under this prefix', '')
     .option('--include-reserved', 'also restore keys under the reserved prefix _s3-dr/', false)

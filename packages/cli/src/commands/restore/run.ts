@@ -281,20 +281,25 @@ export async function* restoreActions(
     for await (const chunk of histories) for (const history of chunk) yield planInPlace(history, request);
     return;
   }
-  const targetHistories = mapChunks(
-    listKeyHistories(s3, {
-      bucket: target.bucket,
-      prefix: target.prefix + (request.prefix ?? ''),
-      concurrency: perListing,
-      signal: hooks.signal,
-      onPage: () => hooks.onListPage?.(),
-    }),
-    (chunk) => chunk.map((history) => ({ ...history, key: history.key.slice(target.prefix.length) })),
+  const targetHistories = withoutReserved(
+    mapChunks(
+      listKeyHistories(s3, {
+        bucket: target.bucket,
+        prefix: target.prefix + (request.prefix ?? ''),
+        concurrency: perListing,
+        signal: hooks.signal,
+        onPage: () => hooks.onListPage?.(),
+      }),
+      (chunk) => chunk.map((history) => ({ ...history, key: history.key.slice(target.prefix.length) })),
+    ),
+    request.includeReserved,
   );
   const options = { ...request, targetPrefix: target.prefix, targetVersioned: target.versioned };
   for await (const pairs of joinByKey(histories, targetHistories)) {
     for (const [history, inTarget] of pairs) {
-      if (history) yield planToTarget(history, inTarget?.entries[0], options);
+      // A key only the target has did not exist at T: planned like any other absent key.
+      const key = (history ?? inTarget)?.key as string;
+      yield planToTarget(history ?? { key, entries: [] }, inTarget?.entries[0], options);
     }
   }
 }

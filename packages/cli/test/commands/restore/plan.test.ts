@@ -124,16 +124,43 @@ test('GIVEN a GLACIER version whose restore expires at this very moment WHEN pla
 describe('into a target bucket', () => {
   const target = { ...options, targetPrefix: 'p/', targetVersioned: true };
 
-  test('GIVEN a key absent at T WHEN planning THEN nothing is written to the target', () => {
+  test('GIVEN a key absent at T and absent in the target WHEN planning THEN nothing is written to the target', () => {
     expect(planToTarget(history(version('k', 'v', 200)), undefined, target)).toMatchObject({
       type: 'unchanged',
-      reason: 'absent at T: nothing to write to the target',
+      reason: 'did not exist at T, absent in the target',
     });
   });
 
-  test('GIVEN a key deleted at T WHEN planning THEN nothing is written to the target', () => {
+  test('GIVEN a key deleted at T that the target shows deleted WHEN planning THEN nothing is written to the target', () => {
     const h = history(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10));
-    expect(planToTarget(h, undefined, target).type).toBe('unchanged');
+    expect(planToTarget(h, marker('p/k', 'tm', 300), target).type).toBe('unchanged');
+  });
+
+  test.each([
+    ['did not exist at T', history(version('k', 'v', 200))],
+    ['deleted at T', history(version('k', 'v2', 200), marker('k', 'm', 50), version('k', 'v1', 10))],
+    ['did not exist at T', { key: 'k', entries: [] }],
+  ])(
+    'GIVEN a key that %s and is present in the target WHEN planning THEN it is delete-marked there, as in place',
+    (absent, h) => {
+      const action = planToTarget(h, version('p/k', 't', 300), target);
+      expect(action).toMatchObject({
+        type: 'delete-mark',
+        targetKey: 'p/k',
+        reason: `${absent}, present in the target`,
+      });
+    },
+  );
+
+  test('GIVEN a key absent at T and present in an unversioned target WHEN planning THEN it is blocked: a delete there would destroy it', () => {
+    const action = planToTarget(history(version('k', 'v', 200)), version('p/k', 'null', 300), {
+      ...target,
+      targetVersioned: false,
+    });
+    expect(action).toMatchObject({
+      type: 'blocked',
+      reason: 'did not exist at T, present in the unversioned target bucket: a delete there would destroy it',
+    });
   });
 
   test('GIVEN the state at T is one of a same-second version/marker pair of unknown order WHEN planning THEN the key is blocked', () => {

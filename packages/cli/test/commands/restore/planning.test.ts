@@ -136,11 +136,12 @@ describe('restoreActions into a target bucket', () => {
     });
   });
 
-  test('GIVEN a key only in the target WHEN planned THEN it gets no action (only keys of the source are restored)', async () => {
+  test('GIVEN a key only in the target, under the restored prefix WHEN planned THEN it is delete-marked (absent at T); keys outside that prefix get no action', async () => {
     const actions = await collect(restoreActions(s3, request, {}));
 
     expect(actions.map((action) => [action.type, action.key, action.targetKey])).toEqual([
       ['copy', 'dir/a', 'restored/dir/a'],
+      ['delete-mark', 'dir/only-here', 'restored/dir/only-here'],
     ]);
   });
 

@@ -73,21 +73,40 @@ test('GIVEN --target-prefix WHEN restoring into a target bucket THEN every key l
   expect(await currentContents(s3, target)).toEqual({ 'T/kept': 'kept at T', 'T/deleted': 'deleted at T' });
 });
 
-test('GIVEN a target with keys absent at T WHEN restoring into it THEN nothing there is deleted or delete-marked', async () => {
+test('GIVEN a target holding keys absent at T WHEN restoring into it THEN the plan delete-marks them (reserved keys aside), its counts cover every key, and the target ends in the state at T without losing a version', async () => {
   const { bucket, to } = await source();
   const target = await createBucket(s3, 'rt-dst');
   await put(s3, target, 'late', 'the target own late');
   await put(s3, target, 'other', 'the target own other');
+  await put(s3, target, '_s3-dr/probe', 'a probe of the target, reserved');
   const before = await versionIds(s3, target);
 
-  await runCli(['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--yes']);
+  const plan = await runCli(['restore', '--bucket', bucket, '--to', to, '--target-bucket', target]);
+  const result = await runCli([
+    'restore',
+    '--bucket',
+    bucket,
+    '--to',
+    to,
+    '--target-bucket',
+    target,
+    '--yes',
+  ]);
 
+  expect(plan.stdout).toContain('plan for 4 keys:');
+  expect(plan.stdout).toContain('  to copy              2');
+  expect(plan.stdout).toContain('  to delete-mark       2');
+  expect(plan.stdout).toContain('  unchanged            0');
+  expect(plan.stdout).toContain('delete-mark     "late" (did not exist at T, present in the target)');
+  expect(plan.stdout).toContain('delete-mark     "other" (did not exist at T, present in the target)');
+  expect(result.code).toBe(0);
+  expect(await currentContents(s3, target)).toEqual({
+    kept: 'kept at T',
+    deleted: 'deleted at T',
+    '_s3-dr/probe': 'a probe of the target, reserved',
+  });
   const after = await versionIds(s3, target);
   expect(before.filter((id) => !after.includes(id))).toEqual([]);
-  expect(await currentContents(s3, target)).toMatchObject({
-    late: 'the target own late',
-    other: 'the target own other',
-  });
 });
 
 test('GIVEN a restore into a target bucket WHEN it runs a second time THEN nothing is written', async () => {
@@ -111,10 +130,11 @@ test('GIVEN a restore into a target bucket WHEN it runs a second time THEN nothi
   expect(await versionIds(s3, target)).toEqual(before);
 });
 
-test('GIVEN an unversioned target holding a different object WHEN restoring into it THEN that key is blocked, not overwritten', async () => {
+test('GIVEN an unversioned target holding a different object and a key absent at T WHEN restoring into it THEN both are blocked, neither overwritten nor deleted', async () => {
   const { bucket, to } = await source();
   const target = await createBucket(s3, 'rt-unv', 'none');
   await put(s3, target, 'kept', 'precious');
+  await put(s3, target, 'late', 'precious too');
 
   const result = await runCli([
     'restore',
@@ -128,7 +148,12 @@ test('GIVEN an unversioned target holding a different object WHEN restoring into
   ]);
 
   expect(result.code).toBe(1);
-  expect(await currentContents(s3, target)).toEqual({ kept: 'precious', deleted: 'deleted at T' });
+  expect(result.stdout).toContain('  blocked              2');
+  expect(await currentContents(s3, target)).toEqual({
+    kept: 'precious',
+    late: 'precious too',
+    deleted: 'deleted at T',
+  });
 });
 
 test('GIVEN the version at T is in GLACIER WHEN restoring THEN the key is reported blocked and left alone', async () => {
