@@ -15,6 +15,8 @@ export interface ReplicatorOptions {
   readonly delayMs?: number;
   /** Called after each copy, with the replica bucket and the key (e.g. to mark it as a replica). */
   readonly onCopy?: (bucket: string, key: string) => void;
+  /** While this says true nothing is copied, as while replication is paused; the delay counts from the resume. */
+  readonly paused?: () => boolean;
 }
 
 /**
@@ -28,13 +30,18 @@ export function startReplicator(
   replica: string,
   prefix: string,
   intervalMs = 50,
-  { delayMs = 0, onCopy }: ReplicatorOptions = {},
+  { delayMs = 0, onCopy, paused }: ReplicatorOptions = {},
 ): Replicator {
   const seen = new Map<string, number>();
   const copied = new Set<string>();
   let running = true;
   const loop = (async () => {
     while (running) {
+      if (paused?.()) {
+        seen.clear();
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        continue;
+      }
       const listing = await s3.send(new ListObjectsV2Command({ Bucket: source, Prefix: prefix }));
       for (const { Key } of listing.Contents ?? []) {
         if (!Key || copied.has(Key)) continue;

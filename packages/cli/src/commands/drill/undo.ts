@@ -82,8 +82,8 @@ async function undoExperiment(
   const fis = clients.aws.inRegion(undo.region).fis;
   const id = undo.id ?? (await findRunExperiment(fis, runId));
   if (!id) return `no AWS FIS experiment of this drill had started (template ${undo.templateId})`;
-  const before = await getExperiment(fis, id);
-  if (hasEnded(before)) return `AWS FIS experiment ${id} had already ended (${before.state?.status})`;
+  const before = await getExperiment(fis, id).catch(() => undefined);
+  if (hasEnded(before)) return `AWS FIS experiment ${id} had already ended (${before?.state?.status})`;
   await stopExperiment(fis, id);
   return `stopped AWS FIS experiment ${id}: S3 resumes replication as the pause ends`;
 }

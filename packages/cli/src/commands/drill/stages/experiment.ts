@@ -100,9 +100,12 @@ export async function getExperiment(fis: FisClient, id: string): Promise<Experim
   }
 }
 
-/** Stops the experiment unless it has ended; returns its state as last seen. */
+/**
+ * Stops the experiment unless it has ended; returns its state as last seen. When its state cannot
+ * be read, it is stopped all the same.
+ */
 export async function stopExperiment(fis: FisClient, id: string): Promise<Experiment> {
-  const experiment = await getExperiment(fis, id);
+  const experiment = await getExperiment(fis, id).catch(() => ({}) as Experiment);
   if (hasEnded(experiment)) return experiment;
   try {
     const res = await fis.send(new StopExperimentCommand({ id }));

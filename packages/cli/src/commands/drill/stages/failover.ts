@@ -1,9 +1,11 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { controlRegionOrder, getRoutes } from '../../../shared/access-point';
 import { formatDuration } from '../../../shared/duration';
 import { CliError, describeAwsError } from '../../../shared/errors';
 import { runFailback } from '../../failback/run';
 import {
   type AccessPointDeployment,
+  controlIn,
   type FailoverClients,
   findAccessPointDeployment,
 } from '../../failover/deployment';
@@ -205,7 +207,9 @@ async function timeLanding(
     `failover: writing a probe through the access point every ${formatDuration(ctx.settings.pollIntervalMs)} until one lands in ${bucket} (expected within ${formatDuration(ctx.settings.rtoMs)}, given up after ${formatDuration(2 * ctx.settings.rtoMs)})`,
   );
   let n = 0;
+  let applied = false;
   while (!ctx.signal.aborted) {
+    applied ||= await routesApplied(ctx, ap, side);
     const probe = newProbe(folder, ++n, probeToken());
     try {
       await s3.send(new PutObjectCommand({ Bucket: ap.accessPoint.arn, Key: probe.key, Body: probe.body }));
@@ -237,6 +241,32 @@ async function timeLanding(
       : `no probe written through the access point landed in ${bucket} within ${formatDuration(2 * ctx.settings.rtoMs)} of the route change`,
     probes: n,
   };
+}
+
+/**
+ * Whether the control plane reports the routes making `side` the only active one; once it does,
+ * the timeline says when (the routes take up to 2 minutes to apply, FailoverConfiguration.html).
+ */
+async function routesApplied(
+  ctx: StageContext,
+  ap: AccessPointDeployment,
+  side: 'primary' | 'replica',
+): Promise<boolean> {
+  const { routes } = await getRoutes(
+    controlIn(failoverClients(ctx)),
+    ap.account,
+    ap.accessPoint.arn,
+    controlRegionOrder(ap[side === 'replica' ? 'primary' : 'replica'].region),
+  );
+  const dial = (bucket: string) => routes.find((r) => r.Bucket === bucket)?.TrafficDialPercentage ?? 0;
+  const other = side === 'replica' ? ap.primary.bucket : ap.replica.bucket;
+  const applied = dial(ap[side].bucket) === 100 && dial(other) === 0;
+  if (applied)
+    ctx.event(
+      'route-change',
+      `the control plane reports the routes: ${side} 100, ${side === 'replica' ? 'primary' : 'replica'} 0`,
+    );
+  return applied;
 }
 
 /** Requests through a Multi-Region Access Point are signed with SigV4A: the signer registers itself. */

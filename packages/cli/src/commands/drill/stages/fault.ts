@@ -103,6 +103,11 @@ export const faultStage: Stage = {
           reason: 'the deployment suffix is unknown (name it with --env): its alarms cannot be named',
         } as Detection);
     const ended = endPause(ctx, fis, id, end);
+    // A failure ending the pause stops the wait for the probes too (the undo stops the experiment).
+    const probing = new AbortController();
+    const stopProbing = () => probing.abort();
+    ctx.signal.addEventListener('abort', stopProbing, { once: true });
+    ended.catch(stopProbing);
     ctx.log(
       `fault: pause holds until ${new Date(end).toISOString()} (${formatDuration(settings.faultDurationMs)}); writing ${count(probes, 'probe')} meanwhile, then timing their catch-up (up to ${formatDuration(settings.rpoMs)}); watching the alarms for up to ${formatDuration(settings.detectMs)}`,
     );
@@ -114,7 +119,9 @@ export const faultStage: Stage = {
       probes,
       interval,
       settings.faultDurationMs + settings.rpoMs + settings.pollIntervalMs,
+      probing.signal,
     );
+    ctx.signal.removeEventListener('abort', stopProbing);
     const [pause, detected] = await Promise.all([ended, detection]);
     if (pause.end !== undefined) ctx.event('fault-end', `replication pause ended (${pause.how})`, pause.end);
     if (detected.transition) {

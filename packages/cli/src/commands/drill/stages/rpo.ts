@@ -73,6 +73,7 @@ export async function probeBothWays(
   probes: number,
   interval: number,
   timeoutMs: number = waitFor(ctx, probes, interval),
+  signal: AbortSignal = ctx.signal,
 ): Promise<ProbeReport[]> {
   const { record } = ctx.deployment;
   const plans: { plan: ProbePlan; direction: ProbeRecord['direction'] }[] = [
@@ -115,7 +116,7 @@ export async function probeBothWays(
           pollIntervalMs: ctx.settings.pollIntervalMs,
           writeIntervalMs: interval,
           cleanUp: false,
-          signal: ctx.signal,
+          signal,
           now: ctx.now,
           sleep: ctx.sleep,
           onArrival: (_key, latencyMs) => progress.tick(1, `latest ${formatDuration(latencyMs)}`),

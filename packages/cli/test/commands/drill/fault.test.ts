@@ -1,0 +1,259 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Evidence } from '../../../src/commands/drill/evidence';
+import type { RunState } from '../../../src/commands/drill/run-state';
+import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
+import { errorLines, runCli } from '../../support/cli';
+import type { CrossRegionDeployment } from '../../support/cross-region';
+import { motoS3In, PRIMARY_REGION } from '../../support/cross-region';
+import {
+  bucketContents,
+  drillableDeployment,
+  type MockedAlarmHistory,
+  type MockedFis,
+  mockAlarmHistory,
+  mockFis,
+  TEMPLATE_ID,
+} from '../../support/drill';
+import { type Replicator, startReplicator } from '../../support/replicator';
+
+// The fault stage against moto's S3, with AWS FIS and CloudWatch's alarm history played by
+// aws-sdk-client-mock (moto serves neither): the test replicator stops copying while the mocked
+// experiment runs, as S3 does while replication is paused.
+
+const PAUSE_MS = 1500;
+const COPY_DELAY_MS = 300;
+
+let deployment: CrossRegionDeployment;
+let fis: MockedFis;
+let history: MockedAlarmHistory;
+let replicator: Replicator;
+
+function faultArgs(dir: string, extra: string[] = []): string[] {
+  return [
+    'drill',
+    '--env',
+    deployment.suffix,
+    '--skip',
+    'rpo,failover,restore,locks',
+    '--probes',
+    '3',
+    '--probe-interval',
+    '300ms',
+    '--poll-interval',
+    '100ms',
+    '--fault-duration',
+    `${PAUSE_MS}ms`,
+    '--detect',
+    '3s',
+    '--rpo',
+    '5s',
+    '--yes',
+    '--report',
+    dir,
+    ...extra,
+  ];
+}
+
+async function setUp(
+  options: Parameters<typeof mockFis>[1] = {},
+  alarmAfterMs: number | null = 800,
+): Promise<void> {
+  deployment = await drillableDeployment();
+  fis = mockFis(deployment.names, options);
+  history = mockAlarmHistory(
+    alarmAfterMs === null ? undefined : { name: deployment.names.latencyAlarm, afterMs: alarmAfterMs },
+  );
+  replicator = startReplicator(
+    motoS3In(PRIMARY_REGION),
+    deployment.names.primaryBucket,
+    deployment.names.replicaBucket,
+    DRILL_PREFIX,
+    20,
+    {
+      delayMs: COPY_DELAY_MS,
+      paused: () => fis.pausing(),
+    },
+  );
+}
+
+afterEach(async () => {
+  await replicator?.stop();
+  fis?.restore();
+  history?.restore();
+});
+
+const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
+const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
+const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
+
+describe('GIVEN a drillable deployment whose latency alarm fires 0.8s into a pause', () => {
+  beforeEach(() => setUp());
+
+  it('WHEN the fault stage runs THEN detection and catch-up are measured, the experiment is stopped after --fault-duration, and only the drill prefix is written', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(faultArgs(dir));
+
+    expect(errorLines(result.stderr)).toEqual([]);
+    expect(result.code).toBe(0);
+    const evidence = evidenceIn(dir);
+    const detection = evidence.objectives.find((o) => o.name === 'detection');
+    expect(detection).toMatchObject({ target_seconds: 3, met: true });
+    expect(detection?.measured_seconds).toBeGreaterThanOrEqual(0.8);
+    expect(detection?.measured_seconds).toBeLessThanOrEqual(0.9);
+    const catchUp = evidence.objectives.find((o) => o.name === 'catch-up');
+    expect(catchUp?.met).toBe(true);
+    expect(catchUp?.measured_seconds).toBeGreaterThanOrEqual(COPY_DELAY_MS / 1000);
+    expect(evidence.events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['fault-start', 'fault-end', 'alarm']),
+    );
+    expect(evidence.events.find((e) => e.kind === 'alarm')?.detail).toBe(
+      `${deployment.names.latencyAlarm} (${PRIMARY_REGION}): OK -> ALARM`,
+    );
+    // Request shapes as the FIS API reference has them (StartExperiment: clientToken, experimentTemplateId, tags).
+    const start = fis.calls.find((c) => c.command === 'StartExperiment');
+    expect(start?.input).toEqual({
+      experimentTemplateId: TEMPLATE_ID,
+      clientToken: `s3-dr-drill-${evidence.runId}`,
+      tags: { 's3-dr-drill': evidence.runId },
+    });
+    expect(fis.calls.filter((c) => c.command === 'StopExperiment').map((c) => c.input)).toEqual([
+      { id: 'EXP1' },
+    ]);
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+    // DescribeAlarmHistory: state updates of both alarm types, oldest first, from the pause's start.
+    expect(history.calls[0]).toEqual({
+      AlarmName: expect.any(String),
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      HistoryItemType: 'StateUpdate',
+      StartDate: new Date(Date.parse(evidence.events.find((e) => e.kind === 'fault-start')?.at as string)),
+      EndDate: expect.any(Date),
+      ScanBy: 'TimestampAscending',
+      MaxRecords: 100,
+    });
+    const contents = await bucketContents(deployment.names);
+    expect(contents.keys.every((key) => key.startsWith(`${DRILL_PREFIX}${evidence.runId}/`))).toBe(true);
+    expect(contents.deleteMarkers).toBe(0);
+    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+  });
+});
+
+describe('GIVEN a deployment whose alarms stay quiet during the pause', () => {
+  beforeEach(() => setUp({}, null));
+
+  it('WHEN the fault stage runs THEN detection is missed with its reason, the drill exits 1 and the experiment is stopped', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(faultArgs(dir));
+
+    expect(result.code).toBe(1);
+    expect(evidenceIn(dir).objectives.find((o) => o.name === 'detection')).toEqual({
+      name: 'detection',
+      target_seconds: 3,
+      measured_seconds: null,
+      met: false,
+      reason: 'no alarm of this deployment entered ALARM within 3s of the pause',
+    });
+    expect(result.stdout).toMatch(/detection +3s +- +NO: no alarm of this deployment entered ALARM/);
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+  });
+});
+
+describe('GIVEN FIS that fails while the pause runs', () => {
+  beforeEach(() =>
+    setUp({
+      failGetWhileRunning: Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    }),
+  );
+
+  it('WHEN the fault stage runs THEN it stops the experiment, says so in one line, and exits 2 with the evidence', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(faultArgs(dir));
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^undone: stopped AWS FIS experiment EXP1: S3 resumes replication as the pause ends$/m,
+    );
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+    expect(evidenceIn(dir).outcome).toBe('error');
+    expect(stateIn(dir)).toMatchObject({ status: 'error', pending: [] });
+  });
+});
+
+describe('GIVEN FIS that refuses to start the experiment', () => {
+  beforeEach(() =>
+    setUp({
+      failStart: Object.assign(new Error('User is not authorized'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    }),
+  );
+
+  it('WHEN the fault stage runs THEN it says why in one line, exits 2, and has nothing to stop', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(faultArgs(dir));
+
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^s3-dr: access denied to AWS FIS experiment template EXTdrill0000001 \(StartExperiment\)/,
+      ),
+    ]);
+    expect(fis.calls.filter((c) => c.command === 'StopExperiment')).toEqual([]);
+    expect(stateIn(dir).pending).toEqual([]);
+  });
+});
+
+describe('GIVEN a replicator that the pause does not stop', () => {
+  beforeEach(async () => {
+    await setUp();
+    await replicator.stop();
+    replicator = startReplicator(
+      motoS3In(PRIMARY_REGION),
+      deployment.names.primaryBucket,
+      deployment.names.replicaBucket,
+      DRILL_PREFIX,
+      20,
+    );
+  });
+
+  it('WHEN the fault stage runs THEN catch-up is not claimed: the probes arrived during the pause', async () => {
+    const dir = reportDir();
+
+    await runCli(faultArgs(dir));
+
+    expect(evidenceIn(dir).objectives.find((o) => o.name === 'catch-up')).toMatchObject({
+      measured_seconds: null,
+      met: false,
+      reason:
+        '3 probes arrived during the pause: replication was not paused, so no catch-up could be measured',
+    });
+  });
+});
+
+describe('GIVEN a template that pauses for at most 1s', () => {
+  beforeEach(() => setUp({ maxPause: 'PT1S', maxPauseMs: 1000 }));
+
+  it('WHEN --fault-duration is longer THEN preflight refuses before anything is written, exit 2', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(faultArgs(dir));
+
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      expect.stringContaining(
+        'drill.template: --fault-duration 1.5s is longer than template EXTdrill0000001 pauses at most (1s)',
+      ),
+    ]);
+    expect(fis.calls.filter((c) => c.command === 'StartExperiment')).toEqual([]);
+    expect((await bucketContents(deployment.names)).versions).toBe(0);
+  });
+});
