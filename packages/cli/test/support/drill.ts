@@ -294,3 +294,65 @@ export function mockAlarmHistory(alarm?: { name: string; afterMs: number }): Moc
   });
   return { calls, restore: () => mock.restore() };
 }
+
+/** What the access point's data path (played for tests) routes by and saw. */
+export interface AccessPointData {
+  /** The access point's ARN: requests naming it as their bucket go to the active bucket. */
+  arn?: string;
+  /** The routes the control plane holds now (mockControlPlane's). */
+  routes?: () => readonly { Bucket?: string; TrafficDialPercentage?: number }[];
+  /** `bucket/key` of the objects the test replicator copied: HeadObject says REPLICA for them. */
+  readonly replicas: Set<string>;
+  /** Every request sent through the access point, as the CLI sent it. */
+  readonly requests: { command: string; input: Record<string, unknown> }[];
+}
+
+type Next = (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;
+
+/**
+ * Plays a Multi-Region Access Point's data path, which moto does not serve, on the S3 clients of a
+ * set of CLI clients (a test fixture around the SDK client, never product code): a request whose
+ * bucket is the access point's ARN goes to the bucket its routes make active (dial 100), and
+ * HeadObject reports `ReplicationStatus: REPLICA` for what the test replicator copied, as S3 does
+ * for replicas.
+ */
+export function withAccessPointData<
+  C extends { s3: { middlewareStack: { add(m: never, o: object): void } }; inRegion(region: string): C },
+>(clients: C, data: AccessPointData): C {
+  const shimmed = new Set<unknown>();
+  const shim = (s3: C['s3']) => {
+    if (shimmed.has(s3)) return;
+    shimmed.add(s3);
+    s3.middlewareStack.add(
+      ((next: Next, context: { commandName?: string }) =>
+        async (args: { input: Record<string, unknown> }) => {
+          let input = args.input;
+          if (data.arn !== undefined && input.Bucket === data.arn) {
+            data.requests.push({
+              command: (context.commandName ?? '').replace(/Command$/, ''),
+              input: { ...input },
+            });
+            const active = data.routes?.().find((r) => r.TrafficDialPercentage === 100)?.Bucket;
+            input = { ...input, Bucket: active };
+          }
+          const result = await next({ ...args, input });
+          if (
+            context.commandName === 'HeadObjectCommand' &&
+            data.replicas.has(`${input.Bucket}/${input.Key}`)
+          ) {
+            result.output.ReplicationStatus = 'REPLICA';
+          }
+          return result;
+        }) as never,
+      { step: 'initialize', priority: 'high', name: 'testAccessPointData' },
+    );
+  };
+  shim(clients.s3);
+  const inRegion = clients.inRegion.bind(clients);
+  (clients as { inRegion: C['inRegion'] }).inRegion = (region) => {
+    const regional = inRegion(region);
+    shim(regional.s3);
+    return regional;
+  };
+  return clients;
+}

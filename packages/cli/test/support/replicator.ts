@@ -14,7 +14,7 @@ export interface ReplicatorOptions {
    */
   readonly delayMs?: number;
   /** Called after each copy, with the replica bucket and the key (e.g. to mark it as a replica). */
-  readonly onCopy?: (bucket: string, key: string) => void;
+  readonly onCopy?: (bucket: string, key: string) => unknown;
   /** While this says true nothing is copied, as while replication is paused; the delay counts from the resume. */
   readonly paused?: () => boolean;
 }
@@ -58,7 +58,7 @@ export function startReplicator(
           throw err;
         }
         await s3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
-        onCopy?.(replica, Key);
+        await onCopy?.(replica, Key);
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }

@@ -1,4 +1,5 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { formatDuration } from '../../../shared/duration';
 import { describeAwsError } from '../../../shared/errors';
 import { describeRetention } from '../../../shared/object-lock';
 import { count } from '../../../shared/text';
@@ -75,7 +76,7 @@ export const locksStage: Stage = {
           : otherMode.length
             ? `${count(otherMode.length, 'replica')} locked in ${otherMode[0]?.mode} mode, not ${lock.mode}`
             : shortest !== null && !met
-              ? `the shortest retention is ${round(shortest / DAY_SECONDS)} days, less than the default ${lock.days}`
+              ? `the shortest retention is ${formatDuration(shortest * 1000)}, less than the default ${count(lock.days, 'day')}`
               : undefined;
     const objective: Objective = {
       name: 'replica-locked',
