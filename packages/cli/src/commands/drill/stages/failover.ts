@@ -209,7 +209,7 @@ async function timeLanding(
   let n = 0;
   let applied = false;
   while (!ctx.signal.aborted) {
-    applied ||= await routesApplied(ctx, ap, side);
+    if (!applied) applied = await routesApplied(ctx, ap, side);
     const probe = newProbe(folder, ++n, probeToken());
     try {
       await s3.send(new PutObjectCommand({ Bucket: ap.accessPoint.arn, Key: probe.key, Body: probe.body }));
