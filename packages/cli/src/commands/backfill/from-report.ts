@@ -130,9 +130,10 @@ async function* missingRecords(path: string): AsyncGenerator<MissingRecord> {
   const input = createReadStream(path, { encoding: 'utf8' });
   await new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
-    input.once('error', (err) =>
-      reject(new CliError(`cannot read --from-report ${path}: ${why(path, err)}`)),
-    );
+    input.once('error', (err: NodeJS.ErrnoException) => {
+      const reason = err.code === 'ENOENT' ? 'no such file' : why(path, err);
+      reject(new CliError(`cannot read --from-report ${path}: ${reason}`));
+    });
   });
   let n = 0;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {

@@ -154,7 +154,7 @@ export function formatBackfillPlan(plan: BackfillPlan): string {
 /** The plan's lines about a --from-report manifest: what it holds, then what it leaves out and why. */
 function reportScope(path: string, ops: string, m: ReportManifest & { manifestKey: string }): string[] {
   const lines = [
-    `${count(m.objects, 'missing object version')} from ${path} (CSV manifest s3://${ops}/${m.manifestKey})`,
+    `${count(m.objects, 'missing object version')} from ${path} (${m.objects ? `CSV manifest s3://${ops}/${m.manifestKey}` : 'no manifest: nothing to replicate'})`,
   ];
   if (m.lookedUp) {
     lines.push(
@@ -163,7 +163,7 @@ function reportScope(path: string, ops: string, m: ReportManifest & { manifestKe
   }
   if (m.hiddenInReplica) {
     lines.push(
-      `${m.hiddenInReplica} of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides them`,
+      `${m.hiddenInReplica} of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides ${m.hiddenInReplica === 1 ? 'it' : 'them'}`,
     );
   }
   const out = leftOut(m);

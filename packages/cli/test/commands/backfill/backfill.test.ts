@@ -255,6 +255,9 @@ describe('--from-report with the report of a default verify (no version ids)', (
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
+      `0 missing object versions from ${report} (no manifest: nothing to replicate)`,
+    );
+    expect(result.stdout).toContain(
       `Nothing to replicate from ${report}: it lists 1 missing entry, all left out: 1 key written again in the source since the report (run verify again to see whether the new version is missing).`,
     );
     expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
@@ -277,6 +280,16 @@ describe('--from-report with the report of a default verify (no version ids)', (
     expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
   });
 
+  test('GIVEN a --from-report file that does not exist THEN one line says so (exit 2, no job)', async () => {
+    const path = join(cliWorkDir(), 'no-such-report.jsonl');
+
+    const result = await runCli(['backfill', ...target, '--from-report', path, '--yes']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`s3-dr: cannot read --from-report ${path}: no such file\n`);
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+
   test('GIVEN a key a delete marker hides in the replica WHEN backfilling from the report THEN the plan says so and that verify tells afterwards', async () => {
     const p = await pairWith({ 'hidden.txt': 'h' }, { 'hidden.txt': 'h' });
     await remove(s3, p.rep, 'hidden.txt');
@@ -286,7 +299,7 @@ describe('--from-report with the report of a default verify (no version ids)', (
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      '1 of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides them',
+      '1 of them hidden by a delete marker in the replica: run verify after the job to see whether the marker still hides it',
     );
   });
 });
