@@ -185,12 +185,17 @@ describe('GIVEN the s3-dr CLI', () => {
     ]);
   });
 
-  it('WHEN --count is not a positive whole number THEN it exits 2 with one line naming the option', async () => {
-    const result = await runCli(['probe', '--source', 'a', '--replica', 'b', '--count', '0']);
+  it.each(['0', '1001'])(
+    'WHEN --count is %s THEN it exits 2 with one line naming the option, the value and the rule',
+    async (value) => {
+      const result = await runCli(['probe', '--source', 'a', '--replica', 'b', '--count', value]);
 
-    expect(result.code).toBe(2);
-    expect(errorLines(result.stderr)).toEqual(["s3-dr: --count must be a positive whole number, got '0'"]);
-  });
+      expect(result.code).toBe(2);
+      expect(errorLines(result.stderr)).toEqual([
+        `s3-dr: --count must be a whole number from 1 to 1000, got '${value}'`,
+      ]);
+    },
+  );
 
   it('WHEN --concurrency is above its ceiling THEN it exits 2 with one line naming the option, the value and the rule', async () => {
     const result = await runCli([

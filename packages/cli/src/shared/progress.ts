@@ -53,6 +53,8 @@ export function createProgress(
   const started = now();
   let lastDraw = started;
   let drawn = false;
+  /** The last line printed on plain stderr: `done` does not print it twice. */
+  let lastLine = '';
   const line = (): string => {
     const elapsed = formatDuration(Math.floor((now() - started) / 1000) * 1000);
     const of = total === undefined ? '' : `/${total}`;
@@ -63,7 +65,8 @@ export function createProgress(
     if (t - lastDraw < minInterval) return;
     lastDraw = t;
     drawn = true;
-    io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line()}` : `${line()}\n`);
+    lastLine = line();
+    io.stderr(io.stderrIsTTY ? `\r\x1b[2K${lastLine}` : `${lastLine}\n`);
   };
   const heartbeatMs = io.stderrIsTTY ? TTY_HEARTBEAT_MS : PLAIN_HEARTBEAT_MS;
   const heartbeat = setInterval(() => draw(heartbeatMs - 50), heartbeatMs);
@@ -77,7 +80,8 @@ export function createProgress(
     done() {
       clearInterval(heartbeat);
       if (!drawn && count === 0) return;
-      io.stderr(io.stderrIsTTY ? `\r\x1b[2K${line()}\n` : `${line()}\n`);
+      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${line()}\n`);
+      else if (line() !== lastLine) io.stderr(`${line()}\n`);
     },
   };
 }

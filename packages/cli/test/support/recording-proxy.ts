@@ -25,21 +25,26 @@ export interface RecordingProxy {
  * it forwards another path and query than the one received (moto does not check signatures), e.g.
  * without a listing's marker, as a server that ignores that marker would answer. Requests that
  * `neverAnswer` picks are received and never answered (an endpoint that stopped serving them).
+ * `onRequest` sees each request as it arrives (e.g. to interrupt the CLI at a given point).
  */
 export async function startRecordingProxy({
   bucketRegions = {},
   rewrite = (url) => url,
   neverAnswer = () => false,
+  onRequest = () => undefined,
 }: {
   bucketRegions?: Readonly<Record<string, string>>;
   rewrite?: (url: string) => string;
   neverAnswer?: (request: IncomingMessage) => boolean;
+  onRequest?: (request: RecordedRequest) => void;
 } = {}): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
-    requests.push({ method: req.method ?? '', url: req.url ?? '', region: scope?.[1] });
+    const recorded = { method: req.method ?? '', url: req.url ?? '', region: scope?.[1] };
+    requests.push(recorded);
+    onRequest(recorded);
     if (neverAnswer(req)) {
       req.resume();
       return;

@@ -61,7 +61,9 @@ export async function probe(ctx: CommandContext, options: ProbeCommandOptions): 
   const [forward, reverse] = reports as [ProbeReport, ProbeReport | undefined];
   const text = reports.map((r) => formatProbe(r, options.timeout)).join('\n');
   ctx.print(text, reverse ? { ...forward, reverse } : forward);
-  const complete = reports.every((r) => r.arrived === r.probes.length && r.cleanup.errors.length === 0);
+  const complete = reports.every(
+    (r) => r.probes.length === r.planned && r.arrived === r.planned && r.cleanup.errors.length === 0,
+  );
   return complete ? EXIT.ok : EXIT.findings;
 }
 

@@ -144,6 +144,8 @@ export interface ProbeReport {
   readonly prefix: string;
   /** Why polling stopped. */
   readonly ended: 'complete' | 'timeout' | 'interrupted';
+  /** Probes the plan had; `probes` are those written (fewer when interrupted while writing). */
+  readonly planned: number;
   readonly probes: readonly ProbeOutcome[];
   readonly arrived: number;
   readonly medianMs?: number;
@@ -229,7 +231,8 @@ export async function runProbe(s3: S3Client, plan: ProbePlan, options: ProbeOpti
     if (wrote.status === 'rejected') throw wrote.reason;
     if (polled.status === 'rejected') throw polled.reason;
     ended = polled.value;
-    await readReplicationStatus(s3, plan, tracked, concurrency);
+    // Interrupted: straight to the clean-up (the statuses are not worth a request per probe then).
+    if (!options.signal?.aborted) await readReplicationStatus(s3, plan, tracked, concurrency);
   } catch (err) {
     failure = err;
   }
@@ -285,18 +288,24 @@ async function poll(
     if (signal?.aborted || writing.failed) return 'interrupted';
     const round = now();
     const pending = tracked.filter((t) => t.writtenAt !== undefined && t.state === undefined);
-    await forEachConcurrent(pending, options.concurrency, async (t) => {
-      if (await hasArrived(s3, plan.replica, t.probe)) {
-        t.state = 'arrived';
-        t.seenAt = now();
-        t.latencyMs = t.seenAt - (t.writtenAt ?? t.seenAt);
-        options.onArrival?.(t.probe.key, t.latencyMs);
-        return;
-      }
-      // S3 never retries a FAILED replication: waiting longer for this probe is pointless.
-      t.replicationStatus = await sourceReplicationStatus(s3, plan.source, t.probe.key);
-      if (t.replicationStatus === 'FAILED') t.state = 'failed';
-    });
+    // The signal ends a round too: with many probes one round is many requests.
+    await forEachConcurrent(
+      pending,
+      options.concurrency,
+      async (t) => {
+        if (await hasArrived(s3, plan.replica, t.probe)) {
+          t.state = 'arrived';
+          t.seenAt = now();
+          t.latencyMs = t.seenAt - (t.writtenAt ?? t.seenAt);
+          options.onArrival?.(t.probe.key, t.latencyMs);
+          return;
+        }
+        // S3 never retries a FAILED replication: waiting longer for this probe is pointless.
+        t.replicationStatus = await sourceReplicationStatus(s3, plan.source, t.probe.key);
+        if (t.replicationStatus === 'FAILED') t.state = 'failed';
+      },
+      signal,
+    );
     if (writing.done && tracked.every((t) => t.state !== undefined || t.writtenAt === undefined)) {
       return 'complete';
     }
@@ -379,22 +388,26 @@ function report(
   ended: ProbeReport['ended'],
   cleanup: ProbeReport['cleanup'],
 ): ProbeReport {
-  const probes = tracked.map(
-    (t): ProbeOutcome => ({
-      key: t.probe.key,
-      state: t.state ?? (t.replicationStatus === 'FAILED' ? 'failed' : 'missing'),
-      ...(t.latencyMs === undefined ? {} : { latencyMs: t.latencyMs }),
-      ...(t.replicationStatus === undefined ? {} : { replicationStatus: t.replicationStatus }),
-      ...(t.writtenAt === undefined ? {} : { writtenAt: t.writtenAt }),
-      ...(t.seenAt === undefined ? {} : { seenAt: t.seenAt }),
-    }),
-  );
+  // Only what was written counts: a probe never written neither arrived nor failed to.
+  const probes = tracked
+    .filter((t) => t.writtenAt !== undefined)
+    .map(
+      (t): ProbeOutcome => ({
+        key: t.probe.key,
+        state: t.state ?? (t.replicationStatus === 'FAILED' ? 'failed' : 'missing'),
+        ...(t.latencyMs === undefined ? {} : { latencyMs: t.latencyMs }),
+        ...(t.replicationStatus === undefined ? {} : { replicationStatus: t.replicationStatus }),
+        ...(t.writtenAt === undefined ? {} : { writtenAt: t.writtenAt }),
+        ...(t.seenAt === undefined ? {} : { seenAt: t.seenAt }),
+      }),
+    );
   const latencies = probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs]));
   return {
     source: plan.source,
     replica: plan.replica,
     prefix: plan.prefix,
     ended,
+    planned: plan.probes.length,
     probes,
     arrived: latencies.length,
     ...(latencies.length === 0 ? {} : { medianMs: median(latencies), maxMs: Math.max(...latencies) }),
@@ -460,11 +473,13 @@ export function formatProbe(report: ProbeReport, timeoutMs: number): string {
         ? ' (interrupted)'
         : '';
   const missing = total - report.arrived;
+  const written =
+    total < report.planned ? `${total} of ${count(report.planned, 'probe')} written` : count(total, 'probe');
   const latency =
     report.medianMs === undefined
       ? 'no latency measured'
       : `latency median ${formatDuration(report.medianMs)}, max ${formatDuration(report.maxMs ?? 0)}`;
-  lines.push('', `${count(total, 'probe')}: ${report.arrived} arrived, ${missing} did not${why}; ${latency}`);
+  lines.push('', `${written}: ${report.arrived} arrived, ${missing} did not${why}; ${latency}`);
   lines.push(
     `clean-up: ${count(report.cleanup.deleteMarkers, 'delete marker')} written (the probe versions stay as noncurrent versions)`,
   );

@@ -3,7 +3,7 @@ import type { Register } from '../../shared/context';
 import { positiveInt } from '../../shared/context';
 import { formatDuration, parseDuration } from '../../shared/duration';
 import type { ProbeCommandOptions } from './action';
-import { PROBE_DEFAULTS, PROBE_PREFIX } from './settings';
+import { MAX_PROBES, PROBE_DEFAULTS, PROBE_PREFIX } from './settings';
 
 const HELP = `
 First checks that the source bucket has an enabled replication rule to the replica that covers
@@ -32,7 +32,12 @@ export const registerProbe: Register = (program, bind) => {
   program
     .command('probe')
     .description('measure replication end to end: write probe objects, time their arrival in the replica')
-    .option('--count <n>', 'probe objects to write', positiveInt('--count'), PROBE_DEFAULTS.count)
+    .option(
+      '--count <n>',
+      `probe objects to write, 1 to ${MAX_PROBES}`,
+      positiveInt('--count', MAX_PROBES),
+      PROBE_DEFAULTS.count,
+    )
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for the probes, e.g. 90s, 20m, 1h')
         .argParser(parseDuration('--timeout'))

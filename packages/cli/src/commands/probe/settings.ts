@@ -7,3 +7,9 @@ import { RESERVED_PREFIX } from 's3-dr-naming';
 export const PROBE_PREFIX = `${RESERVED_PREFIX}probe/`;
 
 export const PROBE_DEFAULTS = { count: 3, timeoutMs: 20 * 60_000, pollIntervalMs: 5000 } as const;
+
+/**
+ * The most probes --count allows: a few probes measure replication; each one costs a write, a read
+ * per poll and two delete markers, and Ctrl-C must still clean up within moments.
+ */
+export const MAX_PROBES = 1000;

@@ -12,6 +12,11 @@ import type { ProbeReport } from '../../../src/commands/probe/probe';
 import { PROBE_PREFIX } from '../../../src/commands/probe/settings';
 import { errorLines, runCli, runCliProcess } from '../../support/cli';
 import { type MotoClients, motoClients } from '../../support/dr-pair';
+import {
+  type RecordedRequest,
+  type RecordingProxy,
+  startRecordingProxy,
+} from '../../support/recording-proxy';
 import { startReplicator } from '../../support/replicator';
 
 /** What happened, in order: the plan line on stderr and each PutObject the CLI sends. */
@@ -253,6 +258,81 @@ describe('GIVEN a probe waiting for a replica that never receives it', () => {
       listing,
       (listing.Versions ?? []).map((v) => v.Key ?? ''),
     );
+  });
+});
+
+describe('GIVEN a probe of many probes at one request at a time', () => {
+  /** Runs the probe through a recording proxy; `interruptAt` sees each request and says when to press Ctrl-C. */
+  async function probeInterrupted(
+    pair: { source: string; replica: string },
+    interruptAt: (request: RecordedRequest, requests: readonly RecordedRequest[]) => boolean,
+  ) {
+    let interruptedAfter: number | undefined;
+    const proxy: RecordingProxy = await startRecordingProxy({
+      onRequest: (request) => {
+        if (interruptedAfter === undefined && interruptAt(request, proxy.requests())) {
+          interruptedAfter = proxy.requests().length;
+          process.emit('SIGINT');
+        }
+      },
+    });
+    try {
+      const result = await runCli(
+        [
+          '--concurrency',
+          '1',
+          'probe',
+          '--source',
+          pair.source,
+          '--replica',
+          pair.replica,
+          '--count',
+          '100',
+          '--timeout',
+          '60s',
+          '--poll-interval',
+          '100ms',
+        ],
+        { env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint } },
+      );
+      const after = proxy.requests().slice(interruptedAfter);
+      return { result, requests: proxy.requests(), after };
+    } finally {
+      await proxy.close();
+    }
+  }
+  const isPut = (r: RecordedRequest) => r.method === 'PUT' && r.url.includes(PROBE_PREFIX);
+
+  it('WHEN interrupted while writing them THEN the report counts only the probes written', async () => {
+    const pair = await versionedPair();
+
+    const { result, requests } = await probeInterrupted(
+      pair,
+      (r, all) => isPut(r) && all.filter(isPut).length === 10,
+    );
+
+    const written = requests.filter(isPut).length;
+    expect(written).toBeLessThan(100);
+    expect(result.stdout).toContain(
+      `\n${written} of 100 probes written: 0 arrived, ${written} did not (interrupted); no latency measured\n`,
+    );
+    expect(result.stdout.match(/^probe \d+\//gm)).toHaveLength(written);
+    expect(result.code).toBe(1);
+    const listing = await probeVersions(pair.source);
+    expect(listing.Versions ?? []).toHaveLength(written);
+  });
+
+  it('WHEN interrupted while polling THEN it stops the round at once and goes straight to the clean-up', async () => {
+    const pair = await versionedPair();
+    const isReplicaRead = (r: RecordedRequest) =>
+      r.method === 'GET' && r.url.startsWith(`/${pair.replica}/${PROBE_PREFIX}`);
+
+    const { result, after } = await probeInterrupted(pair, isReplicaRead);
+
+    // At one request at a time, the read in flight and that probe's status: then only delete markers.
+    expect(after.filter((r) => r.method !== 'DELETE').length).toBeLessThanOrEqual(2);
+    expect(after.filter((r) => r.method === 'DELETE')).toHaveLength(200);
+    expect(result.stdout).toContain('\n100 probes: 0 arrived, 100 did not (interrupted)');
   });
 });
 
