@@ -32,21 +32,16 @@ async function source(): Promise<{ bucket: string; to: string }> {
   return { bucket, to };
 }
 
+/** Runs `restore` of `bucket` as of `to` into `target`, with `extra` options (e.g. --yes). */
+const restoreInto = (bucket: string, to: string, target: string, ...extra: string[]) =>
+  runCli(['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, ...extra]);
+
 test('GIVEN --target-bucket WHEN restoring THEN the target holds the state at T and the source is untouched', async () => {
   const { bucket, to } = await source();
   const target = await createBucket(s3, 'rt-dst');
   const sourceBefore = await versionIds(s3, bucket);
 
-  const result = await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--target-bucket',
-    target,
-    '--yes',
-  ]);
+  const result = await restoreInto(bucket, to, target, '--yes');
 
   expect(result.code).toBe(0);
   expect(await currentContents(s3, target)).toEqual({ kept: 'kept at T', deleted: 'deleted at T' });
@@ -57,18 +52,7 @@ test('GIVEN --target-prefix WHEN restoring into a target bucket THEN every key l
   const { bucket, to } = await source();
   const target = await createBucket(s3, 'rt-dst');
 
-  await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--target-bucket',
-    target,
-    '--target-prefix',
-    'T/',
-    '--yes',
-  ]);
+  await restoreInto(bucket, to, target, '--target-prefix', 'T/', '--yes');
 
   expect(await currentContents(s3, target)).toEqual({ 'T/kept': 'kept at T', 'T/deleted': 'deleted at T' });
 });
@@ -81,17 +65,8 @@ test('GIVEN a target holding keys absent at T WHEN restoring into it THEN the pl
   await put(s3, target, '_s3-dr/probe', 'a probe of the target, reserved');
   const before = await versionIds(s3, target);
 
-  const plan = await runCli(['restore', '--bucket', bucket, '--to', to, '--target-bucket', target]);
-  const result = await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--target-bucket',
-    target,
-    '--yes',
-  ]);
+  const plan = await restoreInto(bucket, to, target);
+  const result = await restoreInto(bucket, to, target, '--yes');
 
   expect(plan.stdout).toContain('plan for 4 keys:');
   expect(plan.stdout).toContain('  to copy              2');
@@ -112,19 +87,10 @@ test('GIVEN a target holding keys absent at T WHEN restoring into it THEN the pl
 test('GIVEN a restore into a target bucket WHEN it runs a second time THEN nothing is written', async () => {
   const { bucket, to } = await source();
   const target = await createBucket(s3, 'rt-dst');
-  await runCli(['restore', '--bucket', bucket, '--to', to, '--target-bucket', target, '--yes']);
+  await restoreInto(bucket, to, target, '--yes');
   const before = await versionIds(s3, target);
 
-  const second = await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--target-bucket',
-    target,
-    '--yes',
-  ]);
+  const second = await restoreInto(bucket, to, target, '--yes');
 
   expect(second.stdout).toContain('Nothing to change.');
   expect(await versionIds(s3, target)).toEqual(before);
@@ -136,16 +102,7 @@ test('GIVEN an unversioned target holding a different object and a key absent at
   await put(s3, target, 'kept', 'precious');
   await put(s3, target, 'late', 'precious too');
 
-  const result = await runCli([
-    'restore',
-    '--bucket',
-    bucket,
-    '--to',
-    to,
-    '--target-bucket',
-    target,
-    '--yes',
-  ]);
+  const result = await restoreInto(bucket, to, target, '--yes');
 
   expect(result.code).toBe(1);
   expect(result.stdout).toContain('  blocked              2');
