@@ -36,6 +36,20 @@ describe('TapStack', () => {
     expect(JSON.stringify(outputs.PrimaryBucketUrl.Value)).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/",/);
   });
 
+  test('OpsBucketName and BatchRoleArn point at the ops bucket and the batch role of the nested stack', () => {
+    const outputs = synthTap().top.toJSON().Outputs;
+    expect(JSON.stringify(outputs.OpsBucketName.Value)).toMatch(/Outputs\..*BatchOperationsBucket/);
+    expect(JSON.stringify(outputs.BatchRoleArn.Value)).toMatch(/Outputs\..*BatchOperationsRole.*Arn/);
+  });
+
+  test('alarmEmail reaches the pair: the address is subscribed to the alarm topic', () => {
+    const { nested } = synthTap({ context: { alarmEmail: 'oncall@example.com' } });
+    nested.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
   test('uses the configured region', () => {
     const { stack } = synthTap({ context: { region: 'eu-central-1' } });
     expect(stack.region).toBe('eu-central-1');

@@ -6,9 +6,6 @@ import { stackName } from 's3-dr-naming';
 import { loadConfig } from '../../lib/config';
 import { TapStack } from '../../lib/tap-stack';
 
-/** The construct library's package folder (its pre-bundled function code is under assets/). */
-export const CDK_PACKAGE = join(__dirname, '..', '..', 'packages', 'cdk');
-
 /** The feature flags of cdk.json: tests must synthesize what `cdk synth` synthesizes. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),

@@ -24,14 +24,19 @@ export function keyIdOfAlias(template: Template, aliasName: string): string {
 
 /** The statements of the only managed policy of the role named `roleName`, which has no other policy. */
 export function roleStatements(template: Template, roleName: string): Record<string, any>[] {
-  const [roleId, role] = onlyResource(template, 'AWS::IAM::Role', { RoleName: roleName });
-  if (role.Properties.Policies !== undefined || role.Properties.ManagedPolicyArns?.length !== 1) {
-    throw new Error(`expected ${roleName} to have exactly one managed policy and no inline policy`);
+  const [roleId] = onlyResource(template, 'AWS::IAM::Role', { RoleName: roleName });
+  return roleStatementsById(template, roleId);
+}
+
+/** The statements of the only managed policy of the role with this logical id, which has no other policy. */
+export function roleStatementsById(template: Template, roleId: string): Record<string, any>[] {
+  const role = template.toJSON().Resources[roleId].Properties;
+  if (role.Policies !== undefined || role.ManagedPolicyArns?.length !== 1) {
+    throw new Error(`expected role ${roleId} to have exactly one managed policy and no inline policy`);
   }
   const attached = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
     JSON.stringify(p.Properties.Roles ?? []).includes(`"${roleId}"`),
   );
-  if (attached.length > 0) throw new Error(`expected no AWS::IAM::Policy attached to ${roleName}`);
-  return template.toJSON().Resources[role.Properties.ManagedPolicyArns[0].Ref].Properties.PolicyDocument
-    .Statement;
+  if (attached.length > 0) throw new Error(`expected no AWS::IAM::Policy attached to role ${roleId}`);
+  return template.toJSON().Resources[role.ManagedPolicyArns[0].Ref].Properties.PolicyDocument.Statement;
 }
