@@ -9,7 +9,35 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/packages/[^/]+/(lib|dist|assets)/'],
   transform: {
     '^.+\\.tsx?$': ['@swc/jest'],
+    '^.+\\.m?js$': ['@swc/jest'],
   },
+  // The drill report's charting library (Observable Plot, d3) and its DOM (linkedom) ship as ES
+  // modules only, which Jest cannot require on Node 20: these packages are compiled like our own
+  // sources. (The CLI's bundle gets them from esbuild, which reads ES modules.)
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${[
+      '@observablehq/plot',
+      'd3',
+      'd3-[a-z-]+',
+      'internmap',
+      'delaunator',
+      'robust-predicates',
+      'isoformat',
+      'linkedom',
+      'htmlparser2',
+      'cssomnom',
+      'css-select',
+      'css-what',
+      'boolbase',
+      'nth-check',
+      'domhandler',
+      'domutils',
+      'dom-serializer',
+      'domelementtype',
+      'entities',
+      'uhyphen',
+    ].join('|')})/)`,
+  ],
   moduleNameMapper: {
     '^s3-dr-naming$': '<rootDir>/packages/naming/src/index.ts',
     '^s3-dr-cdk$': '<rootDir>/packages/cdk/src/index.ts',
