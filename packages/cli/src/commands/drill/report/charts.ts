@@ -1,0 +1,255 @@
+// The report's two charts as inline SVG, drawn by Observable Plot in Node: Plot builds its SVG
+// with whatever `document` it is given, here linkedom's (a DOM without a browser). Text from the
+// evidence reaches the SVG only as text nodes, which the DOM escapes when it serializes.
+// https://observablehq.com/plot/getting-started#plot-in-node
+import { axisX, barX, dodgeY, dot, gridX, plot, rect, ruleX, text } from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { Evidence, ProbeRecord, StageName, TimelineEvent } from '../evidence';
+import { formatSeconds, markedEvents, STAGE_TITLE, secondsBetween } from './facts';
+
+/** Colours of stage statuses and event kinds, shared with the page's legends (report.html). */
+export const COLOURS = {
+  passed: '#2e7d32',
+  failed: '#c62828',
+  error: '#6a1b9a',
+  interrupted: '#ef6c00',
+  skipped: '#9e9e9e',
+  fault: '#fbe3e1',
+  faultEdge: '#c62828',
+  alarm: '#c62828',
+  'route-change': '#1565c0',
+  undo: '#2e7d32',
+  note: '#546e7a',
+  'fault-start': '#c62828',
+  'fault-end': '#c62828',
+  target: '#c62828',
+  probe: '#1565c0',
+} as const;
+
+// Drawn for the page's width (the page scales them to fit, on screen and on A4 alike).
+const WIDTH = 820;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+function newDocument() {
+  return parseHTML('<!DOCTYPE html><html><body></body></html>').document;
+}
+
+/** The lanes of the timeline under the stages, for the events a reader looks for. */
+const EVENT_LANE: Readonly<Record<TimelineEvent['kind'], string>> = {
+  'stage-start': '',
+  'stage-end': '',
+  'fault-start': 'Fault injection',
+  'fault-end': 'Fault injection',
+  alarm: 'Alarms',
+  'route-change': 'Access point routes',
+  undo: 'Undo',
+  note: 'Notes',
+};
+
+/** One numbered marker per event: the number leads to the event table under the chart. */
+export interface NumberedEvent extends TimelineEvent {
+  readonly number: number;
+}
+
+export function numberedEvents(evidence: Evidence): NumberedEvent[] {
+  return markedEvents(evidence).map((event, i) => ({ ...event, number: i + 1 }));
+}
+
+/**
+ * The drill on a time axis (UTC): one bar per stage that ran, coloured by its status; the fault
+ * window shaded across every lane; alarm transitions, route changes, undo steps and notes as
+ * numbered markers in lanes of their own.
+ */
+export function timelineSvg(evidence: Evidence): string {
+  const ran = evidence.stages.filter((s) => s.startedAt && s.endedAt);
+  const events = numberedEvents(evidence);
+  const stageLanes = evidence.stages.map((s) => STAGE_TITLE[s.name]);
+  const eventLanes = [...new Set(events.map((e) => EVENT_LANE[e.kind]))];
+  const lanes = [...stageLanes, ...eventLanes];
+  const windows = faultWindows(evidence);
+  const bars = ran.map((s) => ({
+    lane: STAGE_TITLE[s.name],
+    start: new Date(s.startedAt as string),
+    end: new Date(s.endedAt as string),
+    status: s.status,
+    label: `${s.status} · ${formatSeconds(secondsBetween(s.startedAt as string, s.endedAt as string))}`,
+  }));
+  const skipped = evidence.stages
+    .filter((s) => !(s.startedAt && s.endedAt))
+    .map((s) => ({ lane: STAGE_TITLE[s.name], at: new Date(evidence.startedAt), label: s.status }));
+  const from = Date.parse(evidence.startedAt);
+  const span = Math.max(Date.parse(evidence.endedAt) - from, 1);
+  const late = (at: Date) => (at.getTime() - from) / span > 0.75;
+  const markers = events.map((e) => ({
+    lane: EVENT_LANE[e.kind],
+    at: new Date(e.at),
+    kind: e.kind,
+    number: String(e.number),
+    title: `${e.number}. ${e.detail}`,
+  }));
+  const svg = plot({
+    document: newDocument(),
+    width: WIDTH,
+    height: 46 + lanes.length * 30,
+    marginLeft: 170,
+    marginRight: 24,
+    marginTop: 22,
+    style: { fontFamily: FONT, fontSize: '12px' },
+    // The page's text says the times are UTC: a label here would collide with the last tick.
+    x: { type: 'utc', label: null, tickFormat: '%H:%M', grid: true },
+    y: { domain: lanes, label: null, padding: 0.25 },
+    marks: [
+      rect(windows, { x1: 'start', x2: 'end', fill: COLOURS.fault }),
+      ruleX(
+        windows.flatMap((w) => [w.start, w.end]),
+        { stroke: COLOURS.faultEdge, strokeDasharray: '4,3', strokeWidth: 1 },
+      ),
+      text(windows, {
+        x: 'start',
+        frameAnchor: 'top',
+        dy: -14,
+        dx: 4,
+        textAnchor: 'start',
+        text: () => 'replication paused (fault injection)',
+        fill: COLOURS.faultEdge,
+        fontWeight: 600,
+      }),
+      barX(bars, {
+        x1: 'start',
+        x2: 'end',
+        y: 'lane',
+        fill: (d: (typeof bars)[number]) => COLOURS[d.status],
+        rx: 2,
+        title: 'label',
+      }),
+      // Each bar's status and duration beside it: after its end, or before its start when it
+      // ends in the last quarter of the drill (where the text would run off the chart).
+      text(
+        bars.filter((b) => !late(b.end)),
+        { x: 'end', y: 'lane', text: 'label', textAnchor: 'start', dx: 5, fill: '#333' },
+      ),
+      text(
+        bars.filter((b) => late(b.end)),
+        { x: 'start', y: 'lane', text: 'label', textAnchor: 'end', dx: -5, fill: '#333' },
+      ),
+      text(skipped, { x: 'at', y: 'lane', text: 'label', textAnchor: 'start', fill: COLOURS.skipped }),
+      dot(markers, {
+        x: 'at',
+        y: 'lane',
+        r: 8,
+        fill: (d) => COLOURS[d.kind as keyof typeof COLOURS],
+        stroke: 'white',
+        title: 'title',
+      }),
+      text(markers, { x: 'at', y: 'lane', text: 'number', fill: 'white', fontWeight: 700, fontSize: 10 }),
+    ],
+  });
+  return svg.outerHTML;
+}
+
+/**
+ * Where replication was paused: from each fault-start to the next fault-end (or, when the drill
+ * ended without one, to the end of the fault stage or of the drill).
+ */
+function faultWindows(evidence: Evidence): { start: Date; end: Date }[] {
+  const windows: { start: Date; end: Date }[] = [];
+  let start: Date | undefined;
+  for (const event of [...evidence.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    if (event.kind === 'fault-start') start ??= new Date(event.at);
+    if (event.kind === 'fault-end' && start) {
+      windows.push({ start, end: new Date(event.at) });
+      start = undefined;
+    }
+  }
+  if (start) {
+    const stage = evidence.stages.find((s) => s.name === 'fault');
+    windows.push({ start, end: new Date(stage?.endedAt ?? evidence.endedAt) });
+  }
+  return windows;
+}
+
+/** Probe delays are shown on a log scale (seconds to many minutes); these are its labelled ticks. */
+const DELAY_TICKS = [1, 2, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 7200, 21_600, 86_400];
+
+/** Which stage a probe belongs to, as the chart's rows name it. */
+function probeRow(probe: ProbeRecord): string {
+  const stage: StageName = probe.stage;
+  if (stage === 'failover') return probe.direction === 'back' ? 'Failback probes' : 'Failover probes';
+  if (stage === 'fault') return 'Written during the fault';
+  return `${STAGE_TITLE[stage]}${probe.direction === 'back' ? ' (back)' : ''}`;
+}
+
+/**
+ * The replication delay of every probe that arrived, one dot each, a row per stage, on a log scale
+ * so that seconds and a pause of many minutes fit on one axis; the RPO target as a line. Returns
+ * undefined when no probe arrived (the page then says so in words).
+ */
+export function delaySvg(evidence: Evidence): string | undefined {
+  const arrived = evidence.probes.filter((p) => p.delaySeconds !== null);
+  if (arrived.length === 0) return undefined;
+  // Each row says how many probes it holds (written, arrived or not).
+  const written = new Map<string, number>();
+  for (const p of evidence.probes) written.set(probeRow(p), (written.get(probeRow(p)) ?? 0) + 1);
+  const label = (p: ProbeRecord) => `${probeRow(p)} (${written.get(probeRow(p))})`;
+  const rows = [...new Set(evidence.probes.map(label))];
+  const rpo = evidence.objectives.find((o) => o.name === 'rpo');
+  const delays = arrived.map((p) => Math.max(p.delaySeconds as number, 0.5));
+  const low = Math.min(...delays, rpo?.target_seconds ?? Infinity);
+  const high = Math.max(...delays, rpo?.target_seconds ?? 0);
+  const domain = [Math.max(0.5, low / 1.6), high * 1.6];
+  const ticks = DELAY_TICKS.filter((t) => t >= domain[0] && t <= domain[1]);
+  const data = arrived.map((p) => ({
+    row: label(p),
+    delay: Math.max(p.delaySeconds as number, 0.5),
+    title: `${p.key}\n${formatSeconds(p.delaySeconds as number)}`,
+  }));
+  const svg = plot({
+    document: newDocument(),
+    width: WIDTH,
+    marginLeft: 170,
+    marginRight: 24,
+    marginTop: 24,
+    marginBottom: 36,
+    style: { fontFamily: FONT, fontSize: '12px' },
+    // The page's heading says what the axis is: a label here would collide with the last tick.
+    x: { type: 'log', domain, label: null },
+    fy: { domain: rows, label: null, padding: 0.1, axis: 'left' },
+    y: { axis: null },
+    height: 24 + 36 + rows.length * 58,
+    marks: [
+      // Ticks of its own: a log scale's own tick format labels only some of them.
+      gridX(ticks),
+      axisX(ticks, { text: (t: number) => formatSeconds(t), anchor: 'bottom', facetAnchor: 'bottom' }),
+      ...(rpo
+        ? [
+            ruleX([rpo.target_seconds], { stroke: COLOURS.target, strokeWidth: 2, strokeDasharray: '6,3' }),
+            text([rpo.target_seconds], {
+              x: (d: number) => d,
+              frameAnchor: 'top',
+              dy: -14,
+              textAnchor: 'end',
+              dx: -4,
+              text: () => `RPO target ${formatSeconds(rpo.target_seconds)}`,
+              fill: COLOURS.target,
+              fontWeight: 600,
+              facetAnchor: 'top',
+            }),
+          ]
+        : []),
+      dot(
+        data,
+        dodgeY('middle', {
+          x: 'delay',
+          fy: 'row',
+          r: 4.5,
+          fill: (d) => (rpo && d.delay > rpo.target_seconds ? COLOURS.target : COLOURS.probe),
+          fillOpacity: 0.85,
+          stroke: 'white',
+          strokeWidth: 0.75,
+          title: 'title',
+        }),
+      ),
+    ],
+  });
+  return svg.outerHTML;
+}
