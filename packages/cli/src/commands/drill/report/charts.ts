@@ -2,29 +2,12 @@
 // with whatever `document` it is given, here linkedom's (a DOM without a browser). Text from the
 // evidence reaches the SVG only as text nodes, which the DOM escapes when it serializes.
 // https://observablehq.com/plot/getting-started#plot-in-node
+// The CLI's build puts this module and the libraries in a file of their own (dist/s3-dr-charts.js),
+// loaded only when a report is rendered: every other command starts without parsing them.
 import { axisX, barX, dodgeY, dot, gridX, plot, rect, ruleX, text } from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { Evidence, ProbeRecord, StageName, TimelineEvent } from '../evidence';
-import { formatSeconds, markedEvents, STAGE_TITLE, secondsBetween } from './facts';
-
-/** Colours of stage statuses and event kinds, shared with the page's legends (report.html). */
-export const COLOURS = {
-  passed: '#2e7d32',
-  failed: '#c62828',
-  error: '#6a1b9a',
-  interrupted: '#ef6c00',
-  skipped: '#9e9e9e',
-  fault: '#fbe3e1',
-  faultEdge: '#c62828',
-  alarm: '#c62828',
-  'route-change': '#1565c0',
-  undo: '#2e7d32',
-  note: '#546e7a',
-  'fault-start': '#c62828',
-  'fault-end': '#c62828',
-  target: '#c62828',
-  probe: '#1565c0',
-} as const;
+import { COLOURS, formatSeconds, numberedEvents, STAGE_TITLE, secondsBetween } from './facts';
 
 // Drawn for the page's width (the page scales them to fit, on screen and on A4 alike).
 const WIDTH = 820;
@@ -45,15 +28,6 @@ const EVENT_LANE: Readonly<Record<TimelineEvent['kind'], string>> = {
   undo: 'Undo',
   note: 'Notes',
 };
-
-/** One numbered marker per event: the number leads to the event table under the chart. */
-export interface NumberedEvent extends TimelineEvent {
-  readonly number: number;
-}
-
-export function numberedEvents(evidence: Evidence): NumberedEvent[] {
-  return markedEvents(evidence).map((event, i) => ({ ...event, number: i + 1 }));
-}
 
 /**
  * The drill on a time axis (UTC): one bar per stage that ran, coloured by its status; the fault

@@ -191,6 +191,15 @@ export function markedEvents(evidence: Evidence): TimelineEvent[] {
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
+/** One numbered marker per event: the number leads from the chart to the event table under it. */
+export interface NumberedEvent extends TimelineEvent {
+  readonly number: number;
+}
+
+export function numberedEvents(evidence: Evidence): NumberedEvent[] {
+  return markedEvents(evidence).map((event, i) => ({ ...event, number: i + 1 }));
+}
+
 /** A setting or measurement value as text: lists joined, null as "none", booleans as yes/no. */
 export function valueText(value: number | string | boolean | readonly string[] | null): string {
   if (value === null) return 'none';
@@ -225,3 +234,22 @@ export function runFacts(evidence: Evidence): [label: string, value: string][] {
     ['Evidence schema', evidence.schema],
   ];
 }
+
+/** Colours of stage statuses and event kinds, in the charts and the page's legends alike. */
+export const COLOURS = {
+  passed: '#2e7d32',
+  failed: '#c62828',
+  error: '#6a1b9a',
+  interrupted: '#ef6c00',
+  skipped: '#9e9e9e',
+  fault: '#fbe3e1',
+  faultEdge: '#c62828',
+  alarm: '#c62828',
+  'route-change': '#1565c0',
+  undo: '#2e7d32',
+  note: '#546e7a',
+  'fault-start': '#c62828',
+  'fault-end': '#c62828',
+  target: '#c62828',
+  probe: '#1565c0',
+} as const;

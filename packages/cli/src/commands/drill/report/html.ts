@@ -3,12 +3,14 @@
 // Policy forbids the page every request, so that it stays self-contained even if a change here
 // forgot that rule.
 import type { Evidence, ProbeRecord, StageRecord, UndoRecord } from '../evidence';
-import { COLOURS, delaySvg, type NumberedEvent, numberedEvents, timelineSvg } from './charts';
 import {
+  COLOURS,
   deploymentFacts,
   drillClock,
   EVENT_TEXT,
   formatSeconds,
+  type NumberedEvent,
+  numberedEvents,
   type ObjectiveRow,
   objectiveRows,
   outcomeText,
@@ -20,8 +22,13 @@ import {
 } from './facts';
 import { html, Markup } from './markup';
 
+type Charts = typeof import('./charts');
+
 /** The whole report page for one drill. */
 export function renderHtml(evidence: Evidence): string {
+  // Required here, not imported: the CLI's build puts the charts and their libraries in a file of
+  // their own, which only a rendering loads (see charts.ts).
+  const charts = require('./charts') as Charts;
   const title = `S3 DR drill ${evidence.deployment.suffix ?? evidence.deployment.primaryBucket} ${evidence.runId}`;
   const page = html`<!DOCTYPE html>
 <html lang="en">
@@ -36,8 +43,8 @@ export function renderHtml(evidence: Evidence): string {
 <main>
 ${header(evidence)}
 ${objectivesSection(evidence)}
-${timelineSection(evidence)}
-${delaySection(evidence)}
+${timelineSection(evidence, charts)}
+${delaySection(evidence, charts)}
 ${stagesSection(evidence)}
 ${undoSection(evidence)}
 ${probesSection(evidence)}
@@ -105,14 +112,14 @@ function objectivesSection(evidence: Evidence): Markup {
 </section>`;
 }
 
-function timelineSection(evidence: Evidence): Markup {
+function timelineSection(evidence: Evidence, charts: Charts): Markup {
   const events = numberedEvents(evidence);
   const statuses = [...new Set(evidence.stages.map((s) => s.status))];
   return html`<section>
 <h2>Timeline</h2>
 <p class="lead">Each stage of the drill as a bar, coloured by how it ended; the shaded band is the time
 replication was paused by fault injection; numbered markers are the events listed below. Times are UTC.</p>
-<figure class="chart" aria-label="Timeline of the drill">${new Markup(timelineSvg(evidence))}
+<figure class="chart" aria-label="Timeline of the drill">${new Markup(charts.timelineSvg(evidence))}
 <figcaption class="legend">${statuses.map(
     (s) => html`<span><i style="background:${COLOURS[s]}"></i>stage ${STATUS_TEXT[s]}</span>`,
   )}<span><i style="background:${COLOURS.fault};border:1px dashed ${COLOURS.faultEdge}"></i>replication paused</span></figcaption>
@@ -135,8 +142,8 @@ function eventsTable(events: readonly NumberedEvent[], clock: (iso: string) => s
 </table>`;
 }
 
-function delaySection(evidence: Evidence): Markup {
-  const svg = delaySvg(evidence);
+function delaySection(evidence: Evidence, charts: Charts): Markup {
+  const svg = charts.delaySvg(evidence);
   const lost = evidence.probes.filter((p) => p.delaySeconds === null);
   const rpo = evidence.objectives.find((o) => o.name === 'rpo');
   return html`<section>
