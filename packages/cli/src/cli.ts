@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   // commander prints its usage errors itself; instead, remember which command failed and report
   // them below in the same one-line style as every other error.
   let failedCommand = program;
-  for (const command of [program, ...program.commands]) {
+  for (const command of withSubcommands(program)) {
     command.configureOutput({
       outputError: () => {
         failedCommand = command;
@@ -133,9 +133,19 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
 function usageError(err: CommanderError, command: Command): CliError {
   const [first = '', ...rest] = err.message.replace(/^error: /, '').split('\n');
   const suggestion = /^\(Did you mean (.+)\)$/.exec(rest.join(' ').trim())?.[1];
-  const help = command.parent ? `s3-dr ${command.name()} --help` : 's3-dr --help';
+  const help = `${commandPath(command)} --help`;
   const text = first.replace(/\.$/, '');
   return new CliError(`${text}${suggestion ? `, did you mean ${suggestion}` : ''} (run ${help})`);
+}
+
+/** A command and all the commands under it (`drill` has `drill report`). */
+function withSubcommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(withSubcommands)];
+}
+
+/** How a command is typed: `s3-dr`, `s3-dr verify`, `s3-dr drill report`. */
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
 }
 
 /** Reports an error that ended the run: one line on stderr, and with --json an error object on stdout. */

@@ -3,6 +3,7 @@ import { positiveInt, type Register } from '../../shared/context';
 import { formatDuration, parseDuration } from '../../shared/duration';
 import type { DrillOptions } from './action';
 import { STAGES } from './evidence';
+import { registerDrillReport } from './report/register';
 import { DRILL_DEFAULTS, DRILL_PREFIX, parseRunId, parseStages, parseTargetPrefix } from './settings';
 
 const HELP = `
@@ -51,7 +52,7 @@ const duration = (flag: string, fallback: number, what: string) =>
     .default(fallback, formatDuration(fallback));
 
 export const registerDrill: Register = (program, bind) => {
-  program
+  const command = program
     .command('drill')
     .summary(
       'a game day: measure RPO, detection, catch-up, RTO, restore and replica locks, and leave the evidence',
@@ -118,4 +119,5 @@ export const registerDrill: Register = (program, bind) => {
         return drill(ctx, options);
       }),
     );
+  registerDrillReport(command, bind);
 };

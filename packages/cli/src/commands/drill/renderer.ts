@@ -1,7 +1,2 @@
-import type { Evidence } from './evidence';
-
-/**
- * The seam to the report renderer (report.html and report.md from the evidence). Until it lands,
- * a drill writes evidence.json alone; then this becomes `export { writeReport } from './report';`.
- */
-export const writeReport: ((dir: string, evidence: Evidence) => Promise<void>) | undefined = undefined;
+// The report renderer: evidence.json, report.html and report.md, written whole into the folder.
+export { writeReport } from './report';

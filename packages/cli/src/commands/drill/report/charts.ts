@@ -70,7 +70,15 @@ export function timelineSvg(evidence: Evidence): string {
     marginTop: 22,
     style: { fontFamily: FONT, fontSize: '12px' },
     // The page's text says the times are UTC: a label here would collide with the last tick.
-    x: { type: 'utc', label: null, tickFormat: '%H:%M', grid: true },
+    // Seconds on the ticks when the whole drill is short enough for minutes to repeat, and never
+    // more ticks than whole seconds (which would repeat the seconds).
+    x: {
+      type: 'utc',
+      label: null,
+      tickFormat: span < 600_000 ? '%H:%M:%S' : '%H:%M',
+      ticks: Math.min(8, Math.max(2, Math.floor(span / 1000))),
+      grid: true,
+    },
     y: { domain: lanes, label: null, padding: 0.25 },
     marks: [
       rect(windows, { x1: 'start', x2: 'end', fill: COLOURS.fault }),

@@ -121,12 +121,18 @@ function margin(objective: Objective): string {
     : '';
 }
 
-/** The outcome in one line, naming what was missed or not measured (never more than the evidence says). */
+/**
+ * The outcome in one line, naming what was missed, not measured or skipped (never more than the
+ * evidence says).
+ */
 export function outcomeText(evidence: Evidence): string {
   const rows = objectiveRows(evidence);
   const missed = rows.filter((r) => r.verdict === 'missed').map((r) => r.title);
   const unmeasured = rows.filter((r) => r.verdict === 'not measured').map((r) => r.title);
-  const notMeasured = unmeasured.length > 0 ? `; not measured: ${unmeasured.join(', ')}` : '';
+  const skipped = evidence.stages.filter((s) => s.status === 'skipped').map((s) => s.name);
+  const notMeasured =
+    (unmeasured.length > 0 ? `; not measured: ${unmeasured.join(', ')}` : '') +
+    (skipped.length > 0 ? `; stages skipped: ${skipped.join(', ')}` : '');
   switch (evidence.outcome) {
     case 'met':
       return rows.length === unmeasured.length

@@ -115,14 +115,20 @@ function objectivesSection(evidence: Evidence): Markup {
 function timelineSection(evidence: Evidence, charts: Charts): Markup {
   const events = numberedEvents(evidence);
   const statuses = [...new Set(evidence.stages.map((s) => s.status))];
+  const paused = evidence.events.some((e) => e.kind === 'fault-start');
   return html`<section>
 <h2>Timeline</h2>
-<p class="lead">Each stage of the drill as a bar, coloured by how it ended; the shaded band is the time
-replication was paused by fault injection; numbered markers are the events listed below. Times are UTC.</p>
+<p class="lead">Each stage of the drill as a bar, coloured by how it ended${
+    paused ? '; the shaded band is the time replication was paused by fault injection' : ''
+  }${events.length > 0 ? '; numbered markers are the events listed below' : ''}. Times are UTC.</p>
 <figure class="chart" aria-label="Timeline of the drill">${new Markup(charts.timelineSvg(evidence))}
 <figcaption class="legend">${statuses.map(
     (s) => html`<span><i style="background:${COLOURS[s]}"></i>stage ${STATUS_TEXT[s]}</span>`,
-  )}<span><i style="background:${COLOURS.fault};border:1px dashed ${COLOURS.faultEdge}"></i>replication paused</span></figcaption>
+  )}${
+    paused
+      ? html`<span><i style="background:${COLOURS.fault};border:1px dashed ${COLOURS.faultEdge}"></i>replication paused</span>`
+      : ''
+  }</figcaption>
 </figure>
 ${eventsTable(events, drillClock(evidence))}
 </section>`;

@@ -173,6 +173,12 @@ describe('GIVEN a probe that never arrived and stages that were skipped', () => 
     );
   });
 
+  it('WHEN rendered THEN the outcome names the skipped stages', () => {
+    expect(text(page(evidence).querySelector('.outcome'))).toBe(
+      'MISSED Objective missed: Recovery time (RTO), failover; stages skipped: restore, locks',
+    );
+  });
+
   it('WHEN rendered THEN the skipped stages read "skipped" with their reason', () => {
     const rows = [...page(evidence).querySelectorAll('table.stages tbody tr')].map((row) =>
       [...row.querySelectorAll('td')].map(text),
