@@ -9,8 +9,11 @@
  *    ListObjectsV2 then GetObject on the replica (not listed: not there yet) and, when it is missing, HeadObject on
  *    the primary for its ReplicationStatus;
  * 3. polls the replica for its own probe for up to `waitSeconds`;
- * 4. publishes one EMF line (CanaryReplicationLatency, CanaryProbesCompleted,
- *    CanaryProbesOverdue, CanaryErrors), then retires the probes that are resolved.
+ * 4. when the replica has Object Lock, reads the retention of the replica version of each probe
+ *    found there (GetObjectRetention);
+ * 5. publishes one EMF line (CanaryReplicationLatency, CanaryProbesCompleted,
+ *    CanaryProbesOverdue, CanaryErrors and, with Object Lock, CanaryReplicasUnlocked), then retires
+ *    the probes that are resolved.
  *
  * Latency is measured by observation: the time the canary first sees the probe in the replica
  * minus its writtenAt. The replica's LastModified cannot be used: a replica keeps the source
@@ -29,11 +32,19 @@
  * replica was removed). Those count as overdue once, so the overdue alarm clears soon after
  * replication is repaired instead of staying up until lifecycle expires them. A PENDING overdue
  * probe stays and counts as overdue on every run until it arrives or lifecycle expires it.
+ *
+ * The retention check answers on the user's own account what the S3 documentation leaves open:
+ * whether S3 gives replicas of versions without retention the replica bucket's default retention.
+ * The replication pages say it does ("the destination bucket's default retention period is applied
+ * to your object replicas", userguide/replication-what-is-isnot-replicated.html); the Object Lock
+ * page says replicated objects take "the object lock configuration of the source bucket"
+ * (userguide/object-lock-managing.html#object-lock-managing-replication). The canary measures it.
  */
 import { randomBytes } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -64,6 +75,8 @@ export interface CanaryConfig {
   readonly prefix: string;
   /** How long a run polls the replica for its own probe; 0 leaves it to the next runs. */
   readonly waitSeconds: number;
+  /** The replica has Object Lock: read the retention of each probe's replica. @default false */
+  readonly replicaObjectLock?: boolean;
 }
 
 export interface CanaryDeps {
@@ -86,6 +99,10 @@ export interface CanarySummary {
   readonly failed: number;
   /** Probes not in the replica yet and not overdue (normally just this run's own). */
   readonly pending: number;
+  /** Replica with Object Lock only: probes whose replica's retention was read this run. */
+  readonly retentionChecked: number;
+  /** Of those, the replicas that carry no retention in force (no mode, or a date already past). */
+  readonly replicasUnlocked: number;
 }
 
 const POLL_INTERVAL_MS = 2000;
@@ -93,6 +110,8 @@ const SWEEP_CONCURRENCY = 8;
 /** One ListObjectsV2 page. Resolved probes are deleted, so normally only a few are listed. */
 const MAX_PROBES_PER_RUN = 1000;
 const MAX_WAIT_SECONDS = 600;
+/** What S3 answers GetObjectRetention for a version without retention. */
+const NO_RETENTION = 'NoSuchObjectLockConfiguration';
 const PROBE_NAME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{16})$/;
 
 interface Probe {
@@ -101,8 +120,18 @@ interface Probe {
   readonly writtenAt: number;
 }
 
+/** The replica version the canary read: the one the probe's token identified. */
+interface Replica {
+  readonly versionId?: string;
+}
+
 type Outcome =
-  | { readonly kind: 'replicated'; readonly probe: Probe; readonly latencySeconds: number }
+  | {
+      readonly kind: 'replicated';
+      readonly probe: Probe;
+      readonly latencySeconds: number;
+      readonly replica: Replica;
+    }
   | { readonly kind: 'pending' | 'overdue' | 'lost'; readonly probe: Probe; readonly status: string | null }
   | { readonly kind: 'vanished'; readonly probe: Probe };
 
@@ -114,6 +143,7 @@ export function canaryConfigFromEnv(env: NodeJS.ProcessEnv): CanaryConfig {
   const prefix = env[CANARY_ENV.prefix] || CANARY_DEFAULT_PREFIX;
   const waitText = env[CANARY_ENV.waitSeconds] || String(CANARY_DEFAULT_WAIT_SECONDS);
   const waitSeconds = Number(waitText);
+  const lockText = env[CANARY_ENV.replicaObjectLock] || 'false';
   if (primaryBucket === '') problems.push(`${CANARY_ENV.primaryBucket} is not set`);
   if (replicaBucket === '') problems.push(`${CANARY_ENV.replicaBucket} is not set`);
   if (primaryBucket !== '' && primaryBucket === replicaBucket) {
@@ -127,8 +157,11 @@ export function canaryConfigFromEnv(env: NodeJS.ProcessEnv): CanaryConfig {
       `${CANARY_ENV.waitSeconds} must be a whole number from 0 to ${MAX_WAIT_SECONDS}, got '${waitText}'`,
     );
   }
+  if (lockText !== 'true' && lockText !== 'false') {
+    problems.push(`${CANARY_ENV.replicaObjectLock} must be 'true' or 'false', got '${lockText}'`);
+  }
   if (problems.length > 0) throw new Error(`Invalid canary configuration: ${problems.join('; ')}`);
-  return { primaryBucket, replicaBucket, prefix, waitSeconds };
+  return { primaryBucket, replicaBucket, prefix, waitSeconds, replicaObjectLock: lockText === 'true' };
 }
 
 /**
@@ -161,6 +194,7 @@ async function measure(
     checkProbe(config, deps, probe),
   );
   outcomes.push(await awaitProbe(config, deps, own));
+  const retention = config.replicaObjectLock ? await checkRetention(config, deps, outcomes) : [];
 
   const latenciesSeconds: number[] = [];
   const resolved: string[] = [];
@@ -182,6 +216,8 @@ async function measure(
     overdue,
     failed,
     pending,
+    retentionChecked: retention.length,
+    replicasUnlocked: retention.filter((locked) => !locked).length,
   };
   return { summary, resolved };
 }
@@ -243,7 +279,8 @@ function parseProbeKey(prefix: string, key: string): Probe | undefined {
 }
 
 async function checkProbe(config: CanaryConfig, deps: CanaryDeps, probe: Probe): Promise<Outcome> {
-  if (await isInReplica(config, deps, probe)) return replicated(probe, deps.now());
+  const replica = await findInReplica(config, deps, probe);
+  if (replica) return replicated(probe, deps.now(), replica);
   let status: string | null;
   try {
     const head = await deps.s3.send(new HeadObjectCommand({ Bucket: config.primaryBucket, Key: probe.key }));
@@ -263,31 +300,39 @@ async function awaitProbe(config: CanaryConfig, deps: CanaryDeps, probe: Probe):
   const deadline = probe.writtenAt + config.waitSeconds * 1000;
   while (deps.now() + POLL_INTERVAL_MS <= deadline) {
     await deps.sleep(POLL_INTERVAL_MS);
-    if (await isInReplica(config, deps, probe)) return replicated(probe, deps.now());
+    const replica = await findInReplica(config, deps, probe);
+    if (replica) return replicated(probe, deps.now(), replica);
   }
   return { kind: 'pending', probe, status: null };
 }
 
-function replicated(probe: Probe, observedAt: number): Outcome {
-  return { kind: 'replicated', probe, latencySeconds: Math.max(0, (observedAt - probe.writtenAt) / 1000) };
+function replicated(probe: Probe, observedAt: number, replica: Replica): Outcome {
+  const latencySeconds = Math.max(0, (observedAt - probe.writtenAt) / 1000);
+  return { kind: 'replicated', probe, latencySeconds, replica };
 }
 
 /**
- * True when the replica holds this probe with the same token and writtenAt. Listing first tells
+ * The replica version holding this probe with the same token and writtenAt, if any. Listing first tells
  * "not there yet" from "not allowed": the role may list the replica only under the canary prefix,
  * and without an unconditioned s3:ListBucket a GetObject of a missing key answers 403, not 404.
  */
-async function isInReplica(config: CanaryConfig, deps: CanaryDeps, probe: Probe): Promise<boolean> {
+async function findInReplica(
+  config: CanaryConfig,
+  deps: CanaryDeps,
+  probe: Probe,
+): Promise<Replica | undefined> {
   const listed = await deps.s3.send(
     new ListObjectsV2Command({ Bucket: config.replicaBucket, Prefix: probe.key, MaxKeys: 1 }),
   );
-  if (!listed.Contents?.some((o) => o.Key === probe.key)) return false;
+  if (!listed.Contents?.some((o) => o.Key === probe.key)) return undefined;
   let text: string;
+  let versionId: string | undefined;
   try {
     const object = await deps.s3.send(new GetObjectCommand({ Bucket: config.replicaBucket, Key: probe.key }));
     text = (await object.Body?.transformToString()) ?? '';
+    versionId = object.VersionId;
   } catch (err) {
-    if (errorName(err) === 'NoSuchKey') return false;
+    if (errorName(err) === 'NoSuchKey') return undefined;
     throw err;
   }
   let body: unknown;
@@ -303,7 +348,60 @@ async function isInReplica(config: CanaryConfig, deps: CanaryDeps, probe: Probe)
     Date.parse(String((body as Record<string, unknown>).writtenAt)) === probe.writtenAt;
   if (!matches)
     deps.log({ level: 'WARN', message: 'the replica holds another body for this probe', key: probe.key });
-  return matches;
+  return matches ? { versionId } : undefined;
+}
+
+/**
+ * Whether the replica version of each replicated probe carries retention in force (true) or not
+ * (false), read with GetObjectRetention on that version and logged. The API reference names no
+ * error for a version without retention; S3 answers NoSuchObjectLockConfiguration (404), as the
+ * S3-compatible servers that mirror it do. Any other error fails the run (CanaryErrors), so an
+ * unexpected answer on a real account is reported instead of being taken for either result.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectRetention.html
+ */
+async function checkRetention(
+  config: CanaryConfig,
+  deps: CanaryDeps,
+  outcomes: readonly Outcome[],
+): Promise<boolean[]> {
+  const replicated = outcomes.flatMap((o) => (o.kind === 'replicated' ? [o] : []));
+  return forEachLimited(replicated, SWEEP_CONCURRENCY, async ({ probe, replica }) => {
+    let mode: string | undefined;
+    let retainUntil: Date | undefined;
+    try {
+      const { Retention } = await deps.s3.send(
+        new GetObjectRetentionCommand({
+          Bucket: config.replicaBucket,
+          Key: probe.key,
+          VersionId: replica.versionId,
+        }),
+      );
+      mode = Retention?.Mode;
+      retainUntil = Retention?.RetainUntilDate;
+    } catch (err) {
+      if (errorName(err) !== NO_RETENTION) throw err;
+    }
+    const locked = mode !== undefined && retainUntil !== undefined && retainUntil.getTime() > deps.now();
+    const where = { key: probe.key, versionId: replica.versionId ?? null };
+    if (locked) {
+      deps.log({
+        level: 'INFO',
+        message: 'the replica of the probe carries retention',
+        ...where,
+        mode,
+        retainUntilDate: retainUntil?.toISOString(),
+      });
+    } else {
+      deps.log({
+        level: 'WARN',
+        message: 'the replica of the probe carries no retention in force: replicas are not locked',
+        ...where,
+        mode: mode ?? null,
+        retainUntilDate: retainUntil?.toISOString() ?? null,
+      });
+    }
+    return locked;
+  });
 }
 
 function logOutcome(deps: CanaryDeps, outcome: Outcome): void {
@@ -341,6 +439,16 @@ function publish(
         { name: CANARY_METRICS.latency, unit: 'Seconds' as const, values: summary.latenciesSeconds },
         { name: CANARY_METRICS.completed, unit: 'Count' as const, values: summary.completed },
         { name: CANARY_METRICS.overdue, unit: 'Count' as const, values: summary.overdue },
+        // Only what was measured: no value when no probe's replica was read this run.
+        ...(summary.retentionChecked > 0
+          ? [
+              {
+                name: CANARY_METRICS.replicasUnlocked,
+                unit: 'Count' as const,
+                values: summary.replicasUnlocked,
+              },
+            ]
+          : []),
       ]
     : [];
   const properties: LogDocument = {
@@ -348,6 +456,9 @@ function publish(
     message: 'canary run',
     replicaBucket: config.replicaBucket,
     ...(summary ? { probe: summary.probe, failed: summary.failed, pending: summary.pending } : {}),
+    ...(summary && config.replicaObjectLock
+      ? { retentionChecked: summary.retentionChecked, replicasUnlocked: summary.replicasUnlocked }
+      : {}),
   };
   const documents = emfDocuments(
     config.primaryBucket,

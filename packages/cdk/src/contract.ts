@@ -32,6 +32,12 @@ export const CANARY_METRICS = {
   overdue: 'CanaryProbesOverdue',
   /** 1 when the canary itself failed (access denied, KMS, missing bucket), else 0; always published. */
   errors: 'CanaryErrors',
+  /**
+   * Replica with Object Lock only: count of the probes found in the replica this run whose replica
+   * version carries no retention in force (0: every one read carries it). Published only in runs
+   * that read at least one.
+   */
+  replicasUnlocked: 'CanaryReplicasUnlocked',
 } as const;
 
 /** A probe still missing from the replica after this many seconds is overdue (the S3 RTC threshold). */
@@ -47,6 +53,8 @@ export const CANARY_ENV = {
   prefix: 'CANARY_PREFIX',
   /** Optional: how long a run waits for its own probe to arrive. @default CANARY_DEFAULT_WAIT_SECONDS */
   waitSeconds: 'CANARY_WAIT_SECONDS',
+  /** Optional: 'true' when the replica bucket has Object Lock (the canary then reads replicas' retention). @default 'false' */
+  replicaObjectLock: 'REPLICA_OBJECT_LOCK',
 } as const;
 
 export const CANARY_DEFAULT_PREFIX = `${RESERVED_PREFIX}canary/`;

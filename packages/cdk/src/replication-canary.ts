@@ -49,6 +49,12 @@ export interface ReplicationCanaryProps {
   readonly topic: sns.ITopic;
   /** Where probes are written; under `_s3-dr/`. @default CANARY_DEFAULT_PREFIX */
   readonly prefix?: string;
+  /**
+   * Give it when the replica bucket has Object Lock: the canary then reads the retention of the
+   * replica of each probe, and this alarm (notifying the topic) fires when one carries none.
+   * @default - the replica has no Object Lock: no retention is read, no such alarm
+   */
+  readonly replicaUnlockedAlarmName?: string;
   /** @default 'Writes a probe to the primary bucket and measures its replication to the replica' */
   readonly description?: string;
 }
@@ -66,6 +72,8 @@ export class ReplicationCanary extends Construct {
   readonly silentAlarm: cloudwatch.Alarm;
   readonly overdueAlarm: cloudwatch.Alarm;
   readonly errorsAlarm: cloudwatch.Alarm;
+  /** With `replicaUnlockedAlarmName`: ALARM while replicas of probes carry no Object Lock retention. */
+  readonly replicaUnlockedAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReplicationCanaryProps) {
     super(scope, id);
@@ -84,6 +92,7 @@ export class ReplicationCanary extends Construct {
         [CANARY_ENV.primaryBucket]: props.primaryBucket.bucketName,
         [CANARY_ENV.replicaBucket]: props.replicaBucket.bucketName,
         [CANARY_ENV.prefix]: props.prefix ?? CANARY_DEFAULT_PREFIX,
+        ...(props.replicaUnlockedAlarmName ? { [CANARY_ENV.replicaObjectLock]: 'true' } : {}),
       },
     });
     this.grantProbeAccess(props);
@@ -152,6 +161,34 @@ export class ReplicationCanary extends Construct {
     });
     this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
     this.alarm.addOkAction(new actions.SnsAction(props.topic));
+
+    if (props.replicaUnlockedAlarmName) {
+      this.replicaUnlockedAlarm = this.replicaUnlocked(props.replicaUnlockedAlarmName, props);
+    }
+  }
+
+  /**
+   * Whether replicas of the primary's versions (which carry no retention) get the replica bucket's
+   * default retention is not settled by the S3 documentation (see lambda/canary.ts): this alarm says
+   * what the user's own account does, from the first measured probe on.
+   */
+  private replicaUnlocked(alarmName: string, props: ReplicationCanaryProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, 'ReplicaUnlockedAlarm', {
+      alarmName,
+      alarmDescription:
+        "The replica of a canary probe carries no Object Lock retention: S3 did not give replicas of the primary's versions the replica bucket's default retention, so Object Lock does not protect the replicas. Give the primary's versions retention (Object Lock on the primary) or set retention on the replicas (S3 Batch Operations, Object Lock retention). See the README.",
+      metric: props.metrics.canaryReplicasUnlocked(),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // On purpose: no data means no probe's replica was read in the period (a slow or stopped
+      // replication is the other canary alarms' business); the last answer stands. A new alarm stays
+      // INSUFFICIENT_DATA until the first measurement, which `s3-dr status` reports as not measured yet.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(props.topic));
+    alarm.addOkAction(new actions.SnsAction(props.topic));
+    return alarm;
   }
 
   /** Exactly what lambda/canary.ts does, on its prefix only. */
@@ -194,6 +231,15 @@ export class ReplicationCanary extends Construct {
         resources: [props.replicaBucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
+      ...(props.replicaUnlockedAlarmName
+        ? [
+            new iam.PolicyStatement({
+              sid: 'ReadRetentionOfReplicatedProbes',
+              actions: ['s3:GetObjectRetention'],
+              resources: [probes(props.replicaBucket)],
+            }),
+          ]
+        : []),
       new iam.PolicyStatement({
         sid: 'EncryptProbes',
         actions: ['kms:GenerateDataKey'],

@@ -20,6 +20,12 @@ export interface ReplicationRoleProps {
    * uses S3 Bucket Keys, decrypt with it; both only through S3 and for the replica bucket.
    */
   readonly destinationKey: ReplicationKeyReference;
+  /**
+   * Either bucket has Object Lock: the role may also read the retention and legal hold of the source
+   * versions, which S3 replicates with them.
+   * @default false
+   */
+  readonly objectLock?: boolean;
   /** @default 'Assumed by Amazon S3 to replicate the primary bucket to the replica bucket' */
   readonly description?: string;
 }
@@ -57,6 +63,7 @@ export class ReplicationRole extends Construct {
             ],
             resources: [`${props.sourceBucketArn}/*`],
           }),
+          ...(props.objectLock ? [readSourceObjectLock(props.sourceBucketArn)] : []),
           new iam.PolicyStatement({
             sid: 'WriteReplicas',
             actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
@@ -101,6 +108,24 @@ export class ReplicationRole extends Construct {
     );
     acknowledgeKeyWildcards(policy, [source, destination]);
   }
+}
+
+/**
+ * "To use Object Lock with replication, you must grant two additional permissions on the source S3
+ * bucket": s3:GetObjectRetention and s3:GetObjectLegalHold. Granted whenever Object Lock is on either
+ * side, not only on the source: S3 reads a source version's retention to decide whether it overrides
+ * the destination's default ("When Amazon S3 replicates objects that have retention information
+ * applied, it applies those same retention controls to your replicas"). Without Object Lock on
+ * either side there is nothing to read, so the role does not get them.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+ */
+function readSourceObjectLock(sourceBucketArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadSourceObjectLock',
+    actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
+    resources: [`${sourceBucketArn}/*`],
+  });
 }
 
 /**

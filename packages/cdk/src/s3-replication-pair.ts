@@ -434,6 +434,7 @@ export class S3ReplicationPair extends Construct {
       destinationBucketArn: crossRegion ? replicaBucketArn : this.replica.bucket.bucketArn,
       sourceKey: { key: this.primaryKey },
       destinationKey: replicaKeyRef,
+      objectLock: props.replicaObjectLock !== undefined,
     });
 
     this.primary = new EncryptedBucket(this, 'Primary', {
@@ -506,6 +507,7 @@ export class S3ReplicationPair extends Construct {
       logGroup: this.replicationLogs.logGroup,
       metrics: telemetry,
       topic: this.alarmTopic.topic,
+      replicaUnlockedAlarmName: props.replicaObjectLock ? names.replicaUnlockedAlarm : undefined,
     });
 
     // Across regions the replica's region has its own alarm topic: an alarm or EventBridge rule can
@@ -635,6 +637,7 @@ export class S3ReplicationPair extends Construct {
         this.canary.silentAlarm,
         this.canary.overdueAlarm,
         this.canary.errorsAlarm,
+        ...(this.canary.replicaUnlockedAlarm ? [this.canary.replicaUnlockedAlarm] : []),
         ...(this.reverseCanary ? [this.reverseCanary.alarm] : []),
         this.tamperAlarm.alarm,
       ],

@@ -43,6 +43,11 @@ export class TelemetryMetrics {
     return this.metric(CANARY_METRICS.errors, cloudwatch.Stats.MAXIMUM, period);
   }
 
+  /** Replica with Object Lock: probes whose replica carries no retention. Maximum: one is enough. */
+  canaryReplicasUnlocked(period = Duration.minutes(5)): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.replicasUnlocked, cloudwatch.Stats.MAXIMUM, period);
+  }
+
   private metric(metricName: string, statistic: string, period: Duration): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,

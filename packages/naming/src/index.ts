@@ -141,6 +141,11 @@ export interface DeploymentNames {
   readonly drillExperimentTemplate: string;
   readonly drillRole: string;
   readonly drillGuardAlarm: string;
+  /**
+   * Replica with Object Lock: ALARM while the canary finds replicas of its probes without retention
+   * (in the primary's region, where the canary runs).
+   */
+  readonly replicaUnlockedAlarm: string;
 }
 
 /**
@@ -201,5 +206,6 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     drillExperimentTemplate: `s3-dr-pause-replication-${suffix}`,
     drillRole: `s3-dr-fis-role-${suffix}`,
     drillGuardAlarm: `s3-replication-drill-guard-${suffix}`,
+    replicaUnlockedAlarm: `s3-replication-replica-unlocked-${suffix}`,
   };
 }

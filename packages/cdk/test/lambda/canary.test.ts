@@ -1,5 +1,6 @@
 import {
   DeleteObjectCommand,
+  type GetObjectRetentionCommandInput,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
@@ -19,9 +20,11 @@ import {
 } from '../../lambda/canary';
 import type { LogDocument } from '../../lambda/emf';
 import {
+  createLockedBucket,
   createVersionedBucket,
   keysUnder,
   motoS3,
+  motoS3WithObjectRetention,
   motoS3WithReplicationStatus,
   readText,
   replicate,
@@ -470,6 +473,138 @@ describe('runCanary', () => {
   });
 });
 
+describe('runCanary with a replica under Object Lock', () => {
+  /** A primary without Object Lock and a locked replica (with this default retention, if any). */
+  async function lockedPair(defaultRetention?: { mode: 'GOVERNANCE'; days: number }): Promise<CanaryConfig> {
+    return {
+      primaryBucket: await createVersionedBucket(s3, 'canary-primary'),
+      replicaBucket: await createLockedBucket(s3, 'canary-locked', defaultRetention),
+      prefix: PREFIX,
+      waitSeconds: 0,
+      replicaObjectLock: true,
+    };
+  }
+
+  /** A run at `at` of a canary that probed at `at - 2 min`, its probe replicated since. */
+  async function replicatedProbeRun(locked: CanaryConfig, at: number, client: S3Client) {
+    const first = await runAt(at - 2 * MINUTE, { config: locked, client });
+    await replicate(s3, locked.primaryBucket, locked.replicaBucket, PREFIX);
+    return { first, ...(await runAt(at, { config: locked, client })) };
+  }
+
+  it("GIVEN the replica's default retention on the replicated probe WHEN the canary runs THEN it publishes CanaryReplicasUnlocked=0 and logs the retention", async () => {
+    const locked = await lockedPair({ mode: 'GOVERNANCE', days: 1 });
+    const requests: GetObjectRetentionCommandInput[] = [];
+    const at = Date.now();
+
+    const { first, summary, lines } = await replicatedProbeRun(
+      locked,
+      at,
+      motoS3WithObjectRetention(requests),
+    );
+
+    expect(summary).toMatchObject({ completed: 1, retentionChecked: 1, replicasUnlocked: 0 });
+    expect(runLine(lines)).toMatchObject({
+      retentionChecked: 1,
+      replicasUnlocked: 0,
+      CanaryReplicasUnlocked: 0,
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'the replica of the probe carries retention',
+        key: first.summary.probe,
+        mode: 'GOVERNANCE',
+      }),
+    );
+  });
+
+  it('GIVEN a replicated probe WHEN the canary reads its retention THEN it asks for the replica version it read, in the replica bucket', async () => {
+    const locked = await lockedPair({ mode: 'GOVERNANCE', days: 1 });
+    const requests: GetObjectRetentionCommandInput[] = [];
+
+    const { first } = await replicatedProbeRun(locked, Date.now(), motoS3WithObjectRetention(requests));
+
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: locked.replicaBucket, Key: first.summary.probe }),
+    );
+    expect(requests).toEqual([
+      { Bucket: locked.replicaBucket, Key: first.summary.probe, VersionId: head.VersionId },
+    ]);
+  });
+
+  it('GIVEN a replicated probe without retention WHEN the canary runs THEN it publishes CanaryReplicasUnlocked=1 and warns that replicas are not locked', async () => {
+    const locked = await lockedPair();
+
+    const { first, summary, lines } = await replicatedProbeRun(locked, T0, motoS3WithObjectRetention());
+
+    expect(summary).toMatchObject({ retentionChecked: 1, replicasUnlocked: 1 });
+    expect(runLine(lines)).toMatchObject({ CanaryReplicasUnlocked: 1 });
+    expect(lines).toContainEqual({
+      level: 'WARN',
+      message: 'the replica of the probe carries no retention in force: replicas are not locked',
+      key: first.summary.probe,
+      versionId: expect.any(String),
+      mode: null,
+      retainUntilDate: null,
+    });
+  });
+
+  it('GIVEN a replica whose retention date has passed WHEN the canary runs THEN it counts it as unlocked', async () => {
+    const locked = await lockedPair({ mode: 'GOVERNANCE', days: 1 });
+    const inTenDays = Date.now() + 10 * 24 * 60 * MINUTE;
+
+    const { summary } = await replicatedProbeRun(locked, inTenDays, motoS3WithObjectRetention());
+
+    expect(summary).toMatchObject({ retentionChecked: 1, replicasUnlocked: 1 });
+  });
+
+  it('GIVEN no probe reached the replica WHEN the canary runs THEN it publishes no CanaryReplicasUnlocked value (nothing was measured)', async () => {
+    const locked = await lockedPair({ mode: 'GOVERNANCE', days: 1 });
+    const requests: GetObjectRetentionCommandInput[] = [];
+
+    const { summary, lines } = await runAt(T0, {
+      config: locked,
+      client: motoS3WithObjectRetention(requests),
+    });
+
+    expect(summary).toMatchObject({ retentionChecked: 0, replicasUnlocked: 0 });
+    expect(runLine(lines)).toMatchObject({ retentionChecked: 0 });
+    expect(runLine(lines)).not.toHaveProperty('CanaryReplicasUnlocked');
+    expect(requests).toEqual([]);
+  });
+
+  it('GIVEN the replica refuses GetObjectRetention WHEN the canary runs THEN the run fails with CanaryErrors=1 instead of calling the replica locked or unlocked', async () => {
+    const locked = await lockedPair({ mode: 'GOVERNANCE', days: 1 });
+    await runAt(T0, { config: locked });
+    await replicate(s3, locked.primaryBucket, locked.replicaBucket, PREFIX);
+    const client = motoS3Before('GetObjectRetentionCommand', async () => {
+      throw accessDenied();
+    });
+    let lines: LogDocument[] = [];
+    const log = (document: LogDocument) => lines.push(document);
+
+    await expect(
+      runCanary(locked, { s3: client, now: () => T0 + 2 * MINUTE, sleep: async () => {}, log }),
+    ).rejects.toThrow('Access Denied');
+    lines = lines.filter((line) => '_aws' in line);
+    expect(lines).toEqual([expect.objectContaining({ CanaryErrors: 1 })]);
+    expect(lines[0]).not.toHaveProperty('CanaryReplicasUnlocked');
+  });
+
+  it('GIVEN a replica the canary is not told is locked WHEN a probe replicated THEN it reads no retention and publishes no such metric', async () => {
+    const locked = { ...(await lockedPair()), replicaObjectLock: false };
+    const requests: GetObjectRetentionCommandInput[] = [];
+
+    const { summary, lines } = await replicatedProbeRun(locked, T0, motoS3WithObjectRetention(requests));
+
+    expect(summary.completed).toBe(1);
+    expect(requests).toEqual([]);
+    expect(runLine(lines)).not.toHaveProperty('CanaryReplicasUnlocked');
+    expect(runLine(lines)).not.toHaveProperty('retentionChecked');
+  });
+});
+
 describe('canaryConfigFromEnv', () => {
   it('GIVEN only the two bucket names WHEN read THEN the prefix and wait take their defaults', () => {
     expect(canaryConfigFromEnv({ PRIMARY_BUCKET: 'p', REPLICA_BUCKET: 'r' })).toEqual({
@@ -477,7 +612,14 @@ describe('canaryConfigFromEnv', () => {
       replicaBucket: 'r',
       prefix: '_s3-dr/canary/',
       waitSeconds: 60,
+      replicaObjectLock: false,
     });
+  });
+
+  it("GIVEN REPLICA_OBJECT_LOCK 'true' WHEN read THEN the canary reads replicas' retention", () => {
+    expect(
+      canaryConfigFromEnv({ PRIMARY_BUCKET: 'p', REPLICA_BUCKET: 'r', REPLICA_OBJECT_LOCK: 'true' }),
+    ).toMatchObject({ replicaObjectLock: true });
   });
 
   it('GIVEN an empty environment WHEN read THEN one error names both missing buckets', () => {
@@ -507,6 +649,11 @@ describe('canaryConfigFromEnv', () => {
       'a negative wait',
       { CANARY_WAIT_SECONDS: '-1' },
       "CANARY_WAIT_SECONDS must be a whole number from 0 to 600, got '-1'",
+    ],
+    [
+      'an Object Lock flag that is not a boolean',
+      { REPLICA_OBJECT_LOCK: 'yes' },
+      "REPLICA_OBJECT_LOCK must be 'true' or 'false', got 'yes'",
     ],
   ])('GIVEN %s WHEN read THEN it is rejected', (_, env, problem) => {
     expect(() => canaryConfigFromEnv({ PRIMARY_BUCKET: 'p', REPLICA_BUCKET: 'r', ...env })).toThrow(

@@ -1,10 +1,15 @@
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  type GetObjectRetentionCommandInput,
+  HeadObjectCommand,
   ListObjectsV2Command,
+  type ObjectLockRetentionMode,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectLockConfigurationCommand,
   S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { motoEndpoint, uniqueBucket } from '../../../../test/support/moto';
 
@@ -35,6 +40,61 @@ export function motoS3WithReplicationStatus(status: 'PENDING' | 'FAILED'): S3Cli
     { step: 'initialize', name: 'fakeReplicationStatus' },
   );
   return client;
+}
+
+/**
+ * A moto client that answers GetObjectRetention as S3 does: moto 5.2 has no such operation (it
+ * answers with the object's body, which the SDK cannot parse). The answer comes from moto's own lock
+ * state of that version, as HeadObject reports it: its Retention, or NoSuchObjectLockConfiguration
+ * (404) when it has none. Each request's input is pushed to `requests`.
+ */
+export function motoS3WithObjectRetention(requests: GetObjectRetentionCommandInput[] = []): S3Client {
+  const client = motoS3();
+  const reader = motoS3();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'GetObjectRetentionCommand') return next(args);
+      const input = args.input as GetObjectRetentionCommandInput;
+      requests.push(input);
+      const head = await reader.send(
+        new HeadObjectCommand({ Bucket: input.Bucket, Key: input.Key, VersionId: input.VersionId }),
+      );
+      if (!head.ObjectLockMode) {
+        throw new S3ServiceException({
+          name: 'NoSuchObjectLockConfiguration',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+          message: 'The specified object does not have a ObjectLock configuration',
+        });
+      }
+      const Retention = { Mode: head.ObjectLockMode, RetainUntilDate: head.ObjectLockRetainUntilDate };
+      return { output: { Retention, $metadata: {} } } as never;
+    },
+    { step: 'initialize', name: 'motoGetObjectRetention' },
+  );
+  return client;
+}
+
+/** A bucket with Object Lock (versioned), with this default retention in days when given. */
+export async function createLockedBucket(
+  s3: S3Client,
+  prefix: string,
+  defaultRetention?: { mode: ObjectLockRetentionMode; days: number },
+): Promise<string> {
+  const bucket = uniqueBucket(prefix);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  if (defaultRetention) {
+    await s3.send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: bucket,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: defaultRetention.mode, Days: defaultRetention.days } },
+        },
+      }),
+    );
+  }
+  return bucket;
 }
 
 export async function createVersionedBucket(s3: S3Client, prefix: string): Promise<string> {

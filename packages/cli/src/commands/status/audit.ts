@@ -29,6 +29,7 @@ import {
   replicaProtectionCheck,
   tamperRuleCheck,
 } from './checks/protection';
+import { replicaRetentionCheck } from './checks/replica-retention';
 import {
   deleteMarkersCheck,
   metricsEnabledCheck,
@@ -70,6 +71,7 @@ export const CHECKS: readonly Check[] = [
   accelerationCheck(),
   glacierLifecycleCheck(),
   objectLockCheck(),
+  replicaRetentionCheck(),
   replicaProtectionCheck(),
   keyProtectionCheck('primary'),
   keyProtectionCheck('replica'),
