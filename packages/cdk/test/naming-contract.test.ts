@@ -1,5 +1,6 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { deploymentNames } from 's3-dr-naming';
 import { S3ReplicationPair } from '../src';
 import { physicalNames } from './support/physical-names';
@@ -20,13 +21,21 @@ describe('GIVEN a two-way pair across regions with an access point, a drill and 
     drill: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  // Object Lock on the replica excludes two-way: what only it creates comes from a second pair.
+  const locked = new Stack(new App(), 'Locked', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  new S3ReplicationPair(locked, 'Dr', {
+    environmentSuffix: 'lib',
+    replicaObjectLock: ObjectLockRetention.governance(Duration.days(1)),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
   const templates = [stack, pair.replicaStack as Stack].map((s) => Template.fromStack(s));
   const found = templates.map(physicalNames);
-  const given = found.flatMap((f) => f.named.map(({ name }) => name));
+  const inLocked = physicalNames(Template.fromStack(locked));
+  const given = [...found, inLocked].flatMap((f) => f.named.map(({ name }) => name));
   const { stack: _stack, replicaStack: _replicaStack, ...contract } = deploymentNames('lib', ACCOUNT);
 
   test('THEN every resource with a name of its own is of a kind this test reads', () => {
-    expect(found.flatMap((f) => f.unknown)).toEqual([]);
+    expect([...found, inLocked].flatMap((f) => f.unknown)).toEqual([]);
   });
 
   test('THEN every name it gives is a name of the naming contract', () => {

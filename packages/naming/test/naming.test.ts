@@ -116,6 +116,7 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   reverseCanaryOverdueAlarm: 'CloudWatch alarm',
   reverseCanaryErrorsAlarm: 'CloudWatch alarm',
   tamperAlarm: 'CloudWatch alarm',
+  replicaUnlockedAlarm: 'CloudWatch alarm',
   dashboard: 'CloudWatch dashboard',
   logGroup: 'CloudWatch Logs log group',
   eventsFunction: 'Lambda function',
