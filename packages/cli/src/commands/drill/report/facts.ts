@@ -221,8 +221,9 @@ export function deploymentFacts(evidence: Evidence): [label: string, value: stri
   return [
     ['Deployment', d.suffix ?? 'buckets named on the command line'],
     ['AWS account', d.account ?? 'unknown'],
-    ['Primary bucket', `${d.primaryBucket} (${d.region})`],
-    ['Replica bucket', `${d.replicaBucket} (${d.replicaRegion})`],
+    ['Primary bucket', d.primaryBucket],
+    ['Replica bucket', d.replicaBucket],
+    ['Regions', d.region === d.replicaRegion ? `${d.region} (both)` : `${d.region} → ${d.replicaRegion}`],
     ['Replication rules', `${d.ruleIds.join(', ') || 'none recorded'}${d.bidirectional ? ' (two-way)' : ''}`],
     ['Multi-Region Access Point', d.accessPoint ?? 'none'],
     ['Replica Object Lock', lock ? `${lock.mode}, ${lock.days} days by default` : 'none'],

@@ -117,6 +117,7 @@ function timelineSection(evidence: Evidence, charts: Charts): Markup {
   const statuses = [...new Set(evidence.stages.map((s) => s.status))];
   const paused = evidence.events.some((e) => e.kind === 'fault-start');
   return html`<section>
+<div class="keep">
 <h2>Timeline</h2>
 <p class="lead">Each stage of the drill as a bar, coloured by how it ended${
     paused ? '; the shaded band is the time replication was paused by fault injection' : ''
@@ -130,6 +131,7 @@ function timelineSection(evidence: Evidence, charts: Charts): Markup {
       : ''
   }</figcaption>
 </figure>
+</div>
 ${eventsTable(events, drillClock(evidence))}
 </section>`;
 }
@@ -152,7 +154,7 @@ function delaySection(evidence: Evidence, charts: Charts): Markup {
   const svg = charts.delaySvg(evidence);
   const lost = evidence.probes.filter((p) => p.delaySeconds === null);
   const rpo = evidence.objectives.find((o) => o.name === 'rpo');
-  return html`<section>
+  return html`<section class="keep">
 <h2>Replication delay of each probe</h2>
 <p class="lead">Each dot is one probe object the drill wrote: its delay is the time from its write until
 it was first seen in the other bucket (found by polling). The axis is logarithmic, so that seconds and a
@@ -321,6 +323,7 @@ code, .key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospa
 .marker { display: inline-block; min-width: 20px; height: 20px; line-height: 20px; border-radius: 10px;
   color: #fff; text-align: center; font-size: 11px; font-weight: 700; }
 .events td:first-child { width: 36px; }
+.events td:nth-child(3), .events th { white-space: nowrap; }
 .warning { padding: 8px 12px; background: #fff3e0; border-left: 4px solid var(--warn); }
 .pending { background: #fff3e0; }
 .empty { color: var(--muted); font-style: italic; }
@@ -340,7 +343,7 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   table, figure, .outcome, .facts { break-inside: auto; }
-  tr, figure, .outcome, .fact-list { break-inside: avoid; }
+  tr, figure, .outcome, .fact-list, .keep { break-inside: avoid; }
   thead { display: table-header-group; }
   .time { white-space: normal; }
   .probes { break-before: page; }

@@ -56,7 +56,8 @@ describe('GIVEN the evidence of a drill that missed its RTO', () => {
         'Started: 2026-12-07 09:30:00 UTC',
         'Ended: 2026-12-07 10:01:34 UTC',
         'Deployment: prod',
-        'Primary bucket: primary-bucket-prod-123456789012 (us-east-1)',
+        'Primary bucket: primary-bucket-prod-123456789012',
+        'Regions: us-east-1 → us-west-2',
       ]),
     );
   });
