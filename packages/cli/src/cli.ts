@@ -66,7 +66,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     .option('--env <suffix>', 'the deployment: reads the outputs of stack TapStack<suffix>')
     .option(
       '--outputs <file>',
-      'a flat {OutputKey: OutputValue} JSON file, e.g. cfn-outputs/flat-outputs.json',
+      'the stack outputs as JSON: flat {OutputKey: value} (e.g. cfn-outputs/flat-outputs.json), or as cdk deploy --outputs-file writes them',
     )
     .option('--source <bucket>', 'source (primary) bucket name; with --replica')
     .option('--replica <bucket>', 'replica bucket name; with --source')

@@ -89,7 +89,7 @@ async function resolveNames(options: TargetOptions, clients: () => AwsClients): 
     return { source: options.source, replica: options.replica, origin: 'explicit' };
   }
   if (options.outputs) {
-    return fromOutputs(await readOutputsFile(options.outputs), 'outputs', options.outputs);
+    return fromOutputs(await readOutputsFile(options.outputs), 'outputs', `outputs file ${options.outputs}`);
   }
   if (options.env) {
     return fromEnvironment(options.env, clients());
@@ -97,6 +97,13 @@ async function resolveNames(options: TargetOptions, clients: () => AwsClients): 
   throw new CliError(`no target: pass ${TARGET_FORMS}`);
 }
 
+/**
+ * The outputs in an outputs file: flat `{OutputKey: value}` (e.g. cfn-outputs/flat-outputs.json), or
+ * by stack as `cdk deploy --outputs-file` writes them (`{"TapStackdev": {...}, "TapStackdevReplica":
+ * {...}}`, https://github.com/aws/aws-cdk-cli/blob/main/packages/aws-cdk/README.md#cdk-deploy), whose
+ * stacks' outputs are merged. A file in which two stacks give one output different values holds
+ * two deployments: that is refused rather than guessed.
+ */
 export async function readOutputsFile(path: string): Promise<Outputs> {
   let text: string;
   try {
@@ -104,23 +111,63 @@ export async function readOutputsFile(path: string): Promise<Outputs> {
   } catch (err) {
     throw new CliError(`cannot read outputs file ${path}: ${(err as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Outputs;
+    parsed = JSON.parse(text);
   } catch {
     // reported below
   }
-  throw new CliError(`outputs file ${path} is not a flat JSON object of {OutputKey: OutputValue}`);
+  const shapes = `flat {OutputKey: value}, or {StackName: {OutputKey: value}} as cdk deploy --outputs-file writes it`;
+  if (!isObject(parsed)) throw new CliError(`outputs file ${path} is not a JSON object: expected ${shapes}`);
+  const values = Object.values(parsed);
+  if (values.every((v) => typeof v === 'string')) return parsed as Outputs;
+  if (!values.every((v) => isObject(v) && Object.values(v).every((o) => typeof o === 'string'))) {
+    throw new CliError(`outputs file ${path} is neither of the two shapes: expected ${shapes}`);
+  }
+  const merged: Outputs = {};
+  const from: Record<string, string> = {};
+  for (const [stack, outputs] of Object.entries(parsed as Record<string, Outputs>)) {
+    for (const [key, value] of Object.entries(outputs)) {
+      if (from[key] !== undefined && merged[key] !== value) {
+        throw new CliError(
+          `outputs file ${path} holds more than one deployment: stacks ${from[key]} and ${stack} give ${key} different values; keep the stacks of one deployment (or use --env <suffix>)`,
+        );
+      }
+      merged[key] = value;
+      from[key] = stack;
+    }
+  }
+  return merged;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The two buckets the outputs name (PrimaryBucketArn, ReplicaBucketArn), or a usage error naming
+ * exactly the outputs that are missing or not a bucket ARN, and `where` they were looked for.
+ */
+export function bucketsFromOutputs(outputs: Outputs, where: string): { source: string; replica: string } {
+  const source = bucketFromArn(outputs[OUTPUT_KEYS.primaryBucketArn]);
+  const replica = bucketFromArn(outputs[OUTPUT_KEYS.replicaBucketArn]);
+  if (source && replica) return { source, replica };
+  const wrong = [OUTPUT_KEYS.primaryBucketArn, OUTPUT_KEYS.replicaBucketArn].filter(
+    (key) => !bucketFromArn(outputs[key]),
+  );
+  const absent = wrong.filter((key) => outputs[key] === undefined);
+  const invalid = wrong.filter((key) => outputs[key] !== undefined);
+  const problems = [
+    ...(absent.length ? [`has no ${absent.join(' and ')} output${absent.length > 1 ? 's' : ''}`] : []),
+    ...invalid.map(
+      (key) => `has ${key} '${outputs[key]}', which is not an S3 bucket ARN (arn:aws:s3:::<bucket>)`,
+    ),
+  ];
+  throw new CliError(`${where} ${problems.join(' and ')}: is it an s3-dr deployment?`);
 }
 
 function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, suffix?: string): Target {
-  const source = bucketFromArn(outputs[OUTPUT_KEYS.primaryBucketArn]);
-  const replica = bucketFromArn(outputs[OUTPUT_KEYS.replicaBucketArn]);
-  if (!source || !replica) {
-    throw new CliError(
-      `${where} has no ${OUTPUT_KEYS.primaryBucketArn}/${OUTPUT_KEYS.replicaBucketArn} outputs: is it an s3-dr deployment?`,
-    );
-  }
+  const { source, replica } = bucketsFromOutputs(outputs, where);
   return {
     source,
     replica,

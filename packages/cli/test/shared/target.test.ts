@@ -7,8 +7,10 @@ import { motoEndpoint, motoEnv, useMotoEnv } from '../../../../test/support/moto
 import { createClients } from '../../src/shared/aws';
 import { CliError } from '../../src/shared/errors';
 import { resolveTarget } from '../../src/shared/target';
+import { runCli } from '../support/cli';
 import { MOTO_ACCOUNT, uniqueSuffix } from '../support/dr-pair';
 import { type FixedServer, notFoundServer } from '../support/fixed-server';
+import { createBucket, motoS3, put } from '../support/versioned';
 
 // resolveTarget builds its clients from process.env (credentials, endpoint) like the CLI does.
 useMotoEnv();
@@ -71,7 +73,7 @@ describe('GIVEN a CloudFormation stack TapStack<suffix> without the s3-dr output
 
     await expect(resolveTarget({ env: suffix }, clients)).rejects.toThrow(
       new CliError(
-        `stack ${stackName(suffix)} has no PrimaryBucketArn/ReplicaBucketArn outputs: is it an s3-dr deployment?`,
+        `stack ${stackName(suffix)} has no PrimaryBucketArn and ReplicaBucketArn outputs: is it an s3-dr deployment?`,
       ),
     );
   });
@@ -136,17 +138,120 @@ describe('GIVEN a flat outputs file', () => {
     );
   });
 
-  it('WHEN the file is not a JSON object THEN it fails with a usage error naming the file', async () => {
+  it('WHEN the file is not a JSON object THEN it fails with a usage error naming the file and the shapes it takes', async () => {
     const path = outputsFile('[1, 2]');
 
     await expect(resolveTarget({ outputs: path }, clients)).rejects.toThrow(
-      `outputs file ${path} is not a flat JSON object of {OutputKey: OutputValue}`,
+      `outputs file ${path} is not a JSON object: expected flat {OutputKey: value}, or {StackName: {OutputKey: value}} as cdk deploy --outputs-file writes it`,
+    );
+  });
+
+  it('WHEN only the replica bucket is missing THEN the error names that output alone', async () => {
+    const path = outputsFile(JSON.stringify({ [OUTPUT_KEYS.primaryBucketArn]: 'arn:aws:s3:::file-primary' }));
+
+    await expect(resolveTarget({ outputs: path }, clients)).rejects.toThrow(
+      new CliError(`outputs file ${path} has no ReplicaBucketArn output: is it an s3-dr deployment?`),
+    );
+  });
+
+  it('WHEN an output is not a bucket ARN THEN the error names it and its value', async () => {
+    const path = outputsFile(
+      JSON.stringify({
+        [OUTPUT_KEYS.primaryBucketArn]: 'file-primary',
+        [OUTPUT_KEYS.replicaBucketArn]: 'arn:aws:s3:::file-replica',
+      }),
+    );
+
+    await expect(resolveTarget({ outputs: path }, clients)).rejects.toThrow(
+      new CliError(
+        `outputs file ${path} has PrimaryBucketArn 'file-primary', which is not an S3 bucket ARN (arn:aws:s3:::<bucket>): is it an s3-dr deployment?`,
+      ),
     );
   });
 
   it('WHEN the file does not exist THEN it fails with a usage error naming the file', async () => {
     await expect(resolveTarget({ outputs: '/nonexistent/flat-outputs.json' }, clients)).rejects.toThrow(
       /^cannot read outputs file \/nonexistent\/flat-outputs\.json: /,
+    );
+  });
+});
+
+describe('GIVEN the outputs file cdk deploy --outputs-file writes (by stack)', () => {
+  it('WHEN it holds the one stack TapStack<suffix> THEN the buckets come from its outputs', async () => {
+    const path = outputsFile(
+      JSON.stringify({
+        TapStackdev: {
+          [OUTPUT_KEYS.primaryBucketArn]: 'arn:aws:s3:::nested-primary',
+          [OUTPUT_KEYS.replicaBucketArn]: 'arn:aws:s3:::nested-replica',
+          [OUTPUT_KEYS.opsBucketName]: 'nested-ops',
+        },
+      }),
+    );
+
+    const target = await resolveTarget({ outputs: path }, clients);
+
+    expect(target).toEqual(
+      expect.objectContaining({
+        source: 'nested-primary',
+        replica: 'nested-replica',
+        opsBucket: 'nested-ops',
+      }),
+    );
+  });
+
+  it('WHEN it holds TapStack<suffix> and its replica stack THEN their outputs are read together', async () => {
+    const path = outputsFile(
+      JSON.stringify({
+        TapStackdev: { [OUTPUT_KEYS.primaryBucketArn]: 'arn:aws:s3:::nested-primary' },
+        TapStackdevReplica: { [OUTPUT_KEYS.replicaBucketArn]: 'arn:aws:s3:::nested-replica' },
+      }),
+    );
+
+    const target = await resolveTarget({ outputs: path }, clients);
+
+    expect(target).toEqual(expect.objectContaining({ source: 'nested-primary', replica: 'nested-replica' }));
+  });
+
+  it('WHEN it holds two deployments THEN it fails with one line naming the stacks, not a guess', async () => {
+    const path = outputsFile(
+      JSON.stringify({
+        TapStackdev: { [OUTPUT_KEYS.primaryBucketArn]: 'arn:aws:s3:::dev-primary' },
+        TapStackprod: { [OUTPUT_KEYS.primaryBucketArn]: 'arn:aws:s3:::prod-primary' },
+      }),
+    );
+
+    await expect(resolveTarget({ outputs: path }, clients)).rejects.toThrow(
+      new CliError(
+        `outputs file ${path} holds more than one deployment: stacks TapStackdev and TapStackprod give PrimaryBucketArn different values; keep the stacks of one deployment (or use --env <suffix>)`,
+      ),
+    );
+  });
+
+  it('WHEN a command is given it THEN it runs on the deployment the file names', async () => {
+    const s3 = motoS3();
+    const [primary, replica] = [await createBucket(s3, 'nested-src'), await createBucket(s3, 'nested-dst')];
+    await put(s3, primary, 'doc', 'same');
+    await put(s3, replica, 'doc', 'same');
+    const path = outputsFile(
+      JSON.stringify({
+        TapStackdev: { [OUTPUT_KEYS.primaryBucketArn]: `arn:aws:s3:::${primary}` },
+        TapStackdevReplica: { [OUTPUT_KEYS.replicaBucketArn]: `arn:aws:s3:::${replica}` },
+      }),
+    );
+
+    const result = await runCli(['--outputs', path, 'verify']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`verify s3://${primary}/ -> s3://${replica}/`);
+  });
+
+  it('WHEN its stack lacks a bucket output THEN the error names only that output', async () => {
+    const path = outputsFile(
+      JSON.stringify({ TapStackdev: { [OUTPUT_KEYS.replicaBucketArn]: 'arn:aws:s3:::nested-replica' } }),
+    );
+
+    await expect(resolveTarget({ outputs: path }, clients)).rejects.toThrow(
+      new CliError(`outputs file ${path} has no PrimaryBucketArn output: is it an s3-dr deployment?`),
     );
   });
 });

@@ -1,6 +1,11 @@
 import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
 import { CliError, EXIT } from '../../shared/errors';
-import { bucketFromArn, checkTargetOptions, readOutputsFile, type TargetOptions } from '../../shared/target';
+import {
+  bucketsFromOutputs,
+  checkTargetOptions,
+  readOutputsFile,
+  type TargetOptions,
+} from '../../shared/target';
 import type { DeploymentRef } from './deployment';
 
 /** The deployment failover or failback acts on, and the flags that name it again (for failback). */
@@ -30,13 +35,7 @@ export async function switchTarget(
   }
   if (options.outputs !== undefined) {
     const outputs = await readOutputsFile(options.outputs);
-    const primary = bucketFromArn(outputs[OUTPUT_KEYS.primaryBucketArn]);
-    const replica = bucketFromArn(outputs[OUTPUT_KEYS.replicaBucketArn]);
-    if (!primary || !replica) {
-      throw new CliError(
-        `${options.outputs} has no ${OUTPUT_KEYS.primaryBucketArn}/${OUTPUT_KEYS.replicaBucketArn} outputs: is it an s3-dr deployment?`,
-      );
-    }
+    const { source: primary, replica } = bucketsFromOutputs(outputs, `outputs file ${options.outputs}`);
     const arn = accessPoint ?? outputs[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
     if (!arn) {
       throw new CliError(
