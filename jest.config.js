@@ -11,32 +11,10 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest'],
     '^.+\\.m?js$': ['@swc/jest'],
   },
-  // The drill report's charting library (Observable Plot, d3) and its DOM (linkedom) ship as ES
-  // modules only, which Jest cannot require on Node 20: these packages are compiled like our own
-  // sources. (The CLI's bundle gets them from esbuild, which reads ES modules.)
+  // The drill report's chart libraries ship as ES modules only, which Jest cannot require on
+  // Node 20: they are compiled like our own sources. (The CLI's build reads them with esbuild.)
   transformIgnorePatterns: [
-    `/node_modules/(?!(${[
-      '@observablehq/plot',
-      'd3',
-      'd3-[a-z-]+',
-      'internmap',
-      'delaunator',
-      'robust-predicates',
-      'isoformat',
-      'linkedom',
-      'htmlparser2',
-      'cssomnom',
-      'css-select',
-      'css-what',
-      'boolbase',
-      'nth-check',
-      'domhandler',
-      'domutils',
-      'dom-serializer',
-      'domelementtype',
-      'entities',
-      'uhyphen',
-    ].join('|')})/)`,
+    `/node_modules/(?!(${require('./packages/cli/scripts/chart-libraries.cjs').join('|')})/)`,
   ],
   moduleNameMapper: {
     '^s3-dr-naming$': '<rootDir>/packages/naming/src/index.ts',

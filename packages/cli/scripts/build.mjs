@@ -4,9 +4,12 @@
 // a report's rendering loads: the executable stays small, so every command starts as fast as
 // before. Run by `npm run build` (and the root `prepare`).
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryDir = join(packageDir, '..', '..');
@@ -57,28 +60,7 @@ const charts = await build({ ...common, entryPoints: [chartsModule], minify: tru
 // the charting libraries: never the CDK app or construct library (lib/, packages/cdk,
 // aws-cdk-lib, constructs), which would ship with the CLI.
 const ours = ['packages/cli/src/', 'packages/naming/src/'];
-const chartLibraries = [
-  '@observablehq/plot',
-  'd3',
-  'd3-[a-z-]+',
-  'internmap',
-  'isoformat',
-  'interval-tree-1d',
-  'binary-search-bounds',
-  'linkedom',
-  'htmlparser2',
-  'cssomnom',
-  'css-select',
-  'css-what',
-  'boolbase',
-  'nth-check',
-  'domhandler',
-  'domutils',
-  'dom-serializer',
-  'domelementtype',
-  'entities',
-  'uhyphen',
-];
+const chartLibraries = require('./chart-libraries.cjs');
 checkInputs(executable, 'dist/s3-dr.js', ['commander']);
 checkInputs(charts, `dist/${chartsFile}`, chartLibraries);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the s3-dr CLI as `npm publish` would, installs the tarball from the npm registry into an
-# empty folder and checks what a user gets: `npx s3-dr --help` and `--version` work, and the
-# installed tree holds no aws-cdk-lib, constructs, tsx or typescript. Prints the installed size.
+# empty folder and checks what a user gets: `npx s3-dr --help` and `--version` work, `drill report`
+# draws its charts, and the installed tree holds no aws-cdk-lib, constructs, tsx or typescript.
+# Prints the installed size.
 # Exits non-zero on any failure. Needs the npm registry.
 #   bash packages/cli/scripts/pack-smoke.sh
 set -euo pipefail
@@ -28,6 +29,17 @@ echo '$ npx s3-dr --help | head -3'
 help="$(npx --no-install s3-dr --help)"
 head -3 <<<"$help"
 grep -q '^Usage: s3-dr ' <<<"$help"
+
+echo '$ npx s3-dr drill report evidence.json --report report'
+# The drill report's charts live in a file of their own (dist/s3-dr-charts.js): it must ship and load.
+npx --no-install s3-dr drill report "$repository/packages/cli/test/commands/drill/fixtures/evidence.json" \
+  --report report >/dev/null
+charts="$(grep -o '<svg ' report/report.html | wc -l)"
+if [ "$charts" -ne 2 ]; then
+  echo "FAIL: report.html holds $charts charts, not 2" >&2
+  exit 1
+fi
+echo "report.html with both charts"
 
 echo '$ npm ls aws-cdk-lib constructs tsx typescript'
 # npm ls prints the path of every match (nothing when there is none) and exits 0 either way.

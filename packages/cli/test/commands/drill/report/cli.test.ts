@@ -1,23 +1,15 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorLines, runCli, runCliProcess } from '../../../support/cli';
-import { FIXTURE_PATH } from './evidence-fixture';
+import { drillFolder, FIXTURE_PATH } from './evidence-fixture';
 
 // `s3-dr drill report` as a user types it: through the CLI's wiring (src/cli.ts, drill/register.ts).
 const root = mkdtempSync(join(tmpdir(), 's3-dr-drill-report-cli-'));
-let n = 0;
-
-function drillFolder(): string {
-  const dir = join(root, `s3-dr-drill-${++n}`);
-  mkdirSync(dir);
-  copyFileSync(FIXTURE_PATH, join(dir, 'evidence.json'));
-  return dir;
-}
 
 describe('GIVEN the folder a drill left', () => {
   it('WHEN `s3-dr drill report <evidence.json>` runs THEN the reports are written beside it, exit 0', async () => {
-    const dir = drillFolder();
+    const dir = drillFolder(root);
 
     const { code, stdout, stderr } = await runCli(['drill', 'report', join(dir, 'evidence.json')]);
 
@@ -29,7 +21,7 @@ describe('GIVEN the folder a drill left', () => {
   });
 
   it('WHEN the built executable renders it into --report THEN it loads its charts file and draws both charts', async () => {
-    const dir = drillFolder();
+    const dir = drillFolder(root);
     const out = join(root, 'from-executable');
 
     const { code, stderr } = await runCliProcess([

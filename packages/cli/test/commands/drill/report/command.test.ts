@@ -1,12 +1,4 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -15,18 +7,9 @@ import { registerDrillReport } from '../../../../src/commands/drill/report/regis
 import { createContext } from '../../../../src/shared/context';
 import { CliError } from '../../../../src/shared/errors';
 import type { Io } from '../../../../src/shared/progress';
-import { FIXTURE_PATH } from './evidence-fixture';
+import { drillFolder, FIXTURE_PATH } from './evidence-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 's3-dr-drill-report-'));
-let n = 0;
-
-/** A folder of its own holding a copy of the fixture as evidence.json. */
-function drillFolder(): string {
-  const dir = join(root, `s3-dr-drill-${++n}`);
-  mkdirSync(dir);
-  copyFileSync(FIXTURE_PATH, join(dir, 'evidence.json'));
-  return dir;
-}
 
 /** Runs the command's action as the CLI does, capturing what it prints. */
 async function report(options: DrillReportOptions, json = false) {
@@ -38,7 +21,7 @@ async function report(options: DrillReportOptions, json = false) {
 
 describe('GIVEN the folder a drill left', () => {
   it('WHEN its evidence is rendered again THEN report.html and report.md are written beside it and listed', async () => {
-    const dir = drillFolder();
+    const dir = drillFolder(root);
     const file = join(dir, 'evidence.json');
     const before = readFileSync(file, 'utf8');
 
@@ -59,7 +42,7 @@ describe('GIVEN the folder a drill left', () => {
   });
 
   it('WHEN it is rendered into another folder THEN that folder gets the reports and the evidence byte for byte', async () => {
-    const dir = drillFolder();
+    const dir = drillFolder(root);
     const out = join(root, 'handed-to-audit');
 
     const { stdout } = await report({ file: join(dir, 'evidence.json'), report: out }, true);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../../../../src/commands/drill/evidence';
 
@@ -18,4 +18,11 @@ export function fixtureEvidence(): Evidence {
 /** The fixture with some of its fields replaced (a shallow merge at the top level). */
 export function evidenceWith(changes: Partial<Evidence>): Evidence {
   return { ...fixtureEvidence(), ...changes };
+}
+
+/** A new folder in `root` holding a copy of the fixture as evidence.json, as a drill leaves it. */
+export function drillFolder(root: string): string {
+  const dir = mkdtempSync(join(root, 's3-dr-drill-'));
+  copyFileSync(FIXTURE_PATH, join(dir, 'evidence.json'));
+  return dir;
 }
