@@ -35,6 +35,11 @@ export function registerDrillReport(
     .argument('<evidence.json>', 'the evidence file a drill wrote')
     .option('--report <dir>', 'folder to write into (default: the folder of the evidence file)')
     .addHelpText('after', HELP)
+    // The program's options (--json, --debug) apply here; the drill's own (--probes...) do not.
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions: (command) => (command.parent?.parent?.options ?? []).filter((o) => !o.hidden),
+    })
     // The drill has a --report of its own, and commander gives an option to the first command up
     // the line that knows it: after `drill report` it lands on the drill's. Either one will do.
     .action((file: string, options: { report?: string }) =>

@@ -39,6 +39,18 @@ describe('GIVEN the folder a drill left', () => {
   });
 });
 
+describe('GIVEN `s3-dr drill report --help`', () => {
+  it('WHEN read THEN it lists its own options and the program’s, not the drill’s', async () => {
+    const { code, stdout } = await runCli(['drill', 'report', '--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: s3-dr drill report \[options\] <evidence\.json>\n/);
+    expect(stdout).toContain('--json');
+    expect(stdout).not.toContain('--probes');
+    expect(stdout.match(/--report <dir>/g)).toHaveLength(2); // the option and an example
+  });
+});
+
 describe('GIVEN a mistake on the command line', () => {
   it.each([
     [['drill', 'report'], "missing required argument 'evidence.json' (run s3-dr drill report --help)"],
