@@ -55,8 +55,10 @@ type Outcome =
  * A line without one (the default mode: ListObjectsV2 does not list version ids) gets the key's
  * current version from HeadObject, only if that is still the version the report saw (same ETag,
  * size and LastModified); a key deleted or written again since is left out and counted, never
- * replaced by a version nobody found missing. `concurrency` HeadObject requests at once; the
- * report is streamed, never held in memory.
+ * replaced by a version nobody found missing. (A manifest that names version ids must name one on
+ * every line, and a line without one means the latest version at job time:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-create-job.html#specify-batchjob-manifest.)
+ * `concurrency` HeadObject requests at once; the report is streamed, never held in memory.
  */
 export async function manifestFromReport(
   s3: S3Client,
@@ -106,7 +108,8 @@ async function resolve(s3: S3Client, source: string, record: MissingRecord): Pro
   try {
     current = await s3.send(new HeadObjectCommand({ Bucket: source, Key: record.key }));
   } catch (err) {
-    // 404: no such key, or a delete marker is current ("x-amz-delete-marker: true").
+    // 404: no such key, or a delete marker is current: "Amazon S3 behaves as if the object was
+    // deleted" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404) return { type: 'deleted-since' };
     throw describeAwsError(err, `s3://${source}/${record.key}`);
