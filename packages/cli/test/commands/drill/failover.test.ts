@@ -177,6 +177,31 @@ describe('GIVEN a two-way deployment with a Multi-Region Access Point, primary a
   });
 });
 
+describe('GIVEN a control plane that stops answering once the routes were moved', () => {
+  beforeEach(() => setUp({ downAfterSubmit: true }));
+
+  it('WHEN the failover stage runs THEN it cannot route back: one line says so and what to run by hand, the run state keeps it for --resume, exit 2', async () => {
+    const dir = reportDir();
+
+    const result = await runCli(args(dir));
+
+    expect(result.code).toBe(2);
+    const runId = stateIn(dir).runId;
+    expect(result.stderr).toContain(
+      `NOT undone: route the access point ${deployment.arn} back to the primary ${deployment.names.primaryBucket} failed: no failover control region answered`,
+    );
+    expect(result.stderr).toContain(
+      `to finish: aws s3control submit-multi-region-access-point-routes --region us-west-2 --account-id 123456789012 --mrap ${deployment.arn} --route-updates Bucket=${deployment.names.primaryBucket},Region=${PRIMARY_REGION},TrafficDialPercentage=100 Bucket=${deployment.names.replicaBucket},Region=${REPLICA_REGION},TrafficDialPercentage=0, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
+    );
+    expect(stateIn(dir).pending).toEqual([
+      expect.objectContaining({ kind: 'routes', accessPointArn: deployment.arn }),
+    ]);
+    expect(evidenceIn(dir).undo).toEqual([
+      expect.objectContaining({ done: false, howToFinish: expect.any(String) }),
+    ]);
+  });
+});
+
 describe('GIVEN a one-way deployment with an access point', () => {
   beforeEach(() => setUp({ reverseRule: false }));
 

@@ -116,7 +116,7 @@ describe('GIVEN a drillable deployment whose latency alarm fires 0.8s into a pau
     const start = fis.calls.find((c) => c.command === 'StartExperiment');
     expect(start?.input).toEqual({
       experimentTemplateId: TEMPLATE_ID,
-      clientToken: `s3-dr-drill-${evidence.runId}`,
+      clientToken: expect.stringMatching(new RegExp(`^s3-dr-drill-${evidence.runId}-[0-9a-z]+$`)),
       tags: { 's3-dr-drill': evidence.runId },
     });
     expect(fis.calls.filter((c) => c.command === 'StopExperiment').map((c) => c.input)).toEqual([

@@ -69,17 +69,22 @@ export function isoDurationMs(text: string | undefined): number | undefined {
   return ((Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60 + Number(match[3] ?? 0)) * 1000;
 }
 
-/** Starts the template; the run id is the idempotency token and a tag of the experiment. */
+/**
+ * Starts the template, tagged with the run id. The idempotency token is this start's own (the
+ * run id and the time): the SDK's retries of the call reuse it, while a resumed drill that starts
+ * the pause again gets a new experiment rather than the stopped one.
+ */
 export async function startExperiment(
   fis: FisClient,
   templateId: string,
   runId: string,
+  now: number,
 ): Promise<Experiment> {
   try {
     const res = await fis.send(
       new StartExperimentCommand({
         experimentTemplateId: templateId,
-        clientToken: `s3-dr-drill-${runId}`,
+        clientToken: `s3-dr-drill-${runId}-${now.toString(36)}`,
         tags: { [RUN_TAG]: runId },
       }),
     );

@@ -63,7 +63,7 @@ export const faultStage: Stage = {
     const template = await requirePauseTemplate(ctx);
     const undo: PendingUndo = { kind: 'experiment', templateId: template.id, region: ctx.clients.aws.region };
     await ctx.changed(undo);
-    const started = await startExperiment(fis, template.id, ctx.runId);
+    const started = await startExperiment(fis, template.id, ctx.runId, ctx.now());
     const id = started.id as string;
     await ctx.changed({ ...undo, id });
     ctx.log(

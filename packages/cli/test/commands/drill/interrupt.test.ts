@@ -1,0 +1,204 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FisClient, StartExperimentCommand } from '@aws-sdk/client-fis';
+import type { Evidence } from '../../../src/commands/drill/evidence';
+import { RUN_STATE_SCHEMA, type RunState } from '../../../src/commands/drill/run-state';
+import { DRILL_DEFAULTS, DRILL_PREFIX } from '../../../src/commands/drill/settings';
+import { errorLines, runCli } from '../../support/cli';
+import { type CrossRegionDeployment, motoS3In, PRIMARY_REGION } from '../../support/cross-region';
+import {
+  bucketContents,
+  drillableDeployment,
+  type MockedAlarmHistory,
+  type MockedFis,
+  mockAlarmHistory,
+  mockFis,
+  TEMPLATE_ID,
+} from '../../support/drill';
+import { type Replicator, startReplicator } from '../../support/replicator';
+
+// Ctrl-C, a second Ctrl-C and --resume, with FIS and the alarm history mocked and S3 on moto.
+
+let deployment: CrossRegionDeployment;
+let fis: MockedFis;
+let history: MockedAlarmHistory;
+let replicator: Replicator;
+
+beforeEach(async () => {
+  deployment = await drillableDeployment();
+  fis = mockFis(deployment.names);
+  history = mockAlarmHistory({ name: deployment.names.latencyAlarm, afterMs: 300 });
+  replicator = startReplicator(
+    motoS3In(PRIMARY_REGION),
+    deployment.names.primaryBucket,
+    deployment.names.replicaBucket,
+    DRILL_PREFIX,
+    20,
+    {
+      paused: () => fis.pausing(),
+    },
+  );
+});
+
+afterEach(async () => {
+  await replicator.stop();
+  fis.restore();
+  history.restore();
+  jest.restoreAllMocks();
+});
+
+const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
+const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
+const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
+const args = (dir: string, skip = 'failover,restore,locks') => [
+  'drill',
+  '--env',
+  deployment.suffix,
+  '--skip',
+  skip,
+  '--probes',
+  '2',
+  '--probe-interval',
+  '300ms',
+  '--poll-interval',
+  '100ms',
+  '--fault-duration',
+  '2s',
+  '--detect',
+  '3s',
+  '--rpo',
+  '5s',
+  '--yes',
+  '--report',
+  dir,
+];
+
+/** Sends Ctrl-C once stderr shows `marker` (and again after `second` ms, if given). */
+function interruptAt(marker: string, second?: number): { onStderr: (text: string) => void } {
+  let sent = false;
+  return {
+    onStderr: (text) => {
+      if (sent || !text.includes(marker)) return;
+      sent = true;
+      setTimeout(() => {
+        process.emit('SIGINT');
+        if (second !== undefined) setTimeout(() => process.emit('SIGINT'), second);
+      }, 50);
+    },
+  };
+}
+
+describe('GIVEN a drill in its rpo stage', () => {
+  it('WHEN interrupted THEN it stops, has nothing to undo, keeps the evidence as interrupted and exits 1', async () => {
+    await replicator.stop();
+    const dir = reportDir();
+
+    const result = await runCli(args(dir, 'fault,failover,restore,locks'), interruptAt('rpo: writing'));
+
+    expect(result.code).toBe(1);
+    expect(evidenceIn(dir)).toMatchObject({ outcome: 'interrupted' });
+    expect(evidenceIn(dir).stages.find((s) => s.name === 'rpo')?.status).toBe('interrupted');
+    expect(stateIn(dir)).toMatchObject({ status: 'interrupted', pending: [] });
+    expect((await bucketContents(deployment.names)).deleteMarkers).toBe(0);
+  });
+});
+
+describe('GIVEN a drill pausing replication', () => {
+  it('WHEN interrupted THEN it stops the experiment, says so in one line and exits 1; --resume then runs the fault stage again to its end', async () => {
+    const dir = reportDir();
+
+    const first = await runCli(args(dir), interruptAt('fault: pause holds until'));
+
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(
+      /^undone: stopped AWS FIS experiment EXP1: S3 resumes replication as the pause ends$/m,
+    );
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+    const interrupted = stateIn(dir);
+    expect(interrupted).toMatchObject({ status: 'interrupted', pending: [] });
+
+    const resumed = await runCli(['drill', '--resume', interrupted.runId, '--report', dir, '--yes']);
+
+    expect(errorLines(resumed.stderr)).toEqual([]);
+    expect(resumed.code).toBe(0);
+    expect(fis.experiments.get('EXP2')?.state?.status).toBe('stopped');
+    const evidence = evidenceIn(dir);
+    expect(evidence.runId).toBe(interrupted.runId);
+    expect(evidence.outcome).toBe('met');
+    expect(evidence.stages.find((s) => s.name === 'fault')?.status).toBe('passed');
+    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+  });
+
+  it('WHEN interrupted twice THEN the second Ctrl-C says what is left to undo by hand and exits 130', async () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const dir = reportDir();
+
+    const result = await runCli(args(dir), interruptAt('fault: pause holds until', 1));
+
+    expect(exit).toHaveBeenCalledWith(130);
+    const runId = stateIn(dir).runId;
+    expect(result.stderr).toContain(
+      `quitting at once; left to undo by hand: stop AWS FIS experiment EXP1: aws fis stop-experiment --id EXP1 --region us-east-1, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
+    );
+  });
+});
+
+describe('GIVEN a drill that died while its experiment ran (its run state says so)', () => {
+  it('WHEN resumed without --yes THEN it says what it would undo and writes nothing; with --yes it stops the experiment first, then finishes', async () => {
+    const dir = reportDir();
+    const runId = '20261205T101500Z-3fa94c';
+    const started = await new FisClient({ region: 'us-east-1' }).send(
+      new StartExperimentCommand({
+        experimentTemplateId: TEMPLATE_ID,
+        clientToken: 'x',
+        tags: { 's3-dr-drill': runId },
+      }),
+    );
+    const state: RunState = {
+      schema: RUN_STATE_SCHEMA,
+      runId,
+      startedAt: new Date().toISOString(),
+      status: 'running',
+      target: { env: deployment.suffix },
+      settings: {
+        ...DRILL_DEFAULTS,
+        probes: 2,
+        probeIntervalMs: 300,
+        pollIntervalMs: 100,
+        faultDurationMs: 2000,
+        detectMs: 3000,
+        rpoMs: 5000,
+        skip: ['failover', 'restore', 'locks'],
+      },
+      stages: [],
+      probes: [],
+      events: [],
+      objectives: [],
+      undo: [],
+      pending: [
+        { kind: 'experiment', id: started.experiment?.id, templateId: TEMPLATE_ID, region: 'us-east-1' },
+      ],
+    };
+    writeFileSync(join(dir, 'run-state.json'), JSON.stringify(state));
+
+    const plan = await runCli(['drill', '--env', deployment.suffix, '--resume', runId, '--report', dir]);
+
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(
+      `s3-dr drill --resume ${runId}: would first undo stop AWS FIS experiment EXP1, then run the stages it did not finish`,
+    );
+    expect(stateIn(dir).pending).toHaveLength(1);
+
+    const result = await runCli(['drill', '--resume', runId, '--report', dir, '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^undone: stopped AWS FIS experiment EXP1/m);
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+    expect(evidenceIn(dir).undo[0]).toMatchObject({
+      done: true,
+      action: expect.stringMatching(/^stopped AWS FIS experiment EXP1/),
+    });
+    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+  });
+});
