@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudWatchClient,
   DescribeAlarmHistoryCommand,
@@ -20,6 +23,9 @@ import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DeploymentNames } from 's3-dr-naming';
 import { motoEndpoint } from '../../../../test/support/moto';
+import type { Evidence } from '../../src/commands/drill/evidence';
+import type { RunState } from '../../src/commands/drill/run-state';
+import { DRILL_PREFIX } from '../../src/commands/drill/settings';
 import {
   buildCrossRegion,
   type CrossRegionDeployment,
@@ -28,8 +34,27 @@ import {
   PRIMARY_REGION,
   REPLICA_REGION,
 } from './cross-region';
+import { type Replicator, startReplicator } from './replicator';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** A fresh folder for a drill's report (--report). */
+export function newReportDir(): string {
+  return mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
+}
+
+export function readEvidence(dir: string): Evidence {
+  return JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
+}
+
+export function readRunState(dir: string): RunState {
+  return JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
+}
+
+/** An error as the SDK raises an AWS service's refusal. */
+export function awsError(name: string, httpStatusCode: number, message: string): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
+}
 
 /**
  * A cross-region deployment on moto that can be drilled: the buckets and rules of
@@ -355,4 +380,46 @@ export function withAccessPointData<
     return regional;
   };
   return clients;
+}
+
+/** A drillable deployment with FIS and the alarm history mocked, and a replicator the pause stops. */
+export interface FaultFixture {
+  readonly deployment: CrossRegionDeployment;
+  readonly fis: MockedFis;
+  readonly history: MockedAlarmHistory;
+  replicator: Replicator;
+  /** Stops the replicator and restores the mocks. */
+  stop(): Promise<void>;
+}
+
+export async function faultFixture({
+  fis: fisOptions = {},
+  alarmAfterMs = 800,
+  copyDelayMs = 0,
+}: {
+  fis?: Parameters<typeof mockFis>[1];
+  alarmAfterMs?: number | null;
+  copyDelayMs?: number;
+} = {}): Promise<FaultFixture> {
+  const deployment = await drillableDeployment();
+  const fis = mockFis(deployment.names, fisOptions);
+  const history = mockAlarmHistory(
+    alarmAfterMs === null ? undefined : { name: deployment.names.latencyAlarm, afterMs: alarmAfterMs },
+  );
+  const { primaryBucket, replicaBucket } = deployment.names;
+  const fixture: FaultFixture = {
+    deployment,
+    fis,
+    history,
+    replicator: startReplicator(motoS3In(PRIMARY_REGION), primaryBucket, replicaBucket, DRILL_PREFIX, 20, {
+      delayMs: copyDelayMs,
+      paused: () => fis.pausing(),
+    }),
+    async stop() {
+      await fixture.replicator.stop();
+      fis.restore();
+      history.restore();
+    },
+  };
+  return fixture;
 }

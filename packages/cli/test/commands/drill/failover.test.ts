@@ -1,8 +1,3 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Evidence } from '../../../src/commands/drill/evidence';
-import type { RunState } from '../../../src/commands/drill/run-state';
 import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { errorLines, runCli } from '../../support/cli';
 import {
@@ -15,7 +10,13 @@ import {
   PRIMARY_REGION,
   REPLICA_REGION,
 } from '../../support/cross-region';
-import { type AccessPointData, bucketContents } from '../../support/drill';
+import {
+  type AccessPointData,
+  bucketContents,
+  newReportDir,
+  readEvidence,
+  readRunState,
+} from '../../support/drill';
 import { type Replicator, startReplicator } from '../../support/replicator';
 
 // The failover stage: S3 on moto (the buckets, and the access point's data path played by a test
@@ -71,9 +72,6 @@ afterEach(async () => {
   control?.restore();
 });
 
-const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
-const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
-const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
 const args = (dir: string, extra: string[] = []) => [
   'drill',
   '--env',
@@ -94,13 +92,13 @@ describe('GIVEN a two-way deployment with a Multi-Region Access Point, primary a
   beforeEach(() => setUp());
 
   it('WHEN the failover stage runs THEN rto and failback are measured by probes served through the access point, and the routes end as they began', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(args(dir));
 
     expect(errorLines(result.stderr)).toEqual([]);
     expect(result.code).toBe(0);
-    const evidence = evidenceIn(dir);
+    const evidence = readEvidence(dir);
     for (const name of ['rto', 'failback']) {
       const o = evidence.objectives.find((x) => x.name === name);
       expect(o).toMatchObject({ target_seconds: 3, met: true });
@@ -148,11 +146,11 @@ describe('GIVEN a two-way deployment with a Multi-Region Access Point, primary a
     const contents = await bucketContents(deployment.names);
     expect(contents.keys.every((key) => key.startsWith(`${DRILL_PREFIX}${evidence.runId}/`))).toBe(true);
     expect(contents.deleteMarkers).toBe(0);
-    expect(stateIn(dir).pending).toEqual([]);
+    expect(readRunState(dir).pending).toEqual([]);
   });
 
   it('WHEN interrupted with Ctrl-C while failed over THEN it routes back to the primary, says so in one line, and exits 1', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
     let sent = false;
 
     const result = await runCli(args(dir), {
@@ -172,8 +170,8 @@ describe('GIVEN a two-way deployment with a Multi-Region Access Point, primary a
       ),
     );
     expect(control.routes).toEqual(initialRoutes(deployment.names));
-    expect(evidenceIn(dir).outcome).toBe('interrupted');
-    expect(stateIn(dir)).toMatchObject({ status: 'interrupted', pending: [] });
+    expect(readEvidence(dir).outcome).toBe('interrupted');
+    expect(readRunState(dir)).toMatchObject({ status: 'interrupted', pending: [] });
   });
 });
 
@@ -181,22 +179,22 @@ describe('GIVEN a control plane that stops answering once the routes were moved'
   beforeEach(() => setUp({ downAfterSubmit: true }));
 
   it('WHEN the failover stage runs THEN it cannot route back: one line says so and what to run by hand, the run state keeps it for --resume, exit 2', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(args(dir));
 
     expect(result.code).toBe(2);
-    const runId = stateIn(dir).runId;
+    const runId = readRunState(dir).runId;
     expect(result.stderr).toContain(
       `NOT undone: route the access point ${deployment.arn} back to the primary ${deployment.names.primaryBucket} failed: no failover control region answered`,
     );
     expect(result.stderr).toContain(
       `to finish: aws s3control submit-multi-region-access-point-routes --region us-west-2 --account-id 123456789012 --mrap ${deployment.arn} --route-updates Bucket=${deployment.names.primaryBucket},Region=${PRIMARY_REGION},TrafficDialPercentage=100 Bucket=${deployment.names.replicaBucket},Region=${REPLICA_REGION},TrafficDialPercentage=0, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
     );
-    expect(stateIn(dir).pending).toEqual([
+    expect(readRunState(dir).pending).toEqual([
       expect.objectContaining({ kind: 'routes', accessPointArn: deployment.arn }),
     ]);
-    expect(evidenceIn(dir).undo).toEqual([
+    expect(readEvidence(dir).undo).toEqual([
       expect.objectContaining({ done: false, howToFinish: expect.any(String) }),
     ]);
   });
@@ -206,12 +204,12 @@ describe('GIVEN a one-way deployment with an access point', () => {
   beforeEach(() => setUp({ reverseRule: false }));
 
   it('WHEN the failover stage runs THEN it is skipped with the reason, and the routes are never touched', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(args(dir));
 
     expect(result.code).toBe(0);
-    expect(evidenceIn(dir).stages.find((s) => s.name === 'failover')).toMatchObject({
+    expect(readEvidence(dir).stages.find((s) => s.name === 'failover')).toMatchObject({
       status: 'skipped',
       reason: expect.stringContaining('one-way replication'),
     });

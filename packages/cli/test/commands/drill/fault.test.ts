@@ -1,22 +1,21 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Evidence } from '../../../src/commands/drill/evidence';
-import type { RunState } from '../../../src/commands/drill/run-state';
 import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { errorLines, runCli } from '../../support/cli';
 import type { CrossRegionDeployment } from '../../support/cross-region';
 import { motoS3In, PRIMARY_REGION } from '../../support/cross-region';
 import {
+  awsError,
   bucketContents,
-  drillableDeployment,
+  type FaultFixture,
+  faultFixture,
   type MockedAlarmHistory,
   type MockedFis,
-  mockAlarmHistory,
-  mockFis,
+  type mockFis,
+  newReportDir,
+  readEvidence,
+  readRunState,
   TEMPLATE_ID,
 } from '../../support/drill';
-import { type Replicator, startReplicator } from '../../support/replicator';
+import { startReplicator } from '../../support/replicator';
 
 // The fault stage against moto's S3, with AWS FIS and CloudWatch's alarm history played by
 // aws-sdk-client-mock (moto serves neither): the test replicator stops copying while the mocked
@@ -25,10 +24,10 @@ import { type Replicator, startReplicator } from '../../support/replicator';
 const PAUSE_MS = 1500;
 const COPY_DELAY_MS = 300;
 
+let f: FaultFixture;
 let deployment: CrossRegionDeployment;
 let fis: MockedFis;
 let history: MockedAlarmHistory;
-let replicator: Replicator;
 
 function faultArgs(dir: string, extra: string[] = []): string[] {
   return [
@@ -57,48 +56,26 @@ function faultArgs(dir: string, extra: string[] = []): string[] {
 }
 
 async function setUp(
-  options: Parameters<typeof mockFis>[1] = {},
+  fisOptions: Parameters<typeof mockFis>[1] = {},
   alarmAfterMs: number | null = 800,
 ): Promise<void> {
-  deployment = await drillableDeployment();
-  fis = mockFis(deployment.names, options);
-  history = mockAlarmHistory(
-    alarmAfterMs === null ? undefined : { name: deployment.names.latencyAlarm, afterMs: alarmAfterMs },
-  );
-  replicator = startReplicator(
-    motoS3In(PRIMARY_REGION),
-    deployment.names.primaryBucket,
-    deployment.names.replicaBucket,
-    DRILL_PREFIX,
-    20,
-    {
-      delayMs: COPY_DELAY_MS,
-      paused: () => fis.pausing(),
-    },
-  );
+  f = await faultFixture({ fis: fisOptions, alarmAfterMs, copyDelayMs: COPY_DELAY_MS });
+  ({ deployment, fis, history } = f);
 }
 
-afterEach(async () => {
-  await replicator?.stop();
-  fis?.restore();
-  history?.restore();
-});
-
-const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
-const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
-const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
+afterEach(() => f?.stop());
 
 describe('GIVEN a drillable deployment whose latency alarm fires 0.8s into a pause', () => {
   beforeEach(() => setUp());
 
   it('WHEN the fault stage runs THEN detection and catch-up are measured, the experiment is stopped after --fault-duration, and only the drill prefix is written', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(faultArgs(dir));
 
     expect(errorLines(result.stderr)).toEqual([]);
     expect(result.code).toBe(0);
-    const evidence = evidenceIn(dir);
+    const evidence = readEvidence(dir);
     const detection = evidence.objectives.find((o) => o.name === 'detection');
     expect(detection).toMatchObject({ target_seconds: 3, met: true });
     expect(detection?.measured_seconds).toBeGreaterThanOrEqual(0.8);
@@ -136,7 +113,7 @@ describe('GIVEN a drillable deployment whose latency alarm fires 0.8s into a pau
     const contents = await bucketContents(deployment.names);
     expect(contents.keys.every((key) => key.startsWith(`${DRILL_PREFIX}${evidence.runId}/`))).toBe(true);
     expect(contents.deleteMarkers).toBe(0);
-    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+    expect(readRunState(dir)).toMatchObject({ status: 'finished', pending: [] });
   });
 });
 
@@ -144,12 +121,12 @@ describe('GIVEN a deployment whose alarms stay quiet during the pause', () => {
   beforeEach(() => setUp({}, null));
 
   it('WHEN the fault stage runs THEN detection is missed with its reason, the drill exits 1 and the experiment is stopped', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(faultArgs(dir));
 
     expect(result.code).toBe(1);
-    expect(evidenceIn(dir).objectives.find((o) => o.name === 'detection')).toEqual({
+    expect(readEvidence(dir).objectives.find((o) => o.name === 'detection')).toEqual({
       name: 'detection',
       target_seconds: 3,
       measured_seconds: null,
@@ -164,15 +141,12 @@ describe('GIVEN a deployment whose alarms stay quiet during the pause', () => {
 describe('GIVEN FIS that fails while the pause runs', () => {
   beforeEach(() =>
     setUp({
-      failGetWhileRunning: Object.assign(new Error('Rate exceeded'), {
-        name: 'ThrottlingException',
-        $metadata: { httpStatusCode: 400 },
-      }),
+      failGetWhileRunning: awsError('ThrottlingException', 400, 'Rate exceeded'),
     }),
   );
 
   it('WHEN the fault stage runs THEN it stops the experiment, says so in one line, and exits 2 with the evidence', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(faultArgs(dir));
 
@@ -181,23 +155,20 @@ describe('GIVEN FIS that fails while the pause runs', () => {
       /^undone: stopped AWS FIS experiment EXP1: S3 resumes replication as the pause ends$/m,
     );
     expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
-    expect(evidenceIn(dir).outcome).toBe('error');
-    expect(stateIn(dir)).toMatchObject({ status: 'error', pending: [] });
+    expect(readEvidence(dir).outcome).toBe('error');
+    expect(readRunState(dir)).toMatchObject({ status: 'error', pending: [] });
   });
 });
 
 describe('GIVEN FIS that refuses to start the experiment', () => {
   beforeEach(() =>
     setUp({
-      failStart: Object.assign(new Error('User is not authorized'), {
-        name: 'AccessDeniedException',
-        $metadata: { httpStatusCode: 403 },
-      }),
+      failStart: awsError('AccessDeniedException', 403, 'User is not authorized'),
     }),
   );
 
   it('WHEN the fault stage runs THEN it says why in one line, exits 2, and has nothing to stop', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(faultArgs(dir));
 
@@ -208,15 +179,15 @@ describe('GIVEN FIS that refuses to start the experiment', () => {
       ),
     ]);
     expect(fis.calls.filter((c) => c.command === 'StopExperiment')).toEqual([]);
-    expect(stateIn(dir).pending).toEqual([]);
+    expect(readRunState(dir).pending).toEqual([]);
   });
 });
 
 describe('GIVEN a replicator that the pause does not stop', () => {
   beforeEach(async () => {
     await setUp();
-    await replicator.stop();
-    replicator = startReplicator(
+    await f.replicator.stop();
+    f.replicator = startReplicator(
       motoS3In(PRIMARY_REGION),
       deployment.names.primaryBucket,
       deployment.names.replicaBucket,
@@ -226,11 +197,11 @@ describe('GIVEN a replicator that the pause does not stop', () => {
   });
 
   it('WHEN the fault stage runs THEN catch-up is not claimed: the probes arrived during the pause', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     await runCli(faultArgs(dir));
 
-    expect(evidenceIn(dir).objectives.find((o) => o.name === 'catch-up')).toMatchObject({
+    expect(readEvidence(dir).objectives.find((o) => o.name === 'catch-up')).toMatchObject({
       measured_seconds: null,
       met: false,
       reason:
@@ -243,7 +214,7 @@ describe('GIVEN a template that pauses for at most 1s', () => {
   beforeEach(() => setUp({ maxPause: 'PT1S', maxPauseMs: 1000 }));
 
   it('WHEN --fault-duration is longer THEN preflight refuses before anything is written, exit 2', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(faultArgs(dir));
 

@@ -1,56 +1,37 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FisClient, StartExperimentCommand } from '@aws-sdk/client-fis';
-import type { Evidence } from '../../../src/commands/drill/evidence';
 import { RUN_STATE_SCHEMA, type RunState } from '../../../src/commands/drill/run-state';
-import { DRILL_DEFAULTS, DRILL_PREFIX } from '../../../src/commands/drill/settings';
+import { DRILL_DEFAULTS } from '../../../src/commands/drill/settings';
 import { errorLines, runCli } from '../../support/cli';
-import { type CrossRegionDeployment, motoS3In, PRIMARY_REGION } from '../../support/cross-region';
+import type { CrossRegionDeployment } from '../../support/cross-region';
 import {
   bucketContents,
-  drillableDeployment,
-  type MockedAlarmHistory,
+  type FaultFixture,
+  faultFixture,
   type MockedFis,
-  mockAlarmHistory,
-  mockFis,
+  newReportDir,
+  readEvidence,
+  readRunState,
   TEMPLATE_ID,
 } from '../../support/drill';
-import { type Replicator, startReplicator } from '../../support/replicator';
 
 // Ctrl-C, a second Ctrl-C and --resume, with FIS and the alarm history mocked and S3 on moto.
 
+let f: FaultFixture;
 let deployment: CrossRegionDeployment;
 let fis: MockedFis;
-let history: MockedAlarmHistory;
-let replicator: Replicator;
 
 beforeEach(async () => {
-  deployment = await drillableDeployment();
-  fis = mockFis(deployment.names);
-  history = mockAlarmHistory({ name: deployment.names.latencyAlarm, afterMs: 300 });
-  replicator = startReplicator(
-    motoS3In(PRIMARY_REGION),
-    deployment.names.primaryBucket,
-    deployment.names.replicaBucket,
-    DRILL_PREFIX,
-    20,
-    {
-      paused: () => fis.pausing(),
-    },
-  );
+  f = await faultFixture({ alarmAfterMs: 300 });
+  ({ deployment, fis } = f);
 });
 
 afterEach(async () => {
-  await replicator.stop();
-  fis.restore();
-  history.restore();
+  await f.stop();
   jest.restoreAllMocks();
 });
 
-const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
-const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
-const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'run-state.json'), 'utf8')) as RunState;
 const args = (dir: string, skip = 'failover,restore,locks') => [
   'drill',
   '--env',
@@ -91,22 +72,22 @@ function interruptAt(marker: string, second?: number): { onStderr: (text: string
 
 describe('GIVEN a drill in its rpo stage', () => {
   it('WHEN interrupted THEN it stops, has nothing to undo, keeps the evidence as interrupted and exits 1', async () => {
-    await replicator.stop();
-    const dir = reportDir();
+    await f.replicator.stop();
+    const dir = newReportDir();
 
     const result = await runCli(args(dir, 'fault,failover,restore,locks'), interruptAt('rpo: writing'));
 
     expect(result.code).toBe(1);
-    expect(evidenceIn(dir)).toMatchObject({ outcome: 'interrupted' });
-    expect(evidenceIn(dir).stages.find((s) => s.name === 'rpo')?.status).toBe('interrupted');
-    expect(stateIn(dir)).toMatchObject({ status: 'interrupted', pending: [] });
+    expect(readEvidence(dir)).toMatchObject({ outcome: 'interrupted' });
+    expect(readEvidence(dir).stages.find((s) => s.name === 'rpo')?.status).toBe('interrupted');
+    expect(readRunState(dir)).toMatchObject({ status: 'interrupted', pending: [] });
     expect((await bucketContents(deployment.names)).deleteMarkers).toBe(0);
   });
 });
 
 describe('GIVEN a drill pausing replication', () => {
   it('WHEN interrupted THEN it stops the experiment, says so in one line and exits 1; --resume then runs the fault stage again to its end', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const first = await runCli(args(dir), interruptAt('fault: pause holds until'));
 
@@ -115,7 +96,7 @@ describe('GIVEN a drill pausing replication', () => {
       /^undone: stopped AWS FIS experiment EXP1: S3 resumes replication as the pause ends$/m,
     );
     expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
-    const interrupted = stateIn(dir);
+    const interrupted = readRunState(dir);
     expect(interrupted).toMatchObject({ status: 'interrupted', pending: [] });
 
     const resumed = await runCli(['drill', '--resume', interrupted.runId, '--report', dir, '--yes']);
@@ -123,21 +104,21 @@ describe('GIVEN a drill pausing replication', () => {
     expect(errorLines(resumed.stderr)).toEqual([]);
     expect(resumed.code).toBe(0);
     expect(fis.experiments.get('EXP2')?.state?.status).toBe('stopped');
-    const evidence = evidenceIn(dir);
+    const evidence = readEvidence(dir);
     expect(evidence.runId).toBe(interrupted.runId);
     expect(evidence.outcome).toBe('met');
     expect(evidence.stages.find((s) => s.name === 'fault')?.status).toBe('passed');
-    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+    expect(readRunState(dir)).toMatchObject({ status: 'finished', pending: [] });
   });
 
   it('WHEN interrupted twice THEN the second Ctrl-C says what is left to undo by hand and exits 130', async () => {
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli(args(dir), interruptAt('fault: pause holds until', 1));
 
     expect(exit).toHaveBeenCalledWith(130);
-    const runId = stateIn(dir).runId;
+    const runId = readRunState(dir).runId;
     expect(result.stderr).toContain(
       `quitting at once; left to undo by hand: stop AWS FIS experiment EXP1: aws fis stop-experiment --id EXP1 --region us-east-1, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
     );
@@ -146,7 +127,7 @@ describe('GIVEN a drill pausing replication', () => {
 
 describe('GIVEN a drill that died while its experiment ran (its run state says so)', () => {
   it('WHEN resumed without --yes THEN it says what it would undo and writes nothing; with --yes it stops the experiment first, then finishes', async () => {
-    const dir = reportDir();
+    const dir = newReportDir();
     const runId = '20261205T101500Z-3fa94c';
     const started = await new FisClient({ region: 'us-east-1' }).send(
       new StartExperimentCommand({
@@ -188,17 +169,17 @@ describe('GIVEN a drill that died while its experiment ran (its run state says s
     expect(plan.stdout).toContain(
       `s3-dr drill --resume ${runId}: would first undo stop AWS FIS experiment EXP1, then run the stages it did not finish`,
     );
-    expect(stateIn(dir).pending).toHaveLength(1);
+    expect(readRunState(dir).pending).toHaveLength(1);
 
     const result = await runCli(['drill', '--resume', runId, '--report', dir, '--yes']);
 
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^undone: stopped AWS FIS experiment EXP1/m);
     expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
-    expect(evidenceIn(dir).undo[0]).toMatchObject({
+    expect(readEvidence(dir).undo[0]).toMatchObject({
       done: true,
       action: expect.stringMatching(/^stopped AWS FIS experiment EXP1/),
     });
-    expect(stateIn(dir)).toMatchObject({ status: 'finished', pending: [] });
+    expect(readRunState(dir)).toMatchObject({ status: 'finished', pending: [] });
   });
 });

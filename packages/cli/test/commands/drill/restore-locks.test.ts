@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -9,12 +6,11 @@ import {
   PutObjectRetentionCommand,
 } from '@aws-sdk/client-s3';
 import { deploymentNames } from 's3-dr-naming';
-import type { Evidence } from '../../../src/commands/drill/evidence';
 import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { errorLines, runCli } from '../../support/cli';
 import { buildCrossRegion, motoS3In, PRIMARY_REGION, reverseRule } from '../../support/cross-region';
 import { MOTO_ACCOUNT, putRule, uniqueSuffix } from '../../support/dr-pair';
-import { bucketContents } from '../../support/drill';
+import { bucketContents, newReportDir, readEvidence } from '../../support/drill';
 import { type Replicator, startReplicator } from '../../support/replicator';
 
 const s3 = motoS3In(PRIMARY_REGION);
@@ -24,8 +20,6 @@ afterEach(async () => {
   replicator = undefined;
 });
 
-const reportDir = () => mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
-const evidenceIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
 const common = [
   '--probes',
   '2',
@@ -43,7 +37,7 @@ describe('GIVEN a deployment whose replication works', () => {
     const deployment = await buildCrossRegion({ forwardRule: true, accessPoint: false });
     const { primaryBucket, replicaBucket } = deployment.names;
     replicator = startReplicator(s3, primaryBucket, replicaBucket, DRILL_PREFIX, 20);
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli([
       'drill',
@@ -58,7 +52,7 @@ describe('GIVEN a deployment whose replication works', () => {
 
     expect(errorLines(result.stderr)).toEqual([]);
     expect(result.code).toBe(0);
-    const evidence = evidenceIn(dir);
+    const evidence = readEvidence(dir);
     expect(evidence.objectives.find((o) => o.name === 'restore')).toMatchObject({
       target_seconds: 300,
       met: true,
@@ -87,7 +81,7 @@ describe('GIVEN a deployment whose replication works', () => {
 
   it('WHEN the restore stage runs alone THEN it writes objects of its own to restore', async () => {
     const deployment = await buildCrossRegion({ forwardRule: true, accessPoint: false });
-    const dir = reportDir();
+    const dir = newReportDir();
 
     const result = await runCli([
       'drill',
@@ -101,7 +95,7 @@ describe('GIVEN a deployment whose replication works', () => {
     ]);
 
     expect(result.code).toBe(0);
-    expect(evidenceIn(dir).stages.find((s) => s.name === 'restore')?.measurements).toMatchObject({
+    expect(readEvidence(dir).stages.find((s) => s.name === 'restore')?.measurements).toMatchObject({
       objects: 2,
       verified: 2,
     });
@@ -137,35 +131,37 @@ async function lockedPair(): Promise<{ suffix: string; primary: string; replica:
   return { suffix, primary: names.primaryBucket, replica: names.replicaBucket };
 }
 
+/** The drill with its rpo and locks stages only. */
+function locksDrill(suffix: string, dir: string) {
+  return runCli(['drill', '--env', suffix, '--skip', 'fault,failover,restore', ...common, '--report', dir]);
+}
+
+/** Replicates the pair's drill prefix, locking each replica (GOVERNANCE) for `ms` from its copy. */
+function replicateLockedFor(pair: { primary: string; replica: string }, ms: number): Replicator {
+  return startReplicator(s3, pair.primary, pair.replica, DRILL_PREFIX, 20, {
+    onCopy: (bucket, key) =>
+      s3.send(
+        new PutObjectRetentionCommand({
+          Bucket: bucket,
+          Key: key,
+          BypassGovernanceRetention: true,
+          Retention: { Mode: 'GOVERNANCE', RetainUntilDate: new Date(Date.now() + ms) },
+        }),
+      ),
+  });
+}
+
 describe('GIVEN a replica with Object Lock, default GOVERNANCE 1 day', () => {
   it('WHEN its replicas carry that retention THEN replica-locked is met, measured in seconds', async () => {
     const pair = await lockedPair();
-    replicator = startReplicator(s3, pair.primary, pair.replica, DRILL_PREFIX, 20, {
-      // Plays S3 giving the replica the destination's default retention: the case the drill measures.
-      onCopy: (bucket, key) =>
-        s3.send(
-          new PutObjectRetentionCommand({
-            Bucket: bucket,
-            Key: key,
-            Retention: { Mode: 'GOVERNANCE', RetainUntilDate: new Date(Date.now() + 86_400_000 + 5_000) },
-          }),
-        ),
-    });
-    const dir = reportDir();
+    // Plays S3 giving the replica the destination's default retention: the case the drill measures.
+    replicator = replicateLockedFor(pair, 86_400_000 + 5_000);
+    const dir = newReportDir();
 
-    const result = await runCli([
-      'drill',
-      '--env',
-      pair.suffix,
-      '--skip',
-      'fault,failover,restore',
-      ...common,
-      '--report',
-      dir,
-    ]);
+    const result = await locksDrill(pair.suffix, dir);
 
     expect(errorLines(result.stderr)).toEqual([]);
-    const locked = evidenceIn(dir).objectives.find((o) => o.name === 'replica-locked');
+    const locked = readEvidence(dir).objectives.find((o) => o.name === 'replica-locked');
     expect(locked).toMatchObject({ target_seconds: 86_400, met: true });
     expect(locked?.measured_seconds).toBeGreaterThanOrEqual(86_399);
     expect(result.code).toBe(0);
@@ -173,32 +169,13 @@ describe('GIVEN a replica with Object Lock, default GOVERNANCE 1 day', () => {
 
   it('WHEN its replicas are locked for less than the default THEN replica-locked is missed, saying by how much, exit 1', async () => {
     const pair = await lockedPair();
-    replicator = startReplicator(s3, pair.primary, pair.replica, DRILL_PREFIX, 20, {
-      // Plays a replica whose retention is an hour, not the bucket's default day.
-      onCopy: (bucket, key) =>
-        s3.send(
-          new PutObjectRetentionCommand({
-            Bucket: bucket,
-            Key: key,
-            BypassGovernanceRetention: true,
-            Retention: { Mode: 'GOVERNANCE', RetainUntilDate: new Date(Date.now() + 3_600_000) },
-          }),
-        ),
-    });
-    const dir = reportDir();
+    // Plays a replica whose retention is an hour, not the bucket's default day.
+    replicator = replicateLockedFor(pair, 3_600_000);
+    const dir = newReportDir();
 
-    const result = await runCli([
-      'drill',
-      '--env',
-      pair.suffix,
-      '--skip',
-      'fault,failover,restore',
-      ...common,
-      '--report',
-      dir,
-    ]);
+    const result = await locksDrill(pair.suffix, dir);
 
-    const locked = evidenceIn(dir).objectives.find((o) => o.name === 'replica-locked');
+    const locked = readEvidence(dir).objectives.find((o) => o.name === 'replica-locked');
     expect(locked).toMatchObject({
       target_seconds: 86_400,
       met: false,

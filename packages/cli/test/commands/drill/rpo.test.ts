@@ -1,19 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Evidence } from '../../../src/commands/drill/evidence';
 import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { runCli } from '../../support/cli';
 import { buildCrossRegion, motoS3In, PRIMARY_REGION } from '../../support/cross-region';
+import { newReportDir, readEvidence } from '../../support/drill';
 import { startReplicator } from '../../support/replicator';
 
 const POLL_MS = 300;
 /** What the test replicator itself adds: its listing interval and the copy's own requests. */
 const COPY_MS = 150;
-
-function reportDir(): string {
-  return mkdtempSync(join(tmpdir(), 's3-dr-drill-'));
-}
 
 describe('GIVEN a deployment on moto whose replication takes 1.5s', () => {
   it('WHEN drilled without fault and failover THEN the measured RPO is the injected delay within one poll interval, and the report says so', async () => {
@@ -27,7 +20,7 @@ describe('GIVEN a deployment on moto whose replication takes 1.5s', () => {
       20,
       { delayMs },
     );
-    const dir = reportDir();
+    const dir = newReportDir();
     let result: Awaited<ReturnType<typeof runCli>>;
     try {
       result = await runCli([
@@ -52,7 +45,7 @@ describe('GIVEN a deployment on moto whose replication takes 1.5s', () => {
 
     expect(result.stderr).not.toMatch(/s3-dr: /);
     expect(result.code).toBe(0);
-    const evidence = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
+    const evidence = readEvidence(dir);
     const rpo = evidence.objectives.find((o) => o.name === 'rpo');
     expect(rpo?.met).toBe(true);
     expect(rpo?.measured_seconds).toBeGreaterThanOrEqual(delayMs / 1000);

@@ -16,7 +16,7 @@ import { newProbe, probeToken } from '../../probe/probe';
 import type { Objective } from '../evidence';
 import type { PendingUndo } from '../run-state';
 import { probesPrefix } from '../settings';
-import { objective, type Stage, type StageContext, type StageOutcome, skipped } from './types';
+import { judged, objective, type Stage, type StageContext, type StageOutcome, skipped } from './types';
 
 /**
  * `failover`: for a deployment with a Multi-Region Access Point and two-way replication, moves the
@@ -97,20 +97,12 @@ export const failoverStage: Stage = {
       objective('rto', ctx.settings.rtoMs, rto.ms, rto.reason),
       objective('failback', ctx.settings.rtoMs, failback.ms, failback.reason),
     ];
-    const missed = objectives.filter((o) => !o.met);
-    return {
-      status: missed.length ? 'failed' : 'passed',
-      ...(missed.length
-        ? { reason: missed.map((o) => `${o.name}: ${o.reason ?? 'over target'}`).join('; ') }
-        : {}),
-      measurements: {
-        accessPoint: ap.accessPoint.arn,
-        failoverProbes: rto.probes,
-        failbackProbes: failback.probes,
-        failbackForced: back.forced,
-      },
-      objectives,
-    } satisfies StageOutcome;
+    return judged(objectives, {
+      accessPoint: ap.accessPoint.arn,
+      failoverProbes: rto.probes,
+      failbackProbes: failback.probes,
+      failbackForced: back.forced,
+    });
   },
 };
 

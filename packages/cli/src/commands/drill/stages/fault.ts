@@ -17,7 +17,7 @@ import {
   stopExperiment,
 } from './experiment';
 import { probeBothWays } from './rpo';
-import { objective, round, type Stage, type StageContext, type StageOutcome } from './types';
+import { judged, objective, round, type Stage, type StageContext } from './types';
 
 /**
  * The deployment's pause template, or a "cannot start" error saying how to get one. Its longest
@@ -167,22 +167,14 @@ export const faultStage: Stage = {
             )
           : objective('catch-up', settings.rpoMs, Math.max(0, lastSeen - pause.end));
     const objectives: Objective[] = [detectionObjective, catchUp];
-    const missed = objectives.filter((o) => !o.met);
-    return {
-      status: missed.length ? 'failed' : 'passed',
-      ...(missed.length
-        ? { reason: missed.map((o) => `${o.name}: ${o.reason ?? 'over target'}`).join('; ') }
-        : {}),
-      measurements: {
-        experimentId: id,
-        templateId: template.id,
-        pauseSeconds: pause.end === undefined ? null : round((pause.end - start) / 1000),
-        probes: seen.length,
-        arrivedDuringPause: early.length,
-        firstAlarm: detected.transition?.alarm ?? null,
-      },
-      objectives,
-    } satisfies StageOutcome;
+    return judged(objectives, {
+      experimentId: id,
+      templateId: template.id,
+      pauseSeconds: pause.end === undefined ? null : round((pause.end - start) / 1000),
+      probes: seen.length,
+      arrivedDuringPause: early.length,
+      firstAlarm: detected.transition?.alarm ?? null,
+    });
   },
 };
 

@@ -5,7 +5,7 @@ import { describeRetention } from '../../../shared/object-lock';
 import { count } from '../../../shared/text';
 import type { Objective } from '../evidence';
 import { probeBothWays } from './rpo';
-import { round, type Stage, skipped } from './types';
+import { judged, round, type Stage, skipped } from './types';
 
 const DAY_SECONDS = 86_400;
 
@@ -85,16 +85,11 @@ export const locksStage: Stage = {
       met,
       ...(reason ? { reason } : {}),
     };
-    return {
-      status: met ? 'passed' : 'failed',
-      ...(reason ? { reason } : {}),
-      measurements: {
-        replicas: retentions.length,
-        unlocked: unlocked.length,
-        mode: lock.mode,
-        defaultDays: lock.days,
-      },
-      objectives: [objective],
-    };
+    return judged([objective], {
+      replicas: retentions.length,
+      unlocked: unlocked.length,
+      mode: lock.mode,
+      defaultDays: lock.days,
+    });
   },
 };

@@ -1,6 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { bucketUsesKms } from '../../../shared/buckets';
-import { formatDuration } from '../../../shared/duration';
 import { describeAwsError } from '../../../shared/errors';
 import { NO_REPORT } from '../../../shared/report';
 import { count } from '../../../shared/text';
@@ -10,7 +9,7 @@ import { stateAt } from '../../restore/plan';
 import { applyRestore, planRestore, type RestoreRequest } from '../../restore/run';
 import { compareKey } from '../../verify/compare';
 import { probesPrefix, runPrefix } from '../settings';
-import { objective, round, type Stage, type StageContext } from './types';
+import { judged, objective, round, type Stage, type StageContext } from './types';
 
 /**
  * `restore`: restores the run's probes (in the primary) to a point in time T into a scratch folder
@@ -98,18 +97,7 @@ export const restoreStage: Stage = {
     const restore = problems.length
       ? objective('restore', ctx.settings.restoreMs, totalMs, problems.join('; '))
       : objective('restore', ctx.settings.restoreMs, totalMs);
-    const met = restore.met && problems.length === 0;
-    return {
-      status: met ? 'passed' : 'failed',
-      ...(met
-        ? {}
-        : {
-            reason:
-              problems.join('; ') || `the restore took longer than ${formatDuration(ctx.settings.restoreMs)}`,
-          }),
-      measurements,
-      objectives: [{ ...restore, met }],
-    };
+    return judged([{ ...restore, met: restore.met && problems.length === 0 }], measurements);
   },
 };
 

@@ -4,7 +4,7 @@ import { count } from '../../../shared/text';
 import { type ProbePlan, type ProbeReport, planProbesUnder, runProbe } from '../../probe/probe';
 import type { ProbeRecord, StageName } from '../evidence';
 import { probesPrefix } from '../settings';
-import { distribution, objective, type Stage, type StageContext } from './types';
+import { distribution, judged, objective, type Stage, type StageContext } from './types';
 
 /**
  * `rpo`: writes --probes probe objects --probe-interval apart under the run's folder and times each
@@ -42,14 +42,7 @@ export const rpoStage: Stage = {
             `${count(missing, 'probe')} of ${total} did not arrive within ${formatDuration(waitFor(ctx, settings.probes))}${failedNote(reports)}`,
           )
         : objective('rpo', settings.rpoMs, Math.max(...delays));
-    return {
-      status: rpo.met ? 'passed' : 'failed',
-      ...(rpo.met
-        ? {}
-        : { reason: rpo.reason ?? `the longest delay exceeded ${formatDuration(settings.rpoMs)}` }),
-      measurements,
-      objectives: [rpo],
-    };
+    return judged([rpo], measurements);
   },
 };
 

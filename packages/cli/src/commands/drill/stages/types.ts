@@ -92,6 +92,28 @@ export function objective(
   };
 }
 
+/**
+ * A stage's outcome from its objectives: passed when every one is met, else failed, saying which
+ * were missed and why (or by how much).
+ */
+export function judged(
+  objectives: readonly Objective[],
+  measurements: StageOutcome['measurements'],
+): StageOutcome {
+  const missed = objectives.filter((o) => !o.met);
+  const why = (o: Objective) =>
+    o.reason ??
+    (o.measured_seconds === null
+      ? 'not measured'
+      : `${o.measured_seconds}s measured, over the ${o.target_seconds}s target`);
+  return {
+    status: missed.length ? 'failed' : 'passed',
+    ...(missed.length ? { reason: missed.map((o) => `${o.name}: ${why(o)}`).join('; ') } : {}),
+    ...(measurements ? { measurements } : {}),
+    objectives,
+  };
+}
+
 /** Seconds with a tenth: what a poll interval can resolve, and what a reader wants. */
 export function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
