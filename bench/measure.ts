@@ -1,6 +1,7 @@
 // What the benchmarks share: one run of a command under GNU time, the median run, the environment
 // a child gets, and the machine the figures come from.
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** One run under GNU time. */
@@ -73,5 +74,37 @@ export function machine(): object {
     rclone,
     loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     date: new Date().toISOString(),
+  };
+}
+
+/** A moto_server of this benchmark's own on a free port, and how to stop it. */
+export async function startMoto(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(`${endpoint}/moto-api/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -8,9 +8,7 @@
  * Prints the figures as JSON lines and a Markdown table for BENCHMARKS.md. Bounded in time: every
  * step works on a fixed number of keys and the script exits when done.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,7 +24,7 @@ import { stateAt } from '../packages/cli/src/commands/restore/plan';
 import { flatten } from '../packages/cli/src/shared/chunks';
 import { forEachConcurrent } from '../packages/cli/src/shared/pool';
 import { listKeyHistories } from '../packages/cli/src/shared/versions';
-import { machine, median, timeCommand } from './measure';
+import { machine, median, startMoto, timeCommand } from './measure';
 import { startSyntheticS3 } from './verify-restore-synthetic';
 
 const N = Number(process.env.BENCH_KEYS ?? 2000);
@@ -279,37 +277,6 @@ async function nextSecond(): Promise<number> {
   const boundary = Math.floor(Date.now() / 1000) * 1000 + 1000;
   await new Promise((resolve) => setTimeout(resolve, boundary - Date.now() + 20));
   return boundary - 1;
-}
-
-async function startMoto(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const port = await new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${endpoint}/moto-api/`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    endpoint,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 const log = (text: string): void => {

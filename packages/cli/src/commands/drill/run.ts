@@ -87,12 +87,20 @@ export async function runStages(run: DrillRun): Promise<RunEnd> {
       kind: 'stage-end',
       detail: `${name}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`,
     });
-    notice(run.io, `${name}: ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}\n`);
+    // A failed preflight has listed its checks, one per line.
+    const why =
+      outcome.reason && !(name === 'preflight' && outcome.status === 'failed') ? `: ${outcome.reason}` : '';
+    notice(run.io, `${name}: ${outcome.status}${why}\n`);
     await saveRunState(run.reportDir, state);
     if (error) return { error };
     if (name === 'preflight' && outcome.status === 'failed') {
+      const checks = outcome.reason?.split('; ').length ?? 0;
       return {
-        error: new CliError(`preflight failed, nothing written: ${outcome.reason}`, EXIT.usage, 'failed'),
+        error: new CliError(
+          `preflight failed (${checks === 1 ? '1 check' : `${checks} checks`}, listed above): nothing written; fix them or --skip the stages that need them`,
+          EXIT.usage,
+          'failed',
+        ),
       };
     }
     if (outcome.status === 'interrupted') break;

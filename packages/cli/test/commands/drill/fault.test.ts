@@ -219,10 +219,11 @@ describe('GIVEN a template that pauses for at most 1s', () => {
     const result = await runCli(faultArgs(dir));
 
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'preflight: FAIL drill.template: --fault-duration 1.5s is longer than template EXTdrill0000001 pauses at most (1s): choose at most that\n',
+    );
     expect(errorLines(result.stderr)).toEqual([
-      expect.stringContaining(
-        'drill.template: --fault-duration 1.5s is longer than template EXTdrill0000001 pauses at most (1s)',
-      ),
+      's3-dr: preflight failed (1 check, listed above): nothing written; fix them or --skip the stages that need them',
     ]);
     expect(fis.calls.filter((c) => c.command === 'StartExperiment')).toEqual([]);
     expect((await bucketContents(deployment.names)).versions).toBe(0);

@@ -68,6 +68,7 @@ export const preflightStage: Stage = {
     }
     const measurements = { checks: report.checks.length + 1, fail: failed.length, warn: report.summary.WARN };
     if (failed.length) {
+      for (const line of failed) ctx.log(`preflight: FAIL ${line}`);
       return { status: 'failed', reason: failed.join('; '), measurements, objectives: [] };
     }
     return { status: 'passed', measurements, objectives: [] };
