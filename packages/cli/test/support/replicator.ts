@@ -3,6 +3,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 export interface Replicator {
   /** When each key was first seen in the source (ms since the epoch). */
   readonly seen: ReadonlyMap<string, number>;
+  /** When each key's copy landed in the replica (the end of its PutObject, ms since the epoch). */
+  readonly landed: ReadonlyMap<string, number>;
   /** Stops the loop and waits for its last round. */
   stop(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export function startReplicator(
 ): Replicator {
   const seen = new Map<string, number>();
   const copied = new Set<string>();
+  const landed = new Map<string, number>();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -58,6 +61,7 @@ export function startReplicator(
           throw err;
         }
         await s3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
+        landed.set(Key, Date.now());
         await onCopy?.(replica, Key);
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -65,6 +69,7 @@ export function startReplicator(
   })();
   return {
     seen,
+    landed,
     async stop() {
       running = false;
       await loop;

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
-import { CliError, EXIT } from '../../shared/errors';
+import { EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { notice } from '../../shared/progress';
-import { why } from '../../shared/report';
 import { resolveTarget } from '../../shared/target';
 import { packageVersion } from '../../shared/version';
 import { sleep } from '../probe/probe';
 import { discoverDeployment } from './deployment';
 import type { Evidence, StageName } from './evidence';
 import { formatPlan, planStages } from './plan';
-import { writeReport } from './renderer';
+import { writeReport } from './report';
 import { evidenceOf, exitCodeOf, finishRun, type RunEnd, runStages } from './run';
 import {
   createReportDir,
@@ -115,7 +113,8 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   state.status = interrupt.signal.aborted ? 'interrupted' : end.error ? 'error' : 'finished';
   await saveRunState(reportDir, state);
   const evidence = evidenceOf(state, packageVersion(), Date.now(), end);
-  await writeEvidence(reportDir, evidence);
+  // evidence.json, report.html and report.md.
+  await writeReport(reportDir, evidence);
   if (end.error) ctx.io.stderr(`s3-dr: ${end.error.message}\n`);
   ctx.print(formatSummary(evidence, reportDir), evidence);
   return end.error ? end.error.exitCode : exitCodeOf(evidence);
@@ -170,17 +169,6 @@ function printPlan(
     note: 'nothing written: add --yes to run the drill',
   });
   return EXIT.ok;
-}
-
-/** evidence.json, and the rendered reports once the renderer is there. */
-async function writeEvidence(dir: string, evidence: Evidence): Promise<void> {
-  const path = join(dir, 'evidence.json');
-  try {
-    await writeFile(path, `${JSON.stringify(evidence, null, 2)}\n`, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot write ${path}: ${why(path, err as NodeJS.ErrnoException)}`);
-  }
-  if (writeReport) await writeReport(dir, evidence);
 }
 
 /** The objectives table, the stages that did not pass, what was undone, where the evidence is. */
