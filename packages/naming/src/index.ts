@@ -35,6 +35,53 @@ export const ACCESS_POINT_OUTPUT_KEYS = {
   multiRegionAccessPointAlias: 'MultiRegionAccessPointAlias',
 } as const;
 
+/**
+ * Outputs present only when the deployment takes S3 Inventory reports (`inventory`, on by default):
+ * what `s3-dr verify --inventory` reads to find the reports and query them.
+ */
+export const INVENTORY_OUTPUT_KEYS = {
+  /**
+   * Root of the primary's inventory configuration, `s3://<ops bucket>/inventory/<primary bucket>/<configuration id>/`:
+   * dated folders with `manifest.json`, `data/` and `hive/` below it (storage-inventory-location.html).
+   */
+  inventoryLocationPrimary: 'InventoryLocationPrimary',
+  /** Root of the replica's inventory configuration, in an ops bucket of the replica's region. */
+  inventoryLocationReplica: 'InventoryLocationReplica',
+  /** Athena workgroup the CLI's queries run in (results, encryption and bytes-scanned cutoff enforced). */
+  athenaWorkgroup: 'AthenaWorkgroup',
+  /** Glue database holding one table per bucket over its inventory reports ({@link INVENTORY_TABLES}). */
+  glueDatabase: 'GlueDatabase',
+} as const;
+
+export type InventoryOutputKey = (typeof INVENTORY_OUTPUT_KEYS)[keyof typeof INVENTORY_OUTPUT_KEYS];
+
+/** Key prefix (the inventory configurations' destination prefix, without slash) of the reports in an ops bucket. */
+export const INVENTORY_PREFIX = 'inventory';
+
+/** Where the Athena workgroup writes query results in the (primary's) ops bucket. */
+export const ATHENA_RESULTS_PREFIX = 'athena/';
+
+/**
+ * The Glue tables over the inventory reports, in the database `glueDatabase` of the deployment:
+ * one per bucket, partitioned by `dt` (the report's `YYYY-MM-DD-HH-MM`).
+ */
+export const INVENTORY_TABLES = {
+  primary: 'primary_inventory',
+  replica: 'replica_inventory',
+} as const;
+
+/**
+ * `s3://<destination bucket>/inventory/<source bucket>/<configuration id>/`: where S3 writes one
+ * inventory configuration's reports (storage-inventory-location.html).
+ */
+export function inventoryLocation(
+  destinationBucket: string,
+  sourceBucket: string,
+  configurationId: string,
+): string {
+  return `s3://${destinationBucket}/${INVENTORY_PREFIX}/${sourceBucket}/${configurationId}/`;
+}
+
 export type AccessPointOutputKey = (typeof ACCESS_POINT_OUTPUT_KEYS)[keyof typeof ACCESS_POINT_OUTPUT_KEYS];
 
 /** Outputs present only when the deployment can be drilled (`drill`): `s3-dr drill` starts this template. */
@@ -134,6 +181,17 @@ export interface DeploymentNames {
   readonly opsBucket: string;
   /** Role S3 Batch Operations assumes for backfill (Batch Replication) and batch restores. */
   readonly batchRole: string;
+  /**
+   * Across regions: the replica's ops bucket, in the replica's region, that receives the replica's
+   * S3 Inventory reports (an inventory's destination must be in its source bucket's region).
+   */
+  readonly replicaOpsBucket: string;
+  /** Id of the S3 Inventory configuration on each bucket (the `<config-ID>` of the report paths). */
+  readonly inventoryConfigurationId: string;
+  /** Athena workgroup of the inventory queries. */
+  readonly athenaWorkgroup: string;
+  /** Glue database of the inventory tables: lowercase letters, digits and underscores only. */
+  readonly glueDatabase: string;
   /** EventBridge rule on management events that could destroy or disable the replica. */
   readonly tamperRule: string;
   readonly tamperAlarm: string;
@@ -201,6 +259,12 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     reverseCanaryErrorsAlarm: `s3-replication-canary-back-errors-${suffix}`,
     opsBucket: `s3-dr-ops-${suffix}-${account}`,
     batchRole: `s3-dr-batch-role-${suffix}`,
+    replicaOpsBucket: `replica-ops-${suffix}-${account}`,
+    inventoryConfigurationId: `s3-dr-${suffix}`,
+    athenaWorkgroup: `s3-dr-${suffix}`,
+    // Athena takes lowercase names and needs quoting for a hyphen; an underscore needs none
+    // (https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html).
+    glueDatabase: `s3_dr_${suffix}`,
     tamperRule: `s3-dr-tamper-${suffix}`,
     tamperAlarm: `s3-replication-tamper-${suffix}`,
     drillExperimentTemplate: `s3-dr-pause-replication-${suffix}`,

@@ -2,6 +2,8 @@ import {
   alarmNamePattern,
   type DeploymentNames,
   deploymentNames,
+  INVENTORY_TABLES,
+  inventoryLocation,
   isValidSuffix,
   MAX_SUFFIX_LENGTH,
   replicaStackName,
@@ -37,6 +39,7 @@ describe('naming contract', () => {
       longest.accessLogsBucket,
       longest.replicaAccessLogsBucket,
       longest.opsBucket,
+      longest.replicaOpsBucket,
     ].map((n) => n.length);
     expect(Math.max(...lengths)).toBe(63);
   });
@@ -52,6 +55,27 @@ describe('naming contract', () => {
     // Multi-Region Access Point names: 3-50 lowercase letters, digits and hyphens.
     const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
     expect(longest.multiRegionAccessPoint).toMatch(/^[a-z0-9-]{3,50}$/);
+  });
+
+  test('the Glue database name is lowercase letters, digits and underscores, which Athena reads without quoting', () => {
+    // https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
+    for (const suffix of ['dev', 'a'.repeat(MAX_SUFFIX_LENGTH), '1']) {
+      expect(deploymentNames(suffix, '123456789012').glueDatabase).toMatch(/^[a-z0-9_]{1,255}$/);
+    }
+    expect(Object.values(INVENTORY_TABLES).every((t) => /^[a-z0-9_]+$/.test(t))).toBe(true);
+  });
+
+  test('with the longest allowed suffix the Athena workgroup name fits in 128 characters of its alphabet', () => {
+    // https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html (Name)
+    const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
+    expect(longest.athenaWorkgroup).toMatch(/^[a-zA-Z0-9._-]{1,128}$/);
+  });
+
+  test('an inventory location is the root of one configuration: destination, inventory/, source bucket, configuration id', () => {
+    const names = deploymentNames('dev', '123456789012');
+    expect(inventoryLocation(names.opsBucket, names.primaryBucket, names.inventoryConfigurationId)).toBe(
+      's3://s3-dr-ops-dev-123456789012/inventory/primary-bucket-dev-123456789012/s3-dr-dev/',
+    );
   });
 
   test('the replica stack is the stack name followed by Replica', () => {
@@ -88,6 +112,7 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   accessLogsBucket: 'S3 bucket',
   replicaAccessLogsBucket: 'S3 bucket',
   opsBucket: 'S3 bucket',
+  replicaOpsBucket: 'S3 bucket',
   replicationRole: 'IAM role',
   reverseReplicationRole: 'IAM role',
   reverseRuleRole: 'IAM role',
@@ -129,6 +154,9 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   drillGuardAlarm: 'CloudWatch alarm',
   // FIS templates have ids, not names: this is their Name tag, which the drill looks them up by.
   drillExperimentTemplate: 'FIS experiment template Name tag',
+  inventoryConfigurationId: 'S3 inventory configuration',
+  athenaWorkgroup: 'Athena workgroup',
+  glueDatabase: 'Glue database',
 };
 
 const ACCOUNT = '123456789012';
