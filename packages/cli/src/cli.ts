@@ -54,11 +54,17 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   let exitCode: number = EXIT.ok;
   let debug = argv.includes('--debug');
   const json = argv.includes('--json');
+  const version = packageVersion();
   const program = new Command('s3-dr')
     .description(
       'Disaster-recovery operations for a replicated pair of S3 buckets: an s3-dr deployment, or any versioned source and replica.',
     )
-    .version(packageVersion(), '-V, --version', 'print the version of s3-dr')
+    // Not commander's .version(), which prints plain text even with --json.
+    .option('-V, --version', 'print the version of s3-dr')
+    .on('option:version', () => {
+      io.stdout(json ? `${JSON.stringify({ version }, null, 2)}\n` : `${version}\n`);
+      throw new CommanderError(EXIT.ok, 'commander.version', version);
+    })
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .configureHelp({ showGlobalOptions: true })

@@ -125,6 +125,19 @@ describe('GIVEN the s3-dr CLI', () => {
     });
   });
 
+  it.each([[['--json', '--version']], [['--version', '--json']], [['-V', '--json']]])(
+    'WHEN asked for %j THEN it prints the version as JSON and exits 0',
+    async (argv) => {
+      const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+
+      const result = await runCli(argv);
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ version });
+      expect(result.stderr).toBe('');
+    },
+  );
+
   it('WHEN asked for --version THEN it prints the version in package.json and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
 

@@ -10,7 +10,7 @@ Moves the traffic of the access point s3-dr-<suffix> back to the primary: routes
   reverse.backlog  that rule's destination is at most --max-lag behind (metrics in the replica's region)
   reverse.failed   no OperationsFailedReplication of that rule since --since (at least the last 15
                    minutes): an object S3 failed to replicate back would be out of sight after it
-  verify.back      a current-state verify from the replica to the primary of the keys written or
+  reverse.verify   a current-state verify from the replica to the primary of the keys written or
                    given a delete marker on either side since --since (the time failover printed;
                    both buckets' versions are listed), or of every key without --since:
                    nothing missing, different, or deleted on the replica side but still current in

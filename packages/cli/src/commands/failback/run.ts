@@ -81,7 +81,7 @@ async function verifyBack(
   since: number | undefined,
   now: number,
 ): Promise<Finding> {
-  const id = 'verify.back';
+  const id = 'reverse.verify';
   const scope =
     since === undefined
       ? 'every key (no --since; with the failover start time only what changed since is compared)'

@@ -10,10 +10,10 @@ import { parsePointInTime } from '../../shared/parse';
 import { createProgress, notice } from '../../shared/progress';
 import { locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
-import { count } from '../../shared/text';
+import { count, meantWord } from '../../shared/text';
 import { checkBatchOptions } from './batch';
 import { applyAsBatch, manifestOnly, settleEarlierJobs } from './batch-action';
-import { defaultJournalPath, openJournal } from './journal';
+import { defaultJournalPath, openJournal, type RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
 import { STOPPING, stopped } from './stop';
@@ -54,13 +54,19 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
   checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
   const s3 = await bucketsS3(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
-  const versioning = await bucketVersioning(s3, bucket);
+  const versioning = await bucketVersioning(s3, bucket).catch((err: unknown) => {
+    throw meantTarget(err, '--bucket', options.bucket);
+  });
   if (versioning !== 'Enabled') {
     throw new CliError(
       `bucket ${bucket} is ${versioning === 'Suspended' ? 'versioning-suspended' : 'not versioned'}: a point-in-time restore needs the version history of a versioning-enabled bucket`,
     );
   }
-  const targetVersioning = targetBucket ? await bucketVersioning(s3, targetBucket) : undefined;
+  const targetVersioning = targetBucket
+    ? await bucketVersioning(s3, targetBucket).catch((err: unknown) => {
+        throw meantTarget(err, '--target-bucket', options.targetBucket ?? '');
+      })
+    : undefined;
   if (targetVersioning === 'Suspended') {
     // A write to a versioning-suspended bucket replaces its `null` version even when that version
     // is not current (hidden under a delete marker): data in the target could be lost.
@@ -93,7 +99,15 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
-  );
+  ).catch((err: unknown) => {
+    // The default journal goes to the working directory, which may be read-only (a container).
+    if (options.journal || !(err instanceof CliError)) throw err;
+    throw new CliError(
+      `${err.message} (the journal goes to the current directory unless --journal <path> names another place: pass one)`,
+      err.exitCode,
+      err.code,
+    );
+  });
   request = { ...request, journal };
   const report = await openReport(options.report);
   const interrupt = interruptSignal(() => ctx.io.stderr(`\ns3-dr: interrupted, ${STOPPING}`));
@@ -107,15 +121,12 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       onProgress: (n) => planning.tick(n),
     }).finally(() => planning.done());
     // The plan comes first, always: on stdout, or on stderr when stdout carries --json.
-    // A dry run only reads the journal (earlier runs' copies); it writes none.
-    const journalLine = apply
-      ? `journal: ${journal.path}`
-      : `journal: ${journal.path} (read only: a dry run writes none)`;
+    const journalLine = options.manifestOnly ? '' : `${describeJournal(journal, apply)}\n`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
     const batchLine = setup
       ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here once the job exists\n`
       : '';
-    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}\n`;
+    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (options.manifestOnly && !plan.interrupted) {
@@ -155,6 +166,15 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   }
 }
 
+/**
+ * Where the copies are recorded; a plan that is not applied only reads the copies earlier runs
+ * recorded there (and writes nothing).
+ */
+function describeJournal(journal: RestoreJournal, apply: boolean): string {
+  if (apply) return `journal: ${journal.path}`;
+  return `journal: ${journal.path} (${journal.existed ? "earlier runs' copies read from it; " : ''}the copies are recorded there with --yes)`;
+}
+
 /** An S3 client that talks to each bucket's own region (the buckets may live in two). */
 async function bucketsS3(ctx: CommandContext, buckets: readonly string[]): Promise<S3Client> {
   const clients = ctx.clients();
@@ -189,6 +209,20 @@ function objectLockLine(bucket: string, lock: ObjectLock | undefined): string | 
     ? `each copy is a new version locked by its default retention (${describeRetention(lock)})`
     : 'it has no default retention, so the copies are not locked';
   return `object lock: s3://${bucket} has Object Lock: ${locked}; delete markers only hide keys; nothing is deleted`;
+}
+
+/**
+ * A bucket that does not exist, named like `primary` or `replica` (the words --bucket takes for the
+ * target's buckets) with a slip: the error asks whether that word was meant.
+ */
+function meantTarget(err: unknown, option: string, name: string): unknown {
+  const word = meantWord(name, ['primary', 'replica']);
+  if (!(err instanceof CliError) || err.code !== 'not-found' || !word) return err;
+  return new CliError(
+    `bucket ${name} does not exist: did you mean ${option} ${word}, the ${word} bucket of the target (--env, --outputs or --source/--replica)?`,
+    err.exitCode,
+    err.code,
+  );
 }
 
 async function resolveBucket(ctx: CommandContext, name: string): Promise<string> {

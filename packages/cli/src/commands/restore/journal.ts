@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CliError } from '../../shared/errors';
 import { openReport, type ReportWriter, why } from '../../shared/report';
@@ -18,6 +18,8 @@ import type { VersionEntry } from '../../shared/versions';
  */
 export interface RestoreJournal {
   readonly path: string;
+  /** Whether the file was there before this run (earlier runs' records were read from it). */
+  readonly existed: boolean;
   /**
    * True when `current` (the current version of `targetKey`) is the copy an earlier run made of
    * `fromVersionId`. A `null` version (unversioned target) must also still have the copy's ETag:
@@ -48,6 +50,7 @@ export interface RestoreJournal {
   finishBatchJob(jobId: string): Promise<void>;
   /** Batch jobs started by earlier runs whose end was not recorded yet. */
   pendingBatchJobs(): readonly { readonly jobId: string; readonly createdAt: number }[];
+  /** Closes the file; one this run created and wrote nothing to is removed, not left empty. */
   close(): Promise<void>;
 }
 
@@ -62,14 +65,17 @@ export function defaultJournalPath(targetBucket: string, time: number): string {
 
 /**
  * Loads the journal at `path` if it exists (a torn last line from an interrupted run is ignored).
- * With `forWriting`, also opens it for appending; a dry run only reads it.
+ * With `forWriting`, also opens it for appending (created at once, so that a journal that cannot
+ * be written stops the run before any work; removed again on close when nothing was recorded);
+ * a dry run only reads it.
  */
 export async function openJournal(path: string, forWriting: boolean): Promise<RestoreJournal> {
   const copies = new Map<string, { fromVersionId: string; etag?: string }>();
   const batchCopies = new Map<string, { fromVersionId: string; after: number; before: number }>();
   const batchJobs = new Map<string, number>();
   const id = (targetKey: string, newVersionId: string) => `${newVersionId}\n${targetKey}`;
-  if (await exists(path)) {
+  const existed = await exists(path);
+  if (existed) {
     const lines = createInterface({
       input: createReadStream(path, { encoding: 'utf8' }),
       crlfDelay: Infinity,
@@ -84,11 +90,19 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
       throw new CliError(`cannot read restore journal ${path}: ${why(path, err as Error)}`);
     }
   }
-  const writer: ReportWriter | undefined = forWriting
+  const file: ReportWriter | undefined = forWriting
     ? await openReport(path, { append: true, what: 'restore journal' })
     : undefined;
+  let recorded = 0;
+  const writer = file && {
+    write: (record: object) => {
+      recorded++;
+      return file.write(record);
+    },
+  };
   return {
     path,
+    existed,
     isCopyOf(targetKey, current, fromVersionId) {
       const batch = batchCopies.get(targetKey);
       if (
@@ -126,7 +140,10 @@ export async function openJournal(path: string, forWriting: boolean): Promise<Re
       await writer?.write({ batchJobDone: jobId });
     },
     pendingBatchJobs: () => [...batchJobs].map(([jobId, createdAt]) => ({ jobId, createdAt })),
-    close: async () => writer?.close(),
+    close: async () => {
+      await file?.close();
+      if (file && !existed && recorded === 0) await rm(path, { force: true });
+    },
   };
 }
 

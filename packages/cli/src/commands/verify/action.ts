@@ -118,8 +118,9 @@ function formatText(
     lines.push(`note: cannot read the default encryption of ${bucket}; ETag differences count as mismatches`);
   }
   if (r.sample.length) {
+    const total = Object.values(r.counts).reduce((sum, n) => sum + n, 0);
     const all = options.report ? `all of them in ${options.report}` : 'pass --report <file> for all';
-    lines.push(`differences (first ${r.sample.length}; ${all}):`);
+    lines.push(total > r.sample.length ? `differences (first ${r.sample.length}; ${all}):` : 'differences:');
     for (const d of r.sample) lines.push(`  ${formatDifference(d)}`);
   }
   const unit = options.allVersions ? 'version' : 'key';

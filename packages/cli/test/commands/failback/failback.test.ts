@@ -78,8 +78,8 @@ test('GIVEN what was written on the replica side is back in the primary WHEN fai
   const result = await failback(d, { since });
 
   expect(result.outcome).toBe('switched');
-  expect(finding(result, 'verify.back')).toMatchObject({ status: 'PASS' });
-  expect(finding(result, 'verify.back')?.message).toContain('1 key compared');
+  expect(finding(result, 'reverse.verify')).toMatchObject({ status: 'PASS' });
+  expect(finding(result, 'reverse.verify')?.message).toContain('1 key compared');
   expect(submits(control)[0]?.input).toEqual({
     AccountId: MOTO_ACCOUNT,
     Mrap: d.arn,
@@ -100,7 +100,7 @@ test('GIVEN a key written on the replica side since the failover is not in the p
 
   expect(result.outcome).toBe('refused');
   expect(submits(control)).toHaveLength(0);
-  expect(finding(result, 'verify.back')?.message).toMatch(
+  expect(finding(result, 'reverse.verify')?.message).toMatch(
     /1 missing, 0 different, 0 deleted .*missing "orders\/42\.json"/,
   );
 });
@@ -127,7 +127,7 @@ test('GIVEN a key written before --since and deleted on the replica side after i
   const result = await failback(d, { since });
 
   expect(result.outcome).toBe('refused');
-  expect(finding(result, 'verify.back')?.message).toMatch(
+  expect(finding(result, 'reverse.verify')?.message).toMatch(
     /0 missing, 0 different, 1 deleted on the replica side but current in the primary .*extra "contracts\/7\.pdf"/,
   );
 });
@@ -140,8 +140,8 @@ test('GIVEN a difference older than --since WHEN failing back THEN only the keys
 
   const result = await failback(d, { since });
 
-  expect(finding(result, 'verify.back')).toMatchObject({ status: 'PASS' });
-  expect(finding(result, 'verify.back')?.message).toContain('0 keys compared');
+  expect(finding(result, 'reverse.verify')).toMatchObject({ status: 'PASS' });
+  expect(finding(result, 'reverse.verify')?.message).toContain('0 keys compared');
 });
 
 test('GIVEN no --since WHEN failing back THEN every key is compared, and it says so', async () => {
@@ -152,7 +152,7 @@ test('GIVEN no --since WHEN failing back THEN every key is compared, and it says
   const result = await failback(d);
 
   expect(result.outcome).toBe('refused');
-  expect(finding(result, 'verify.back')?.message).toContain('every key (no --since');
+  expect(finding(result, 'reverse.verify')?.message).toContain('every key (no --since');
 });
 
 test('GIVEN the replica has no rule back to the primary WHEN failing back THEN it refuses: nothing flows back by itself', async () => {
@@ -220,7 +220,7 @@ test('GIVEN --json and a refusal WHEN failing back through the CLI THEN it exits
     command: 'failback',
     outcome: 'refused',
     since: new Date(since).toISOString(),
-    findings: expect.arrayContaining([expect.objectContaining({ id: 'verify.back', status: 'FAIL' })]),
+    findings: expect.arrayContaining([expect.objectContaining({ id: 'reverse.verify', status: 'FAIL' })]),
   });
 });
 

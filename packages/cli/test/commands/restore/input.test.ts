@@ -51,6 +51,24 @@ test('GIVEN a time in the future WHEN restoring THEN it exits 2 and says so', as
   expect(errorLines(result.stderr)[0]).toMatch(/is in the future/);
 });
 
+test.each([
+  ['--bucket', 'primray', 'primary'],
+  ['--bucket', 'replcia', 'replica'],
+  ['--target-bucket', 'Replica', 'replica'],
+])(
+  'GIVEN %s %s, a bucket that does not exist WHEN restoring THEN it asks whether %s was meant',
+  async (option, name, word) => {
+    const args = option === '--bucket' ? ['--bucket', name] : ['--bucket', bucket, option, name];
+
+    const result = await runCli(['restore', ...args, '--to', '2024-05-01T12:00:00Z']);
+
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      `s3-dr: bucket ${name} does not exist: did you mean ${option} ${word}, the ${word} bucket of the target (--env, --outputs or --source/--replica)?`,
+    ]);
+  },
+);
+
 test('GIVEN a bucket that does not exist WHEN restoring THEN it exits 2 naming the bucket', async () => {
   const result = await runCli(['restore', '--bucket', 'no-such-bucket-s3dr', '--to', '2024-05-01T12:00:00Z']);
 

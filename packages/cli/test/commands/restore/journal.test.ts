@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,7 +8,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { defaultJournalPath, openJournal } from '../../../src/commands/restore/journal';
-import { cliWorkDir, runCli } from '../../support/cli';
+import { cliWorkDir, errorLines, runCli } from '../../support/cli';
 import { createBucket, currentContents, listAll, motoS3, pointInTime, put } from '../../support/versioned';
 
 // A rerun of a restore must be a no-op even where a copy's ETag differs from the original's (SSE-KMS
@@ -118,11 +118,62 @@ test('GIVEN a dry run WHEN it plans THEN it creates no journal', async () => {
   expect(existsSync(journal)).toBe(false);
 });
 
-test('GIVEN a dry run WHEN it prints the plan THEN the journal line says it is only read', async () => {
+test('GIVEN a dry run WHEN it prints the plan THEN the journal line says the copies are recorded there only with --yes', async () => {
   const { bucket, to } = await multipartChangedAfterT('rj-dry-line');
   const journal = journalIn('rj-');
   const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
-  expect(result.stdout).toContain(`journal: ${journal} (read only: a dry run writes none)\n`);
+  expect(result.stdout).toContain(`journal: ${journal} (the copies are recorded there with --yes)\n`);
+});
+
+test('GIVEN the journal of an earlier run WHEN a dry run prints the plan THEN the journal line says it was read', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-dry-read');
+  const journal = journalIn('rj-');
+  writeFileSync(journal, '');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--dry-run', '--journal', journal]);
+  expect(result.stdout).toContain(
+    `journal: ${journal} (earlier runs' copies read from it; the copies are recorded there with --yes)\n`,
+  );
+});
+
+test('GIVEN --manifest-only WHEN it prints the plan THEN there is no journal line (it writes no copy)', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-mo');
+  const manifest = join(mkdtempSync(join(tmpdir(), 'rj-mo-')), 'copies.csv');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--manifest-only', manifest]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).not.toContain('journal:');
+});
+
+test('GIVEN a restore with nothing to copy WHEN it applies THEN it leaves no empty journal behind', async () => {
+  const bucket = await createBucket(s3, 'rj-nothing');
+  await put(s3, bucket, 'doc', 'unchanged');
+  const to = await pointInTime();
+  const journal = journalIn('rj-');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  expect(result.stdout).toContain('Nothing to change.');
+  expect(existsSync(journal)).toBe(false);
+});
+
+test('GIVEN a restore that only adds delete markers WHEN it applies THEN it leaves no empty journal behind', async () => {
+  const bucket = await createBucket(s3, 'rj-markers');
+  await put(s3, bucket, 'old', 'old');
+  const to = await pointInTime();
+  await put(s3, bucket, 'new', 'after T');
+  const journal = journalIn('rj-');
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes', '--journal', journal]);
+  expect(result.stdout).toContain('done: 0 copied, 1 delete marker added, 0 failed');
+  expect(existsSync(journal)).toBe(false);
+});
+
+test('GIVEN the default journal cannot be created in the working directory WHEN restoring THEN the error suggests --journal <path>', async () => {
+  const { bucket, to } = await multipartChangedAfterT('rj-readonly');
+  // Root ignores file modes: a directory where the journal would go stands in for a read-only
+  // working directory (where the error says `permission denied` or `the file system is read-only`).
+  mkdirSync(join(cliWorkDir(), defaultJournalPath(bucket, Date.parse(to))));
+  const result = await runCli(['restore', '--bucket', bucket, '--to', to, '--yes']);
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([
+    `s3-dr: cannot read restore journal ${defaultJournalPath(bucket, Date.parse(to))}: it is a directory (the journal goes to the current directory unless --journal <path> names another place: pass one)`,
+  ]);
 });
 
 test('GIVEN a journal whose last line was torn by an interruption WHEN the restore runs again THEN the complete lines still count', async () => {

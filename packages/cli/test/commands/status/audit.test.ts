@@ -1,6 +1,6 @@
 import { deploymentNames } from 's3-dr-naming';
 import { motoEndpoint, useMotoEnv } from '../../../../../test/support/moto';
-import { type AuditReport, deploymentSuffix, runAudit } from '../../../src/commands/status/audit';
+import { type AuditReport, CHECKS, deploymentSuffix, runAudit } from '../../../src/commands/status/audit';
 import type { Facts } from '../../../src/commands/status/checks/facts';
 import { summarise } from '../../../src/commands/status/checks/metrics';
 import {
@@ -267,5 +267,13 @@ describe('GIVEN a metric series', () => {
 
   it('WHEN there are no datapoints THEN there is no value, not zero', () => {
     expect(summarise('latency', { timestamps: [], values: [] })).toEqual({ datapoints: 0 });
+  });
+});
+
+describe('GIVEN every check of s3-dr status', () => {
+  it('WHEN their names are read THEN all are written in one style: dotted parts in camelCase', () => {
+    const oneStyle = /^[a-z][a-zA-Z]*(\.[a-z][a-zA-Z]*)*$/;
+
+    expect(CHECKS.map((check) => check.id).filter((id) => !oneStyle.test(id))).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ test('GIVEN the role and ops bucket the stack builds WHEN audited THEN both pass
       message: `Batch Operations role arn:aws:iam::123456789012:role/${pair.names.batchRole} exists and trusts batchoperations.s3.amazonaws.com`,
     },
     {
-      id: 'batch.ops-bucket',
+      id: 'batch.opsBucket',
       status: 'PASS',
       message: `ops bucket ${pair.names.opsBucket} exists, is versioned and blocks all public access`,
     },
@@ -112,7 +112,7 @@ test('GIVEN a deployment from before the ops bucket and role THEN both WARN that
   expect(report.checks.map((c) => [c.id, c.status, c.fix])).toEqual([
     ['batch.role', 'WARN', 'redeploy the stack (npx cdk deploy): it creates the role and the ops bucket'],
     [
-      'batch.ops-bucket',
+      'batch.opsBucket',
       'WARN',
       'redeploy the stack (npx cdk deploy): it creates the ops bucket and the Batch Operations role',
     ],

@@ -145,7 +145,7 @@ describe('GIVEN a correctly configured pair', () => {
       'metrics.pendingBytes',
       'metrics.failedOperations',
       'batch.role',
-      'batch.ops-bucket',
+      'batch.opsBucket',
       'drill.fault',
     ]);
   });

@@ -308,3 +308,22 @@ test('GIVEN buckets written independently WHEN verifying --all-versions THEN ver
   expect(result.code).toBe(1);
   expect(JSON.parse(result.stdout)).toMatchObject({ mode: 'all-versions', counts: { missing: 1, extra: 1 } });
 });
+
+test('GIVEN as few differences as the list shows WHEN verifying THEN they are listed without asking for --report', async () => {
+  const p = await pair(FILES);
+  for (const key of ['m1.txt', 'm2.txt', 'm3.txt']) await put(s3, p.source, key, 'x');
+
+  const result = await verify(p, '--grace', '0');
+
+  expect(result.stdout).toContain('\ndifferences:\n  missing   "m1.txt"');
+  expect(result.stdout).not.toContain('pass --report');
+});
+
+test('GIVEN more differences than the list shows WHEN verifying THEN it says they are the first ones and how to get all', async () => {
+  const p = await pair(FILES);
+  for (let i = 0; i < 21; i++) await put(s3, p.source, `m${String(i).padStart(2, '0')}.txt`, 'x');
+
+  const result = await verify(p, '--grace', '0');
+
+  expect(result.stdout).toContain('\ndifferences (first 20; pass --report <file> for all):\n');
+});

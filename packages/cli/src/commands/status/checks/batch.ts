@@ -43,7 +43,7 @@ export function batchRoleCheck(): Check {
  */
 export function opsBucketCheck(): Check {
   return {
-    id: 'batch.ops-bucket',
+    id: 'batch.opsBucket',
     async run({ target, names, facts }) {
       const bucket = target.opsBucket ?? names?.opsBucket;
       if (!bucket) return undefined;
