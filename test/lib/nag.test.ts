@@ -32,7 +32,7 @@ describe('cdk-nag', () => {
     }
   });
 
-  test('NIST80053R5Checks report only the findings accepted in the README', () => {
+  test('NIST80053R5Checks report only the findings accepted in docs/security-checks.md', () => {
     const { app, stack } = synthTap();
     const report = new NIST80053R5Checks(app).validateScope(stack);
     const canaryChildren = ['LatencyAlarm', 'SilentAlarm', 'OverdueAlarm', 'ErrorsAlarm'];

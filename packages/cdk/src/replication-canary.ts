@@ -151,7 +151,7 @@ export class ReplicationCanary extends Construct {
     this.alarm = new cloudwatch.CompositeAlarm(this, 'Alarm', {
       compositeAlarmName: alarmNames.canary,
       alarmDescription:
-        'The replication canary sees a problem: slow (latency > 900 s), silent (nothing completed in 20 min), overdue or failed probes, or the canary itself failing. See the README runbook.',
+        'The replication canary sees a problem: slow (latency > 900 s), silent (nothing completed in 20 min), overdue or failed probes, or the canary itself failing. See docs/runbooks.md.',
       alarmRule: cloudwatch.AlarmRule.anyOf(
         this.latencyAlarm,
         this.silentAlarm,
