@@ -1,5 +1,5 @@
 // Bundles the CLI into one executable, dist/s3-dr.js: commander and the naming contract inlined,
-// the AWS SDK left to the package's dependencies. The drill report's charts (Observable Plot, d3
+// the AWS SDK and DuckDB left to the package's dependencies. The drill report's charts (Observable Plot, d3
 // and the DOM they draw in, linkedom) go to a file of their own, dist/s3-dr-charts.js, which only
 // a report's rendering loads: the executable stays small, so every command starts as fast as
 // before. Run by `npm run build` (and the root `prepare`).
@@ -45,8 +45,10 @@ const executable = await build({
   ...common,
   entryPoints: [join(packageDir, 'src', 'main.ts')],
   banner: { js: '#!/usr/bin/env node' },
-  // The package's runtime dependencies, installed next to it.
-  external: ['@aws-sdk/*', '@smithy/*'],
+  // The package's runtime dependencies, installed next to it. DuckDB (verify --inventory --engine
+  // local) is a native module: its binding (@duckdb/node-bindings-<platform>) is chosen by npm at
+  // install time for the user's platform, so it cannot be bundled; only that engine requires it.
+  external: ['@aws-sdk/*', '@smithy/*', '@duckdb/*'],
   // The naming contract's sources: packages/naming has no build output until jsii runs.
   alias: { 's3-dr-naming': './packages/naming/src/index.ts' },
   define: { S3_DR_VERSION: JSON.stringify(version) },

@@ -41,6 +41,11 @@ if [ "$charts" -ne 2 ]; then
 fi
 echo "report.html with both charts"
 
+echo '$ DuckDB (verify --inventory --engine local): the native binding installed for this platform loads'
+node -e "const { DuckDBInstance } = require('@duckdb/node-api');
+DuckDBInstance.create(':memory:').then((d) => d.connect()).then((c) => c.runAndReadAll('SELECT 42 AS x'))
+  .then((r) => { if (r.getRows()[0][0] !== 42) process.exit(1); console.log('DuckDB runs'); });"
+
 echo '$ npm ls aws-cdk-lib constructs tsx typescript'
 # npm ls prints the path of every match (nothing when there is none) and exits 0 either way.
 found="$(npm ls --all --parseable aws-cdk-lib constructs tsx typescript | sed '/^$/d')"

@@ -150,7 +150,8 @@ async function* missingRecords(path: string): AsyncGenerator<MissingRecord> {
         `--from-report ${path}: line ${n} is not JSON; expected the file verify --report writes`,
       );
     }
-    if (record.kind !== 'missing' || typeof record.key !== 'string') continue;
+    // verify --inventory also reports `failed`: replication of the version failed, the replica lacks it.
+    if ((record.kind !== 'missing' && record.kind !== 'failed') || typeof record.key !== 'string') continue;
     if (!record.source) {
       throw new CliError(
         `--from-report ${path}: line ${n} is a missing key without its source state; expected the file verify --report writes`,

@@ -56,7 +56,10 @@ export const registerBackfill: Register = (program, bind) => {
     .option('--prefix <prefix>', 'only keys that start with this prefix')
     .option('--created-after <time>', 'only objects created after this ISO-8601 time')
     .option('--created-before <time>', 'only objects created before this ISO-8601 time')
-    .option('--from-report <file>', 'replicate exactly the missing keys of a verify --report file')
+    .option(
+      '--from-report <file>',
+      'replicate exactly the missing (and failed) keys of a verify --report file',
+    )
     .option('--job <id>', 'show an existing job (with --wait: follow it to the end)')
     .option('--yes', 'create the job', false)
     .option('--wait', 'follow the job until it ends and summarize its completion report', false)

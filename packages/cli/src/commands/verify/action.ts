@@ -18,6 +18,17 @@ export interface VerifyOptions {
   readonly strict: boolean;
   readonly report?: string;
   readonly includeReserved: boolean;
+  /** Compare the buckets' S3 Inventory reports instead of listings (inventory/action.ts). */
+  readonly inventory?: boolean;
+  readonly sourceInventory?: string;
+  readonly replicaInventory?: string;
+  readonly inventoryDate?: string;
+  readonly engine?: 'local' | 'athena';
+  readonly failedManifest?: string;
+  readonly workgroup?: string;
+  readonly database?: string;
+  readonly maxScan?: number;
+  readonly yes?: boolean;
 }
 
 /**
@@ -25,16 +36,22 @@ export interface VerifyOptions {
  * mismatched, but pending or extra keys; `failed` something missing or mismatched; `empty`
  * nothing to compare; `interrupted`.
  */
-type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
+export type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
 
-function verdictOf(r: VerifyResult): Verdict {
+/** A result as the summary reads it: with inventory, `failed` too (entries whose replication failed). */
+export type Summarized = Omit<VerifyResult, 'counts' | 'sample'> & {
+  readonly counts: VerifyResult['counts'] & { readonly failed?: number };
+  readonly sample: readonly (Omit<Difference, 'kind'> & { readonly kind: string })[];
+};
+
+export function verdictOf(r: Summarized): Verdict {
   if (r.interrupted) return 'interrupted';
-  if (r.counts.missing + r.counts.mismatch > 0) return 'failed';
+  if (r.counts.missing + r.counts.mismatch + (r.counts.failed ?? 0) > 0) return 'failed';
   if (r.keys === 0) return 'empty';
   return r.counts.pending + r.counts.extra > 0 ? 'unsettled' : 'ok';
 }
 
-function exitCodeOf(verdict: Verdict, strict: boolean): number {
+export function exitCodeOf(verdict: Verdict, strict: boolean): number {
   if (verdict === 'ok') return EXIT.ok;
   if (verdict === 'unsettled' && !strict) return EXIT.ok;
   return EXIT.findings;
@@ -42,6 +59,10 @@ function exitCodeOf(verdict: Verdict, strict: boolean): number {
 
 /** `s3-dr verify`: compares the target's buckets and prints the differences and the verdict. */
 export async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
+  if (options.inventory) {
+    const { verifyInventory } = require('./inventory/action') as typeof import('./inventory/action');
+    return verifyInventory(ctx, options);
+  }
   const target = await ctx.target();
   const regions = await assertBucketsExist(ctx.clients(), target);
   const report = await openReport(options.report);
@@ -73,7 +94,14 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
   }
   const verdict = verdictOf(result);
   const exitCode = exitCodeOf(verdict, options.strict);
-  const lines = formatText(target.source, target.replica, options, result, verdict);
+  const lines = formatText(
+    target.source,
+    target.replica,
+    options,
+    result,
+    verdict,
+    `grace ${formatDuration(options.grace)}`,
+  );
   ctx.print(lines.join('\n'), {
     source: target.source,
     replica: target.replica,
@@ -95,19 +123,24 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
   return exitCode;
 }
 
-function formatText(
+/** The summary's lines, the verdict last; `basis` says what the comparison rested on (`grace 15m`). */
+export function formatText(
   source: string,
   replica: string,
   options: VerifyOptions,
-  r: VerifyResult,
+  r: Summarized,
   verdict: Verdict,
+  basis: string,
 ): string[] {
   const prefix = options.prefix ?? '';
   const mode = options.allVersions ? 'every version' : 'current state';
   const grace = formatDuration(options.grace);
   const lines = [
-    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, grace ${grace})`,
+    `verify s3://${source}/${prefix} -> s3://${replica}/${prefix} (${mode}, ${basis})`,
     `${count(r.keys, 'key')} compared${r.interrupted ? ' before the interruption' : ''}`,
+    ...(r.counts.failed === undefined
+      ? []
+      : [`  failed    ${r.counts.failed} (ReplicationStatus FAILED in the source's report)`]),
     `  missing   ${r.counts.missing}${r.hiddenInReplica ? ` (${r.hiddenInReplica} of them hidden by a delete marker in the replica)` : ''}`,
     `  mismatch  ${r.counts.mismatch}`,
     `  pending   ${r.counts.pending}`,
@@ -134,7 +167,7 @@ function formatText(
       break;
     case 'failed':
       lines.push(
-        `FAIL: ${r.counts.missing} missing, ${r.counts.mismatch} mismatched${unsettled ? `; also ${unsettled}` : ''}`,
+        `FAIL: ${r.counts.failed ? `${r.counts.failed} failed, ` : ''}${r.counts.missing} missing, ${r.counts.mismatch} mismatched${unsettled ? `; also ${unsettled}` : ''}`,
       );
       break;
     case 'empty':
@@ -147,7 +180,7 @@ function formatText(
       break;
     case 'unsettled':
       lines.push(
-        `${options.strict ? 'FAIL (--strict)' : 'WARN'}: no ${unit} missing for longer than ${grace}, no mismatch; ${unsettled}`,
+        `${options.strict ? 'FAIL (--strict)' : 'WARN'}: no ${unit} missing${options.inventory ? '' : ` for longer than ${grace}`}, no mismatch; ${unsettled}`,
       );
       break;
     case 'ok':
@@ -159,7 +192,7 @@ function formatText(
   return lines;
 }
 
-function formatDifference(d: Difference): string {
+function formatDifference(d: Pick<Difference, 'versionId' | 'key' | 'detail'> & { kind: string }): string {
   const version = d.versionId ? ` @${d.versionId}` : '';
   return `${d.kind.padEnd(9)} ${JSON.stringify(d.key)}${version}: ${d.detail}`;
 }

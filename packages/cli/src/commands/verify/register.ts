@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Register } from '../../shared/context';
 import { formatDuration, parseDuration } from '../../shared/duration';
+import { CliError } from '../../shared/errors';
 import type { VerifyOptions } from './action';
 
 const DEFAULT_GRACE_MS = 15 * 60_000;
@@ -30,6 +31,16 @@ Listings carry no ReplicationStatus (PENDING/FAILED), so "pending" is judged by 
 source's entry against --grace; in the default mode a delete that is not replicated yet shows as
 extra. Keys under _s3-dr/ (s3-dr's probes) are skipped unless --include-reserved.
 
+--inventory compares the buckets' S3 Inventory reports instead of listings (the newest report of
+each configuration, or of --inventory-date; each data file's MD5 checked against its manifest):
+no request to either bucket beyond GetBucketEncryption, and what only inventory knows:
+  failed    the source's report says ReplicationStatus FAILED and the replica lacks it (fix:
+            s3-dr backfill --from-report <--report or --failed-manifest file>)
+  pending   the source's report says ReplicationStatus PENDING (no --grace: reports say it)
+Entries written or deleted after the older of the two reports are not judged (the summary counts
+them). --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
+comparison in DuckDB (CSV and Parquet reports; ORC needs Athena).
+
 The last line is the verdict: OK only when every key was seen in the replica as in the source;
 WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL
 when anything is missing or mismatched.
@@ -47,6 +58,13 @@ Examples:
   $ s3-dr verify --source my-bucket --replica my-bucket-dr --prefix invoices/ --report diff.jsonl
   $ s3-dr verify --env prod --all-versions --grace 1h --strict --json
 `;
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new CliError(`--inventory-date must be a day as YYYY-MM-DD, got '${value}'`);
+  }
+  return value;
+}
 
 export const registerVerify: Register = (program, bind) => {
   program
@@ -66,6 +84,22 @@ export const registerVerify: Register = (program, bind) => {
     .option('--strict', 'exit 1 on pending and extra differences too', false)
     .option('--report <file>', 'write every difference to this file as JSON lines')
     .option('--include-reserved', 'also compare keys under the reserved prefix _s3-dr/', false)
+    .option('--inventory', "compare the buckets' S3 Inventory reports instead of listing them", false)
+    .option('--source-inventory <s3-uri>', "--inventory: root of the source's inventory configuration")
+    .option('--replica-inventory <s3-uri>', "--inventory: root of the replica's inventory configuration")
+    .addOption(
+      new Option(
+        '--inventory-date <YYYY-MM-DD>',
+        "--inventory: compare that day's reports, not the newest",
+      ).argParser(parseDate),
+    )
+    .addOption(
+      new Option('--engine <engine>', '--inventory: where the comparison runs').choices(['local', 'athena']),
+    )
+    .option(
+      '--failed-manifest <file>',
+      '--inventory: write the failed and missing entries to this file, for s3-dr backfill --from-report',
+    )
     .addHelpText('after', HELP)
     .action(
       bind<VerifyOptions>(async (ctx, options) => {

@@ -169,6 +169,28 @@ test('GIVEN a verify report WHEN backfilling --from-report THEN exactly its miss
   );
 });
 
+test('GIVEN a verify --inventory report with a failed entry WHEN backfilling --from-report THEN its version is in the manifest too', async () => {
+  control.on(CreateJobCommand).resolves({ JobId: 'job-failed' });
+  const report = verifyReport('failed.jsonl', [
+    {
+      kind: 'failed',
+      key: 'failed.txt',
+      detail: 'x',
+      source: { versionId: 'v9', deleteMarker: false, lastModified: 't' },
+    },
+  ]);
+
+  const result = await runCli(['backfill', ...target, '--from-report', report, '--yes']);
+
+  expect(result.code).toBe(0);
+  const location = control.commandCalls(CreateJobCommand)[0]?.args[0].input?.Manifest?.Location;
+  const key = location?.ObjectArn?.replace(`arn:aws:s3:::${ops}/`, '') as string;
+  const body = await (
+    await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+  ).Body?.transformToString();
+  expect(body).toBe(`${source},failed.txt,v9\n`);
+});
+
 describe('--from-report with the report of a default verify (no version ids)', () => {
   /** A replicated pair in moto (the rule only: moto does not replicate), and its target options. */
   async function pairWith(files: Record<string, string>, replicaFiles: Record<string, string>) {

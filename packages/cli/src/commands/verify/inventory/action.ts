@@ -1,0 +1,178 @@
+import { RESERVED_PREFIX } from 's3-dr-naming';
+import { bucketUsesKms } from '../../../shared/buckets';
+import type { CommandContext } from '../../../shared/context';
+import { formatDuration } from '../../../shared/duration';
+import { CliError } from '../../../shared/errors';
+import { interruptSignal } from '../../../shared/interrupt';
+import { createProgress } from '../../../shared/progress';
+import { openReport } from '../../../shared/report';
+import { count } from '../../../shared/text';
+import { exitCodeOf, formatText, type Summarized, type VerifyOptions, verdictOf } from '../action';
+import { DIFFERENCE_KINDS } from '../compare';
+import { describeFiles, downloadReports } from './download';
+import { type InventoryDifference, type InventoryKind, RowJudge } from './judge';
+import { runLocal } from './local';
+import { findReport, type InventoryReport } from './reports';
+import type { ResultRow } from './sql';
+
+/**
+ * `s3-dr verify --inventory`: compares the two buckets' S3 Inventory reports (the newest of each,
+ * or of --inventory-date) instead of listing them, in DuckDB on this machine (`--engine local`) or
+ * in Athena (`--engine athena`), and reports as verify does. Reads the reports only: nothing is
+ * written to either bucket.
+ */
+export async function verifyInventory(ctx: CommandContext, options: VerifyOptions): Promise<number> {
+  const target = await ctx.target();
+  const s3 = ctx.clients().s3;
+  const locations = inventoryLocations(options);
+  const [source, replica] = await Promise.all([
+    findReport(s3, '--source-inventory', locations.source, target.source, options.inventoryDate),
+    findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
+  ]);
+  const now = Date.now();
+  const cutoff = Math.min(source.createdAt, replica.createdAt);
+  const [sourceKms, replicaKms] = await Promise.all([
+    bucketUsesKms(s3, target.source),
+    bucketUsesKms(s3, target.replica),
+  ]);
+  const mode = options.allVersions ? 'all-versions' : 'current';
+  const judge = new RowJudge(mode, cutoff, !sourceKms && !replicaKms);
+  const report = await openReport(options.report);
+  const failedManifest = await openReport(options.failedManifest, { what: '--failed-manifest file' });
+  const progress = createProgress(ctx.io, 'verify: differences judged');
+  const interrupt = interruptSignal(() =>
+    ctx.io.stderr('\ns3-dr: interrupted, stopping (Ctrl-C again to quit at once)\n'),
+  );
+  const counts = Object.fromEntries([...DIFFERENCE_KINDS, 'failed'].map((k) => [k, 0])) as Record<
+    InventoryKind,
+    number
+  >;
+  const sample: InventoryDifference[] = [];
+  const hints: InventoryDifference[] = [];
+  let hiddenInReplica = 0;
+  const take = async (rows: readonly ResultRow[]) => {
+    for (const row of rows) {
+      for (const d of judge.judge(row)) {
+        counts[d.kind]++;
+        if (d.kind === 'missing' && d.replica?.deleteMarker) hiddenInReplica++;
+        const bucket = d.kind === 'hint' ? hints : sample;
+        if (bucket.length < 20) bucket.push(d);
+        await report.write(d);
+        // What backfill --from-report replicates: failed and missing entries, with their source version.
+        if (d.kind === 'failed' || d.kind === 'missing') await failedManifest.write(d);
+        progress.tick();
+      }
+    }
+  };
+  const keys = { prefix: options.prefix, skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX };
+  try {
+    if ((options.engine ?? 'local') === 'local') {
+      ctx.io.stderr(`verify: downloading ${describeFiles(source)} and ${describeFiles(replica)}\n`);
+      const local = await downloadReports(s3, [source, replica], ctx.options.concurrency);
+      try {
+        const rows = runLocal(
+          { source, replica },
+          { source: local.files[0] ?? [], replica: local.files[1] ?? [] },
+          mode,
+          local.dir,
+          keys,
+        );
+        for await (const chunk of rows) {
+          await take(chunk);
+          if (interrupt.signal.aborted) break;
+        }
+      } finally {
+        await local.remove();
+      }
+    } else {
+      throw new CliError('--engine athena: not available yet; use --engine local');
+    }
+  } finally {
+    interrupt.release();
+    progress.done();
+    await report.close();
+    await failedManifest.close();
+  }
+  const result: Summarized = {
+    keys: judge.judgement.compared,
+    counts,
+    hiddenInReplica,
+    sample: [...sample, ...hints].slice(0, 20),
+    etagsComparable: !sourceKms && !replicaKms,
+    encryptionUnknown: [
+      ...(sourceKms === undefined ? [target.source] : []),
+      ...(replicaKms === undefined ? [target.replica] : []),
+    ],
+    interrupted: interrupt.signal.aborted,
+  };
+  const verdict = verdictOf(result);
+  const lines = formatText(target.source, target.replica, options, result, verdict, 'inventory reports');
+  const unjudged = judge.judgement.unjudged;
+  lines.splice(
+    1,
+    0,
+    `  source  report ${source.folder} (${age(now, source)} old, ${source.format}): ${source.root}`,
+    `  replica report ${replica.folder} (${age(now, replica)} old, ${replica.format}): ${replica.root}`,
+    ...(unjudged
+      ? [
+          `  ${count(unjudged, 'difference')} not judged: written or deleted after the older report (${new Date(cutoff).toISOString()}), so one report may not show it yet`,
+        ]
+      : []),
+  );
+  if (options.failedManifest) {
+    lines.splice(
+      -1,
+      0,
+      `failed and missing keys written to ${options.failedManifest}: s3-dr backfill --from-report ${options.failedManifest} replicates them`,
+    );
+  }
+  ctx.print(lines.join('\n'), {
+    source: target.source,
+    replica: target.replica,
+    prefix: options.prefix ?? '',
+    mode,
+    basis: 'inventory',
+    engine: options.engine ?? 'local',
+    reports: {
+      source: reportJson(source, now),
+      replica: reportJson(replica, now),
+    },
+    notJudged: unjudged,
+    strict: options.strict,
+    verdict,
+    ok: verdict === 'ok',
+    summary: lines[lines.length - 1],
+    interrupted: result.interrupted,
+    keys: result.keys,
+    counts,
+    hiddenInReplica,
+    etagsComparable: result.etagsComparable,
+    encryptionUnknown: result.encryptionUnknown,
+    differences: result.sample,
+  });
+  return exitCodeOf(verdict, options.strict);
+}
+
+function inventoryLocations(options: VerifyOptions): { source: string; replica: string } {
+  if (!options.sourceInventory || !options.replicaInventory) {
+    throw new CliError(
+      '--inventory needs --source-inventory and --replica-inventory: each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration',
+    );
+  }
+  return { source: options.sourceInventory, replica: options.replicaInventory };
+}
+
+function age(now: number, report: InventoryReport): string {
+  return formatDuration(Math.max(0, now - report.createdAt));
+}
+
+function reportJson(report: InventoryReport, now: number) {
+  return {
+    location: report.root,
+    folder: report.folder,
+    createdAt: new Date(report.createdAt).toISOString(),
+    ageSeconds: Math.round((now - report.createdAt) / 1000),
+    format: report.format,
+    files: report.files.length,
+  };
+}

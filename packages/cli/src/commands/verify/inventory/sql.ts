@@ -1,0 +1,118 @@
+import type { InventoryFormat } from './reports';
+
+/**
+ * One inventory table as the query reads it: Athena's Glue table (partition `dt`), or DuckDB's view
+ * of the same name and columns. Columns as in the Athena DDL of
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-inventory-athena-query.html.
+ */
+export interface InventoryTable {
+  /** A table name, qualified as the engine needs (`"db"."primary_inventory"`). */
+  readonly name: string;
+  /** The report's partition, `YYYY-MM-DD-HH-MM`. */
+  readonly dt: string;
+  readonly format: InventoryFormat;
+}
+
+export type ComparisonMode = 'current' | 'all-versions';
+
+/** The columns of every result row, in order; all VARCHAR. */
+export const RESULT_COLUMNS = [
+  'row_type',
+  'object_key',
+  's_version_id',
+  's_delete_marker',
+  's_size',
+  's_etag',
+  's_last_modified',
+  's_replication_status',
+  'r_version_id',
+  'r_delete_marker',
+  'r_size',
+  'r_etag',
+  'r_last_modified',
+  'r_versions',
+  'compared',
+] as const;
+
+export type ResultRow = Readonly<Record<(typeof RESULT_COLUMNS)[number], string | null>>;
+
+/**
+ * The comparison as one SQL text that Athena (Trino) and DuckDB both run: a full outer join of the
+ * two reports on the key (current mode: latest entries only) or on key and version id
+ * (`all-versions`). It returns the rows that differ (`row_type` 'difference'), then one row
+ * (`row_type` 'count') with the number of keys (or versions) compared. Every value is cast to
+ * VARCHAR so that both engines and every report format give the same text; the caller judges.
+ */
+export function comparisonSql(
+  source: InventoryTable,
+  replica: InventoryTable,
+  mode: ComparisonMode,
+  keys: { prefix?: string; skipPrefix?: string } = {},
+): string {
+  const side = (t: InventoryTable, extra = '') => `
+    SELECT ${keyOf(t)} AS object_key,
+      version_id,
+      CAST(is_latest AS VARCHAR) AS is_latest,
+      CAST(is_delete_marker AS VARCHAR) AS delete_marker,
+      CAST(size AS VARCHAR) AS size,
+      e_tag,
+      CAST(last_modified_date AS VARCHAR) AS last_modified,
+      replication_status${extra}
+    FROM ${t.name}
+    WHERE dt = ${literal(t.dt)}`;
+  // Versions (not delete markers) the replica holds of each key: what a delete marker hides there.
+  const versions = `,
+      SUM(CASE WHEN CAST(is_delete_marker AS VARCHAR) = 'true' THEN 0 ELSE 1 END) OVER (PARTITION BY "key") AS versions`;
+  const where = [
+    ...(mode === 'current' ? [`is_latest = 'true'`] : []),
+    ...(keys.prefix ? [`substr(object_key, 1, ${[...keys.prefix].length}) = ${literal(keys.prefix)}`] : []),
+    ...(keys.skipPrefix
+      ? [`substr(object_key, 1, ${[...keys.skipPrefix].length}) <> ${literal(keys.skipPrefix)}`]
+      : []),
+  ];
+  const latest = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const on =
+    mode === 'current'
+      ? 's.object_key = r.object_key'
+      : 's.object_key = r.object_key AND s.version_id = r.version_id';
+  const isVersion = (p: string) => `COALESCE(${p}_delete_marker, 'true') = 'false'`;
+  const sameContent = `s_size = r_size AND COALESCE(s_etag, '') = COALESCE(r_etag, '')`;
+  const differs =
+    mode === 'current'
+      ? `(${isVersion('s')} OR ${isVersion('r')}) AND NOT (${isVersion('s')} AND ${isVersion('r')} AND ${sameContent})`
+      : `s_version_id IS NULL OR r_version_id IS NULL OR s_delete_marker <> r_delete_marker OR (${isVersion('s')} AND NOT (${sameContent}))`;
+  const columns = RESULT_COLUMNS.slice(1, -1);
+  return `WITH source_rows AS (${side(source)}
+),
+replica_rows AS (${side(replica, versions)}
+),
+s AS (SELECT * FROM source_rows${latest}),
+r AS (SELECT * FROM replica_rows${latest}),
+joined AS (
+  SELECT COALESCE(s.object_key, r.object_key) AS object_key,
+    s.version_id AS s_version_id, s.delete_marker AS s_delete_marker, s.size AS s_size, s.e_tag AS s_etag,
+    s.last_modified AS s_last_modified, s.replication_status AS s_replication_status,
+    r.version_id AS r_version_id, r.delete_marker AS r_delete_marker, r.size AS r_size, r.e_tag AS r_etag,
+    r.last_modified AS r_last_modified, CAST(r.versions AS VARCHAR) AS r_versions
+  FROM s FULL OUTER JOIN r ON ${on}
+)
+SELECT 'difference' AS row_type, ${columns.join(', ')}, CAST(NULL AS VARCHAR) AS compared
+FROM joined
+WHERE ${differs}
+UNION ALL
+SELECT 'count' AS row_type, ${columns.map((c) => `CAST(NULL AS VARCHAR) AS ${c}`).join(', ')}, CAST(COUNT(*) AS VARCHAR) AS compared
+FROM joined`;
+}
+
+/**
+ * The object key as S3 names it. CSV reports URL-encode keys (form encoding, `+` for a space);
+ * Trino's url_decode turns `+` into a space, DuckDB's does not, so `+` is replaced first: both
+ * engines then decode alike. Parquet and ORC keys are not encoded.
+ */
+function keyOf(t: InventoryTable): string {
+  return t.format === 'CSV' ? `url_decode(replace("key", '+', ' '))` : '"key"';
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

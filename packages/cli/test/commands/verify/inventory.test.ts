@@ -1,0 +1,371 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { runCli } from '../../support/cli';
+import { type InventoryRow, putReport, type ReportSpec, rowsOf } from '../../support/inventory';
+import { createBucket, motoS3, put, remove } from '../../support/versioned';
+
+// verify --inventory against reports written to moto's S3 in S3 Inventory's layout. moto has no
+// inventory: the reports are written by the test, from the buckets' own versions (rowsOf) or by hand.
+
+let s3: S3Client;
+beforeAll(() => {
+  s3 = motoS3();
+});
+
+const HOUR = 3_600_000;
+/** Keys that URL encoding and decoding must not change. */
+const AWKWARD_KEYS = [
+  'ünïcödé/日本語.txt',
+  'with space.txt',
+  'a+b=c.txt',
+  '100%/sure%20not.txt',
+  'x//y///z/.txt',
+];
+
+interface Setup {
+  readonly source: string;
+  readonly replica: string;
+  readonly destination: string;
+}
+
+async function buckets(): Promise<Setup> {
+  const [source, replica, destination] = await Promise.all([
+    createBucket(s3, 'inv-src'),
+    createBucket(s3, 'inv-rep'),
+    createBucket(s3, 'inv-ops', 'none'),
+  ]);
+  return { source, replica, destination };
+}
+
+/** Reports of both buckets made now, from what moto holds (source: COMPLETED, replica: REPLICA). */
+async function reportsNow(
+  p: Setup,
+  format: ReportSpec['format'],
+  status: (key: string) => string = () => 'COMPLETED',
+): Promise<string[]> {
+  const createdAt = Date.now() + 60_000;
+  const source = await putReport(s3, {
+    destination: p.destination,
+    sourceBucket: p.source,
+    createdAt,
+    format,
+    rows: await rowsOf(s3, p.source, status),
+  });
+  const replica = await putReport(s3, {
+    destination: p.destination,
+    sourceBucket: p.replica,
+    createdAt,
+    format,
+    rows: await rowsOf(s3, p.replica, () => 'REPLICA'),
+  });
+  return ['--source-inventory', source, '--replica-inventory', replica];
+}
+
+const verify = (p: Setup, ...extra: string[]) =>
+  runCli(['--source', p.source, '--replica', p.replica, 'verify', ...extra]);
+
+function reportLines(file: string): { kind: string; key: string; versionId?: string }[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .map((d) => ({ kind: d.kind, key: d.key, ...(d.versionId ? { versionId: d.versionId } : {}) }))
+    .sort((a, b) => `${a.kind} ${a.key}`.localeCompare(`${b.kind} ${b.key}`));
+}
+
+/** Buckets with every kind of difference verify's current mode reports, under awkward keys. */
+async function divergedPair(): Promise<Setup> {
+  const p = await buckets();
+  for (const key of [...AWKWARD_KEYS, 'same.txt', 'changed.txt', 'gone.txt']) {
+    await put(s3, p.source, key, `v1 ${key}`);
+    await put(s3, p.replica, key, `v1 ${key}`);
+  }
+  await put(s3, p.source, 'changed.txt', 'version two'); // several versions; the replica kept v1
+  await put(s3, p.source, 'only in source + more.txt', 'x');
+  await put(s3, p.replica, 'only-in-replica.txt', 'y');
+  await remove(s3, p.source, 'gone.txt'); // deleted in the source, present in the replica
+  await put(s3, p.source, 'hidden.txt', 'h');
+  await put(s3, p.replica, 'hidden.txt', 'h');
+  await remove(s3, p.replica, 'hidden.txt'); // a delete marker hides it in the replica
+  return p;
+}
+
+describe.each(['CSV', 'Parquet'] as const)('%s reports', (format) => {
+  test('GIVEN diverged buckets WHEN verifying by inventory locally THEN the differences equal listing-based verify', async () => {
+    const p = await divergedPair();
+    const locations = await reportsNow(p, format);
+    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+
+    const listed = await verify(p, '--grace', '0', '--json', '--report', join(dir, 'listed.jsonl'));
+    const inventoried = await verify(
+      p,
+      '--inventory',
+      '--engine',
+      'local',
+      ...locations,
+      '--json',
+      '--report',
+      join(dir, 'inventory.jsonl'),
+    );
+
+    expect(inventoried.stderr).not.toContain('Error');
+    expect(inventoried.code).toBe(listed.code);
+    const [a, b] = [JSON.parse(listed.stdout), JSON.parse(inventoried.stdout)];
+    expect(b).toMatchObject({
+      keys: a.keys,
+      hiddenInReplica: a.hiddenInReplica,
+      counts: { ...a.counts, failed: 0 },
+    });
+    expect(reportLines(join(dir, 'inventory.jsonl'))).toEqual(reportLines(join(dir, 'listed.jsonl')));
+    expect(reportLines(join(dir, 'inventory.jsonl'))).toEqual(
+      expect.arrayContaining([
+        { kind: 'missing', key: 'only in source + more.txt' },
+        { kind: 'mismatch', key: 'changed.txt' },
+        { kind: 'extra', key: 'gone.txt' },
+        { kind: 'extra', key: 'only-in-replica.txt' },
+        { kind: 'missing', key: 'hidden.txt' },
+      ]),
+    );
+  });
+
+  test('GIVEN identical buckets with awkward keys WHEN verifying by inventory THEN OK names both reports and their age', async () => {
+    const p = await buckets();
+    for (const key of AWKWARD_KEYS) {
+      await put(s3, p.source, key, key);
+      await put(s3, p.replica, key, key);
+    }
+    const locations = await reportsNow(p, format);
+
+    const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(`source  report \\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}Z \\(.* old, ${format}\\)`),
+    );
+    expect(result.stdout).toContain('replica report');
+    expect(result.stdout.trim().split('\n').pop()).toBe(
+      `OK: the replica holds every key of the source (${AWKWARD_KEYS.length} keys compared)`,
+    );
+  });
+});
+
+/** One version of `key` as both reports would list it. */
+function row(key: string, extra: Partial<InventoryRow> = {}): InventoryRow {
+  return {
+    key,
+    versionId: `v-${key}`,
+    isLatest: true,
+    deleteMarker: false,
+    size: 10,
+    lastModified: Date.now() - 2 * HOUR,
+    etag: 'd41d8cd98f00b204e9800998ecf8427e',
+    replicationStatus: 'COMPLETED',
+    ...extra,
+  };
+}
+
+async function handMade(
+  p: Setup,
+  sourceRows: InventoryRow[],
+  replicaRows: InventoryRow[],
+  createdAt = Date.now() - HOUR,
+  format: ReportSpec['format'] = 'CSV',
+): Promise<string[]> {
+  const source = await putReport(s3, {
+    destination: p.destination,
+    sourceBucket: p.source,
+    createdAt,
+    format,
+    rows: sourceRows,
+  });
+  const replica = await putReport(s3, {
+    destination: p.destination,
+    sourceBucket: p.replica,
+    createdAt,
+    format,
+    rows: replicaRows,
+  });
+  return ['--source-inventory', source, '--replica-inventory', replica];
+}
+
+test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inventory THEN they are failed and pending, and --failed-manifest holds the failed and missing ones', async () => {
+  const p = await buckets();
+  const locations = await handMade(
+    p,
+    [
+      row('ok.txt'),
+      row('failed.txt', { replicationStatus: 'FAILED' }),
+      row('pending.txt', { replicationStatus: 'PENDING' }),
+      row('lost.txt'),
+    ],
+    [row('ok.txt', { replicationStatus: 'REPLICA' })],
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+  const manifest = join(dir, 'failed.jsonl');
+
+  const result = await verify(
+    p,
+    '--inventory',
+    '--engine',
+    'local',
+    ...locations,
+    '--failed-manifest',
+    manifest,
+    '--json',
+  );
+
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.stdout).counts).toMatchObject({
+    failed: 1,
+    pending: 1,
+    missing: 1,
+    mismatch: 0,
+    extra: 0,
+  });
+  expect(reportLines(manifest)).toEqual([
+    { kind: 'failed', key: 'failed.txt' },
+    { kind: 'missing', key: 'lost.txt' },
+  ]);
+  const lines = readFileSync(manifest, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  expect(lines.map((l) => l.source.versionId).sort()).toEqual(['v-failed.txt', 'v-lost.txt']);
+});
+
+test('GIVEN an entry written after the older report WHEN verifying by inventory THEN it is not judged and counted as such', async () => {
+  const p = await buckets();
+  const createdAt = Date.now() - HOUR;
+  const locations = await handMade(
+    p,
+    [row('a.txt'), row('late.txt', { lastModified: createdAt + 1000 })],
+    [row('a.txt')],
+    createdAt,
+  );
+
+  const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('1 difference not judged: written or deleted after the older report');
+});
+
+test('GIVEN several versions and delete markers WHEN verifying every version by inventory THEN each version is judged by id', async () => {
+  const p = await buckets();
+  const old = Date.now() - 3 * HOUR;
+  const versions = [
+    row('k', { versionId: '1', isLatest: false, lastModified: old }),
+    row('k', { versionId: '2', isLatest: false, lastModified: old + 1 }),
+    row('k', { versionId: '3', deleteMarker: true, lastModified: old + 2 }),
+  ];
+  const locations = await handMade(
+    p,
+    versions,
+    [
+      versions[0] as InventoryRow,
+      { ...(versions[2] as InventoryRow), deleteMarker: false, size: 1 },
+      row('x', { versionId: '9' }),
+    ],
+    undefined,
+    'Parquet',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+
+  const result = await verify(
+    p,
+    '--inventory',
+    '--engine',
+    'local',
+    '--all-versions',
+    ...locations,
+    '--report',
+    join(dir, 'r.jsonl'),
+  );
+
+  expect(result.code).toBe(1);
+  expect(reportLines(join(dir, 'r.jsonl'))).toEqual([
+    { kind: 'extra', key: 'x', versionId: '9' },
+    { kind: 'mismatch', key: 'k', versionId: '3' },
+    { kind: 'missing', key: 'k', versionId: '2' },
+  ]);
+});
+
+describe('bad input exits 2 with one line', () => {
+  async function failing(args: (p: Setup, locations: string[]) => Promise<string[]> | string[]) {
+    const p = await buckets();
+    const locations = await handMade(p, [row('a.txt')], [row('a.txt')]);
+    const result = await verify(p, '--inventory', '--engine', 'local', ...(await args(p, locations)));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    return result.stderr.trim();
+  }
+
+  test('GIVEN no locations WHEN verifying by inventory THEN it names the two options', async () => {
+    expect(await failing(() => [])).toMatch(/--inventory needs --source-inventory and --replica-inventory/);
+  });
+
+  test('GIVEN a location without a manifest THEN it says no report was found there', async () => {
+    const message = await failing((p, l) => [
+      '--source-inventory',
+      `s3://${p.destination}/nothing/here/`,
+      '--replica-inventory',
+      l[3] as string,
+    ]);
+    expect(message).toMatch(/--source-inventory s3:\/\/.*\/nothing\/here\/: no report/);
+  });
+
+  test("GIVEN the replica's report as the source's THEN it names the bucket the report lists", async () => {
+    const message = await failing((_p, l) => [
+      '--source-inventory',
+      l[3] as string,
+      '--replica-inventory',
+      l[3] as string,
+    ]);
+    expect(message).toMatch(/a report of bucket inv-rep.*, not of inv-src/);
+  });
+
+  test('GIVEN a data file that differs from its MD5 in the manifest THEN it names the file and both digests', async () => {
+    const message = await failing(async (p, l) => {
+      const manifest = await firstManifest(p, l[1] as string);
+      await s3.send(
+        new PutObjectCommand({ Bucket: p.destination, Key: manifest.files[0].key, Body: 'tampered' }),
+      );
+      return l;
+    });
+    expect(message).toMatch(/: MD5 [0-9a-f]{32}, the manifest .* says [0-9a-f]{32}/);
+  });
+
+  test('GIVEN an unknown file format THEN it names the format and the known ones', async () => {
+    const message = await failing(async (p, l) => {
+      const manifest = await firstManifest(p, l[1] as string);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: p.destination,
+          Key: manifest.path,
+          Body: JSON.stringify({ ...manifest.json, fileFormat: 'Avro' }),
+        }),
+      );
+      return l;
+    });
+    expect(message).toMatch(/fileFormat Avro is not one of CSV, Parquet, ORC/);
+  });
+
+  test('GIVEN --inventory-date of a day without a report THEN it says so', async () => {
+    expect(await failing((_p, l) => [...l, '--inventory-date', '2001-01-01'])).toMatch(
+      /no report of 2001-01-01/,
+    );
+  });
+});
+
+async function firstManifest(p: Setup, root: string) {
+  const { ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const prefix = root.replace(`s3://${p.destination}/`, '');
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: p.destination, Prefix: prefix }));
+  const path = (listed.Contents ?? [])
+    .map((o) => o.Key ?? '')
+    .find((k) => k.endsWith('manifest.json')) as string;
+  const body = await s3.send(new GetObjectCommand({ Bucket: p.destination, Key: path }));
+  const json = JSON.parse(await (body.Body as { transformToString(): Promise<string> }).transformToString());
+  return { path, json, files: json.files as { key: string }[] };
+}
