@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -40,6 +41,8 @@ export interface AwsClients {
   readonly eventBridge: EventBridgeClient;
   /** AWS Fault Injection Service (the drill's fault stage). */
   readonly fis: FisClient;
+  /** Amazon Athena (verify --inventory --engine athena). */
+  readonly athena: AthenaClient;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -102,6 +105,7 @@ export function createClients(options: AwsOptions): AwsClients {
   const sns = lazy(() => new (loadSdk('@aws-sdk/client-sns').SNSClient)(common));
   const eventBridge = lazy(() => new (loadSdk('@aws-sdk/client-eventbridge').EventBridgeClient)(common));
   const fis = lazy(() => new (loadSdk('@aws-sdk/client-fis').FisClient)(common as never));
+  const athena = lazy(() => new (loadSdk('@aws-sdk/client-athena').AthenaClient)(common));
   const s3Control = lazy(
     () =>
       new (loadSdk('@aws-sdk/client-s3-control').S3ControlClient)({
@@ -143,6 +147,9 @@ export function createClients(options: AwsOptions): AwsClients {
     },
     get fis() {
       return fis();
+    },
+    get athena() {
+      return athena();
     },
     get s3Control() {
       return s3Control();
@@ -249,6 +256,7 @@ interface Sdk {
   '@aws-sdk/client-s3-control': typeof import('@aws-sdk/client-s3-control');
   '@aws-sdk/client-eventbridge': typeof import('@aws-sdk/client-eventbridge');
   '@aws-sdk/client-fis': typeof import('@aws-sdk/client-fis');
+  '@aws-sdk/client-athena': typeof import('@aws-sdk/client-athena');
 }
 
 /** Loads an SDK package on first use (synchronously, so the clients stay plain properties). */

@@ -39,7 +39,10 @@ no request to either bucket beyond GetBucketEncryption, and what only inventory 
   pending   the source's report says ReplicationStatus PENDING (no --grace: reports say it)
 Entries written or deleted after the older of the two reports are not judged (the summary counts
 them). --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
-comparison in DuckDB (CSV and Parquet reports; ORC needs Athena).
+comparison in DuckDB (CSV and Parquet reports; ORC needs Athena). --engine athena (the default
+with --workgroup) runs the same SQL as one Athena query over the Glue tables primary_inventory and
+replica_inventory of --database: it prints the bytes it may scan and their cost first, asks for --yes
+above --max-scan, shows the query's state, bytes scanned and time on stderr while it runs.
 
 The last line is the verdict: OK only when every key was seen in the replica as in the source;
 WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL
@@ -64,6 +67,22 @@ function parseDate(value: string): string {
     throw new CliError(`--inventory-date must be a day as YYYY-MM-DD, got '${value}'`);
   }
   return value;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  B: 1,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
+
+/** `500GB`, `1TB`, `1.5TB` (binary units: a TB is 1024^4 bytes). */
+function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[(match[2] as string).toUpperCase()] ?? 0) : Number.NaN;
+  if (!(bytes > 0)) throw new CliError(`--max-scan must be a size such as 500GB or 1TB, got '${value}'`);
+  return bytes;
 }
 
 export const registerVerify: Register = (program, bind) => {
@@ -96,6 +115,20 @@ export const registerVerify: Register = (program, bind) => {
     .addOption(
       new Option('--engine <engine>', '--inventory: where the comparison runs').choices(['local', 'athena']),
     )
+    .option(
+      '--workgroup <name>',
+      '--inventory: the Athena workgroup (--engine athena, its default when given)',
+    )
+    .option('--database <name>', '--inventory: the Glue database of the inventory tables (--engine athena)')
+    .addOption(
+      new Option(
+        '--max-scan <size>',
+        '--inventory --engine athena: ask for --yes above this scan (e.g. 500GB, 1TB)',
+      )
+        .argParser(parseSize)
+        .default(1024 ** 4, '1TB'),
+    )
+    .option('--yes', '--inventory --engine athena: run a query that may scan more than --max-scan', false)
     .option(
       '--failed-manifest <file>',
       '--inventory: write the failed and missing entries to this file, for s3-dr backfill --from-report',

@@ -9,11 +9,12 @@ import { openReport } from '../../../shared/report';
 import { count } from '../../../shared/text';
 import { exitCodeOf, formatText, type Summarized, type VerifyOptions, verdictOf } from '../action';
 import { DIFFERENCE_KINDS } from '../compare';
+import { ATHENA_USD_PER_TB, athenaCost, formatBytes, runAthena } from './athena';
 import { describeFiles, downloadReports } from './download';
 import { type InventoryDifference, type InventoryKind, RowJudge } from './judge';
-import { runLocal } from './local';
-import { findReport, type InventoryReport } from './reports';
-import type { ResultRow } from './sql';
+import { runLocal, TABLES } from './local';
+import { findReport, type InventoryReport, reportBytes } from './reports';
+import { comparisonSql, type ResultRow } from './sql';
 
 /**
  * `s3-dr verify --inventory`: compares the two buckets' S3 Inventory reports (the newest of each,
@@ -64,9 +65,10 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       }
     }
   };
+  const engine = options.engine ?? (options.workgroup ? 'athena' : 'local');
   const keys = { prefix: options.prefix, skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX };
   try {
-    if ((options.engine ?? 'local') === 'local') {
+    if (engine === 'local') {
       ctx.io.stderr(`verify: downloading ${describeFiles(source)} and ${describeFiles(replica)}\n`);
       const local = await downloadReports(s3, [source, replica], ctx.options.concurrency);
       try {
@@ -85,7 +87,30 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
         await local.remove();
       }
     } else {
-      throw new CliError('--engine athena: not available yet; use --engine local');
+      const athena = athenaSettings(options);
+      const bytes = 2 * (reportBytes(source) + reportBytes(replica));
+      ctx.io.stderr(
+        `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count): at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
+      );
+      const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
+      if (bytes > maxScan && !options.yes) {
+        throw new CliError(
+          `athena: the query may scan ${formatBytes(bytes)}, more than --max-scan ${formatBytes(maxScan)}: pass --yes to run it (or a larger --max-scan); nothing was run`,
+        );
+      }
+      const sql = comparisonSql(
+        { name: `"${athena.database}"."${TABLES.source}"`, dt: source.dt, format: source.format },
+        { name: `"${athena.database}"."${TABLES.replica}"`, dt: replica.dt, format: replica.format },
+        mode,
+        keys,
+      );
+      const rows = runAthena(ctx.clients().athena, {
+        ...athena,
+        sql,
+        progress: (text) => ctx.io.stderr(`${text}\n`),
+        signal: interrupt.signal,
+      });
+      for await (const chunk of rows) await take(chunk);
     }
   } finally {
     interrupt.release();
@@ -132,7 +157,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     prefix: options.prefix ?? '',
     mode,
     basis: 'inventory',
-    engine: options.engine ?? 'local',
+    engine,
     reports: {
       source: reportJson(source, now),
       replica: reportJson(replica, now),
@@ -151,6 +176,18 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     differences: result.sample,
   });
   return exitCodeOf(verdict, options.strict);
+}
+
+/** The default of --max-scan: 1 TiB. */
+export const DEFAULT_MAX_SCAN = 1024 ** 4;
+
+function athenaSettings(options: VerifyOptions): { workgroup: string; database: string } {
+  if (!options.workgroup || !options.database) {
+    throw new CliError(
+      '--engine athena needs --workgroup <name> and --database <name>: the Athena workgroup and the Glue database holding the tables primary_inventory and replica_inventory',
+    );
+  }
+  return { workgroup: options.workgroup, database: options.database };
 }
 
 function inventoryLocations(options: VerifyOptions): { source: string; replica: string } {
