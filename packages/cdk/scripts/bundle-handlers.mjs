@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Handler file under lambda/ -> asset folder under assets/. */
 export const HANDLERS = {
+  'access-point-routes.ts': 'access-point-routes',
   'canary.ts': 'canary',
   'replication-events.ts': 'replication-events',
 };

@@ -51,11 +51,13 @@ export function acknowledgeAwsCustomResourceProvider(scope: IConstruct): void {
 }
 
 /** Acknowledges IAM4 for AWSLambdaBasicExecutionRole on a custom-resource provider's role. */
-export function acknowledgeBasicExecutionRole(scope: IConstruct): void {
+export function acknowledgeBasicExecutionRole(
+  scope: IConstruct,
+  reason = "aws-cdk-lib's AwsCustomResource provider writes its own logs with the AWS managed basic execution policy; its other permissions are the custom resources' own statements.",
+): void {
   Validations.of(scope).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason:
-      "aws-cdk-lib's AwsCustomResource provider writes its own logs with the AWS managed basic execution policy; its other permissions are the custom resources' own statements.",
+    reason,
   });
 }
 

@@ -74,12 +74,11 @@ export class ReverseReplicationRule extends Construct {
       },
       physicalResourceId: cr.PhysicalResourceId.of(`${props.sourceBucketName}/${props.ruleId}`),
     };
-    // The function behind every AwsCustomResource of a stack is one: it runs as this role, and the
-    // access point's custom resource (same stack) adds its statement to it too.
+    // The function behind every AwsCustomResource of a stack is one: it runs as this role, whichever
+    // AwsCustomResource of the stack is created first.
     const providerRole = new iam.Role(this, 'ProviderRole', {
       roleName: props.providerRoleName,
-      description:
-        'Runs the custom resources that put the reverse replication rule (and set access point routes)',
+      description: 'Runs the custom resource that puts the reverse replication rule',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
