@@ -178,6 +178,7 @@ export function mockFis(
   const mock = mockClient(FisClient as never) as unknown as LooseMock;
   const calls: FisCall[] = [];
   const experiments = new Map<string, Experiment>();
+  const tokens = new Map<string, string>();
   const record = (command: string, input: object) =>
     calls.push({ command, input: input as Record<string, unknown> });
   const advance = (e: Experiment): Experiment => {
@@ -227,7 +228,11 @@ export function mockFis(
   mock.on(StartExperimentCommand).callsFake(async (input) => {
     record('StartExperiment', input);
     if (failStart) throw failStart;
+    // clientToken makes the request idempotent: the same token answers the same experiment.
+    const again = [...experiments.values()].find((e) => tokens.get(e.id ?? '') === input.clientToken);
+    if (again) return { experiment: again };
     const id = `EXP${experiments.size + 1}`;
+    tokens.set(id, input.clientToken as string);
     const experiment: Experiment = {
       id,
       experimentTemplateId: input.experimentTemplateId,

@@ -178,7 +178,9 @@ export function formatSummary(evidence: Evidence, dir: string): string {
     '',
   ];
   for (const stage of evidence.stages) {
-    lines.push(`  ${stage.name.padEnd(10)} ${stage.status.padEnd(11)} ${stage.reason ?? ''}`.trimEnd());
+    lines.push(
+      `  ${stage.name.padEnd(10)} ${stage.status.padEnd(11)} ${stage.reason ?? figures(stage)}`.trimEnd(),
+    );
   }
   lines.push('');
   if (evidence.objectives.length === 0) lines.push('no objective measured');
@@ -204,4 +206,18 @@ export function formatSummary(evidence: Evidence, dir: string): string {
     );
   lines.push('', `outcome: ${evidence.outcome}; evidence: ${join(dir, 'evidence.json')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The figures a passed stage is read for, in a few words. */
+function figures(stage: Evidence['stages'][number]): string {
+  const m = stage.measurements ?? {};
+  const s = (v: unknown) => (typeof v === 'number' ? formatDuration(v * 1000) : '-');
+  switch (stage.name) {
+    case 'rpo':
+      return `${m.arrived}/${m.probes} probes: p50 ${s(m.p50)}, p95 ${s(m.p95)}, max ${s(m.max)}`;
+    case 'restore':
+      return `${m.copied} objects restored as of ${m.restorePoint} in ${s(m.totalSeconds)} (${m.objectsPerSecond}/s), ${m.verified} verified`;
+    default:
+      return '';
+  }
 }

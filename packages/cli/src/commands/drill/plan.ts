@@ -85,15 +85,21 @@ export function formatPlan(settings: DrillSettings, where: string, heading: stri
   lines.push(
     '',
     `Everything it writes lies under ${DRILL_PREFIX}<run-id>/ (expired by the lifecycle rule of the reserved prefix); it deletes no version and leaves the deployment as it found it.`,
-    'Objectives: ' +
-      [
-        `rpo <= ${formatDuration(settings.rpoMs)}`,
-        `detection <= ${formatDuration(settings.detectMs)}`,
-        `catch-up <= ${formatDuration(settings.rpoMs)}`,
-        `rto and failback <= ${formatDuration(settings.rtoMs)}`,
-        `restore <= ${formatDuration(settings.restoreMs)}`,
-        'replica-locked >= the default retention',
-      ].join(', '),
+    `Objectives: ${objectivesOf(settings).join(', ')}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The objectives the stages to run measure, with their targets. */
+function objectivesOf(settings: DrillSettings): string[] {
+  const run = (stage: StageName) => !settings.skip.includes(stage);
+  return [
+    ...(run('rpo') ? [`rpo <= ${formatDuration(settings.rpoMs)}`] : []),
+    ...(run('fault')
+      ? [`detection <= ${formatDuration(settings.detectMs)}`, `catch-up <= ${formatDuration(settings.rpoMs)}`]
+      : []),
+    ...(run('failover') ? [`rto and failback <= ${formatDuration(settings.rtoMs)}`] : []),
+    ...(run('restore') ? [`restore <= ${formatDuration(settings.restoreMs)}`] : []),
+    ...(run('locks') ? ['replica-locked >= the default retention'] : []),
+  ];
 }

@@ -48,7 +48,7 @@ export async function runStages(run: DrillRun): Promise<RunEnd> {
     if (state.stages.some((s) => s.name === name && s.status !== 'interrupted')) continue;
     state.stages = state.stages.filter((s) => s.name !== name);
     if (state.settings.skip.includes(name)) {
-      state.stages.push({ name, status: 'skipped', reason: 'skipped with --skip' });
+      state.stages.push({ name, status: 'skipped', reason: '--skip' });
       continue;
     }
     if (run.signal.aborted) break;

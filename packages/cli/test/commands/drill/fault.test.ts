@@ -138,6 +138,27 @@ describe('GIVEN a deployment whose alarms stay quiet during the pause', () => {
   });
 });
 
+describe('GIVEN a detection objective shorter than the pause, and quiet alarms', () => {
+  beforeEach(() => setUp({}, null));
+
+  it('WHEN --detect passes during the pause THEN the experiment is stopped at once, not at the end of --fault-duration', async () => {
+    const dir = newReportDir();
+
+    const result = await runCli([...faultArgs(dir), '--detect', '500ms', '--fault-duration', '20s']);
+
+    expect(result.code).toBe(1);
+    const evidence = readEvidence(dir);
+    const start = Date.parse(evidence.events.find((e) => e.kind === 'fault-start')?.at as string);
+    const end = evidence.events.find((e) => e.kind === 'fault-end');
+    expect(end?.detail).toBe(
+      'replication pause ended (experiment EXP1 stopped by the drill early: detection missed its objective)',
+    );
+    expect(Date.parse(end?.at as string) - start).toBeLessThan(5_000);
+    expect(evidence.objectives.find((o) => o.name === 'detection')?.met).toBe(false);
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+  });
+});
+
 describe('GIVEN FIS that fails while the pause runs', () => {
   beforeEach(() =>
     setUp({

@@ -102,7 +102,16 @@ export const faultStage: Stage = {
       : Promise.resolve({
           reason: 'the deployment suffix is unknown (name it with --env): its alarms cannot be named',
         } as Detection);
-    const ended = endPause(ctx, fis, id, end);
+    // A missed detection while the pause still runs ends the pause at once: the objective is
+    // missed already, and a longer pause would only delay replication further.
+    const missed = new AbortController();
+    detection.then(
+      (d) => {
+        if (d.missed) missed.abort();
+      },
+      () => missed.abort(),
+    );
+    const ended = endPause(ctx, fis, id, end, missed.signal);
     // A failure ending the pause stops the wait for the probes too (the undo stops the experiment).
     const probing = new AbortController();
     const stopProbing = () => probing.abort();
@@ -188,6 +197,8 @@ function unmeasured(ctx: StageContext, why: string): Objective[] {
 interface Detection {
   readonly transition?: AlarmTransition;
   readonly reason?: string;
+  /** --detect passed without a transition: the objective is missed. */
+  readonly missed?: boolean;
 }
 
 /** Polls the alarms' history until one entered ALARM after `start`, or --detect has passed. */
@@ -202,7 +213,8 @@ async function watchDetection(
     const now = ctx.now();
     const transition = await firstAlarm(cloudWatchIn, alarms, start, Math.min(now, deadline) + 1000);
     if (transition && transition.at <= deadline) return { transition };
-    if (now >= deadline || ctx.signal.aborted) return {};
+    if (ctx.signal.aborted) return {};
+    if (now >= deadline) return { missed: true };
     await ctx.sleep(Math.min(ctx.settings.pollIntervalMs, deadline - now), ctx.signal);
   }
 }
@@ -217,14 +229,18 @@ async function endPause(
   fis: FisClient,
   id: string,
   end: number,
+  early: AbortSignal,
 ): Promise<{ end?: number; how?: string; error?: string }> {
-  await ctx.sleep(Math.max(0, end - ctx.now()), ctx.signal);
+  await ctx.sleep(Math.max(0, end - ctx.now()), AbortSignal.any([ctx.signal, early]));
   if (ctx.signal.aborted) return {};
   let experiment = await getExperiment(fis, id);
   let how = `experiment ${experiment.state?.status ?? 'ended'} by itself`;
   if (!hasEnded(experiment)) {
     await stopExperiment(fis, id);
-    how = `experiment ${id} stopped by the drill after --fault-duration`;
+    how =
+      early.aborted && ctx.now() < end
+        ? `experiment ${id} stopped by the drill early: detection missed its objective`
+        : `experiment ${id} stopped by the drill after --fault-duration`;
   }
   const last = await waitFor(ctx, fis, id, hasEnded);
   if (!last) return {};
