@@ -5,12 +5,14 @@ import {
   jobProblems,
   type ReplicationStatusFilter,
 } from '../../shared/batch/jobs';
+import { type JobPlace, placeJob } from '../../shared/batch/place';
 import { type BatchSetupOptions, resolveSetup } from '../../shared/batch/setup';
 import type { CommandContext } from '../../shared/context';
 import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { parsePointInTime } from '../../shared/parse';
 import { notice } from '../../shared/progress';
+import { locateBucket, s3ForBuckets } from '../../shared/regions';
 import { count } from '../../shared/text';
 import type { ReportManifest } from './from-report';
 import {
@@ -64,11 +66,11 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     if (options.fromReport || options.yes)
       throw new CliError('--job shows an existing job: it takes no --yes or --from-report');
     const setup = await resolveSetup(ctx, options);
-    const clients = ctx.clients();
+    const place = await existingJobPlace(ctx, setup.opsBucket);
     return report(
       ctx,
       await follow(ctx, options, () =>
-        jobOutcome(clients.s3, clients.s3Control, setup, options.job as string, hooksFor(ctx, options)),
+        jobOutcome(place.s3, place.s3Control, setup, options.job as string, hooksFor(ctx, options)),
       ),
     );
   }
@@ -101,8 +103,13 @@ export async function backfill(ctx: CommandContext, options: BackfillOptions): P
     fromReport: options.fromReport,
     now,
   };
-  const sourceS3 = await checkBackfillTarget(ctx.clients(), request.source, setup.opsBucket);
-  const plan = await planBackfill(setup, request, sourceS3, ctx.options.concurrency);
+  const place = await checkBackfillTarget(
+    ctx.clients(),
+    request.source,
+    setup.opsBucket,
+    request.fromReport !== undefined,
+  );
+  const plan = { ...(await planBackfill(setup, request, place.s3, ctx.options.concurrency)), place };
   try {
     return await planAndCreate(ctx, options, plan);
   } finally {
@@ -132,8 +139,8 @@ async function planAndCreate(
     else ctx.io.stdout(`${note}\n`);
     return EXIT.ok;
   }
-  const clients = ctx.clients();
-  const jobId = await startBackfill(clients.s3, clients.s3Control, plan);
+  const place = plan.place as JobPlace;
+  const jobId = await startBackfill(place.s3, place.s3Control, plan);
   const created = `job ${jobId} created: follow it with s3-dr backfill --job ${jobId}${options.wait ? '' : ' --wait'}`;
   if (ctx.options.json) ctx.io.stderr(`${created}\n`);
   else ctx.io.stdout(`${created}\n`);
@@ -145,7 +152,7 @@ async function planAndCreate(
   return report(
     ctx,
     await follow(ctx, options, () =>
-      jobOutcome(clients.s3, clients.s3Control, setup, jobId, hooksFor(ctx, options)),
+      jobOutcome(place.s3, place.s3Control, setup, jobId, hooksFor(ctx, options)),
     ),
   );
 }
@@ -156,6 +163,26 @@ function nothingToReplicate(path: string, m: ReportManifest): string {
   if (out.length === 0) return `Nothing to replicate: ${path} lists no missing key.`;
   const listed = m.deleteMarkers + m.deletedSince + m.changedSince;
   return `Nothing to replicate from ${path}: it lists ${count(listed, 'missing entry', 'missing entries')}, all left out: ${out.join('; ')}.`;
+}
+
+/**
+ * Where an existing job is: jobs are regional, and a backfill's runs in its source bucket's region
+ * (DescribeJob elsewhere answers NoSuchJob:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-batch-operations.html).
+ * Without a target (--ops-bucket and --role-arn alone) the source is unknown: --region it is.
+ */
+async function existingJobPlace(ctx: CommandContext, opsBucket: string): Promise<JobPlace> {
+  const { env, outputs, source, replica } = ctx.options;
+  const clients = ctx.clients();
+  const bucket = env || outputs || source || replica ? (await ctx.target()).source : undefined;
+  if (bucket) return placeJob(clients, { bucket, what: 'source bucket' }, opsBucket);
+  const opsRegion = await locateBucket(clients, opsBucket);
+  return {
+    jobRegion: clients.region,
+    opsRegion,
+    s3Control: clients.s3Control,
+    s3: s3ForBuckets(clients, new Map([[opsBucket, opsRegion]])),
+  };
 }
 
 function hooksFor(ctx: CommandContext, options: BackfillOptions) {

@@ -23,7 +23,9 @@ written again since: run verify again).
 
 The job runs as the deployment's Batch Operations role (s3-dr-batch-role-<suffix>) and writes its
 manifest and completion report to the ops bucket (s3-dr-ops-<suffix>-<account>); for a pair that
-s3-dr did not deploy, pass --ops-bucket and --role-arn. backfill prints the plan first and creates
+s3-dr did not deploy, pass --ops-bucket and --role-arn. The job runs in the source bucket's region,
+whatever --region says, and the ops bucket must be there too: S3 writes the manifest it generates
+only to a bucket in the source's region. backfill prints the plan first and creates
 the job only with --yes, without a confirmation step. --wait follows it (progress on stderr) and
 summarizes the failed tasks by replication failure reason, with the fix for the common ones.
 

@@ -25,9 +25,9 @@ import {
   replicationJobRequest,
 } from '../../shared/batch/jobs';
 import { openS3Manifest } from '../../shared/batch/manifest';
+import { type JobPlace, placeJob } from '../../shared/batch/place';
 import { compactTime } from '../../shared/batch/setup';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
-import { headBucket } from '../../shared/regions';
 import { count } from '../../shared/text';
 import { copyManifest, manifestFromReport, type ReportManifest } from './from-report';
 
@@ -46,6 +46,8 @@ export interface BackfillRequest {
 export interface BackfillPlan {
   readonly request: BackfillRequest;
   readonly setup: BatchSetup;
+  /** Where the job runs (the source's region) and its ops bucket is, once known. */
+  readonly place?: JobPlace;
   /** With --from-report: what the manifest holds and leaves out, and where it will be written. */
   readonly fromReport?: ReportManifest & { readonly manifestKey: string };
 }
@@ -94,30 +96,28 @@ export function discardPlan(plan: BackfillPlan | undefined): void {
 /**
  * Before the plan: the source and the ops bucket exist, and the source has a replication
  * configuration (Batch Replication replicates by its rules: without one every task would fail).
- * Returns the S3 client of the source's region.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-existing-config.html
+ * Returns where the job runs: in the source bucket's region, whatever --region says. A manifest S3
+ * generates "must be stored in the same AWS Region as the source bucket"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html): an ops
+ * bucket elsewhere is refused here, unless the manifest is the CSV of --from-report.
  */
 export async function checkBackfillTarget(
   clients: AwsClients,
   source: string,
   opsBucket: string,
-): Promise<S3Client> {
-  let sourceRegion: string | undefined;
-  for (const [what, bucket] of [
-    ['source bucket', source],
-    ['ops bucket', opsBucket],
-  ] as const) {
-    try {
-      const { region } = await headBucket(clients, bucket);
-      if (bucket === source) sourceRegion = region;
-    } catch (err) {
-      throw describeAwsError(err, `${what} ${bucket}`);
-    }
+  fromReport: boolean,
+): Promise<JobPlace> {
+  const place = await placeJob(clients, { bucket: source, what: 'source bucket' }, opsBucket);
+  if (!fromReport && place.opsRegion !== place.jobRegion) {
+    throw new CliError(
+      `ops bucket ${opsBucket} is in ${place.opsRegion}, but S3 writes the manifest it generates only to a bucket in the source bucket's region (${place.jobRegion}): pass --ops-bucket <a bucket in ${place.jobRegion}>`,
+    );
   }
-  const s3 = sourceRegion && sourceRegion !== clients.region ? clients.inRegion(sourceRegion).s3 : clients.s3;
+  const s3 = place.s3;
   try {
     const res = await s3.send(new GetBucketReplicationCommand({ Bucket: source }));
-    if ((res.ReplicationConfiguration?.Rules ?? []).length > 0) return s3;
+    if ((res.ReplicationConfiguration?.Rules ?? []).length > 0) return place;
   } catch (err) {
     if ((err as Error)?.name !== 'ReplicationConfigurationNotFoundError')
       throw describeAwsError(err, `the replication configuration of source bucket ${source}`);
@@ -147,7 +147,12 @@ export function formatBackfillPlan(plan: BackfillPlan): string {
     `  objects   ${scope.join('\n            ')}`,
     `  role      ${plan.setup.roleArn}`,
     `  report    s3://${ops}/${REPORT_PREFIX}backfill/job-<id>/ (every task)`,
-    '  runs      at once (no confirmation step), priority 50',
+    `  runs      ${plan.place ? `in ${plan.place.jobRegion} (the source bucket's region), ` : ''}at once (no confirmation step), priority 50`,
+    ...(plan.place && plan.place.opsRegion !== plan.place.jobRegion
+      ? [
+          `  note      the ops bucket is in ${plan.place.opsRegion}: AWS documents no region rule for a job's CSV manifest and report, so the job will tell; should it fail on them, run again with --ops-bucket <a bucket in ${plan.place.jobRegion}>`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { type BatchSetup, jobPollMs } from '../../shared/batch/jobs';
+import { placeJob } from '../../shared/batch/place';
 import { resolveSetup } from '../../shared/batch/setup';
 import { bucketVersioning } from '../../shared/buckets';
 import type { CommandContext } from '../../shared/context';
@@ -8,11 +8,11 @@ import { interruptSignal } from '../../shared/interrupt';
 import { describeRetention, type ObjectLock, readObjectLock } from '../../shared/object-lock';
 import { parsePointInTime } from '../../shared/parse';
 import { createProgress, notice } from '../../shared/progress';
-import { locateBucket, s3ForBuckets } from '../../shared/regions';
+import { type BucketRegions, locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
 import { count, meantWord } from '../../shared/text';
 import { checkBatchOptions } from './batch';
-import { applyAsBatch, manifestOnly, settleEarlierJobs } from './batch-action';
+import { applyAsBatch, type BatchRestore, manifestOnly, settleEarlierJobs } from './batch-action';
 import { defaultJournalPath, openJournal, type RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
 import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
@@ -53,7 +53,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const bucket = await resolveBucket(ctx, options.bucket);
   const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
   checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
-  const s3 = await bucketsS3(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
+  const regions = await bucketRegions(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
+  const s3 = s3ForBuckets(ctx.clients(), regions);
   const versioning = await bucketVersioning(s3, bucket).catch((err: unknown) => {
     throw meantTarget(err, '--bucket', options.bucket);
   });
@@ -92,10 +93,20 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   };
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
-  // Resolved before anything is written: a --batch restore without an ops bucket or role stops here.
-  // --manifest-only writes a local file only: it needs neither.
+  // Resolved before anything is written, dry run included: a --batch restore without an ops bucket
+  // or role stops here. --manifest-only writes a local file only: it needs neither.
   const setup: BatchSetup | undefined =
     options.batch && !options.manifestOnly ? await resolveSetup(ctx, options) : undefined;
+  // The copy job runs in the region of the bucket it writes to, whatever --region says.
+  const place =
+    setup &&
+    (await placeJob(
+      ctx.clients(),
+      { bucket: targetBucket ?? bucket, what: targetBucket ? 'target bucket' : 'bucket' },
+      setup.opsBucket,
+      regions,
+    ));
+  const batch = setup && place ? { setup, place } : undefined;
   const journal = await openJournal(
     options.journal ?? defaultJournalPath(targetBucket ?? bucket, time),
     apply,
@@ -113,8 +124,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const interrupt = interruptSignal(() => ctx.io.stderr(`\ns3-dr: interrupted, ${STOPPING}`));
   try {
     // Jobs earlier --batch runs started: followed to their end first, so the plan sees their copies.
-    if (setup && apply)
-      await settleEarlierJobs(ctx, setup, request, journal, interrupt.signal, jobPollMs(options));
+    if (batch && apply)
+      await settleEarlierJobs(ctx, batch, request, journal, interrupt.signal, jobPollMs(options));
     const planning = createProgress(ctx.io, 'restore: keys planned');
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
@@ -123,14 +134,12 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     // The plan comes first, always: on stdout, or on stderr when stdout carries --json.
     const journalLine = options.manifestOnly ? '' : `${describeJournal(journal, apply)}\n`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
-    const batchLine = setup
-      ? `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/; delete markers are written from here once the job exists\n`
-      : '';
+    const batchLine = batch ? describeBatch(batch, targetBucket ?? bucket) : '';
     const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (options.manifestOnly && !plan.interrupted) {
-      return await manifestOnly(ctx, request, plan, options.manifestOnly, interrupt.signal);
+      return await manifestOnly(ctx, s3, request, plan, options.manifestOnly, interrupt.signal);
     }
     if (plan.interrupted || !apply || changes(plan.counts) === 0) {
       const note = plan.interrupted
@@ -144,8 +153,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
-    if (setup && apply)
-      return await applyAsBatch(ctx, setup, request, plan, report, interrupt.signal, jobPollMs(options));
+    if (batch && apply)
+      return await applyAsBatch(ctx, batch, request, plan, report, interrupt.signal, jobPollMs(options));
     const applying = createProgress(ctx.io, 'restore: changes applied', changes(plan.counts));
     const applied = await applyRestore(s3, request, plan, report, ctx.options.concurrency, {
       signal: interrupt.signal,
@@ -175,12 +184,28 @@ function describeJournal(journal: RestoreJournal, apply: boolean): string {
   return `journal: ${journal.path} (${journal.existed ? "earlier runs' copies read from it; " : ''}the copies are recorded there with --yes)`;
 }
 
-/** An S3 client that talks to each bucket's own region (the buckets may live in two). */
-async function bucketsS3(ctx: CommandContext, buckets: readonly string[]): Promise<S3Client> {
-  const clients = ctx.clients();
+/** The region of each bucket (they may live in two). */
+async function bucketRegions(ctx: CommandContext, buckets: readonly string[]): Promise<BucketRegions> {
   const regions = new Map<string, string>();
-  for (const bucket of new Set(buckets)) regions.set(bucket, await locateBucket(clients, bucket));
-  return s3ForBuckets(clients, regions);
+  for (const bucket of new Set(buckets)) regions.set(bucket, await locateBucket(ctx.clients(), bucket));
+  return regions;
+}
+
+/**
+ * The plan's lines about the job: where it runs and keeps its files. AWS documents the region of a
+ * copy job (its destination's) but no region rule for its CSV manifest and completion report: an
+ * ops bucket elsewhere is said, with the way out should the job refuse it.
+ */
+function describeBatch({ setup, place }: BatchRestore, writtenTo: string): string {
+  const lines = [
+    `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) in ${place.jobRegion}, the region of s3://${writtenTo}, as ${setup.roleArn}; manifest and report in s3://${setup.opsBucket}/ (${place.opsRegion}); delete markers are written from here once the job exists`,
+  ];
+  if (place.opsRegion !== place.jobRegion) {
+    lines.push(
+      `batch: the ops bucket is in ${place.opsRegion}, the job in ${place.jobRegion}; AWS documents no region rule for a copy job's manifest and report, so the job will tell: should it fail on them, run again with --ops-bucket <a bucket in ${place.jobRegion}>`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -1,6 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { JobDescriptor } from '@aws-sdk/client-s3-control';
 import { formatSummary } from '../../shared/batch/completion-report';
 import { type BatchSetup, formatProgress, jobProblems } from '../../shared/batch/jobs';
+import type { JobPlace } from '../../shared/batch/place';
 import type { CommandContext } from '../../shared/context';
 import { EXIT, errorJson } from '../../shared/errors';
 import { createProgress, notice } from '../../shared/progress';
@@ -11,15 +13,22 @@ import type { RestoreJournal } from './journal';
 import type { Plan, RestoreRequest } from './run';
 import { STOPPING, stopped } from './stop';
 
+/** What a `--batch` restore needs for its job: the ops bucket and role, and where the job runs. */
+export interface BatchRestore {
+  readonly setup: BatchSetup;
+  readonly place: JobPlace;
+}
+
 /** `restore --manifest-only <file>`: the plan's copies as a CSV manifest, written locally only. */
 export async function manifestOnly(
   ctx: CommandContext,
+  s3: S3Client,
   request: RestoreRequest,
   plan: Plan,
   path: string,
   signal: AbortSignal,
 ): Promise<number> {
-  const { lines, tooLarge } = await writeManifestFile(ctx.clients().s3, request, plan, path, { signal });
+  const { lines, tooLarge } = await writeManifestFile(s3, request, plan, path, { signal });
   const markers = plan.counts['delete-mark'];
   const left = [
     ...(markers
@@ -43,25 +52,17 @@ export async function manifestOnly(
 /** Before planning a `--batch` restore: follows the jobs earlier runs started, so the plan sees their copies. */
 export async function settleEarlierJobs(
   ctx: CommandContext,
-  setup: BatchSetup,
+  { setup, place }: BatchRestore,
   request: RestoreRequest,
   journal: RestoreJournal,
   signal: AbortSignal,
   pollMs: number,
 ): Promise<void> {
-  const clients = ctx.clients();
-  for (const { job, summary } of await settlePendingJobs(
-    clients.s3,
-    clients.s3Control,
-    setup,
-    request,
-    journal,
-    {
-      signal,
-      pollMs,
-      onUpdate: (job) => notice(ctx.io, `restore: earlier job ${job.JobId} ${formatProgress(job)}\n`),
-    },
-  )) {
+  for (const { job, summary } of await settlePendingJobs(place.s3, place.s3Control, setup, request, journal, {
+    signal,
+    pollMs,
+    onUpdate: (job) => notice(ctx.io, `restore: earlier job ${job.JobId} ${formatProgress(job)}\n`),
+  })) {
     const lines = [`earlier job ${job.JobId}: ${job.Status}`, ...(summary ? formatSummary(summary) : [])];
     ctx.io.stderr(`${lines.join('\n')}\n`);
   }
@@ -70,21 +71,20 @@ export async function settleEarlierJobs(
 /** `restore --batch --yes`: the copies as one Batch Operations job, the rest written here. */
 export async function applyAsBatch(
   ctx: CommandContext,
-  setup: BatchSetup,
+  { setup, place }: BatchRestore,
   request: RestoreRequest,
   plan: Plan,
   report: ReportWriter,
   signal: AbortSignal,
   pollMs: number,
 ): Promise<number> {
-  const clients = ctx.clients();
   const progress = createProgress(
     ctx.io,
     'restore: written here (delete markers, archive restores, copies over 5 GB)',
   );
   const applied = await applyBatchRestore(
-    clients.s3,
-    clients.s3Control,
+    place.s3,
+    place.s3Control,
     setup,
     request,
     plan,
@@ -120,7 +120,10 @@ function formatBatchApplied(applied: BatchApplied): string {
   );
   for (const f of applied.failures) lines.push(`  failed ${JSON.stringify(f.key)}: ${f.error}`);
   if (applied.job) lines.push(...jobLines(applied.job));
-  else if (applied.jobId) lines.push(`copies: job ${applied.jobId} created; it keeps running in S3`);
+  // A job that failed or was cancelled leaves its manifest behind: where, for a look at it.
+  if (applied.manifest && ['Failed', 'Cancelled'].includes(applied.job?.Status ?? '')) {
+    lines.push(`  manifest: s3://${applied.manifest.bucket}/${applied.manifest.key}`);
+  } else if (applied.jobId) lines.push(`copies: job ${applied.jobId} created; it keeps running in S3`);
   else if (applied.copies === 0) lines.push('copies: none to make, no job created');
   else if (applied.interrupted) lines.push('copies: no job created (interrupted while writing the manifest)');
   if (applied.summary) lines.push(...formatSummary(applied.summary));

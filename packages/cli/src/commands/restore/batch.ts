@@ -89,7 +89,8 @@ export interface BatchApplied {
   readonly failures: readonly { readonly key: string; readonly error: string }[];
   /** Copies handed to the job (lines of the manifest). */
   readonly copies: number;
-  readonly manifest?: { readonly key: string; readonly etag: string };
+  /** The job's manifest, in the ops bucket. */
+  readonly manifest?: { readonly bucket: string; readonly key: string; readonly etag: string };
   /** The job of the copies, once created; `job` is how it stood when last read. */
   readonly jobId?: string;
   readonly job?: JobDescriptor;
@@ -190,7 +191,7 @@ export async function applyBatchRestore(
   let failed = 0;
   const failures: { key: string; error: string }[] = [];
   let jobId: string | undefined;
-  let manifest: { key: string; etag: string } | undefined;
+  let manifest: BatchApplied['manifest'];
   const createdAt = Date.now();
   try {
     // 1. The manifest, then the job: nothing is written to the bucket yet.
@@ -224,7 +225,7 @@ export async function applyBatchRestore(
     }
     if (copies > 0) {
       const { etag } = await writer.close();
-      manifest = { key: manifestKey, etag: etag ?? '' };
+      manifest = { bucket: setup.opsBucket, key: manifestKey, etag: etag ?? '' };
       try {
         jobId = await createJob(
           s3Control,

@@ -40,7 +40,9 @@ archive restores are still written from here (Batch Operations cannot delete). r
 job (progress on stderr), reads its completion report back and lists failed tasks; a rerun of the
 same command follows a job still running, journals its copies and finishes what is left. The job
 runs as the deployment's Batch Operations role, which may copy within its primary and replica
-buckets only. --manifest-only <file> writes that manifest locally and nothing to S3.
+buckets only, in the region of the bucket it writes to, whatever --region says (AWS creates copy
+jobs in the destination's region); the plan checks the ops bucket and says where each is.
+--manifest-only <file> writes that manifest locally and nothing to S3.
 
 Examples:
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run

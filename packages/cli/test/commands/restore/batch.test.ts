@@ -223,7 +223,7 @@ test('GIVEN --batch without --yes THEN the plan says the copies run as a job as 
 
   expect(result.code).toBe(0);
   expect(result.stdout).toContain(
-    `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) as ${ROLE}; manifest and report in s3://${ops}/`,
+    `batch: the copies run as one S3 Batch Operations job (S3PutObjectCopy) in us-east-1, the region of s3://${bucket}, as ${ROLE}; manifest and report in s3://${ops}/ (us-east-1)`,
   );
   expect(result.stdout).toContain('Nothing written: add --yes to apply this plan.');
   expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
@@ -533,4 +533,25 @@ test('GIVEN --batch --manifest-only without an ops bucket or role THEN the manif
 
   expect(result.code).toBe(0);
   expect(readFileSync(manifest, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
+});
+
+test('GIVEN a job that fails WHEN restoring --batch THEN the summary says why and where its manifest was left', async () => {
+  const { bucket, to } = await scenario('rb-jobfail');
+  control.on(CreateJobCommand).resolves({ JobId: 'job-f1' });
+  control.on(DescribeJobCommand).resolves({
+    Job: {
+      JobId: 'job-f1',
+      Status: 'Failed',
+      FailureReasons: [{ FailureCode: 'ManifestAccessDenied', FailureReason: 'Cannot read the manifest' }],
+    },
+  });
+
+  const result = await runCli(batchRestoreApplied(bucket, to));
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(
+    new RegExp(
+      `\\ncopies: job job-f1 Failed: .*\\n  reason: ManifestAccessDenied: Cannot read the manifest\\n  manifest: s3://${ops}/manifests/restore-${bucket}-[0-9TZ]+-[0-9TZ]+\\.csv\\n`,
+    ),
+  );
 });
