@@ -1,8 +1,10 @@
 import {
+  DEFAULT_INVENTORY_RETENTION_DAYS,
   EMAIL_RULE,
   isSupportedRegion,
   isValidEmail,
   isValidRoleArn,
+  MAX_INVENTORY_RETENTION_DAYS,
   MAX_OBJECT_LOCK_DAYS,
   REGION_RULE,
   REPLICA_ARCHIVE_CLASSES,
@@ -38,6 +40,14 @@ export interface TapConfig {
   readonly breakGlassRoleArn?: string;
   /** An AWS FIS experiment template that pauses replication, for `s3-dr drill`. @default false */
   readonly drill: boolean;
+  /** Daily S3 Inventory of both buckets, with an Athena workgroup and Glue tables over it. @default true */
+  readonly inventory: boolean;
+  /** Format of the inventory reports. @default 'Parquet' */
+  readonly inventoryFormat: 'Parquet' | 'ORC' | 'CSV';
+  /** Days inventory reports are kept. @default 14 */
+  readonly inventoryRetentionDays: number;
+  /** GiB one Athena query of the workgroup may scan before Athena cancels it. @default 1024 */
+  readonly athenaScanLimitGib: number;
 }
 
 export interface ReplicaObjectLock {
@@ -51,7 +61,19 @@ export const CONFIG_DEFAULTS = {
   removalPolicy: 'destroy',
   protectReplica: true,
   drill: false,
+  inventory: true,
+  inventoryFormat: 'Parquet',
+  inventoryRetentionDays: DEFAULT_INVENTORY_RETENTION_DAYS,
+  athenaScanLimitGib: 1024,
 } as const;
+
+const INVENTORY_FORMATS = ['Parquet', 'ORC', 'CSV'];
+/** A whole number from `min` to `max`, written plainly (no sign, exponent or leading zero). */
+function isWholeNumber(value: string, min: number, max: number): boolean {
+  return /^[1-9]\d*$/.test(value) && Number(value) >= min && Number(value) <= max;
+}
+/** Athena's per-query cutoff is at least 10 MB; 1 GiB is the smallest whole GiB. 1 PiB bounds typos. */
+const MAX_ATHENA_SCAN_LIMIT_GIB = 1024 * 1024;
 
 const BOOLEAN_RULE = "'true' or 'false'";
 function isBoolean(value: string): boolean {
@@ -103,6 +125,22 @@ const RULES: readonly Rule[] = [
   { key: 'protectReplica', rule: BOOLEAN_RULE, isValid: isBoolean },
   { key: 'breakGlassRoleArn', rule: ROLE_ARN_RULE, isValid: isValidRoleArn },
   { key: 'drill', rule: BOOLEAN_RULE, isValid: isBoolean },
+  { key: 'inventory', rule: BOOLEAN_RULE, isValid: isBoolean },
+  {
+    key: 'inventoryFormat',
+    rule: INVENTORY_FORMATS.map((f) => `'${f}'`).join(', '),
+    isValid: (v) => INVENTORY_FORMATS.includes(v),
+  },
+  {
+    key: 'inventoryRetentionDays',
+    rule: `a whole number of days from 1 to ${MAX_INVENTORY_RETENTION_DAYS} (the ops bucket keeps nothing longer)`,
+    isValid: (v) => isWholeNumber(v, 1, MAX_INVENTORY_RETENTION_DAYS),
+  },
+  {
+    key: 'athenaScanLimitGib',
+    rule: `a whole number of GiB from 1 to ${MAX_ATHENA_SCAN_LIMIT_GIB} (Athena cancels a query that scans more)`,
+    isValid: (v) => isWholeNumber(v, 1, MAX_ATHENA_SCAN_LIMIT_GIB),
+  },
 ];
 
 const OUR_KEYS = RULES.map(({ key }) => key);
@@ -173,6 +211,10 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): TapConfi
       raw.protectReplica === undefined ? CONFIG_DEFAULTS.protectReplica : raw.protectReplica === 'true',
     breakGlassRoleArn: raw.breakGlassRoleArn,
     drill: raw.drill === undefined ? CONFIG_DEFAULTS.drill : raw.drill === 'true',
+    inventory: raw.inventory === undefined ? CONFIG_DEFAULTS.inventory : raw.inventory === 'true',
+    inventoryFormat: (raw.inventoryFormat ?? CONFIG_DEFAULTS.inventoryFormat) as TapConfig['inventoryFormat'],
+    inventoryRetentionDays: Number(raw.inventoryRetentionDays ?? CONFIG_DEFAULTS.inventoryRetentionDays),
+    athenaScanLimitGib: Number(raw.athenaScanLimitGib ?? CONFIG_DEFAULTS.athenaScanLimitGib),
   };
 }
 

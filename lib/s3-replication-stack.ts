@@ -1,4 +1,4 @@
-import { Duration, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, NestedStack, type NestedStackProps, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { S3ReplicationPair } from 's3-dr-cdk';
@@ -31,6 +31,10 @@ export class S3ReplicationStack extends NestedStack {
       protectReplica: config.protectReplica,
       breakGlassRoleArn: config.breakGlassRoleArn,
       drill: config.drill,
+      inventory: config.inventory,
+      inventoryFormat: config.inventoryFormat as s3.InventoryFormat,
+      inventoryRetention: Duration.days(config.inventoryRetentionDays),
+      athenaBytesScannedCutoff: Size.gibibytes(config.athenaScanLimitGib),
     });
   }
 }

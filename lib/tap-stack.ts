@@ -1,6 +1,12 @@
 import { Arn, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ACCESS_POINT_OUTPUT_KEYS, DRILL_OUTPUT_KEYS, OUTPUT_KEYS, type OutputKey } from 's3-dr-naming';
+import {
+  ACCESS_POINT_OUTPUT_KEYS,
+  DRILL_OUTPUT_KEYS,
+  INVENTORY_OUTPUT_KEYS,
+  OUTPUT_KEYS,
+  type OutputKey,
+} from 's3-dr-naming';
 import type { TapConfig } from './config';
 import { S3ReplicationStack } from './s3-replication-stack';
 
@@ -99,6 +105,30 @@ export class TapStack extends Stack {
         value: r.pauseExperiment.template.attrId,
         description: 'AWS FIS experiment template that pauses replication (s3-dr drill)',
       });
+    }
+    if (r.inventoryTables && r.inventoryLocations) {
+      const inventoryOutputs = {
+        [INVENTORY_OUTPUT_KEYS.inventoryLocationPrimary]: {
+          value: r.inventoryLocations.primary,
+          description: "Root of the primary bucket's S3 Inventory reports (s3-dr verify --inventory)",
+        },
+        [INVENTORY_OUTPUT_KEYS.inventoryLocationReplica]: {
+          value: r.inventoryLocations.replica,
+          description:
+            "Root of the replica bucket's S3 Inventory reports, in an ops bucket of the replica's region",
+        },
+        [INVENTORY_OUTPUT_KEYS.athenaWorkgroup]: {
+          value: r.inventoryTables.workgroup.ref,
+          description: 'Athena workgroup the inventory queries run in',
+        },
+        [INVENTORY_OUTPUT_KEYS.glueDatabase]: {
+          value: r.inventoryTables.database.ref,
+          description: 'Glue database with one table per bucket over its inventory reports',
+        },
+      };
+      for (const [key, { value, description }] of Object.entries(inventoryOutputs)) {
+        new CfnOutput(this, key, { value, description });
+      }
     }
     for (const [key, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, key, { value, description });

@@ -22,6 +22,10 @@ describe('loadConfig', () => {
       alarmEmail: undefined,
       protectReplica: true,
       drill: false,
+      inventory: true,
+      inventoryFormat: 'Parquet',
+      inventoryRetentionDays: 14,
+      athenaScanLimitGib: 1024,
     });
   });
 
@@ -42,6 +46,10 @@ describe('loadConfig', () => {
       alarmEmail: 'oncall@example.com',
       protectReplica: true,
       drill: false,
+      inventory: true,
+      inventoryFormat: 'Parquet',
+      inventoryRetentionDays: 14,
+      athenaScanLimitGib: 1024,
     });
   });
 
@@ -197,9 +205,70 @@ describe('loadConfig: drill', () => {
   });
 });
 
+describe('loadConfig: inventory', () => {
+  test('accepts inventory off, each format, a retention and a scan limit', () => {
+    for (const format of ['Parquet', 'ORC', 'CSV']) {
+      expect(loadConfig({ inventoryFormat: format }).inventoryFormat).toBe(format);
+    }
+    expect(
+      loadConfig({ inventory: 'false', inventoryRetentionDays: '90', athenaScanLimitGib: '1' }),
+    ).toMatchObject({ inventory: false, inventoryRetentionDays: 90, athenaScanLimitGib: 1 });
+    // From cdk.json: JSON numbers and booleans.
+    expect(loadConfig({ inventory: false, inventoryRetentionDays: 7 })).toMatchObject({
+      inventory: false,
+      inventoryRetentionDays: 7,
+    });
+  });
+
+  test.each([
+    ['inventory', 'yes', "'true' or 'false'"],
+    ['inventoryFormat', 'parquet', "'Parquet', 'ORC', 'CSV'"],
+    ['inventoryFormat', 'JSON', "'Parquet', 'ORC', 'CSV'"],
+    [
+      'inventoryRetentionDays',
+      '0',
+      'a whole number of days from 1 to 90 (the ops bucket keeps nothing longer)',
+    ],
+    [
+      'inventoryRetentionDays',
+      '91',
+      'a whole number of days from 1 to 90 (the ops bucket keeps nothing longer)',
+    ],
+    [
+      'inventoryRetentionDays',
+      '7.5',
+      'a whole number of days from 1 to 90 (the ops bucket keeps nothing longer)',
+    ],
+    [
+      'inventoryRetentionDays',
+      '1e1',
+      'a whole number of days from 1 to 90 (the ops bucket keeps nothing longer)',
+    ],
+    [
+      'athenaScanLimitGib',
+      '0',
+      'a whole number of GiB from 1 to 1048576 (Athena cancels a query that scans more)',
+    ],
+    [
+      'athenaScanLimitGib',
+      '-5',
+      'a whole number of GiB from 1 to 1048576 (Athena cancels a query that scans more)',
+    ],
+    [
+      'athenaScanLimitGib',
+      '1048577',
+      'a whole number of GiB from 1 to 1048576 (Athena cancels a query that scans more)',
+    ],
+  ])('%s %s is rejected naming key, value and rule', (key, value, rule) => {
+    expect(errorOf({ [key]: value })).toBe(
+      `Invalid configuration (CDK context):\n  - ${key}: '${value}' is invalid; expected ${rule}`,
+    );
+  });
+});
+
 describe('loadConfig: context keys', () => {
   const KEYS_OF_THIS_APP =
-    'environmentSuffix, region, removalPolicy, alarmEmail, replicaRegion, bidirectional, multiRegionAccessPoint, replicaArchiveClass, replicaObjectLock, protectReplica, breakGlassRoleArn, drill';
+    'environmentSuffix, region, removalPolicy, alarmEmail, replicaRegion, bidirectional, multiRegionAccessPoint, replicaArchiveClass, replicaObjectLock, protectReplica, breakGlassRoleArn, drill, inventory, inventoryFormat, inventoryRetentionDays, athenaScanLimitGib';
   const FOREIGN =
     "keys with ':' or a leading '@', cli-telemetry, acknowledged-issue-numbers, assets-ecr-repository-name are CDK's and pass";
 

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { DRILL_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
+import { DRILL_OUTPUT_KEYS, INVENTORY_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
 import { synthTap } from '../support/tap';
 
 describe('TapStack', () => {
@@ -9,9 +9,60 @@ describe('TapStack', () => {
     top.resourceCountIs('AWS::S3::Bucket', 0);
   });
 
-  test('publishes every documented output on the top-level stack', () => {
+  test('publishes every documented output on the top-level stack, the inventory outputs included (inventory is on by default)', () => {
     const { top } = synthTap();
-    expect(Object.keys(top.toJSON().Outputs).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+    expect(Object.keys(top.toJSON().Outputs).sort()).toEqual(
+      [...Object.values(OUTPUT_KEYS), ...Object.values(INVENTORY_OUTPUT_KEYS)].sort(),
+    );
+  });
+
+  test('with inventory false there are no inventory outputs', () => {
+    const outputs = synthTap({ context: { inventory: 'false' } }).top.toJSON().Outputs;
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+  });
+
+  test('the inventory outputs name the roots of both inventory configurations, the workgroup and the Glue database of the nested stack', () => {
+    const outputs = synthTap().top.toJSON().Outputs;
+    const joined = (v: unknown) => JSON.stringify(v);
+    expect(joined(outputs.InventoryLocationPrimary.Value)).toBe(
+      joined({
+        'Fn::Join': [
+          '',
+          [
+            's3://s3-dr-ops-dev-',
+            { Ref: 'AWS::AccountId' },
+            '/inventory/primary-bucket-dev-',
+            { Ref: 'AWS::AccountId' },
+            '/s3-dr-dev/',
+          ],
+        ],
+      }),
+    );
+    expect(joined(outputs.InventoryLocationReplica.Value)).toContain('/inventory/replica-bucket-dev-');
+    expect(joined(outputs.AthenaWorkgroup.Value)).toMatch(/Outputs\..*InventoryTablesWorkGroup/);
+    expect(joined(outputs.GlueDatabase.Value)).toMatch(/Outputs\..*InventoryTablesDatabase/);
+  });
+
+  test('across regions the replica inventory location is the ops bucket of the replica region', () => {
+    const outputs = synthTap({ context: { replicaRegion: 'us-west-2' } }).top.toJSON().Outputs;
+    expect(JSON.stringify(outputs.InventoryLocationReplica.Value)).toContain('s3://replica-ops-dev-');
+  });
+
+  test('the inventory keys reach the pair: format, retention and scan limit', () => {
+    const { nested } = synthTap({
+      context: { inventoryFormat: 'CSV', inventoryRetentionDays: '30', athenaScanLimitGib: '100' },
+    });
+    nested.hasResourceProperties('AWS::S3::Bucket', {
+      InventoryConfigurations: [Match.objectLike({ Destination: Match.objectLike({ Format: 'CSV' }) })],
+    });
+    nested.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-inventory-reports', ExpirationInDays: 30 })]),
+      },
+    });
+    nested.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 100 * 1024 ** 3 }),
+    });
   });
 
   test('with drill it also publishes the id of the experiment template that s3-dr drill starts', () => {

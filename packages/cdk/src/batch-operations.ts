@@ -1,8 +1,7 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { bucketProtections } from './bucket-protections';
 import {
   acknowledgeKeyWildcards,
   type KeyGrant,
@@ -10,11 +9,17 @@ import {
   type ReplicationKeyReference,
 } from './key-reference';
 import { acknowledgeObjectWildcards } from './nag';
+import { opsBucket } from './ops-bucket';
 
 /** Where the `s3-dr` CLI writes job manifests in the ops bucket, and where jobs write reports. */
 export const OPS_MANIFEST_PREFIX = 'manifests/';
 export const OPS_GENERATED_MANIFEST_PREFIX = 'manifests/generated/';
 export const OPS_REPORT_PREFIX = 'reports/';
+/**
+ * Days the ops bucket keeps what is in it (its lifecycle covers the whole bucket): job manifests and
+ * reports, and so S3 Inventory reports and Athena results, are gone after at most this long.
+ */
+export const JOB_FILES_DAYS = 90;
 
 /** A data bucket that Batch Operations jobs read and write, and the key that encrypts it. */
 export interface BatchOperationsBucket {
@@ -37,7 +42,7 @@ export interface BatchOperationsProps {
   readonly removalPolicy: RemovalPolicy;
   /** Server access logs of the ops bucket go here, under `ops/`. */
   readonly accessLogsBucket: s3.IBucket;
-  /** How long manifests and completion reports are kept. @default 90 days */
+  /** How long manifests and completion reports (everything in the bucket) are kept. @default 90 days */
   readonly expiration?: Duration;
 }
 
@@ -56,40 +61,19 @@ export class BatchOperations extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchOperationsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    this.bucket = opsBucket(this, 'Bucket', {
       bucketName: props.opsBucketName,
-      // SSE-S3: "Completion reports are always encrypted with Amazon S3 managed keys (SSE-S3)"
-      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-examples-reports.html),
-      // and with SSE-S3 neither the job role nor the operator needs a KMS grant for manifests.
-      // The objects hold key names, not data.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      // Versioned: a report or a manifest cannot be silently replaced (a job's manifest is pinned
-      // by its ETag anyway).
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'ops/',
+      removalPolicy: props.removalPolicy,
+      accessLogsBucket: props.accessLogsBucket,
       lifecycleRules: [
         {
           id: 'expire-job-files',
-          expiration: props.expiration ?? Duration.days(90),
+          expiration: props.expiration ?? Duration.days(JOB_FILES_DAYS),
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
-      ...bucketProtections(props.removalPolicy),
     });
-    // Nobody outside this account, whatever a policy of theirs says (the jobs run as a role of it).
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyOtherAccounts',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:*'],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
-        conditions: { StringNotEquals: { 'aws:PrincipalAccount': stack.account } },
-      }),
-    );
 
     const source = props.source;
     const replica = props.replica;

@@ -3,12 +3,15 @@
 export * from './access-logs-bucket';
 export * from './alarm-topic';
 export * from './alarm-topic-target';
+export * from './athena-inventory-tables';
 export * from './batch-operations';
 export * from './deployment-role';
 export * from './encrypted-bucket';
+export * from './inventory-reports';
 export * from './key-protection';
 export * from './key-reference';
 export * from './multi-region-access-point';
+export * from './ops-bucket';
 export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
 export * from './replica-protection-policy';
 export * from './replication-alarms';

@@ -1,4 +1,4 @@
-import { Arn, Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Arn, Duration, RemovalPolicy, Size, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,20 +8,25 @@ import {
   alarmNamePattern,
   type DeploymentNames,
   deploymentNames,
+  INVENTORY_TABLES,
+  inventoryLocation,
   isValidSuffix,
   RESERVED_PREFIX,
   SUFFIX_RULE,
 } from 's3-dr-naming';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
-import { BatchOperations } from './batch-operations';
+import { AthenaInventoryTables, MIN_BYTES_SCANNED_CUTOFF } from './athena-inventory-tables';
+import { BatchOperations, JOB_FILES_DAYS } from './batch-operations';
 import { REVERSE_CANARY_PREFIX } from './contract';
 import { customerManagedKey } from './customer-managed-key';
 import { cloudFormationExecutionRoleArn } from './deployment-role';
 import { EncryptedBucket } from './encrypted-bucket';
+import { InventoryReports } from './inventory-reports';
 import { KeyProtection } from './key-protection';
 import { keyAliasArn, type ReplicationKeyReference } from './key-reference';
 import { ActivePassiveAccessPoint } from './multi-region-access-point';
+import { opsBucket } from './ops-bucket';
 import { protectionProblems, roleArn } from './protection-props';
 import { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
@@ -147,7 +152,47 @@ export interface S3ReplicationPairProps {
    * @default false
    */
   readonly drill?: boolean;
+
+  /**
+   * A daily S3 Inventory of every version of both buckets (configuration `s3-dr-<suffix>`), delivered
+   * to the ops bucket of each bucket's region under `inventory/` (across regions the replica's go to
+   * `replica-ops-<suffix>-<account>` in its region), an Athena workgroup `s3-dr-<suffix>` and a Glue
+   * database `s3_dr_<suffix>` with a table per bucket, for `s3-dr verify --inventory`. S3 bills
+   * inventory per million objects listed, Athena per byte scanned.
+   *
+   * @default true
+   */
+  readonly inventory?: boolean;
+
+  /**
+   * Format of the inventory reports: `InventoryFormat.PARQUET` (Athena scans only the columns a
+   * query reads), `InventoryFormat.ORC` or `InventoryFormat.CSV` (gzip).
+   *
+   * @default InventoryFormat.PARQUET
+   */
+  readonly inventoryFormat?: s3.InventoryFormat;
+
+  /**
+   * How long inventory reports are kept, in whole days from 1 to 90 (the ops bucket keeps nothing
+   * longer than 90 days).
+   *
+   * @default Duration.days(14)
+   */
+  readonly inventoryRetention?: Duration;
+
+  /**
+   * Athena cancels a query of the workgroup once it has scanned this much (at least 10 MB, Athena's
+   * minimum): a bound on what one `verify --inventory` query can cost.
+   *
+   * @default Size.tebibytes(1)
+   */
+  readonly athenaBytesScannedCutoff?: Size;
 }
+
+/** Days an inventory report may be kept: the ops bucket's own lifecycle expires everything after JOB_FILES_DAYS. */
+export const MAX_INVENTORY_RETENTION_DAYS = JOB_FILES_DAYS;
+export const DEFAULT_INVENTORY_RETENTION_DAYS = 14;
+export const INVENTORY_FORMATS = ['Parquet', 'ORC', 'CSV'];
 
 /** Archive classes the replica's lifecycle may move versions to. */
 export const REPLICA_ARCHIVE_CLASSES = ['GLACIER', 'GLACIER_IR', 'DEEP_ARCHIVE'];
@@ -208,6 +253,7 @@ function assertValidProps(
     problems.push(`alarmEmail: '${email}' is invalid; expected ${EMAIL_RULE}`);
   }
   problems.push(...topologyProblems(scope, props));
+  problems.push(...inventoryProblems(props));
   problems.push(...protectionProblems(props, deploymentRoleOf));
   if (problems.length > 0) {
     throw new Error(`Invalid S3ReplicationPair props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -247,6 +293,33 @@ function topologyProblems(scope: Construct, props: S3ReplicationPairProps): stri
   if (archive !== undefined && !REPLICA_ARCHIVE_CLASSES.includes(archive)) {
     problems.push(
       `replicaArchiveClass: '${archive}' is invalid; expected ${REPLICA_ARCHIVE_CLASSES.join(', ')} (StorageClass.GLACIER, GLACIER_INSTANT_RETRIEVAL or DEEP_ARCHIVE)`,
+    );
+  }
+  return problems;
+}
+
+/** The problems of the inventory props, each naming the prop, its value and the rule. */
+function inventoryProblems(props: S3ReplicationPairProps): string[] {
+  const problems: string[] = [];
+  const format = props.inventoryFormat;
+  if (format !== undefined && !INVENTORY_FORMATS.includes(format)) {
+    problems.push(
+      `inventoryFormat: '${format}' is invalid; expected InventoryFormat.PARQUET, InventoryFormat.ORC or InventoryFormat.CSV`,
+    );
+  }
+  const retention = props.inventoryRetention;
+  if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > MAX_INVENTORY_RETENTION_DAYS) {
+      problems.push(
+        `inventoryRetention: '${retention.toHumanString()}' is invalid; expected whole days from 1 to ${MAX_INVENTORY_RETENTION_DAYS} (the ops bucket keeps nothing longer)`,
+      );
+    }
+  }
+  const cutoff = props.athenaBytesScannedCutoff;
+  if (cutoff !== undefined && cutoff.toBytes() < MIN_BYTES_SCANNED_CUTOFF) {
+    problems.push(
+      `athenaBytesScannedCutoff: '${cutoff.toBytes()} bytes' is invalid; expected at least ${MIN_BYTES_SCANNED_CUTOFF} bytes (10 MB, Athena's minimum)`,
     );
   }
   return problems;
@@ -335,6 +408,12 @@ export class S3ReplicationPair extends Construct {
   readonly batchOperations: BatchOperations;
   /** `drill`: the FIS experiment template that pauses replication, its role and guard alarm. */
   readonly pauseExperiment?: ReplicationPauseExperiment;
+  /** `inventory`: the Athena workgroup and Glue tables over the inventory reports. */
+  readonly inventoryTables?: AthenaInventoryTables;
+  /** `inventory`: where each bucket's inventory reports are (`s3://…/inventory/<bucket>/<configuration id>/`). */
+  readonly inventoryLocations?: { readonly primary: string; readonly replica: string };
+  /** `inventory` across regions: the replica region's ops bucket, which receives the replica's reports. */
+  readonly replicaOpsBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
@@ -566,6 +645,13 @@ export class S3ReplicationPair extends Construct {
       accessLogsBucket: accessLogs.bucket,
     });
 
+    if (props.inventory ?? true) {
+      const inventory = this.addInventory(props, replicaAccessLogs.bucket, removalPolicy);
+      this.inventoryTables = inventory.tables;
+      this.inventoryLocations = inventory.locations;
+      this.replicaOpsBucket = inventory.replicaOpsBucket;
+    }
+
     this.orderDeletion();
     if (removalPolicy === RemovalPolicy.RETAIN) this.noteRetained(suffix, crossRegion);
 
@@ -695,9 +781,90 @@ export class S3ReplicationPair extends Construct {
         shown.accessLogsBucket,
         ...(crossRegion ? [shown.replicaAccessLogsBucket] : []),
         shown.opsBucket,
+        ...(this.replicaOpsBucket ? [shown.replicaOpsBucket] : []),
       ],
       logGroupName: shown.logGroup,
     });
+  }
+
+  /**
+   * S3 Inventory of both buckets into the ops bucket of each one's region (an inventory's destination
+   * must be in its source's region), and the Athena workgroup and Glue tables that query them, in the
+   * pair's region.
+   */
+  private addInventory(
+    props: S3ReplicationPairProps,
+    replicaAccessLogs: s3.IBucket,
+    removalPolicy: RemovalPolicy,
+  ): {
+    tables: AthenaInventoryTables;
+    locations: { primary: string; replica: string };
+    replicaOpsBucket?: s3.Bucket;
+  } {
+    const names = this.names;
+    const format = props.inventoryFormat ?? s3.InventoryFormat.PARQUET;
+    const retention = props.inventoryRetention ?? Duration.days(DEFAULT_INVENTORY_RETENTION_DAYS);
+    const configurationId = names.inventoryConfigurationId;
+    const primary = { bucket: this.primary.bucket, bucketName: names.primaryBucket };
+    const replica = { bucket: this.replica.bucket, bucketName: names.replicaBucket };
+    const opsHere = this.batchOperations.bucket;
+    let replicaOpsBucket: s3.Bucket | undefined;
+    if (this.replicaStack) {
+      replicaOpsBucket = opsBucket(this.replicaStack, 'OpsBucket', {
+        bucketName: names.replicaOpsBucket,
+        removalPolicy,
+        accessLogsBucket: replicaAccessLogs,
+        lifecycleRules: [
+          {
+            id: 'expire-old-versions',
+            noncurrentVersionExpiration: Duration.days(1),
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
+      });
+      new InventoryReports(this, 'Inventory', {
+        configurationId,
+        format,
+        sources: [primary],
+        destination: opsHere,
+        retention,
+      });
+      new InventoryReports(this.replicaStack, 'Inventory', {
+        configurationId,
+        format,
+        sources: [replica],
+        destination: replicaOpsBucket,
+        retention,
+      });
+    } else {
+      new InventoryReports(this, 'Inventory', {
+        configurationId,
+        format,
+        sources: [primary, replica],
+        destination: opsHere,
+        retention,
+      });
+    }
+    const locations = {
+      primary: inventoryLocation(names.opsBucket, names.primaryBucket, configurationId),
+      replica: inventoryLocation(
+        replicaOpsBucket ? names.replicaOpsBucket : names.opsBucket,
+        names.replicaBucket,
+        configurationId,
+      ),
+    };
+    const tables = new AthenaInventoryTables(this, 'InventoryTables', {
+      workgroupName: names.athenaWorkgroup,
+      databaseName: names.glueDatabase,
+      resultsBucket: opsHere,
+      bytesScannedCutoff: (props.athenaBytesScannedCutoff ?? Size.tebibytes(1)).toBytes(),
+      format,
+      tables: [
+        { name: INVENTORY_TABLES.primary, location: locations.primary },
+        { name: INVENTORY_TABLES.replica, location: locations.replica },
+      ],
+    });
+    return { tables, locations, replicaOpsBucket };
   }
 
   /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */

@@ -91,18 +91,16 @@ describe('GIVEN the pair (its ops bucket and batch role)', () => {
   });
 
   test('THEN the ops bucket expires manifests and reports after 90 days, old versions after a day', () => {
-    expect(ops.LifecycleConfiguration.Rules).toEqual([
-      {
-        Id: 'expire-job-files',
-        Status: 'Enabled',
-        ExpirationInDays: 90,
-        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      },
-    ]);
+    expect(ops.LifecycleConfiguration.Rules).toContainEqual({
+      Id: 'expire-job-files',
+      Status: 'Enabled',
+      ExpirationInDays: 90,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    });
   });
 
-  test("THEN the ops bucket's policy denies requests without TLS and every principal of another account, and allows only CDK's clean-up", () => {
+  test("THEN the ops bucket's policy denies requests without TLS and every principal of another account, and allows only CDK's clean-up and S3's inventory delivery", () => {
     const [opsId] = onlyResource(template, 'AWS::S3::Bucket', { BucketName: OPS });
     const policy = values.resolve<Record<string, any>[]>(
       onlyResource(template, 'AWS::S3::BucketPolicy', { Bucket: { Ref: opsId } })[1].Properties.PolicyDocument
@@ -121,11 +119,16 @@ describe('GIVEN the pair (its ops bucket and batch role)', () => {
       Principal: { AWS: '*' },
       Action: 's3:*',
       Resource: [`arn:aws:s3:::${OPS}`, `arn:aws:s3:::${OPS}/*`],
-      Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+      // Service principals (S3 delivering inventory reports) carry no aws:PrincipalAccount.
+      Condition: {
+        StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT },
+        Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      },
     });
-    // CDK's auto-delete provider only, and only with removalPolicy destroy.
+    // CDK's auto-delete provider (only with removalPolicy destroy) and S3 Inventory (inventory.test.ts).
     expect(policy.filter((s) => s.Effect === 'Allow').map((s) => s.Principal)).toEqual([
       { AWS: expect.stringMatching(/:role\/CustomS3AutoDeleteObjectsCustomResourceProviderRole/) },
+      { Service: 's3.amazonaws.com' },
     ]);
   });
 

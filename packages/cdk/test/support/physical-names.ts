@@ -13,6 +13,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::Events::Rule': 'Name',
   'AWS::S3::MultiRegionAccessPoint': 'Name',
+  'AWS::Athena::WorkGroup': 'Name',
 };
 
 /**
@@ -41,6 +42,9 @@ export function physicalNames(template: Template): PhysicalNames {
   for (const resource of Object.values<any>(template.toJSON().Resources)) {
     const { Type: type, DeletionPolicy: deletionPolicy } = resource;
     const properties: Record<string, unknown> = resource.Properties ?? {};
+    // A Glue table's DatabaseName refers to its database; table names live inside that database
+    // (INVENTORY_TABLES), not among the deployment's names.
+    if (type === 'AWS::Glue::Table') continue;
     for (const [key, value] of Object.entries(properties)) {
       if (typeof value !== 'string' || !key.endsWith('Name') || NOT_A_NAME.has(key)) continue;
       if (NAME_PROPERTY[type] === key) named.push({ name: value, type, deletionPolicy });
@@ -50,6 +54,13 @@ export function physicalNames(template: Template): PhysicalNames {
     for (const rule of (properties.ReplicationConfiguration as any)?.Rules ?? []) {
       named.push({ name: rule.Id, type: 'replication rule' });
     }
+    // S3 Inventory configurations, in their source bucket.
+    for (const inventory of (properties.InventoryConfigurations as any) ?? []) {
+      named.push({ name: inventory.Id, type: 'S3 inventory configuration' });
+    }
+    // Glue databases are named in their input.
+    if (type === 'AWS::Glue::Database') named.push({ name: (properties.DatabaseInput as any).Name, type });
+
     // FIS experiment templates have ids, not names: the drill finds its template by the Name tag.
     if (type === 'AWS::FIS::ExperimentTemplate') named.push({ name: (properties.Tags as any).Name, type });
     if (type === 'Custom::S3ReverseReplicationRule') {
