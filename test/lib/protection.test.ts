@@ -142,3 +142,24 @@ describe('the app with protection settings', () => {
     ).toEqual([]);
   });
 });
+
+describe('the replica bucket, as s3-dr status reads it', () => {
+  /** The tags of the replica bucket in the nested stack. */
+  function replicaTags(context: Record<string, unknown>): unknown[] {
+    const { nested } = synthTap({ context });
+    const buckets = Object.values(nested.findResources('AWS::S3::Bucket')).filter((b) =>
+      JSON.stringify(b.Properties?.BucketName).includes('replica-bucket-'),
+    );
+    expect(buckets).toHaveLength(1);
+    return buckets[0]?.Properties?.Tags ?? [];
+  }
+  const autoDelete = { Key: 'aws-cdk:auto-delete-objects', Value: 'true' };
+
+  test('with removalPolicy destroy it carries the tag CDK empties it by, which status WARNs about', () => {
+    expect(replicaTags({ removalPolicy: 'destroy' })).toContainEqual(autoDelete);
+  });
+
+  test('with removalPolicy retain it does not', () => {
+    expect(replicaTags({ removalPolicy: 'retain' })).not.toContainEqual(autoDelete);
+  });
+});

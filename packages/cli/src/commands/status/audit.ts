@@ -27,6 +27,7 @@ import {
   keyProtectionCheck,
   objectLockCheck,
   replicaProtectionCheck,
+  replicaRemovalCheck,
   tamperRuleCheck,
 } from './checks/protection';
 import { replicaRetentionCheck } from './checks/replica-retention';
@@ -73,6 +74,7 @@ export const CHECKS: readonly Check[] = [
   objectLockCheck(),
   replicaRetentionCheck(),
   replicaProtectionCheck(),
+  replicaRemovalCheck(),
   keyProtectionCheck('primary'),
   keyProtectionCheck('replica'),
   alarmCheck('latency'),

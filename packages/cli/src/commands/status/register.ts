@@ -6,7 +6,9 @@ Checks (PASS / WARN / FAIL; every FAIL comes with its fix):
   delete markers, replica modifications, SSE-KMS objects, the replica key); the replication role;
   default encryption (SSE-KMS, Bucket Keys) and key rotation of both keys; SSL-only bucket
   policies; public access blocks; Transfer Acceleration on the primary; the GLACIER lifecycle on
-  the replica; Object Lock on the replica; its protection policy and who is exempt; deletion
+  the replica; Object Lock on the replica; its protection policy and who is exempt; whether it
+  empties itself when its stack is deleted (removalPolicy destroy: a WARN, which the protection does
+  not stop); deletion
   protection of both keys (FAIL when one is pending deletion, with the date, or disabled); the
   tamper rule; the alarms and their state; a confirmed subscription on the alarm topic (without
   one the alarms notify nobody); the last hour of ReplicationLatency,

@@ -3,6 +3,7 @@ import { DisableKeyCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } fr
 import {
   CreateBucketCommand,
   PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
   PutObjectLockConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import type { CheckResult } from '../../../src/commands/status/audit';
@@ -97,6 +98,64 @@ describe('GIVEN a pair with the default protection', () => {
       id: 'replica.objectLock',
       status: 'PASS',
       message: `Object Lock is off on ${pair.names.replicaBucket} (optional: -c replicaObjectLock=compliance:<days> makes every replica version undeletable for that long)`,
+    });
+  });
+});
+
+describe('GIVEN a replica that empties itself when its stack is deleted (removalPolicy destroy)', () => {
+  /** The tag CDK's autoDeleteObjects puts on the bucket, the only thing its function goes by. */
+  async function tagForAutoDelete(bucket: string): Promise<void> {
+    await clients.s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: bucket,
+        Tagging: { TagSet: [{ Key: 'aws-cdk:auto-delete-objects', Value: 'true' }] },
+      }),
+    );
+  }
+
+  it('WHEN the replica is protected THEN replica.removalPolicy WARNs that the protection does not stop it, with the fix', async () => {
+    const pair = await buildPair(clients);
+    await tagForAutoDelete(pair.names.replicaBucket);
+
+    const { code, report } = await status(pair);
+
+    expect(check(report, 'replica.removalPolicy')).toEqual({
+      id: 'replica.removalPolicy',
+      status: 'WARN',
+      message: `${pair.names.replicaBucket} empties itself when its stack is deleted (tag aws-cdk:auto-delete-objects=true: removalPolicy destroy), which its protection does not stop: whoever may invoke CDK's auto-delete function can empty it (that function's role is exempt from the denies), and the CDK execution role, exempt from the configuration deny and AdministratorAccess by default, can lift the protection`,
+      fix: 'redeploy with -c removalPolicy=retain; for versions nobody can delete, add -c replicaObjectLock=compliance:<days>',
+    });
+    expect(check(report, 'replica.protection')?.status).toBe('PASS');
+    expect(code).toBe(0);
+  });
+
+  it('WHEN the replica is not protected THEN the WARN points to replica.protection', async () => {
+    const pair = await buildPair(clients);
+    await tagForAutoDelete(pair.names.replicaBucket);
+    await clients.s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: pair.names.replicaBucket,
+        Policy: JSON.stringify(sslOnlyPolicy(pair.names.replicaBucket)),
+      }),
+    );
+
+    const { report } = await status(pair);
+
+    expect(check(report, 'replica.removalPolicy')).toMatchObject({
+      status: 'WARN',
+      message: `${pair.names.replicaBucket} empties itself when its stack is deleted (tag aws-cdk:auto-delete-objects=true: removalPolicy destroy), and its policy does not protect it (see replica.protection)`,
+    });
+  });
+
+  it('WHEN the replica has no such tag (removalPolicy retain) THEN replica.removalPolicy passes', async () => {
+    const pair = await buildPair(clients);
+
+    const { report } = await status(pair);
+
+    expect(check(report, 'replica.removalPolicy')).toEqual({
+      id: 'replica.removalPolicy',
+      status: 'PASS',
+      message: `${pair.names.replicaBucket} does not empty itself when its stack is deleted (no aws-cdk:auto-delete-objects tag)`,
     });
   });
 });

@@ -133,6 +133,7 @@ describe('GIVEN a correctly configured pair', () => {
       'replica.lifecycle',
       'replica.objectLock',
       'replica.protection',
+      'replica.removalPolicy',
       'primary.keyProtection',
       'replica.keyProtection',
       'alarm.latency',

@@ -18,6 +18,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetBucketReplicationCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   type LifecycleRule,
@@ -90,6 +91,8 @@ export interface Facts {
   encryption(bucket: string): Promise<ServerSideEncryptionRule | undefined>;
   publicAccessBlock(bucket: string): Promise<PublicAccessBlockConfiguration | undefined>;
   policy(bucket: string): Promise<PolicyDocument | undefined>;
+  /** The bucket's tags, by key (none: empty). */
+  tags(bucket: string): Promise<Readonly<Record<string, string>>>;
   accelerate(bucket: string): Promise<string | undefined>;
   lifecycle(bucket: string): Promise<readonly LifecycleRule[]>;
   replication(bucket: string): Promise<ReplicationConfiguration | undefined>;
@@ -136,6 +139,7 @@ const NOT_CONFIGURED = new Set([
   'NoSuchBucketPolicy',
   'NoSuchLifecycleConfiguration',
   'ReplicationConfigurationNotFoundError',
+  'NoSuchTagSet',
 ]);
 
 function errorName(err: unknown): string {
@@ -208,6 +212,13 @@ export function createFacts(
         read('s3:GetBucketPolicy', `bucket ${bucket}`, undefined, async () => {
           const text = (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
           return text ? (JSON.parse(text) as PolicyDocument) : undefined;
+        }),
+      ),
+    tags: (bucket) =>
+      once(`tags:${bucket}`, () =>
+        read('s3:GetBucketTagging', `bucket ${bucket}`, {}, async () => {
+          const res = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+          return Object.fromEntries((res.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
         }),
       ),
     accelerate: (bucket) =>

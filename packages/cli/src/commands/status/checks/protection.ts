@@ -48,17 +48,7 @@ export function replicaProtectionCheck(): Check {
     id: 'replica.protection',
     async run({ target, facts }) {
       const bucket = target.replica;
-      const denies = unconditionalDenies(await facts.policy(bucket));
-      const versions = denies.find((s) => covers(s, 's3:DeleteObjectVersion'));
-      const config = denies.find((s) =>
-        [
-          's3:PutBucketPolicy',
-          's3:PutReplicationConfiguration',
-          's3:PutBucketVersioning',
-          's3:PutLifecycleConfiguration',
-        ].every((a) => covers(s, a)),
-      );
-      const writes = denies.find((s) => covers(s, 's3:PutObject'));
+      const { versions, config, writes } = protectionDenies(await facts.policy(bucket));
       const missing = [
         versions ? undefined : 'version deletes (s3:DeleteObjectVersion)',
         config ? undefined : 'changes to its policy, replication, versioning and lifecycle',
@@ -75,6 +65,59 @@ export function replicaProtectionCheck(): Check {
         writes ? `object writes (${exemptText(writes)})` : 'not object writes (applications may write to it)',
       ];
       return pass(`the policy of ${bucket} denies ${parts.join(', ')}`);
+    },
+  };
+}
+
+/** The protection's deny statements in a replica policy: of version deletes, configuration changes, object writes. */
+function protectionDenies(policy: PolicyDocument | undefined) {
+  const denies = unconditionalDenies(policy);
+  return {
+    versions: denies.find((s) => covers(s, 's3:DeleteObjectVersion')),
+    config: denies.find((s) =>
+      [
+        's3:PutBucketPolicy',
+        's3:PutReplicationConfiguration',
+        's3:PutBucketVersioning',
+        's3:PutLifecycleConfiguration',
+      ].every((a) => covers(s, a)),
+    ),
+    writes: denies.find((s) => covers(s, 's3:PutObject')),
+  };
+}
+
+/**
+ * The tag with which CDK's autoDeleteObjects marks a bucket (removalPolicy destroy): its function
+ * empties, on stack deletion, only a bucket that carries it with the value `true` (aws-cdk-lib,
+ * custom-resource-handlers/lib/aws-s3/auto-delete-objects-handler).
+ */
+export const AUTO_DELETE_TAG = 'aws-cdk:auto-delete-objects';
+
+/**
+ * Whether the replica empties itself when its stack is deleted (removalPolicy destroy), which
+ * the protection does not stop: the clean-up function's role is exempt from its denies, so
+ * whoever may invoke that function can empty the replica, and the CDK execution role (exempt from
+ * the configuration deny, AdministratorAccess by default) can lift the protection. A WARN when the
+ * replica is protected: the protection then promises more than it holds.
+ */
+export function replicaRemovalCheck(): Check {
+  return {
+    id: 'replica.removalPolicy',
+    async run({ target, facts }) {
+      const bucket = target.replica;
+      if ((await facts.tags(bucket))[AUTO_DELETE_TAG] !== 'true') {
+        return pass(`${bucket} does not empty itself when its stack is deleted (no ${AUTO_DELETE_TAG} tag)`);
+      }
+      const { versions, config } = protectionDenies(await facts.policy(bucket));
+      const emptied = `${bucket} empties itself when its stack is deleted (tag ${AUTO_DELETE_TAG}=true: removalPolicy destroy)`;
+      const fix =
+        'redeploy with -c removalPolicy=retain; for versions nobody can delete, add -c replicaObjectLock=compliance:<days>';
+      if (!versions || !config)
+        return warn(`${emptied}, and its policy does not protect it (see replica.protection)`, fix);
+      return warn(
+        `${emptied}, which its protection does not stop: whoever may invoke CDK's auto-delete function can empty it (that function's role is exempt from the denies), and the CDK execution role, exempt from the configuration deny and AdministratorAccess by default, can lift the protection`,
+        fix,
+      );
     },
   };
 }
