@@ -89,6 +89,10 @@ async function divergedPair(): Promise<Setup> {
   await put(s3, p.source, 'hidden.txt', 'h');
   await put(s3, p.replica, 'hidden.txt', 'h');
   await remove(s3, p.replica, 'hidden.txt'); // a delete marker hides it in the replica
+  for (const bucket of [p.source, p.replica]) {
+    await put(s3, bucket, 'deleted-in-both.txt', 'd'); // no current version: not a key compared
+    await remove(s3, bucket, 'deleted-in-both.txt');
+  }
   return p;
 }
 
@@ -289,6 +293,24 @@ test('GIVEN several versions and delete markers WHEN verifying every version by 
     { kind: 'mismatch', key: 'k', versionId: '3' },
     { kind: 'missing', key: 'k', versionId: '2' },
   ]);
+});
+
+test('GIVEN differences outside --prefix and under _s3-dr/ WHEN verifying by inventory with --prefix THEN only the keys under it are compared', async () => {
+  const p = await buckets();
+  const locations = await handMade(
+    p,
+    [row('a/1.txt'), row('a/2.txt'), row('b/lost.txt'), row('_s3-dr/probe')],
+    [row('a/1.txt'), row('a/2.txt')],
+  );
+
+  const [prefixed, whole] = [
+    await verify(p, '--inventory', '--engine', 'local', ...locations, '--prefix', 'a/', '--json'),
+    await verify(p, '--inventory', '--engine', 'local', ...locations, '--json'),
+  ];
+
+  expect(JSON.parse(prefixed.stdout)).toMatchObject({ ok: true, keys: 2 });
+  expect(JSON.parse(whole.stdout)).toMatchObject({ keys: 3, counts: { missing: 1 } });
+  expect(JSON.parse(whole.stdout).differences).toEqual([expect.objectContaining({ key: 'b/lost.txt' })]);
 });
 
 describe('bad input exits 2 with one line', () => {

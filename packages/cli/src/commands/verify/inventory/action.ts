@@ -4,7 +4,9 @@ import type { CommandContext } from '../../../shared/context';
 import { formatDuration } from '../../../shared/duration';
 import { CliError } from '../../../shared/errors';
 import { interruptSignal } from '../../../shared/interrupt';
+import { assertBucketsExist } from '../../../shared/preflight';
 import { createProgress } from '../../../shared/progress';
+import { locateBucket, s3ForBuckets } from '../../../shared/regions';
 import { openReport } from '../../../shared/report';
 import { count } from '../../../shared/text';
 import { exitCodeOf, formatText, type Summarized, type VerifyOptions, verdictOf } from '../action';
@@ -13,7 +15,7 @@ import { ATHENA_USD_PER_TB, athenaCost, formatBytes, runAthena } from './athena'
 import { describeFiles, downloadReports } from './download';
 import { type InventoryDifference, type InventoryKind, RowJudge } from './judge';
 import { runLocal, TABLES } from './local';
-import { findReport, type InventoryReport, reportBytes } from './reports';
+import { findReport, type InventoryReport, parseInventoryRoot, reportBytes } from './reports';
 import { comparisonSql, type ResultRow } from './sql';
 
 /**
@@ -24,8 +26,18 @@ import { comparisonSql, type ResultRow } from './sql';
  */
 export async function verifyInventory(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
-  const s3 = ctx.clients().s3;
   const locations = inventoryLocations(options);
+  // Each request goes to its bucket's region: a cross-region pair's replica reports live in an ops
+  // bucket of the replica's region (an inventory's destination is in its source bucket's region).
+  const regions = new Map(await assertBucketsExist(ctx.clients(), target));
+  for (const [option, uri] of [
+    ['--source-inventory', locations.source],
+    ['--replica-inventory', locations.replica],
+  ] as const) {
+    const { bucket } = parseInventoryRoot(option, uri);
+    if (!regions.has(bucket)) regions.set(bucket, await locateBucket(ctx.clients(), bucket));
+  }
+  const s3 = s3ForBuckets(ctx.clients(), regions);
   const [source, replica] = await Promise.all([
     findReport(s3, '--source-inventory', locations.source, target.source, options.inventoryDate),
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
