@@ -1,8 +1,7 @@
-import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
-import { motoEnv, uniqueBucket } from '../../../../test/support/moto';
+import { motoEnv } from '../../../../test/support/moto';
 import { PROBE_PREFIX } from '../../src/commands/probe/settings';
 import { runCli } from '../support/cli';
-import { motoS3In, PRIMARY_REGION, REPLICA_REGION } from '../support/cross-region';
+import { motoS3In, PRIMARY_REGION, REPLICA_REGION, versionedBucket } from '../support/cross-region';
 import { type RecordedRequest, type RecordingProxy, startRecordingProxy } from '../support/recording-proxy';
 import { startReplicator } from '../support/replicator';
 import { put } from '../support/versioned';
@@ -19,23 +18,6 @@ beforeEach(async () => {
 afterEach(() => proxy.close());
 
 const env = () => ({ ...motoEnv(), AWS_REGION: PRIMARY_REGION, AWS_ENDPOINT_URL: proxy.endpoint });
-
-async function versionedBucket(region: string, prefix: string): Promise<{ s3: S3Client; bucket: string }> {
-  const s3 = motoS3In(region);
-  const bucket = uniqueBucket(prefix);
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      ...(region === 'us-east-1'
-        ? {}
-        : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }),
-    }),
-  );
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  return { s3, bucket };
-}
 
 /** The requests about `bucket` (path-style: its name is the first path segment). */
 function requestsFor(bucket: string): RecordedRequest[] {

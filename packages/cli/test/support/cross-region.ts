@@ -1,5 +1,6 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
@@ -16,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type DeploymentNames, deploymentNames } from 's3-dr-naming';
-import { motoEndpoint } from '../../../../test/support/moto';
+import { motoEndpoint, uniqueBucket } from '../../../../test/support/moto';
 import { MOTO_ACCOUNT, putRule, uniqueSuffix } from './dr-pair';
 import { faithfulReplication } from './moto-fidelity';
 
@@ -29,6 +30,34 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 export function motoS3In(region: string): S3Client {
   return faithfulReplication(
     new S3Client({ region, endpoint: motoEndpoint(), credentials, forcePathStyle: true }),
+  );
+}
+
+/** A new versioned bucket on moto, in `region`, and a client signing for that region. */
+export async function versionedBucket(
+  region: string,
+  prefix: string,
+): Promise<{ s3: S3Client; bucket: string }> {
+  const s3 = motoS3In(region);
+  const bucket = uniqueBucket(prefix);
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+    }),
+  );
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  return { s3, bucket };
+}
+
+/** The region of the client that sent each call a mocked client recorded (aws-sdk-client-mock). */
+export function regionsOfCalls(calls: readonly { readonly thisValue: unknown }[]): Promise<string[]> {
+  return Promise.all(
+    calls.map((call) => (call.thisValue as { config: { region: () => Promise<string> } }).config.region()),
   );
 }
 

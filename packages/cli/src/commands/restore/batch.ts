@@ -29,7 +29,7 @@ import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
 import type { RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
-import { copyOf, type Plan, type RestoreRequest, type RunHooks, restoreActions } from './run';
+import { copyOf, type Plan, type RestoreRequest, type RunHooks, restoreActions, stopper } from './run';
 
 /**
  * The copies of a plan as manifest lines: the bucket restored from, the key there, and the
@@ -250,13 +250,7 @@ export async function applyBatchRestore(
       hooks.onJobCreated?.(jobId);
     }
     // 2. What the job cannot do, written here.
-    let stoppedBy: CliError | undefined;
-    const stop = (err: unknown): CliError => {
-      const error = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
-      if (!stoppedBy) hooks.onStopping?.(error);
-      stoppedBy ??= error;
-      return error;
-    };
+    const { stop } = stopper(targetBucket, hooks.onStopping);
     const done = () => ({ deleteMarkers, copiedHere, archiveRestores, failed, failures, copies, jobId });
     try {
       await forEachConcurrent(

@@ -158,13 +158,7 @@ export async function applyRestore(
       }
     }
   }
-  let stoppedBy: CliError | undefined;
-  const stop = (err: unknown): CliError => {
-    const error = err instanceof CliError ? err : describeAwsError(err, `bucket ${targetBucket}`);
-    if (!stoppedBy) hooks.onStopping?.(error);
-    stoppedBy ??= error;
-    return error;
-  };
+  const { stop, stoppedBy } = stopper(targetBucket, hooks.onStopping);
   await forEachConcurrent(
     writes(),
     concurrency,
@@ -199,8 +193,29 @@ export async function applyRestore(
     // A listing or the report file that failed stops the writes as well.
     stop(err);
   });
-  const interrupted = hooks.signal?.aborted === true || stoppedBy !== undefined;
-  return { done, seen, failed, failures, interrupted, ...(stoppedBy ? { stoppedBy } : {}) };
+  const error = stoppedBy();
+  const interrupted = hooks.signal?.aborted === true || error !== undefined;
+  return { done, seen, failed, failures, interrupted, ...(error ? { stoppedBy: error } : {}) };
+}
+
+/**
+ * Keeps the first error that stops the writes (as a CliError about `bucket`), telling
+ * `onStopping` of it once: the run then waits for the requests in flight and returns it.
+ */
+export function stopper(
+  bucket: string,
+  onStopping?: (error: CliError) => void,
+): { stop: (err: unknown) => CliError; stoppedBy: () => CliError | undefined } {
+  let first: CliError | undefined;
+  return {
+    stop(err) {
+      const error = err instanceof CliError ? err : describeAwsError(err, `bucket ${bucket}`);
+      if (!first) onStopping?.(error);
+      first ??= error;
+      return error;
+    },
+    stoppedBy: () => first,
+  };
 }
 
 async function write(

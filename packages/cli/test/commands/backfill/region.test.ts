@@ -1,16 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type BucketLocationConstraint,
-  CreateBucketCommand,
-  PutBucketReplicationCommand,
-  PutBucketVersioningCommand,
-} from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { motoEnv, uniqueBucket } from '../../../../../test/support/moto';
+import { motoEnv } from '../../../../../test/support/moto';
 import { cliWorkDir, errorLines, runCli } from '../../support/cli';
-import { motoS3In, PRIMARY_REGION, REPLICA_REGION } from '../../support/cross-region';
+import {
+  motoS3In,
+  PRIMARY_REGION,
+  REPLICA_REGION,
+  regionsOfCalls,
+  versionedBucket,
+} from '../../support/cross-region';
+import { putRule } from '../../support/dr-pair';
 import { type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
 
 // Where backfill runs its Batch Replication job: in the source bucket's region, whatever --region
@@ -22,56 +23,24 @@ const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
 const control = mockClient(S3ControlClient);
 beforeEach(() => control.reset());
 
-async function bucketIn(region: string, prefix: string): Promise<string> {
-  const s3 = motoS3In(region);
-  const bucket = uniqueBucket(prefix);
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      ...(region === 'us-east-1'
-        ? {}
-        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
-    }),
-  );
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  return bucket;
-}
-
-/** The region of the S3 Control client that sent each call. */
-function regionsOf(calls: readonly { readonly thisValue: unknown }[]): Promise<string[]> {
-  return Promise.all(calls.map((call) => (call.thisValue as S3ControlClient).config.region()));
-}
-
 let source: string;
 let replica: string;
 let opsHere: string;
 let opsAway: string;
 let proxy: RecordingProxy;
 beforeAll(async () => {
-  source = await bucketIn(PRIMARY_REGION, 'bfg-src');
-  replica = await bucketIn(REPLICA_REGION, 'bfg-rep');
-  opsHere = await bucketIn(PRIMARY_REGION, 'bfg-ops');
-  opsAway = await bucketIn(REPLICA_REGION, 'bfg-ops');
-  await motoS3In(PRIMARY_REGION).send(
-    new PutBucketReplicationCommand({
-      Bucket: source,
-      ReplicationConfiguration: {
-        Role: 'arn:aws:iam::123456789012:role/replication',
-        Rules: [
-          {
-            ID: 'all',
-            Status: 'Enabled',
-            Priority: 1,
-            Filter: { Prefix: '' },
-            DeleteMarkerReplication: { Status: 'Enabled' },
-            Destination: { Bucket: `arn:aws:s3:::${replica}` },
-          },
-        ],
-      },
-    }),
-  );
+  source = (await versionedBucket(PRIMARY_REGION, 'bfg-src')).bucket;
+  replica = (await versionedBucket(REPLICA_REGION, 'bfg-rep')).bucket;
+  opsHere = (await versionedBucket(PRIMARY_REGION, 'bfg-ops')).bucket;
+  opsAway = (await versionedBucket(REPLICA_REGION, 'bfg-ops')).bucket;
+  await putRule(motoS3In(PRIMARY_REGION), source, 'arn:aws:iam::123456789012:role/replication', {
+    ID: 'all',
+    Status: 'Enabled',
+    Priority: 1,
+    Filter: { Prefix: '' },
+    DeleteMarkerReplication: { Status: 'Enabled' },
+    Destination: { Bucket: `arn:aws:s3:::${replica}` },
+  });
   proxy = await startRecordingProxy({
     bucketRegions: {
       [source]: PRIMARY_REGION,
@@ -110,7 +79,7 @@ test('GIVEN --region naming the replica region WHEN backfill --yes creates the j
   const result = await backfill(opsHere, '--yes');
 
   expect(result.code).toBe(0);
-  expect(await regionsOf(control.commandCalls(CreateJobCommand))).toEqual([PRIMARY_REGION]);
+  expect(await regionsOfCalls(control.commandCalls(CreateJobCommand))).toEqual([PRIMARY_REGION]);
   expect(result.stdout).toContain(
     `  runs      in ${PRIMARY_REGION} (the source bucket's region), at once (no confirmation step), priority 50`,
   );
@@ -124,7 +93,7 @@ test('GIVEN --region naming the replica region WHEN backfill --job shows a job T
   const result = await backfill(opsHere, '--job', 'job-src');
 
   expect(result.stdout).toContain('job job-src: Active');
-  expect(await regionsOf(control.commandCalls(DescribeJobCommand))).toEqual([PRIMARY_REGION]);
+  expect(await regionsOfCalls(control.commandCalls(DescribeJobCommand))).toEqual([PRIMARY_REGION]);
 });
 
 test('GIVEN an ops bucket in another region than the source WHEN backfill plans a job with a generated manifest THEN it refuses with one line before creating anything (exit 2)', async () => {

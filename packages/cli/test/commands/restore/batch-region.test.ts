@@ -1,14 +1,9 @@
-import {
-  type BucketLocationConstraint,
-  CreateBucketCommand,
-  PutBucketVersioningCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { motoEnv, uniqueBucket } from '../../../../../test/support/moto';
+import { motoEnv } from '../../../../../test/support/moto';
 import { cliWorkDir, errorLines, runCli } from '../../support/cli';
-import { motoS3In, PRIMARY_REGION, REPLICA_REGION } from '../../support/cross-region';
+import { PRIMARY_REGION, REPLICA_REGION, regionsOfCalls, versionedBucket } from '../../support/cross-region';
 import { type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
 import { listAll, pointInTime, put } from '../../support/versioned';
 
@@ -20,28 +15,6 @@ import { listAll, pointInTime, put } from '../../support/versioned';
 const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
 const control = mockClient(S3ControlClient);
 beforeEach(() => control.reset());
-
-async function bucketIn(region: string, prefix: string): Promise<{ bucket: string; s3: S3Client }> {
-  const s3 = motoS3In(region);
-  const bucket = uniqueBucket(prefix);
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      ...(region === 'us-east-1'
-        ? {}
-        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
-    }),
-  );
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  return { bucket, s3 };
-}
-
-/** The region of the S3 Control client that sent each call. */
-function regionsOf(calls: readonly { readonly thisValue: unknown }[]): Promise<string[]> {
-  return Promise.all(calls.map((call) => (call.thisValue as S3ControlClient).config.region()));
-}
 
 /** Puts one key, then changes it after the point in time it returns. */
 async function changedAfterT(s3: S3Client, bucket: string): Promise<string> {
@@ -94,8 +67,8 @@ async function restoreBatch(
 }
 
 test('GIVEN a restore --batch into the replica in another region, and --region naming the primary region WHEN applied THEN the job is created and followed in the replica region, and the plan says where the ops bucket is', async () => {
-  const replica = await bucketIn(REPLICA_REGION, 'rbr-rep');
-  const ops = await bucketIn(PRIMARY_REGION, 'rbr-ops');
+  const replica = await versionedBucket(REPLICA_REGION, 'rbr-rep');
+  const ops = await versionedBucket(PRIMARY_REGION, 'rbr-ops');
   const to = await changedAfterT(replica.s3, replica.bucket);
 
   const result = await restoreBatch(
@@ -105,8 +78,8 @@ test('GIVEN a restore --batch into the replica in another region, and --region n
     PRIMARY_REGION,
   );
 
-  expect(await regionsOf(control.commandCalls(CreateJobCommand))).toEqual([REPLICA_REGION]);
-  expect(new Set(await regionsOf(control.commandCalls(DescribeJobCommand)))).toEqual(
+  expect(await regionsOfCalls(control.commandCalls(CreateJobCommand))).toEqual([REPLICA_REGION]);
+  expect(new Set(await regionsOfCalls(control.commandCalls(DescribeJobCommand)))).toEqual(
     new Set([REPLICA_REGION]),
   );
   expect(result.stdout).toContain(
@@ -122,8 +95,8 @@ test('GIVEN a restore --batch into the replica in another region, and --region n
 });
 
 test('GIVEN the primary and --region naming the replica region (as after a failover) WHEN restore --batch applies THEN the job runs in the primary region', async () => {
-  const primary = await bucketIn(PRIMARY_REGION, 'rbr-pri');
-  const ops = await bucketIn(PRIMARY_REGION, 'rbr-ops');
+  const primary = await versionedBucket(PRIMARY_REGION, 'rbr-pri');
+  const ops = await versionedBucket(PRIMARY_REGION, 'rbr-ops');
   const to = await changedAfterT(primary.s3, primary.bucket);
 
   const result = await restoreBatch(
@@ -133,12 +106,12 @@ test('GIVEN the primary and --region naming the replica region (as after a failo
     REPLICA_REGION,
   );
 
-  expect(await regionsOf(control.commandCalls(CreateJobCommand))).toEqual([PRIMARY_REGION]);
+  expect(await regionsOfCalls(control.commandCalls(CreateJobCommand))).toEqual([PRIMARY_REGION]);
   expect(result.stdout).not.toContain('the ops bucket is in');
 });
 
 test('GIVEN an ops bucket that does not exist WHEN restore --batch only plans (no --yes) THEN the plan stops with one line naming it (exit 2)', async () => {
-  const primary = await bucketIn(PRIMARY_REGION, 'rbr-noops');
+  const primary = await versionedBucket(PRIMARY_REGION, 'rbr-noops');
   await put(primary.s3, primary.bucket, 'doc', 'at T');
   const to = await pointInTime();
 
