@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   DRILL_OUTPUT_KEYS,
   deploymentNames,
+  INVENTORY_OUTPUT_KEYS,
   isValidSuffix,
   OUTPUT_KEYS,
   SUFFIX_RULE,
@@ -34,6 +35,14 @@ export interface Target {
   readonly batchRoleArn?: string;
   /** The AWS FIS experiment template `s3-dr drill` starts (deployments with `drill=true`). */
   readonly drillExperimentTemplateId?: string;
+  /** S3 Inventory of deployments that take it (`inventory`): what `verify --inventory` reads. */
+  readonly inventory?: {
+    /** Root of each bucket's inventory configuration, `s3://<ops bucket>/inventory/<bucket>/<id>/`. */
+    readonly primary?: string;
+    readonly replica?: string;
+    readonly athenaWorkgroup?: string;
+    readonly glueDatabase?: string;
+  };
 }
 
 type Outputs = Record<string, string | undefined>;
@@ -179,6 +188,12 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
     opsBucket: outputs[OUTPUT_KEYS.opsBucketName],
     batchRoleArn: outputs[OUTPUT_KEYS.batchRoleArn],
     drillExperimentTemplateId: outputs[DRILL_OUTPUT_KEYS.drillExperimentTemplateId],
+    inventory: {
+      primary: outputs[INVENTORY_OUTPUT_KEYS.inventoryLocationPrimary],
+      replica: outputs[INVENTORY_OUTPUT_KEYS.inventoryLocationReplica],
+      athenaWorkgroup: outputs[INVENTORY_OUTPUT_KEYS.athenaWorkgroup],
+      glueDatabase: outputs[INVENTORY_OUTPUT_KEYS.glueDatabase],
+    },
   };
 }
 

@@ -266,3 +266,30 @@ test('GIVEN a scan above --max-scan WHEN verifying without --yes THEN it exits 2
   expect(result.stderr).toMatch(/more than --max-scan 1\.0 KiB: pass --yes to run it/);
   expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
 });
+
+test('GIVEN the outputs of a deployment with inventory WHEN verifying by inventory THEN its reports, workgroup and database are used, and Athena is the default engine', async () => {
+  const f = await fixture('CSV', SOURCE, REPLICA);
+  const option = (name: string) => f.args[f.args.indexOf(name) + 1] as string;
+  const outputs = join(mkdtempSync(join(tmpdir(), 'ath-')), 'outputs.json');
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      PrimaryBucketArn: `arn:aws:s3:::${option('--source')}`,
+      ReplicaBucketArn: `arn:aws:s3:::${option('--replica')}`,
+      InventoryLocationPrimary: option('--source-inventory'),
+      InventoryLocationReplica: option('--replica-inventory'),
+      AthenaWorkgroup: 's3-dr-prod',
+      GlueDatabase: 's3_dr_prod',
+    }),
+  );
+  athenaAnswers(['FAILED'], [], () => []);
+
+  const result = await runCli(['--outputs', outputs, 'verify', '--inventory']);
+
+  expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
+    WorkGroup: 's3-dr-prod',
+    QueryExecutionContext: { Database: 's3_dr_prod' },
+    QueryString: expect.stringContaining('"s3_dr_prod"."primary_inventory"'),
+  });
+  expect(result.code).toBe(1);
+});

@@ -324,7 +324,9 @@ describe('bad input exits 2 with one line', () => {
   }
 
   test('GIVEN no locations WHEN verifying by inventory THEN it names the two options', async () => {
-    expect(await failing(() => [])).toMatch(/--inventory needs --source-inventory and --replica-inventory/);
+    expect(await failing(() => [])).toMatch(
+      /--inventory needs the reports' locations: .* or --source-inventory and --replica-inventory/,
+    );
   });
 
   test('GIVEN a location without a manifest THEN it says no report was found there', async () => {

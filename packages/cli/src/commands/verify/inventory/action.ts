@@ -8,6 +8,7 @@ import { assertBucketsExist } from '../../../shared/preflight';
 import { createProgress } from '../../../shared/progress';
 import { locateBucket, s3ForBuckets } from '../../../shared/regions';
 import { openReport } from '../../../shared/report';
+import type { Target } from '../../../shared/target';
 import { count } from '../../../shared/text';
 import { exitCodeOf, formatText, type Summarized, type VerifyOptions, verdictOf } from '../action';
 import { DIFFERENCE_KINDS } from '../compare';
@@ -26,7 +27,7 @@ import { comparisonSql, type ResultRow } from './sql';
  */
 export async function verifyInventory(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
-  const locations = inventoryLocations(options);
+  const locations = inventoryLocations(options, target);
   // Each request goes to its bucket's region: a cross-region pair's replica reports live in an ops
   // bucket of the replica's region (an inventory's destination is in its source bucket's region).
   const regions = new Map(await assertBucketsExist(ctx.clients(), target));
@@ -77,7 +78,8 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       }
     }
   };
-  const engine = options.engine ?? (options.workgroup ? 'athena' : 'local');
+  const engine =
+    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
   const keys = { prefix: options.prefix, skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX };
   try {
     if (engine === 'local') {
@@ -99,7 +101,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
         await local.remove();
       }
     } else {
-      const athena = athenaSettings(options);
+      const athena = athenaSettings(options, target);
       const bytes = 2 * (reportBytes(source) + reportBytes(replica));
       ctx.io.stderr(
         `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count): at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
@@ -193,22 +195,28 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
 /** The default of --max-scan: 1 TiB. */
 export const DEFAULT_MAX_SCAN = 1024 ** 4;
 
-function athenaSettings(options: VerifyOptions): { workgroup: string; database: string } {
-  if (!options.workgroup || !options.database) {
+/** The workgroup and database: the options', else the stack's (AthenaWorkgroup, GlueDatabase). */
+function athenaSettings(options: VerifyOptions, target: Target): { workgroup: string; database: string } {
+  const workgroup = options.workgroup ?? target.inventory?.athenaWorkgroup;
+  const database = options.database ?? target.inventory?.glueDatabase;
+  if (!workgroup || !database) {
     throw new CliError(
-      '--engine athena needs --workgroup <name> and --database <name>: the Athena workgroup and the Glue database holding the tables primary_inventory and replica_inventory',
+      `--engine athena needs the Athena workgroup and the Glue database of the tables ${TABLES.source} and ${TABLES.replica}: from the stack (--env/--outputs of a deployment with inventory) or --workgroup and --database`,
     );
   }
-  return { workgroup: options.workgroup, database: options.database };
+  return { workgroup, database };
 }
 
-function inventoryLocations(options: VerifyOptions): { source: string; replica: string } {
-  if (!options.sourceInventory || !options.replicaInventory) {
+/** The reports' roots: the options', else the stack's (InventoryLocationPrimary/Replica). */
+function inventoryLocations(options: VerifyOptions, target: Target): { source: string; replica: string } {
+  const source = options.sourceInventory ?? target.inventory?.primary;
+  const replica = options.replicaInventory ?? target.inventory?.replica;
+  if (!source || !replica) {
     throw new CliError(
-      '--inventory needs --source-inventory and --replica-inventory: each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration',
+      "--inventory needs the reports' locations: from the stack (--env/--outputs of a deployment with inventory), or --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration",
     );
   }
-  return { source: options.sourceInventory, replica: options.replicaInventory };
+  return { source, replica };
 }
 
 function age(now: number, report: InventoryReport): string {

@@ -1,9 +1,10 @@
+import { INVENTORY_TABLES } from 's3-dr-naming';
 import { CliError } from '../../../shared/errors';
 import type { InventoryReport } from './reports';
 import { type ComparisonMode, comparisonSql, RESULT_COLUMNS, type ResultRow } from './sql';
 
 /** The table names the SQL reads, in DuckDB as in the deployment's Glue database. */
-export const TABLES = { source: 'primary_inventory', replica: 'replica_inventory' } as const;
+export const TABLES = { source: INVENTORY_TABLES.primary, replica: INVENTORY_TABLES.replica } as const;
 
 /**
  * Runs the comparison in DuckDB (in memory, spilling to `dir`) over local copies of the two
