@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listAll } from './versioned';
 
 // S3 Inventory reports as S3 writes them
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-inventory-location.html):
@@ -189,41 +190,28 @@ export async function rowsOf(
   bucket: string,
   status: (key: string) => string = () => 'COMPLETED',
 ): Promise<InventoryRow[]> {
-  const rows: InventoryRow[] = [];
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  for (;;) {
-    const page = await s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        KeyMarker: keyMarker,
-        VersionIdMarker: versionIdMarker,
-      }),
-    );
-    for (const v of page.Versions ?? []) {
-      rows.push({
-        key: v.Key ?? '',
-        versionId: v.VersionId ?? 'null',
-        isLatest: v.IsLatest === true,
-        deleteMarker: false,
-        size: v.Size ?? 0,
-        lastModified: v.LastModified?.getTime() ?? 0,
-        etag: (v.ETag ?? '').replace(/"/g, ''),
-        replicationStatus: status(v.Key ?? ''),
-      });
-    }
-    for (const m of page.DeleteMarkers ?? []) {
-      rows.push({
-        key: m.Key ?? '',
-        versionId: m.VersionId ?? 'null',
-        isLatest: m.IsLatest === true,
-        deleteMarker: true,
-        lastModified: m.LastModified?.getTime() ?? 0,
-        replicationStatus: status(m.Key ?? ''),
-      });
-    }
-    if (!page.IsTruncated) return rows;
-    keyMarker = page.NextKeyMarker;
-    versionIdMarker = page.NextVersionIdMarker;
-  }
+  return (await listAll(s3, bucket)).map((e) => ({
+    key: e.key,
+    versionId: e.versionId,
+    isLatest: e.isLatest,
+    deleteMarker: e.deleteMarker,
+    ...(e.deleteMarker ? {} : { size: e.size ?? 0, etag: (e.etag ?? '').replace(/"/g, '') }),
+    lastModified: e.lastModified,
+    replicationStatus: status(e.key),
+  }));
+}
+
+/** One current version of `key`, two hours old and replicated, as a report would list it. */
+export function inventoryRow(key: string, extra: Partial<InventoryRow> = {}): InventoryRow {
+  return {
+    key,
+    versionId: `v-${key}`,
+    isLatest: true,
+    deleteMarker: false,
+    size: 10,
+    lastModified: Date.now() - 2 * 3_600_000,
+    etag: 'd41d8cd98f00b204e9800998ecf8427e',
+    replicationStatus: 'COMPLETED',
+    ...extra,
+  };
 }

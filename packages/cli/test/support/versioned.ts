@@ -77,6 +77,7 @@ export interface ListedEntry {
   readonly lastModified: number;
   /** Versions only. */
   readonly etag?: string;
+  readonly size?: number;
 }
 
 /** Every version and delete marker of the bucket (all pages), as the test sees them. */
@@ -100,6 +101,7 @@ export async function listAll(s3: S3Client, bucket: string): Promise<ListedEntry
         isLatest: v.IsLatest === true,
         lastModified: v.LastModified?.getTime() ?? 0,
         etag: v.ETag,
+        size: v.Size,
       });
     }
     for (const m of page.DeleteMarkers ?? []) {

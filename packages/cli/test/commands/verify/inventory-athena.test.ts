@@ -13,8 +13,15 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { viewSql } from '../../../src/commands/verify/inventory/local';
 import { type InventoryReport, REQUIRED_FIELDS } from '../../../src/commands/verify/inventory/reports';
+import { RESULT_COLUMNS } from '../../../src/commands/verify/inventory/sql';
 import { runCli } from '../../support/cli';
-import { buildReport, FIELDS, type InventoryRow, type ReportSpec } from '../../support/inventory';
+import {
+  buildReport,
+  FIELDS,
+  type InventoryRow,
+  inventoryRow,
+  type ReportSpec,
+} from '../../support/inventory';
 import { createBucket, motoS3 } from '../../support/versioned';
 
 // verify --inventory --engine athena: the reports are read from moto's S3 as for the local engine;
@@ -33,19 +40,7 @@ beforeEach(() => athena.reset());
 
 const HOUR = 3_600_000;
 
-function row(key: string, extra: Partial<InventoryRow> = {}): InventoryRow {
-  return {
-    key,
-    versionId: `v-${key}`,
-    isLatest: true,
-    deleteMarker: false,
-    size: 10,
-    lastModified: Date.now() - 2 * HOUR,
-    etag: 'd41d8cd98f00b204e9800998ecf8427e',
-    replicationStatus: 'COMPLETED',
-    ...extra,
-  };
-}
+const row = inventoryRow;
 
 interface Fixture {
   readonly args: string[];
@@ -190,23 +185,7 @@ describe.each(['CSV', 'Parquet'] as const)('%s reports', (format) => {
     const f = await fixture(format, SOURCE, REPLICA);
     // The SQL is known only once the CLI sent it: compute the answer then.
     let answer: (string | null)[][] = [];
-    const columns = [
-      'row_type',
-      'object_key',
-      's_version_id',
-      's_delete_marker',
-      's_size',
-      's_etag',
-      's_last_modified',
-      's_replication_status',
-      'r_version_id',
-      'r_delete_marker',
-      'r_size',
-      'r_etag',
-      'r_last_modified',
-      'r_versions',
-      'compared',
-    ];
+    const columns = [...RESULT_COLUMNS];
     athenaAnswers(['QUEUED', 'RUNNING', 'SUCCEEDED'], columns, () => answer);
     athena.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString: string }) => {
       answer = await runInDuckDb(input.QueryString, f.local);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../support/cli';
-import { type InventoryRow, putReport, type ReportSpec, rowsOf } from '../../support/inventory';
+import { type InventoryRow, inventoryRow, putReport, type ReportSpec, rowsOf } from '../../support/inventory';
 import { createBucket, motoS3, put, remove } from '../../support/versioned';
 
 // verify --inventory against reports written to moto's S3 in S3 Inventory's layout. moto has no
@@ -155,20 +155,7 @@ describe.each(['CSV', 'Parquet'] as const)('%s reports', (format) => {
   });
 });
 
-/** One version of `key` as both reports would list it. */
-function row(key: string, extra: Partial<InventoryRow> = {}): InventoryRow {
-  return {
-    key,
-    versionId: `v-${key}`,
-    isLatest: true,
-    deleteMarker: false,
-    size: 10,
-    lastModified: Date.now() - 2 * HOUR,
-    etag: 'd41d8cd98f00b204e9800998ecf8427e',
-    replicationStatus: 'COMPLETED',
-    ...extra,
-  };
-}
+const row = inventoryRow;
 
 async function handMade(
   p: Setup,
