@@ -330,6 +330,11 @@ function formatApplied(applied: Applied): string {
   parts.push(`${applied.failed} failed`);
   const lines = [`${applied.interrupted ? 'INTERRUPTED' : 'done'}: ${parts.join(', ')}`];
   for (const f of applied.failures) lines.push(`  failed ${JSON.stringify(f.key)}: ${f.error}`);
+  if (applied.unanswered) {
+    lines.push(
+      `${count(applied.unanswered, 'write')} got no answer: S3 may still carry ${applied.unanswered === 1 ? 'it' : 'them'} out; the next run's plan shows what is done`,
+    );
+  }
   if (applied.seen.blocked + applied.seen.waiting) {
     lines.push(`${applied.seen.blocked} blocked, ${applied.seen.waiting} waiting for an archive restore`);
   }
@@ -358,6 +363,7 @@ function jsonResult(request: RestoreRequest, plan: Plan, applied: Applied | unde
       failed: applied.failed,
       failures: applied.failures,
       interrupted: applied.interrupted,
+      unanswered: applied.unanswered,
     },
     ...(applied?.stoppedBy ? { error: errorJson(applied.stoppedBy) } : {}),
     note,

@@ -119,6 +119,11 @@ export interface Applied {
    * that stopped the run; every request in flight had finished when it returned.
    */
   readonly stoppedBy?: CliError;
+  /**
+   * Writes sent that got no answer (the endpoint stopped answering): S3 may still carry them out
+   * after the run, so they are neither counted as done nor as failed.
+   */
+  readonly unanswered: number;
 }
 
 /**
@@ -159,6 +164,7 @@ export async function applyRestore(
     }
   }
   const { stop, stoppedBy } = stopper(targetBucket, hooks.onStopping);
+  let unanswered = 0;
   await forEachConcurrent(
     writes(),
     concurrency,
@@ -167,6 +173,7 @@ export async function applyRestore(
       try {
         written = await write(s3, request, targetBucket, action, tuning);
       } catch (err) {
+        if (isNetworkError(err)) unanswered++;
         if (isFatal(err, sum(done))) throw stop(err);
         failed++;
         const error = describeAwsError(err, `${targetBucket}/${action.targetKey}`).message;
@@ -195,7 +202,7 @@ export async function applyRestore(
   });
   const error = stoppedBy();
   const interrupted = hooks.signal?.aborted === true || error !== undefined;
-  return { done, seen, failed, failures, interrupted, ...(error ? { stoppedBy: error } : {}) };
+  return { done, seen, failed, failures, interrupted, unanswered, ...(error ? { stoppedBy: error } : {}) };
 }
 
 /**

@@ -41,9 +41,9 @@ describe('GIVEN an endpoint that stops answering copies while many are in flight
   }, 60_000);
   afterAll(() => proxy.close());
 
-  it('WHEN the restore stops THEN stdout ends with the same INTERRUPTED summary and rerun advice as Ctrl-C', () => {
+  it('WHEN the restore stops THEN stdout ends with the same INTERRUPTED summary and rerun advice as Ctrl-C, and counts the writes left without an answer', () => {
     expect(result.stdout).toMatch(
-      /\nINTERRUPTED: 0 copied, 0 delete markers added, 0 failed\nRun the same command again to finish the restore\.\n$/,
+      /\nINTERRUPTED: 0 copied, 0 delete markers added, 0 failed\n60 writes got no answer: S3 may still carry them out; the next run's plan shows what is done\nRun the same command again to finish the restore\.\n$/,
     );
     expect(result.code).toBe(2);
   });
