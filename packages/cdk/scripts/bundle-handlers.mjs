@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS = {
   'access-point-routes.ts': 'access-point-routes',
   'canary.ts': 'canary',
+  'key-arn.ts': 'key-arn',
   'replication-events.ts': 'replication-events',
 };
 

@@ -8,6 +8,7 @@ export * from './batch-operations';
 export * from './deployment-role';
 export * from './encrypted-bucket';
 export * from './inventory-reports';
+export * from './key-arn-lookup';
 export * from './key-protection';
 export * from './key-reference';
 export * from './multi-region-access-point';

@@ -6,11 +6,14 @@ import { acknowledgeWildcards } from './nag';
 
 /**
  * A KMS key as a policy in this stack can name it: the key itself when it is defined in this
- * stack, or, for a key in another region (and so another stack), its alias name and region.
+ * stack, or, for a key in another region (and so another stack), its ARN (e.g. looked up at deploy
+ * time by a {@link KeyArnLookup}) or its alias name, with its region.
  */
 export interface ReplicationKeyReference {
-  /** The key, when it belongs to this stack. Exactly one of `key` and `aliasName`. */
+  /** The key, when it belongs to this stack. Exactly one of `key`, `keyArn` and `aliasName`. */
   readonly key?: kms.IKey;
+  /** ARN of a key defined in another stack, in `region` (a deploy-time value is fine). */
+  readonly keyArn?: string;
   /** Alias (`alias/...`) of a key defined in another stack, in `region`. */
   readonly aliasName?: string;
   /** Region of the key and of the bucket it encrypts. @default - the stack's region */
@@ -28,19 +31,21 @@ export interface KeyGrant {
 }
 
 /**
- * A key of this stack is granted by its ARN. A key in another region is not known here by ARN (its
- * id is random), and IAM checks crypto permissions against the key, never an alias: the statement
- * names the keys of that region and account (`key/*`) and `kms:ResourceAliases` keeps the one
- * carrying the alias.
+ * A key is granted by its ARN when known (a key of this stack, or `keyArn`). A key known only by
+ * its alias is granted as IAM checks crypto permissions, against the key and never an alias: the
+ * statement names the keys of that region and account (`key/*`) and `kms:ResourceAliases` keeps
+ * the one carrying the alias, whichever key that is when the call is made.
  * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
  */
 export function keyGrant(scope: IConstruct, ref: ReplicationKeyReference): KeyGrant {
-  if ((ref.key === undefined) === (ref.aliasName === undefined)) {
-    throw new Error('ReplicationKeyReference: give exactly one of key and aliasName');
+  const given = [ref.key, ref.keyArn, ref.aliasName].filter((v) => v !== undefined);
+  if (given.length !== 1) {
+    throw new Error('ReplicationKeyReference: give exactly one of key, keyArn and aliasName');
   }
   const viaService = s3ViaService(scope, ref.region);
   if (ref.key) return { resource: ref.key.keyArn, viaService, aliasCondition: {} };
+  if (ref.keyArn) return { resource: ref.keyArn, viaService, aliasCondition: {} };
   return {
     resource: Arn.format(
       { service: 'kms', region: ref.region, resource: 'key', resourceName: '*' },
@@ -49,14 +54,6 @@ export function keyGrant(scope: IConstruct, ref: ReplicationKeyReference): KeyGr
     viaService,
     aliasCondition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ref.aliasName as string } },
   };
-}
-
-/** The alias ARN of a key in `region` of this stack's account (what a replication rule may name). */
-export function keyAliasArn(scope: IConstruct, aliasName: string, region: string): string {
-  return Arn.format(
-    { service: 'kms', region, resource: 'alias', resourceName: aliasName.replace(/^alias\//, '') },
-    Stack.of(scope),
-  );
 }
 
 /** Acknowledges cdk-nag's IAM5 finding for each `key/*` resource of an alias-narrowed grant. */

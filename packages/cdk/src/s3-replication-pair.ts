@@ -23,8 +23,9 @@ import { customerManagedKey } from './customer-managed-key';
 import { cloudFormationExecutionRoleArn } from './deployment-role';
 import { EncryptedBucket } from './encrypted-bucket';
 import { InventoryReports } from './inventory-reports';
+import { KeyArnLookup, keyGenerationOf } from './key-arn-lookup';
 import { KeyProtection } from './key-protection';
-import { keyAliasArn, type ReplicationKeyReference } from './key-reference';
+import type { ReplicationKeyReference } from './key-reference';
 import { ActivePassiveAccessPoint } from './multi-region-access-point';
 import { opsBucket } from './ops-bucket';
 import { protectionProblems, roleArn } from './protection-props';
@@ -481,11 +482,19 @@ export class S3ReplicationPair extends Construct {
     });
 
     // What the primary's stack knows of the replica side: in the same stack the constructs
-    // themselves; across regions names only (bucket name, key alias), so that no value has to
-    // cross regions at deploy time.
+    // themselves; across regions the bucket by name and the key by the ARN its alias names at deploy
+    // time, so that no CloudFormation value has to cross regions and the rule and every grant name
+    // that one key, not whatever key the alias is moved to later.
     const replicaBucketArn = bucketArn(this, names.replicaBucket);
-    const replicaKeyRef: ReplicationKeyReference = crossRegion
-      ? { aliasName: names.replicaKeyAlias, region: this.replicaRegion }
+    const replicaKeyArn = crossRegion
+      ? new KeyArnLookup(this, 'ReplicaKeyArn', {
+          aliasName: names.replicaKeyAlias,
+          region: this.replicaRegion,
+          keyGeneration: keyGenerationOf(this.replicaKey),
+        }).keyArn
+      : undefined;
+    const replicaKeyRef: ReplicationKeyReference = replicaKeyArn
+      ? { keyArn: replicaKeyArn, region: this.replicaRegion }
       : { key: this.replicaKey };
     const replicaBucketHere: s3.IBucket = crossRegion
       ? s3.Bucket.fromBucketAttributes(this, 'ReplicaBucketReference', {
@@ -495,14 +504,10 @@ export class S3ReplicationPair extends Construct {
           account: stack.account,
         })
       : this.replica.bucket;
-    // S3 accepts a key ARN or an alias ARN as the replica key; in the same account the alias resolves
-    // to the replica key. https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
-    const replicaKeyHere: kms.IKey = crossRegion
-      ? kms.Key.fromKeyArn(
-          this,
-          'ReplicaKeyReference',
-          keyAliasArn(this, names.replicaKeyAlias, this.replicaRegion),
-        )
+    // AWS recommends a key ARN in the rule: an alias names whatever key it is moved to.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-encryptionconfiguration.html
+    const replicaKeyHere: kms.IKey = replicaKeyArn
+      ? kms.Key.fromKeyArn(this, 'ReplicaKeyReference', replicaKeyArn)
       : this.replicaKey;
 
     // ARNs from names, not from the bucket: the role must exist before the primary bucket that uses it.

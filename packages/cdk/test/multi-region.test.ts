@@ -60,6 +60,8 @@ function sdkCall(resource: Record<string, any>, phase: 'Create' | 'Update' | 'De
 }
 
 const keysOf = (region: string) => `arn:aws:kms:${region}:${ACCOUNT}:key/*`;
+/** The replica key's ARN as the lookup finds it at deploy time (support/template-values.ts). */
+const REPLICA_KEY_ARN = `arn:aws:kms:${REPLICA_REGION}:${ACCOUNT}:key/<alias/s3-dr-replica-lib>`;
 const viaS3 = (region: string) => `s3.${region}.amazonaws.com`;
 
 describe('GIVEN the replica in another region (one-way, with the default access point)', () => {
@@ -91,28 +93,37 @@ describe('GIVEN the replica in another region (one-way, with the default access 
     });
   });
 
-  test('THEN the forward rule names the replica bucket by ARN and its key by alias ARN in the replica region', () => {
+  // AWS recommends a key ARN in the rule: an alias names whatever key it is moved to.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-encryptionconfiguration.html
+  test('THEN the forward rule names the replica bucket by ARN and its key by the key ARN the replica alias names at deploy time', () => {
     const [, primary] = onlyResource(x.template, 'AWS::S3::Bucket', { BucketName: PRIMARY });
     const rule = x.values.resolve<any>(primary.Properties.ReplicationConfiguration.Rules[0]);
     expect(rule.Destination.Bucket).toBe(`arn:aws:s3:::${REPLICA}`);
-    expect(rule.Destination.EncryptionConfiguration).toEqual({
-      ReplicaKmsKeyID: `arn:aws:kms:${REPLICA_REGION}:${ACCOUNT}:alias/s3-dr-replica-lib`,
+    expect(rule.Destination.EncryptionConfiguration).toEqual({ ReplicaKmsKeyID: REPLICA_KEY_ARN });
+  });
+
+  test('THEN the replica key ARN is looked up from its alias in the replica region, again whenever the key resource may have changed', () => {
+    const [, lookup] = onlyResource(x.template, 'Custom::S3DrKeyArn');
+    const replicaKeyId = Object.keys(x.replica.findResources('AWS::KMS::Key'))[0];
+    expect(lookup.Properties).toMatchObject({
+      Alias: 'alias/s3-dr-replica-lib',
+      Region: REPLICA_REGION,
+      KeyGeneration: `ConsumerReplica/${replicaKeyId}`,
     });
   });
 
-  test("THEN the role encrypts replicas only with the key carrying the replica alias, through S3 of the replica's region", () => {
+  test("THEN the role encrypts replicas only with that key, by ARN, through S3 of the replica's region", () => {
     const encrypt = statement(x.values, x.template, 's3-replication-role-lib', 'EncryptReplicas');
     expect({ ...encrypt, Action: [...encrypt.Action].sort() }).toEqual({
       Sid: 'EncryptReplicas',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      Resource: keysOf(REPLICA_REGION),
+      Resource: REPLICA_KEY_ARN,
       Condition: {
         StringEquals: { 'kms:ViaService': viaS3(REPLICA_REGION) },
         StringLike: {
           'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${REPLICA}`, `arn:aws:s3:::${REPLICA}/*`],
         },
-        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/s3-dr-replica-lib' },
       },
     });
   });
@@ -124,7 +135,7 @@ describe('GIVEN the replica in another region (one-way, with the default access 
     expect(decrypt.Condition['ForAnyValue:StringEquals']).toBeUndefined();
   });
 
-  test("THEN the canary reads replicated probes with the replica's key by alias, through S3 of the replica's region", () => {
+  test("THEN the canary reads replicated probes with the replica's key by ARN, through S3 of the replica's region", () => {
     const [, policy] = onlyResource(x.template, 'AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DecryptReplicatedProbes' })]) },
     });
@@ -133,13 +144,12 @@ describe('GIVEN the replica in another region (one-way, with the default access 
         (s: { Sid?: string }) => s.Sid === 'DecryptReplicatedProbes',
       ),
     );
-    expect(decrypt.Resource).toBe(keysOf(REPLICA_REGION));
+    expect(decrypt.Resource).toBe(REPLICA_KEY_ARN);
     expect(decrypt.Condition).toEqual({
       StringEquals: {
         'kms:ViaService': viaS3(REPLICA_REGION),
         'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${REPLICA}`,
       },
-      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/s3-dr-replica-lib' },
     });
   });
 
@@ -383,7 +393,7 @@ describe('GIVEN two-way across regions', () => {
       });
     });
 
-    test("may write only its own probes in the replica, encrypting with the replica's key by alias in the replica region", () => {
+    test("may write only its own probes in the replica, encrypting with the replica's key by ARN in the replica region", () => {
       const [, policy] = onlyResource(x.template, 'AWS::IAM::ManagedPolicy', {
         Description: 'Permissions of s3-replication-canary-back-lib',
       });
@@ -396,13 +406,12 @@ describe('GIVEN two-way across regions', () => {
       expect(bySid.WriteReadRetireProbesInPrimary.Resource).toBe(
         `arn:aws:s3:::${REPLICA}/_s3-dr/canary-back/*`,
       );
-      expect(bySid.EncryptProbes.Resource).toBe(keysOf(REPLICA_REGION));
+      expect(bySid.EncryptProbes.Resource).toBe(REPLICA_KEY_ARN);
       expect(bySid.EncryptProbes.Condition).toEqual({
         StringEquals: {
           'kms:ViaService': viaS3(REPLICA_REGION),
           'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${REPLICA}`,
         },
-        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/s3-dr-replica-lib' },
       });
       expect(bySid.DecryptReplicatedProbes.Condition.StringEquals['kms:ViaService']).toBe(viaS3('eu-west-1'));
     });

@@ -133,6 +133,11 @@ export class TemplateValues {
       'AWS::KMS::Key.Arn': () => this.arn('kms', `key/${this.ref(name)}`),
       'AWS::Events::Rule.Arn': () => this.arn('events', `rule/${this.ref(name)}`),
       'AWS::SNS::Topic.TopicArn': () => this.ref(name),
+      // What a KeyArnLookup finds at deploy time: the key its alias names in its region.
+      'Custom::S3DrKeyArn.KeyArn': () => {
+        const { Alias: alias, Region: region } = resource.Properties as Record<string, string>;
+        return `arn:${this.partition}:kms:${region}:${this.deployment.account}:key/<${alias}>`;
+      },
     };
     const resolve = known[`${resource.Type}.${attribute}`];
     if (!resolve) throw new Error(`cannot resolve Fn::GetAtt ${name}.${attribute} (${resource.Type})`);
