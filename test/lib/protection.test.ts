@@ -113,12 +113,12 @@ describe('the app with protection settings', () => {
     expect(sids).not.toContain('DenyKeyDeletionExceptDeployment');
   });
 
-  test('the default app exempts the bootstrap execution role of its region from the key denies', () => {
+  test('the default app exempts the bootstrap execution role of its region from the key denies (data keys and alarm topic key)', () => {
     const { nested } = synthTap({ account: '123456789012' });
     const keys = Object.values(nested.findResources('AWS::KMS::Key'))
       .flatMap((k) => k.Properties.KeyPolicy.Statement)
       .filter((s) => s.Sid === 'DenyKeyDeletionExceptDeployment');
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(3);
     for (const statement of keys) {
       expect(statement.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
         {

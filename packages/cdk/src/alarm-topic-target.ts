@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { aws_events as eventsRefs } from 'aws-cdk-lib/interfaces';
 
 /**
  * An EventBridge rule target that publishes to the alarm topic, allowed for that rule only.
@@ -24,7 +25,7 @@ export class AlarmTopicTarget implements events.IRuleTarget {
     private readonly message: events.RuleTargetInput,
   ) {}
 
-  bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
+  bind(rule: eventsRefs.IRuleRef, _id?: string): events.RuleTargetConfig {
     const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -32,7 +33,7 @@ export class AlarmTopicTarget implements events.IRuleTarget {
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: {
-          ArnEquals: { 'aws:SourceArn': rule.ruleArn },
+          ArnEquals: { 'aws:SourceArn': rule.ruleRef.ruleArn },
           StringEquals: { 'aws:SourceAccount': Stack.of(rule).account },
         },
       }),

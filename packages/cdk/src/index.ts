@@ -3,6 +3,7 @@
 export * from './access-logs-bucket';
 export * from './alarm-topic';
 export * from './alarm-topic-target';
+export * from './alert-path-alarm';
 export * from './athena-inventory-tables';
 export * from './batch-operations';
 export * from './deployment-role';

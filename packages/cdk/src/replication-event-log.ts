@@ -1,11 +1,11 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { anyEventAlarm } from './any-event-alarm';
 import { REPLICATION_EVENT_METRICS } from './contract';
 import { TelemetryFunction } from './telemetry-function';
 import type { TelemetryMetrics } from './telemetry-metrics';
@@ -63,7 +63,7 @@ export class ReplicationEventLog extends Construct {
 
     const failed = props.metrics.event(REPLICATION_EVENT_METRICS.failed);
     const missed = props.metrics.event(REPLICATION_EVENT_METRICS.missedThreshold);
-    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+    this.alarm = anyEventAlarm(this, 'Alarm', {
       alarmName: props.alarmName,
       alarmDescription:
         'S3 reported replication events that need action: OperationFailedReplication (never retried by S3) or OperationMissedThreshold (an object took longer than the 15-minute RTC threshold). Details per object in the replication log group.',
@@ -73,13 +73,7 @@ export class ReplicationEventLog extends Construct {
         period: Duration.minutes(5),
         label: 'Failed or missed-threshold replication events',
       }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // Events are sparse: no event is good news.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      topic: props.topic,
     });
-    this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
-    this.alarm.addOkAction(new actions.SnsAction(props.topic));
   }
 }

@@ -16,6 +16,7 @@ import {
 } from 's3-dr-naming';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { AlarmTopic } from './alarm-topic';
+import { AlertPathAlarm } from './alert-path-alarm';
 import { AthenaInventoryTables, MIN_BYTES_SCANNED_CUTOFF } from './athena-inventory-tables';
 import { BatchOperations, JOB_FILES_DAYS } from './batch-operations';
 import { REVERSE_CANARY_PREFIX } from './contract';
@@ -403,6 +404,10 @@ export class S3ReplicationPair extends Construct {
   readonly tamperAlarm: TamperAlarm;
   /** Across regions: the tamper rule and alarm of the replica's region, for its bucket and key. */
   readonly replicaTamperAlarm?: TamperAlarm;
+  /** The rule and alarm on calls that could silence the alarms of the pair's region. */
+  readonly alertPathAlarm: AlertPathAlarm;
+  /** Across regions: the same for the replica's region. */
+  readonly replicaAlertPathAlarm?: AlertPathAlarm;
   /** The replica's protection policy; undefined with `protectReplica: false`. */
   readonly replicaProtection?: ReplicaProtectionPolicy;
   /** Ops bucket and role of the CLI's S3 Batch Operations jobs (backfill, restore --batch). */
@@ -683,25 +688,41 @@ export class S3ReplicationPair extends Construct {
         ],
         ...exempt,
       });
-      for (const key of [this.primaryKey, this.replicaKey]) {
+      // The alarm topics' keys too: a disabled topic key silences every alarm of its region.
+      const topicKeys = [this.alarmTopic, ...(this.replicaAlarmTopic ? [this.replicaAlarmTopic] : [])].map(
+        (t) => t.key,
+      );
+      for (const key of [this.primaryKey, this.replicaKey, ...topicKeys]) {
         new KeyProtection(key, 'Protection', { key, deploymentRoleArn: deploymentRole(key), ...exempt });
       }
     }
-    this.tamperAlarm = new TamperAlarm(this, 'Tamper', {
-      ruleName: names.tamperRule,
-      alarmName: names.tamperAlarm,
-      bucketNames: crossRegion ? [names.primaryBucket] : [names.primaryBucket, names.replicaBucket],
+    const canarySchedules = [
+      names.canarySchedule,
+      ...(this.reverseCanary ? [names.reverseCanarySchedule] : []),
+    ];
+    const here = this.watchTampering(this, {
+      suffix,
+      topic: this.alarmTopic,
+      buckets: crossRegion ? [names.primaryBucket] : [names.primaryBucket, names.replicaBucket],
+      replicaBuckets: crossRegion ? [] : [names.replicaBucket],
       keys: crossRegion ? [this.primaryKey] : [this.primaryKey, this.replicaKey],
-      topic: this.alarmTopic.topic,
+      keyAliases: crossRegion ? [names.primaryKeyAlias] : [names.primaryKeyAlias, names.replicaKeyAlias],
+      otherRules: canarySchedules,
     });
+    this.tamperAlarm = here.tamper;
+    this.alertPathAlarm = here.alertPath;
     if (this.replicaStack && this.replicaAlarmTopic) {
-      this.replicaTamperAlarm = new TamperAlarm(this.replicaStack, 'Tamper', {
-        ruleName: names.tamperRule,
-        alarmName: names.tamperAlarm,
-        bucketNames: [names.replicaBucket],
+      const there = this.watchTampering(this.replicaStack, {
+        suffix,
+        topic: this.replicaAlarmTopic,
+        buckets: [names.replicaBucket],
+        replicaBuckets: [names.replicaBucket],
         keys: [this.replicaKey],
-        topic: this.replicaAlarmTopic.topic,
+        keyAliases: [names.replicaKeyAlias],
+        otherRules: [],
       });
+      this.replicaTamperAlarm = there.tamper;
+      this.replicaAlertPathAlarm = there.alertPath;
     }
 
     const metrics = new ReplicationMetrics({
@@ -731,6 +752,7 @@ export class S3ReplicationPair extends Construct {
         ...(this.canary.replicaUnlockedAlarm ? [this.canary.replicaUnlockedAlarm] : []),
         ...(this.reverseCanary ? [this.reverseCanary.alarm] : []),
         this.tamperAlarm.alarm,
+        this.alertPathAlarm.alarm,
       ],
       latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
       reverse: this.reverseAlarms
@@ -741,7 +763,7 @@ export class S3ReplicationPair extends Construct {
           }
         : undefined,
     });
-    this.dashboard.dashboard.addWidgets(this.tamperAlarm.graphWidget());
+    this.dashboard.dashboard.addWidgets(this.tamperAlarm.graphWidget(), this.alertPathAlarm.graphWidget());
 
     if (props.drill) {
       const directions: PausedDirection[] = [
@@ -870,6 +892,47 @@ export class S3ReplicationPair extends Construct {
       ],
     });
     return { tables, locations, replicaOpsBucket };
+  }
+
+  /**
+   * In one region: the tamper rule and alarm for the buckets and keys there, and the alert-path rule
+   * and alarm for that region's alarm topic, its key and the deployment's rules and alarms there.
+   * Each rule watches the other: neither can be relied on to report its own disabling.
+   */
+  private watchTampering(
+    scope: Construct,
+    watch: {
+      suffix: string;
+      topic: AlarmTopic;
+      buckets: string[];
+      replicaBuckets: string[];
+      keys: kms.IKey[];
+      keyAliases: string[];
+      otherRules: string[];
+    },
+  ): { tamper: TamperAlarm; alertPath: AlertPathAlarm } {
+    const names = this.names;
+    const tamper = new TamperAlarm(scope, 'Tamper', {
+      ruleName: names.tamperRule,
+      alarmName: names.tamperAlarm,
+      bucketNames: watch.buckets,
+      replicaBucketNames: watch.replicaBuckets,
+      keys: watch.keys,
+      keyAliases: watch.keyAliases,
+      watchedRuleNames: [names.alertPathRule],
+      topic: watch.topic.topic,
+    });
+    const alertPath = new AlertPathAlarm(scope, 'AlertPath', {
+      ruleName: names.alertPathRule,
+      alarmName: names.alertPathAlarm,
+      topic: watch.topic.topic,
+      topicKey: watch.topic.key,
+      topicKeyAlias: names.alarmTopicKeyAlias,
+      ruleNames: [names.tamperRule, names.alertPathRule, ...watch.otherRules],
+      alarmNamePattern: alarmNamePattern(watch.suffix),
+      deliveryWatchedRuleNames: [names.tamperRule],
+    });
+    return { tamper, alertPath };
   }
 
   /** The replica side's own stack, in the replica's region, deployed before the pair's stack. */

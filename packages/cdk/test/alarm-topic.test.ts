@@ -58,8 +58,10 @@ describe('GIVEN a pair in one region', () => {
     topic = topicOf(Stack.of(pairIn()), HERE);
   });
 
-  test('THEN EventBridge may publish for the tamper rule of this pair', () => {
-    expect(publish(topic, EVENTBRIDGE, ruleArn('eu-west-1', ACCOUNT, 's3-dr-tamper-lib'))).toBe('Allow');
+  test('THEN EventBridge may publish for the tamper and alert-path rules of this pair', () => {
+    for (const rule of ['s3-dr-tamper-lib', 's3-dr-alert-path-lib']) {
+      expect(publish(topic, EVENTBRIDGE, ruleArn('eu-west-1', ACCOUNT, rule))).toBe('Allow');
+    }
   });
 
   test('THEN EventBridge may not publish for any other rule, another account, or without a source', () => {
@@ -115,10 +117,11 @@ describe('GIVEN a pair in one region', () => {
 });
 
 describe('GIVEN the replica in another region', () => {
-  test("THEN the replica region's topic lets EventBridge publish for that region's tamper rule only", () => {
+  test("THEN the replica region's topic lets EventBridge publish for that region's rules only", () => {
     const pair = pairIn({ replicaRegion: 'us-west-2' });
     const topic = topicOf(pair.replicaStack as Stack, { account: ACCOUNT, region: 'us-west-2' });
     expect(publish(topic, EVENTBRIDGE, ruleArn('us-west-2', ACCOUNT, 's3-dr-tamper-lib'))).toBe('Allow');
+    expect(publish(topic, EVENTBRIDGE, ruleArn('us-west-2', ACCOUNT, 's3-dr-alert-path-lib'))).toBe('Allow');
     expect(publish(topic, EVENTBRIDGE, ruleArn('eu-west-1', ACCOUNT, 's3-dr-tamper-lib'))).toBe(
       'NotApplicable',
     );

@@ -159,7 +159,7 @@ describe('GIVEN the replica in another region (one-way, with the default access 
     onlyResource(x.template, 'AWS::CloudWatch::Alarm', { AlarmName: 's3-replication-latency-lib' });
     expect(
       Object.values(x.replica.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName),
-    ).toEqual(['s3-replication-tamper-lib']);
+    ).toEqual(['s3-replication-tamper-lib', 's3-replication-alert-path-lib']);
   });
 
   test('THEN one-way has no reverse role, rule or canary', () => {

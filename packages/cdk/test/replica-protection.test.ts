@@ -154,6 +154,8 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
   test.each([
     ['primary', 'DrPrimaryKey'],
     ['replica', 'DrReplicaKey'],
+    // A disabled topic key would silence every alarm.
+    ['alarm topic', 'DrAlarmTopicKey'],
   ])(
     'THEN the %s key denies deletion, disabling and policy changes to everyone but the execution role',
     (_, id) => {
@@ -171,6 +173,8 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
   test.each([
     ['primary', 'DrPrimaryKey'],
     ['replica', 'DrReplicaKey'],
+    // A disabled topic key would silence every alarm.
+    ['alarm topic', 'DrAlarmTopicKey'],
   ])(
     'THEN the %s key stays manageable: the account keeps kms:* and only the three destructive actions are denied',
     (_, id) => {
@@ -199,10 +203,32 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
     },
   );
 
-  test('THEN the other keys of the deployment (alarm topic, logs) are not protected', () => {
-    for (const id of ['DrAlarmTopicKey', 'DrReplicationLogsKey']) {
-      expect(keyPolicy(template, id).filter((s) => s.Effect === 'Deny')).toEqual([]);
-    }
+  test('THEN, evaluated, the alarm topic key can be disabled or deleted by the deployment role only, and stays usable by all', () => {
+    const values = new TemplateValues(template, { account: ACCOUNT, region: 'eu-west-1' });
+    const statements = values.keyPolicyStatements('DrAlarmTopicKey');
+    const deployer = { arn: `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` };
+    const admin = { arn: `arn:aws:iam::${ACCOUNT}:role/admin` };
+    const decide = (caller: Caller, action: string) =>
+      evaluate(statements, { caller, action, resource: '*' }).decision;
+    expect({
+      adminDisables: decide(admin, 'kms:DisableKey'),
+      adminSchedulesDeletion: decide(admin, 'kms:ScheduleKeyDeletion'),
+      adminReplacesPolicy: decide(admin, 'kms:PutKeyPolicy'),
+      adminDecrypts: decide(admin, 'kms:Decrypt'),
+      deployerDisables: decide(deployer, 'kms:DisableKey'),
+      deployerSchedulesDeletion: decide(deployer, 'kms:ScheduleKeyDeletion'),
+    }).toEqual({
+      adminDisables: 'Deny',
+      adminSchedulesDeletion: 'Deny',
+      adminReplacesPolicy: 'Deny',
+      adminDecrypts: 'Allow',
+      deployerDisables: 'Allow',
+      deployerSchedulesDeletion: 'Allow',
+    });
+  });
+
+  test('THEN the logs key is not protected', () => {
+    expect(keyPolicy(template, 'DrReplicationLogsKey').filter((s) => s.Effect === 'Deny')).toEqual([]);
   });
 });
 
@@ -507,13 +533,12 @@ describe('the tamper alarm', () => {
     ({ template } = pairIn({}));
   });
 
-  test('THEN the rule matches the bucket, key and version-delete CloudTrail events of exactly this pair', () => {
+  test('THEN the rule matches the bucket, key, alias, object-delete and alert-path-rule CloudTrail events of exactly this pair', () => {
     const buckets = [`primary-bucket-lib-${ACCOUNT}`, `replica-bucket-lib-${ACCOUNT}`];
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: 's3-dr-tamper-lib',
       State: 'ENABLED',
       EventPattern: {
-        source: ['aws.s3', 'aws.kms'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           $or: [
@@ -526,6 +551,11 @@ describe('the tamper alarm', () => {
               eventSource: ['s3.amazonaws.com'],
               eventName: ['DeleteObject'],
               requestParameters: { bucketName: buckets, versionId: [{ exists: true }] },
+            },
+            {
+              eventSource: ['s3.amazonaws.com'],
+              eventName: ['DeleteObjects'],
+              requestParameters: { bucketName: [`replica-bucket-lib-${ACCOUNT}`] },
             },
             {
               eventSource: ['kms.amazonaws.com'],
@@ -549,6 +579,21 @@ describe('the tamper alarm', () => {
                 ],
               },
             },
+            {
+              eventSource: ['kms.amazonaws.com'],
+              eventName: ['UpdateAlias', 'DeleteAlias'],
+              requestParameters: { aliasName: ['alias/s3-dr-primary-lib', 'alias/s3-dr-replica-lib'] },
+            },
+            {
+              eventSource: ['events.amazonaws.com'],
+              eventName: ['DisableRule', 'DeleteRule', 'PutRule'],
+              requestParameters: { name: ['s3-dr-alert-path-lib'] },
+            },
+            {
+              eventSource: ['events.amazonaws.com'],
+              eventName: ['RemoveTargets', 'PutTargets'],
+              requestParameters: { rule: ['s3-dr-alert-path-lib'] },
+            },
           ],
         },
       },
@@ -562,29 +607,6 @@ describe('the tamper alarm', () => {
       ]),
     );
     expect(TAMPER_KMS_EVENTS).toEqual(['ScheduleKeyDeletion', 'DisableKey', 'PutKeyPolicy']);
-  });
-
-  test('THEN it sends the alarm topic a message saying who did what to which resource from where', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      Name: 's3-dr-tamper-lib',
-      Targets: [
-        {
-          Arn: { Ref: Match.stringLikeRegexp('^DrAlarmTopic') },
-          InputTransformer: {
-            InputPathsMap: Match.objectLike({
-              'detail-userIdentity-arn': '$.detail.userIdentity.arn',
-              'detail-eventName': '$.detail.eventName',
-              'detail-requestParameters-bucketName': '$.detail.requestParameters.bucketName',
-              'detail-requestParameters-keyId': '$.detail.requestParameters.keyId',
-              'detail-sourceIPAddress': '$.detail.sourceIPAddress',
-            }),
-            InputTemplate: Match.stringLikeRegexp(
-              '<detail-userIdentity-arn> called <detail-eventName> on bucket <detail-requestParameters-bucketName> key <detail-requestParameters-keyId> from <detail-sourceIPAddress>',
-            ),
-          },
-        },
-      ],
-    });
   });
 
   test('THEN the alarm s3-replication-tamper-<suffix> fires on any match and notifies the topic', () => {

@@ -195,6 +195,12 @@ export interface DeploymentNames {
   /** EventBridge rule on management events that could destroy or disable the replica. */
   readonly tamperRule: string;
   readonly tamperAlarm: string;
+  /**
+   * EventBridge rule on the calls that could silence the alarms first (trails, rules, alarms, the
+   * alarm topic and its key), and its alarm; in each region that has an alarm topic.
+   */
+  readonly alertPathRule: string;
+  readonly alertPathAlarm: string;
   /** `drill`: the AWS FIS experiment template that pauses replication (its `Name` tag), its role and its stop-condition alarm. */
   readonly drillExperimentTemplate: string;
   readonly drillRole: string;
@@ -267,6 +273,8 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     glueDatabase: `s3_dr_${suffix}`,
     tamperRule: `s3-dr-tamper-${suffix}`,
     tamperAlarm: `s3-replication-tamper-${suffix}`,
+    alertPathRule: `s3-dr-alert-path-${suffix}`,
+    alertPathAlarm: `s3-replication-alert-path-${suffix}`,
     drillExperimentTemplate: `s3-dr-pause-replication-${suffix}`,
     drillRole: `s3-dr-fis-role-${suffix}`,
     drillGuardAlarm: `s3-replication-drill-guard-${suffix}`,

@@ -150,6 +150,8 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   canarySchedule: 'EventBridge rule',
   reverseCanarySchedule: 'EventBridge rule',
   tamperRule: 'EventBridge rule',
+  alertPathRule: 'EventBridge rule',
+  alertPathAlarm: 'CloudWatch alarm',
   drillRole: 'IAM role',
   drillGuardAlarm: 'CloudWatch alarm',
   // FIS templates have ids, not names: this is their Name tag, which the drill looks them up by.

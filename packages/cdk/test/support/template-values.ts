@@ -116,6 +116,7 @@ export class TemplateValues {
       case 'AWS::Events::Rule':
         return this.physicalName(name, 'Name');
       case 'AWS::KMS::Key':
+        // Readable in assertions; a real key id is a UUID, 36 characters.
         return `key-${name}`;
       case 'AWS::SNS::Topic':
         return this.arn('sns', this.physicalName(name, 'TopicName'));
