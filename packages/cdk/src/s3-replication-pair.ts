@@ -44,6 +44,12 @@ import { ReverseReplicationRule } from './reverse-replication-rule';
 import { TamperAlarm } from './tamper-alarm';
 import { TelemetryMetrics } from './telemetry-metrics';
 
+/** Where each bucket's S3 Inventory reports are: `s3://<ops bucket>/inventory/<bucket>/<configuration id>/`. */
+export interface InventoryLocations {
+  readonly primary: string;
+  readonly replica: string;
+}
+
 /** Settings of an {@link S3ReplicationPair}. */
 export interface S3ReplicationPairProps {
   /**
@@ -417,7 +423,7 @@ export class S3ReplicationPair extends Construct {
   /** `inventory`: the Athena workgroup and Glue tables over the inventory reports. */
   readonly inventoryTables?: AthenaInventoryTables;
   /** `inventory`: where each bucket's inventory reports are (`s3://…/inventory/<bucket>/<configuration id>/`). */
-  readonly inventoryLocations?: { readonly primary: string; readonly replica: string };
+  readonly inventoryLocations?: InventoryLocations;
   /** `inventory` across regions: the replica region's ops bucket, which receives the replica's reports. */
   readonly replicaOpsBucket?: s3.Bucket;
 
