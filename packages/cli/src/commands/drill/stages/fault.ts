@@ -16,7 +16,7 @@ import {
   startExperiment,
   stopExperiment,
 } from './experiment';
-import { probeBothWays } from './rpo';
+import { probeStage } from './rpo';
 import { judged, objective, round, type Stage, type StageContext } from './types';
 
 /**
@@ -122,14 +122,16 @@ export const faultStage: Stage = {
     );
     const interval =
       probes > 1 ? Math.min(settings.probeIntervalMs, Math.floor(settings.faultDurationMs / probes)) : 0;
-    const reports = await probeBothWays(
-      ctx,
-      'fault',
+    // Forward only: the template pauses the primary's rule; whether it pauses the way back too
+    // depends on the topology (a same-region two-way pair), and a probe of an unpaused direction
+    // would read as a pause that did not hold.
+    const reports = await probeStage(ctx, 'fault', {
       probes,
-      interval,
-      settings.faultDurationMs + settings.rpoMs + settings.pollIntervalMs,
-      probing.signal,
-    );
+      intervalMs: interval,
+      timeoutMs: settings.faultDurationMs + settings.rpoMs + settings.pollIntervalMs,
+      signal: probing.signal,
+      back: false,
+    });
     ctx.signal.removeEventListener('abort', stopProbing);
     const [pause, detected] = await Promise.all([ended, detection]);
     if (pause.end !== undefined) ctx.event('fault-end', `replication pause ended (${pause.how})`, pause.end);

@@ -4,7 +4,7 @@ import { describeAwsError } from '../../../shared/errors';
 import { describeRetention } from '../../../shared/object-lock';
 import { count } from '../../../shared/text';
 import type { Objective } from '../evidence';
-import { probeBothWays } from './rpo';
+import { probeStage } from './rpo';
 import { judged, round, type Stage, skipped } from './types';
 
 const DAY_SECONDS = 86_400;
@@ -32,7 +32,7 @@ export const locksStage: Stage = {
       );
     if (replicas.length === 0) {
       ctx.log('locks: no replicated probes from earlier stages; writing 3 and waiting for their replicas');
-      await probeBothWays(ctx, 'locks', 3, 0);
+      await probeStage(ctx, 'locks', { probes: 3, intervalMs: 0, back: false });
       replicas = ctx
         .earlierProbes()
         .filter((p) => p.stage === 'locks' && p.direction === 'forward' && p.seenAt !== null);

@@ -16,7 +16,10 @@ export const rpoStage: Stage = {
   name: 'rpo',
   async run(ctx) {
     const { settings } = ctx;
-    const reports = await probeBothWays(ctx, 'rpo', settings.probes, settings.probeIntervalMs);
+    const reports = await probeStage(ctx, 'rpo', {
+      probes: settings.probes,
+      intervalMs: settings.probeIntervalMs,
+    });
     const delays = reports.flatMap((r) =>
       r.probes.flatMap((p) => (p.latencyMs === undefined ? [] : [p.latencyMs])),
     );
@@ -56,18 +59,26 @@ export function waitFor(ctx: StageContext, probes: number, interval = ctx.settin
   return (probes - 1) * interval + ctx.settings.rpoMs + ctx.settings.pollIntervalMs;
 }
 
+/** How a stage probes: how many probes, how far apart, waited for how long, which ways. */
+export interface ProbeRun {
+  readonly probes: number;
+  readonly intervalMs: number;
+  /** @default the writing, then --rpo, then one poll */
+  readonly timeoutMs?: number;
+  /** @default the drill's (Ctrl-C) */
+  readonly signal?: AbortSignal;
+  /** Probe the replica-to-primary direction too when the deployment is two-way. @default true */
+  readonly back?: boolean;
+}
+
 /**
- * Writes `probes` probes to the primary (and, two-way, as many to the replica) under the stage's
- * folder, `interval` apart, and waits for each on the other side; records them in the evidence.
+ * Writes the probes to the primary (and, two-way, as many to the replica) under the stage's
+ * folder, `intervalMs` apart, and waits for each on the other side; records them in the evidence.
  */
-export async function probeBothWays(
-  ctx: StageContext,
-  stage: StageName,
-  probes: number,
-  interval: number,
-  timeoutMs: number = waitFor(ctx, probes, interval),
-  signal: AbortSignal = ctx.signal,
-): Promise<ProbeReport[]> {
+export async function probeStage(ctx: StageContext, stage: StageName, run: ProbeRun): Promise<ProbeReport[]> {
+  const { probes, intervalMs: interval } = run;
+  const timeoutMs = run.timeoutMs ?? waitFor(ctx, probes, interval);
+  const signal = run.signal ?? ctx.signal;
   const { record } = ctx.deployment;
   const plans: { plan: ProbePlan; direction: ProbeRecord['direction'] }[] = [
     {
@@ -80,7 +91,8 @@ export async function probeBothWays(
       direction: 'forward',
     },
   ];
-  if (record.bidirectional) {
+  const twoWay = record.bidirectional && run.back !== false;
+  if (twoWay) {
     plans.push({
       plan: planProbesUnder(
         record.replicaBucket,
@@ -92,7 +104,7 @@ export async function probeBothWays(
     });
   }
   ctx.log(
-    `${stage}: writing ${count(probes, 'probe')}${interval ? ` ${formatDuration(interval)} apart` : ''} to s3://${record.primaryBucket}/${plans[0]?.plan.prefix}${record.bidirectional ? ` and as many to s3://${record.replicaBucket}` : ''}, timing their arrival on the other side (about ${formatDuration((probes - 1) * interval)} of writing, then each probe waited for up to ${formatDuration(ctx.settings.rpoMs)})`,
+    `${stage}: writing ${count(probes, 'probe')}${interval ? ` ${formatDuration(interval)} apart` : ''} to s3://${record.primaryBucket}/${plans[0]?.plan.prefix}${twoWay ? ` and as many to s3://${record.replicaBucket}` : ''}, timing their arrival on the other side (about ${formatDuration((probes - 1) * interval)} of writing, then each probe waited for up to ${formatDuration(ctx.settings.rpoMs)})`,
   );
   const progress = createProgress(
     ctx.io,
