@@ -90,6 +90,8 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
           : `\nquitting at once; nothing of the deployment is left changed (the run can go on: s3-dr drill ${flagsOf(state.target)} --resume ${runId} --yes)\n`,
       );
     },
+    // A cancelled CI job gets SIGTERM: the drill undoes what it changed then too.
+    ['SIGINT', 'SIGTERM'],
   );
   const run = {
     state,

@@ -111,6 +111,24 @@ describe('GIVEN a drill pausing replication', () => {
     expect(readRunState(dir)).toMatchObject({ status: 'finished', pending: [] });
   });
 
+  it('WHEN sent SIGTERM (a cancelled CI job) THEN it stops the experiment as on Ctrl-C', async () => {
+    const dir = newReportDir();
+    let sent = false;
+
+    const result = await runCli(args(dir), {
+      onStderr: (text) => {
+        if (sent || !text.includes('fault: pause holds until')) return;
+        sent = true;
+        setTimeout(() => process.emit('SIGTERM'), 50);
+      },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^undone: stopped AWS FIS experiment EXP1/m);
+    expect(fis.experiments.get('EXP1')?.state?.status).toBe('stopped');
+    expect(readRunState(dir)).toMatchObject({ status: 'interrupted', pending: [] });
+  });
+
   it('WHEN interrupted twice THEN the second Ctrl-C says what is left to undo by hand and exits 130', async () => {
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     const dir = newReportDir();
