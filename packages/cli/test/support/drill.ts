@@ -291,7 +291,11 @@ export interface MockedAlarmHistory {
  * ALARM `afterMs` after the first history request that names a start date (the pause's start),
  * and the history shows it once that time has come. Every other CloudWatch request goes to moto.
  */
-export function mockAlarmHistory(alarm?: { name: string; afterMs: number }): MockedAlarmHistory {
+export function mockAlarmHistory(alarm?: {
+  name: string;
+  afterMs: number;
+  summaryOnly?: boolean;
+}): MockedAlarmHistory {
   const realSend = CloudWatchClient.prototype.send;
   const mock = mockClient(CloudWatchClient);
   const calls: Record<string, unknown>[] = [];
@@ -313,11 +317,13 @@ export function mockAlarmHistory(alarm?: { name: string; afterMs: number }): Moc
           Timestamp: new Date(at),
           HistoryItemType: 'StateUpdate',
           HistorySummary: 'Alarm updated from OK to ALARM',
-          HistoryData: JSON.stringify({
-            version: '1.0',
-            oldState: { stateValue: 'OK' },
-            newState: { stateValue: 'ALARM' },
-          }),
+          HistoryData: alarm.summaryOnly
+            ? '{"version":"1.0"}'
+            : JSON.stringify({
+                version: '1.0',
+                oldState: { stateValue: 'OK' },
+                newState: { stateValue: 'ALARM' },
+              }),
         },
       ],
     };

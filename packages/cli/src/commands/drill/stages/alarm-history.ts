@@ -87,7 +87,7 @@ export async function firstAlarm(
         throw describeAwsError(err, `the history of alarm ${alarm} in ${region}`, 'CloudWatch');
       }
       for (const item of res.AlarmHistoryItems ?? []) {
-        const change = stateChange(item.HistoryData);
+        const change = stateChange(item.HistoryData) ?? summaryChange(item.HistorySummary);
         if (item.Timestamp && change?.to === 'ALARM') {
           found.push({ alarm, region, at: item.Timestamp.getTime(), change: `${change.from} -> ALARM` });
           break;
@@ -98,7 +98,12 @@ export async function firstAlarm(
   return found.sort((a, b) => a.at - b.at)[0];
 }
 
-/** `{"oldState": {"stateValue": "OK"}, "newState": {"stateValue": "ALARM"}}` of a state update. */
+/**
+ * `{"oldState": {"stateValue": "OK"}, "newState": {"stateValue": "ALARM"}}` of a state update. The
+ * API reference says only that HistoryData is JSON
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AlarmHistoryItem.html):
+ * without those fields the summary is read instead.
+ */
 function stateChange(data: string | undefined): { from: string; to: string } | undefined {
   try {
     const parsed = JSON.parse(data ?? '') as {
@@ -110,4 +115,10 @@ function stateChange(data: string | undefined): { from: string; to: string } | u
   } catch {
     return undefined;
   }
+}
+
+/** `Alarm updated from OK to ALARM`, the HistorySummary of a state update. */
+function summaryChange(summary: string | undefined): { from: string; to: string } | undefined {
+  const match = /from (\w+) to (\w+)/.exec(summary ?? '');
+  return match ? { from: match[1] as string, to: match[2] as string } : undefined;
 }
