@@ -83,6 +83,7 @@ export const CHECKS: readonly Check[] = [
   alarmCheck('canary'),
   alarmCheck('canaryBack'),
   alarmCheck('tamper'),
+  alarmCheck('alertPath'),
   tamperRuleCheck(),
   alarmSubscriptionCheck(),
   latencyMetricCheck(),

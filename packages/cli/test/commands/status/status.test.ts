@@ -567,6 +567,47 @@ describe('GIVEN a two-way pair with the reverse canary alarm', () => {
   });
 });
 
+describe('GIVEN a pair whose alert-path alarm fired (someone touched a trail, rule, alarm, the topic or its key)', () => {
+  it('WHEN audited THEN alarm.alertPath FAILs, saying where the message of who did what is; without the alarm nothing is said', async () => {
+    const pair = await buildPair(clients);
+    const before = await status(pair);
+    expect(before.report.checks.map((c) => c.id)).not.toContain('alarm.alertPath');
+    await clients.cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: pair.names.alertPathAlarm,
+        Namespace: 'AWS/Events',
+        MetricName: 'TriggeredRules',
+        Dimensions: [{ Name: 'RuleName', Value: pair.names.alertPathRule }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await clients.cloudWatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: pair.names.alertPathAlarm,
+        StateValue: 'ALARM',
+        StateReason: 'test: DisableRule',
+      }),
+    );
+
+    const { report } = await status(pair);
+
+    expect(report.checks.filter((c) => c.id === 'alarm.alertPath')).toEqual([
+      {
+        id: 'alarm.alertPath',
+        status: 'FAIL',
+        message: expect.stringMatching(
+          `^alarm s3-replication-alert-path-${pair.suffix} is in ALARM since .*: test: DisableRule$`,
+        ),
+        fix: expect.stringContaining('read the message the alarm topic got for each call'),
+      },
+    ]);
+  });
+});
+
 describe('GIVEN a deployment that does not exist', () => {
   it('WHEN audited with --env THEN it exits 2 with one line naming the missing bucket', async () => {
     const result = await runCli(['status', '--env', 'nosuchdeployment']);

@@ -4,8 +4,9 @@ import { fail, pass, warn } from './types';
 
 /**
  * Alarms of the deployment, from the naming contract. The latency and failure alarms are required;
- * the events alarm, the canary's composite alarm and the tamper alarm are checked when they exist
- * (older deployments have none of them), and so is the reverse canary's (two-way deployments only).
+ * the events alarm, the canary's composite alarm, the tamper alarm and the alert-path alarm are
+ * checked when they exist (older deployments have none of them), and so is the reverse canary's
+ * (two-way deployments only).
  */
 export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, string>> {
   return {
@@ -15,13 +16,30 @@ export function alarmNames(names: DeploymentNames): Readonly<Record<AlarmKind, s
     canary: names.canaryAlarm,
     canaryBack: names.reverseCanaryAlarm,
     tamper: names.tamperAlarm,
+    alertPath: names.alertPathAlarm,
   };
 }
 
-export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary' | 'canaryBack' | 'tamper';
+export type AlarmKind = 'latency' | 'failed' | 'events' | 'canary' | 'canaryBack' | 'tamper' | 'alertPath';
 
 const REQUIRED: ReadonlySet<AlarmKind> = new Set(['latency', 'failed']);
-const ALL_KINDS: readonly AlarmKind[] = ['latency', 'failed', 'events', 'canary', 'canaryBack', 'tamper'];
+const ALL_KINDS: readonly AlarmKind[] = [
+  'latency',
+  'failed',
+  'events',
+  'canary',
+  'canaryBack',
+  'tamper',
+  'alertPath',
+];
+
+/** What to do about an alarm in ALARM: the replication alarms point to the data, the watch alarms to who did what. */
+const WHEN_IN_ALARM: Partial<Record<AlarmKind, string>> = {
+  tamper:
+    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history; see README: Protecting the replica',
+  alertPath:
+    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history, and check the trail, the s3-dr rules and alarms, the topic, its subscriptions and its key; see README: Protecting the replica',
+};
 
 /** The alarm exists (when required) and is not in ALARM; its current state is reported. */
 export function alarmCheck(kind: AlarmKind): Check {
@@ -48,7 +66,8 @@ export function alarmCheck(kind: AlarmKind): Check {
       if (alarm.StateValue === 'ALARM') {
         return fail(
           `alarm ${name} is in ALARM${since}: ${alarm.StateReason ?? 'no reason given'}`,
-          'see the metrics.* checks; `s3-dr verify` lists objects missing from the replica',
+          WHEN_IN_ALARM[kind] ??
+            'see the metrics.* checks; `s3-dr verify` lists objects missing from the replica',
         );
       }
       if (alarm.ActionsEnabled === false) {
