@@ -36,9 +36,9 @@ each configuration, or of --inventory-date; each data file's MD5 checked against
 no request to either bucket beyond GetBucketEncryption, and what only inventory knows:
   failed    the source's report says ReplicationStatus FAILED and the replica lacks it (fix:
             s3-dr backfill --from-report <--report or --failed-manifest file>)
-  pending   the source's report says ReplicationStatus PENDING (no --grace: reports say it)
-Entries written or deleted after the older of the two reports are not judged (the summary counts
-them). --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
+  pending   the source's report says ReplicationStatus PENDING
+Entries written or deleted after the older of the two reports, less --grace (how long replication
+may take to reach the other report), are not judged: the summary counts them. --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
 comparison in DuckDB (CSV and Parquet reports; ORC needs Athena). --engine athena (the default
 with --workgroup) runs the same SQL as one Athena query over the Glue tables primary_inventory and
 replica_inventory of --database: it prints the bytes it may scan and their cost first, asks for --yes

@@ -60,7 +60,8 @@ async function reportsNow(
     format,
     rows: await rowsOf(s3, p.replica, () => 'REPLICA'),
   });
-  return ['--source-inventory', source, '--replica-inventory', replica];
+  // Written seconds ago: judged only without a grace period, as listing-based verify --grace 0.
+  return ['--source-inventory', source, '--replica-inventory', replica, '--grace', '0'];
 }
 
 const verify = (p: Setup, ...extra: string[]) =>
@@ -239,7 +240,28 @@ test('GIVEN an entry written after the older report WHEN verifying by inventory 
   const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
 
   expect(result.code).toBe(0);
-  expect(result.stdout).toContain('1 difference not judged: written or deleted after the older report');
+  expect(result.stdout).toContain('1 difference not judged: written or deleted after');
+  expect(result.stdout).toContain('(the older report less --grace 15m)');
+});
+
+test('GIVEN an entry written within --grace before the older report WHEN verifying by inventory THEN it is not judged: replication may not have reached the other report', async () => {
+  const p = await buckets();
+  const createdAt = Date.now() - HOUR;
+  const locations = await handMade(
+    p,
+    [row('a.txt'), row('young.txt', { lastModified: createdAt - 60_000 })],
+    [row('a.txt')],
+    createdAt,
+  );
+
+  const [graced, strict] = [
+    await verify(p, '--inventory', '--engine', 'local', ...locations, '--grace', '5m'),
+    await verify(p, '--inventory', '--engine', 'local', ...locations, '--grace', '0'),
+  ];
+
+  expect(graced.code).toBe(0);
+  expect(graced.stdout).toContain('1 difference not judged');
+  expect(strict.code).toBe(1);
 });
 
 test('GIVEN several versions and delete markers WHEN verifying every version by inventory THEN each version is judged by id', async () => {

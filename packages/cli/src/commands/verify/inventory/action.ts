@@ -44,7 +44,10 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
   ]);
   const now = Date.now();
-  const cutoff = Math.min(source.createdAt, replica.createdAt);
+  // A report is a snapshot: an entry written shortly before the older report may be in one report
+  // and not yet replicated into the other's; --grace is how long replication may take.
+  const olderReport = Math.min(source.createdAt, replica.createdAt);
+  const cutoff = olderReport - options.grace;
   const [sourceKms, replicaKms] = await Promise.all([
     bucketUsesKms(s3, target.source),
     bucketUsesKms(s3, target.replica),
@@ -154,7 +157,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     `  replica report ${replica.folder} (${age(now, replica)} old, ${replica.format}): ${replica.root}`,
     ...(unjudged
       ? [
-          `  ${count(unjudged, 'difference')} not judged: written or deleted after the older report (${new Date(cutoff).toISOString()}), so one report may not show it yet`,
+          `  ${count(unjudged, 'difference')} not judged: written or deleted after ${new Date(cutoff).toISOString()} (the older report less --grace ${formatDuration(options.grace)}), so one report may not show it yet`,
         ]
       : []),
   );
