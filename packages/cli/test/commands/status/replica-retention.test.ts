@@ -81,7 +81,7 @@ describe('GIVEN a replica with Object Lock', () => {
       status: 'FAIL',
       message: expect.stringMatching(
         new RegExp(
-          `^replicas carry no Object Lock retention: the canary found the replica of a probe in ${pair.names.replicaBucket} without retention \\(alarm ${pair.names.replicaUnlockedAlarm} in ALARM since \\S+\\); Object Lock does not protect the replicas of the primary's versions$`,
+          `^the replicas of the canary's probes in ${pair.names.replicaBucket} carry no Object Lock retention \\(alarm ${pair.names.replicaUnlockedAlarm} in ALARM since \\S+\\): S3 does not give replicas of versions without retention the replica's default retention here, so Object Lock does not protect the replicas of the primary's versions$`,
         ),
       ),
       fix: "give the primary's versions retention (Object Lock with a default retention on the primary), or set retention on the replicas with S3 Batch Operations (Object Lock retention); the canary's log names the probe",
@@ -96,7 +96,9 @@ describe('GIVEN a replica with Object Lock', () => {
 
     expect(check?.status).toBe('PASS');
     expect(check?.message).toMatch(
-      /^replicas carry Object Lock retention: the canary read retention on the replicas of its probes in /,
+      new RegExp(
+        `^the replicas of the canary's probes in ${pair.names.replicaBucket} carry Object Lock retention \\(alarm ${pair.names.replicaUnlockedAlarm} OK since \\S+\\): S3 gives replicas of versions without retention the replica's default retention here$`,
+      ),
     );
   });
 

@@ -26,13 +26,13 @@ export function replicaRetentionCheck(): Check {
       const since = alarm.StateUpdatedTimestamp ? ` since ${alarm.StateUpdatedTimestamp.toISOString()}` : '';
       if (alarm.StateValue === 'ALARM') {
         return fail(
-          `replicas carry no Object Lock retention: the canary found the replica of a probe in ${target.replica} without retention (alarm ${name} in ALARM${since}); Object Lock does not protect the replicas of the primary's versions`,
+          `the replicas of the canary's probes in ${target.replica} carry no Object Lock retention (alarm ${name} in ALARM${since}): S3 does not give replicas of versions without retention the replica's default retention here, so Object Lock does not protect the replicas of the primary's versions`,
           "give the primary's versions retention (Object Lock with a default retention on the primary), or set retention on the replicas with S3 Batch Operations (Object Lock retention); the canary's log names the probe",
         );
       }
       if (alarm.StateValue === 'OK') {
         return pass(
-          `replicas carry Object Lock retention: the canary read retention on the replicas of its probes in ${target.replica} (alarm ${name} OK${since})`,
+          `the replicas of the canary's probes in ${target.replica} carry Object Lock retention (alarm ${name} OK${since}): S3 gives replicas of versions without retention the replica's default retention here`,
         );
       }
       return warn(
