@@ -20,7 +20,8 @@ export interface EncryptedBucketProps {
   /** @default - none */
   readonly replicationRole?: s3.BucketProps['replicationRole'];
   /**
-   * Object Lock with this default retention for every new version (replicas included).
+   * Object Lock with this default retention for new versions. Whether S3 gives it to replicas of
+   * versions without retention is measured, not assumed: see ReplicationCanary.
    * @default - no Object Lock
    */
   readonly objectLockDefaultRetention?: s3.ObjectLockRetention;

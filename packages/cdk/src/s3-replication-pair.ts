@@ -113,10 +113,13 @@ export interface S3ReplicationPairProps {
 
   /**
    * Object Lock on the replica with this default retention, e.g.
-   * `ObjectLockRetention.compliance(Duration.days(30))`: every replica version is undeletable for
+   * `ObjectLockRetention.compliance(Duration.days(30))`: a version it applies to is undeletable for
    * that long (COMPLIANCE: by anyone, the root user included; GOVERNANCE: except by principals
    * allowed `s3:BypassGovernanceRetention`). 1 to 3650 whole days. Needs
-   * `removalPolicy: RemovalPolicy.RETAIN`: a locked bucket cannot be emptied.
+   * `removalPolicy: RemovalPolicy.RETAIN`: a locked bucket cannot be emptied. Whether S3 applies it to
+   * the replicas of the primary's versions (which carry no retention) is not settled by the AWS
+   * documentation: the canary measures it on your account (alarm
+   * `s3-replication-replica-unlocked-<suffix>`, `s3-dr status` check `replica.retention`).
    *
    * @default - no Object Lock
    */

@@ -97,7 +97,7 @@ describe('GIVEN a pair with the default protection', () => {
     expect(check(report, 'replica.objectLock')).toEqual({
       id: 'replica.objectLock',
       status: 'PASS',
-      message: `Object Lock is off on ${pair.names.replicaBucket} (optional: -c replicaObjectLock=compliance:<days> makes every replica version undeletable for that long)`,
+      message: `Object Lock is off on ${pair.names.replicaBucket} (optional: -c replicaObjectLock=compliance:<days> gives it a default retention; replica.retention then reports whether replicas get it)`,
     });
   });
 });
@@ -392,7 +392,7 @@ describe('GIVEN a replica bucket with Object Lock', () => {
     expect(check(report, 'replica.objectLock')).toEqual({
       id: 'replica.objectLock',
       status: 'PASS',
-      message: `Object Lock is on for ${pair.names.replicaBucket}: COMPLIANCE, 30 days default retention (each new version is undeletable for that long, by anyone, the root user included)`,
+      message: `Object Lock is on for ${pair.names.replicaBucket}: COMPLIANCE, 30 days default retention (a version it applies to is undeletable for that long, by anyone, the root user included; whether replicas get it: replica.retention)`,
     });
   });
 
@@ -402,7 +402,7 @@ describe('GIVEN a replica bucket with Object Lock', () => {
     const { report } = await status(pair);
 
     expect(check(report, 'replica.objectLock')?.message).toBe(
-      `Object Lock is on for ${pair.names.replicaBucket}: GOVERNANCE, 1 day default retention (each new version is undeletable for that long, except by principals allowed s3:BypassGovernanceRetention)`,
+      `Object Lock is on for ${pair.names.replicaBucket}: GOVERNANCE, 1 day default retention (a version it applies to is undeletable for that long, except by principals allowed s3:BypassGovernanceRetention; whether replicas get it: replica.retention)`,
     );
   });
 

@@ -17,7 +17,7 @@ export function objectLockCheck(): Check {
       const lock = await facts.objectLock(bucket);
       if (!lock.enabled) {
         return pass(
-          `Object Lock is off on ${bucket} (optional: -c replicaObjectLock=compliance:<days> makes every replica version undeletable for that long)`,
+          `Object Lock is off on ${bucket} (optional: -c replicaObjectLock=compliance:<days> gives it a default retention; replica.retention then reports whether replicas get it)`,
         );
       }
       if (!lock.mode) {
@@ -33,7 +33,7 @@ export function objectLockCheck(): Check {
           ? 'by anyone, the root user included'
           : 'except by principals allowed s3:BypassGovernanceRetention';
       return pass(
-        `Object Lock is on for ${bucket}: ${describeRetention(lock)} default retention (each new version is undeletable for that long, ${who})`,
+        `Object Lock is on for ${bucket}: ${describeRetention(lock)} default retention (a version it applies to is undeletable for that long, ${who}; whether replicas get it: replica.retention)`,
       );
     },
   };
