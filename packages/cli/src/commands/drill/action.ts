@@ -206,7 +206,10 @@ export function formatSummary(evidence: Evidence, dir: string): string {
     lines.push(
       `${u.done ? 'undone' : 'NOT undone'}: ${u.action}${u.howToFinish ? `; to finish: ${u.howToFinish}` : ''}`,
     );
-  lines.push('', `outcome: ${evidence.outcome}; evidence: ${join(dir, 'evidence.json')}`);
+  // The same rule as the reports: an outcome never hides what was not measured.
+  const skipped = evidence.stages.filter((stage) => stage.status === 'skipped').map((stage) => stage.name);
+  const notMeasured = skipped.length > 0 ? `; stages skipped: ${skipped.join(', ')}` : '';
+  lines.push('', `outcome: ${evidence.outcome}${notMeasured}; evidence: ${join(dir, 'evidence.json')}`);
   return `${lines.join('\n')}\n`;
 }
 

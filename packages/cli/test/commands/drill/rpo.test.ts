@@ -61,5 +61,7 @@ describe('GIVEN a deployment on moto whose replication takes 1.5s', () => {
     expect(rpo?.measured_seconds).toBe(Math.max(...probes.map((p) => p.delaySeconds as number)));
     expect(evidence.probes.filter((p) => p.stage === 'rpo')).toHaveLength(3);
     expect(result.stdout).toContain('rpo');
+    // The outcome line says what was not measured, as the reports do.
+    expect(result.stdout).toMatch(/^outcome: met; stages skipped: fault, failover\b.*; evidence: /m);
   });
 });
