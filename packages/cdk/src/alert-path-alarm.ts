@@ -89,7 +89,7 @@ export class AlertPathAlarm extends Construct {
             `in account ${field('$.account')} region ${field('$.region')} at ${field('$.time')}. ` +
             `Error code, if it was refused: ${field('$.detail.errorCode')}. CloudTrail event id: ${field('$.detail.eventID')}. ` +
             'This call can silence the replication alarms: check the trail, the s3-dr rules and alarms, the alarm topic, its subscriptions and its key. ' +
-            'See README: Protecting the replica from deletion and tampering.',
+            'See docs/protection.md, the tamper alarm and the alert path.',
         ),
       ),
     );

@@ -129,7 +129,7 @@ export class TamperAlarm extends Construct {
             `from ${field('$.detail.sourceIPAddress')} (${field('$.detail.userAgent')}) ` +
             `in account ${field('$.account')} region ${field('$.region')} at ${field('$.time')}. ` +
             `Error code, if it was refused: ${field('$.detail.errorCode')}. CloudTrail event id: ${field('$.detail.eventID')}. ` +
-            'See README: Protecting the replica from deletion and tampering.',
+            'See docs/protection.md, the tamper alarm and the alert path.',
         ),
       ),
     );
