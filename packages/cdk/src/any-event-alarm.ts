@@ -11,6 +11,11 @@ export interface AnyEventAlarmProps {
   readonly metric: cloudwatch.IMetric;
   /** Notified when the alarm goes to ALARM and back to OK. */
   readonly topic: sns.ITopic;
+  /**
+   * What a period without data means.
+   * @default TreatMissingData.NOT_BREACHING - sparse events: nothing happened
+   */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
 }
 
 /**
@@ -25,7 +30,7 @@ export function anyEventAlarm(scope: Construct, id: string, props: AnyEventAlarm
     threshold: 0,
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: props.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
   });
   alarm.addAlarmAction(new actions.SnsAction(props.topic));
   alarm.addOkAction(new actions.SnsAction(props.topic));

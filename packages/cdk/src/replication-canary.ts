@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { anyEventAlarm } from './any-event-alarm';
 import { CANARY_DEFAULT_PREFIX, CANARY_ENV, CANARY_OVERDUE_SECONDS } from './contract';
 import {
   acknowledgeKeyWildcards,
@@ -173,22 +174,17 @@ export class ReplicationCanary extends Construct {
    * what the user's own account does, from the first measured probe on.
    */
   private replicaUnlocked(alarmName: string, props: ReplicationCanaryProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, 'ReplicaUnlockedAlarm', {
+    return anyEventAlarm(this, 'ReplicaUnlockedAlarm', {
       alarmName,
       alarmDescription:
-        "The replica of a canary probe carries no Object Lock retention: S3 did not give replicas of the primary's versions the replica bucket's default retention, so Object Lock does not protect the replicas. Give the primary's versions retention (Object Lock on the primary) or set retention on the replicas (S3 Batch Operations, Object Lock retention). See the README.",
+        "The replica of a canary probe carries no Object Lock retention: S3 did not give replicas of the primary's versions the replica bucket's default retention, so Object Lock does not protect the replicas. Give the primary's versions retention (Object Lock on the primary) or set retention on the replicas (S3 Batch Operations, Object Lock retention). See docs/protection.md.",
       metric: props.metrics.canaryReplicasUnlocked(),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      topic: props.topic,
       // On purpose: no data means no probe's replica was read in the period (a slow or stopped
       // replication is the other canary alarms' business); the last answer stands. A new alarm stays
       // INSUFFICIENT_DATA until the first measurement, which `s3-dr status` reports as not measured yet.
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
-    alarm.addAlarmAction(new actions.SnsAction(props.topic));
-    alarm.addOkAction(new actions.SnsAction(props.topic));
-    return alarm;
   }
 
   /** Exactly what lambda/canary.ts does, on its prefix only. */

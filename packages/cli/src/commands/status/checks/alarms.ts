@@ -36,9 +36,9 @@ const ALL_KINDS: readonly AlarmKind[] = [
 /** What to do about an alarm in ALARM: the replication alarms point to the data, the watch alarms to who did what. */
 const WHEN_IN_ALARM: Partial<Record<AlarmKind, string>> = {
   tamper:
-    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history; see README: Protecting the replica',
+    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history; see docs/protection.md',
   alertPath:
-    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history, and check the trail, the s3-dr rules and alarms, the topic, its subscriptions and its key; see README: Protecting the replica',
+    'read the message the alarm topic got for each call (who, which call, from where) or the CloudTrail event history, and check the trail, the s3-dr rules and alarms, the topic, its subscriptions and its key; see docs/protection.md',
 };
 
 /** The alarm exists (when required) and is not in ALARM; its current state is reported. */
