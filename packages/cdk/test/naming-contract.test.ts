@@ -32,7 +32,14 @@ describe('GIVEN a two-way pair across regions with an access point, a drill and 
   const found = templates.map(physicalNames);
   const inLocked = physicalNames(Template.fromStack(locked));
   const given = [...found, inLocked].flatMap((f) => f.named.map(({ name }) => name));
-  const { stack: _stack, replicaStack: _replicaStack, ...contract } = deploymentNames('lib', ACCOUNT);
+  // The vault's roles (a replica in another account) are not built yet: given by no pair so far.
+  const {
+    stack: _stack,
+    replicaStack: _replicaStack,
+    vaultCanaryRole: _vaultCanaryRole,
+    vaultRecoveryRole: _vaultRecoveryRole,
+    ...contract
+  } = deploymentNames('lib', ACCOUNT);
 
   test('THEN every resource with a name of its own is of a kind this test reads', () => {
     expect([...found, inLocked].flatMap((f) => f.unknown)).toEqual([]);

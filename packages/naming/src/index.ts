@@ -82,12 +82,33 @@ export function inventoryLocation(
   return `s3://${destinationBucket}/${INVENTORY_PREFIX}/${sourceBucket}/${configurationId}/`;
 }
 
+/**
+ * Outputs present only when the replica is a vault in another account (`replicaAccount`), in the
+ * primary's stack: the roles of the vault account that the primary's side uses by name.
+ */
+export const VAULT_OUTPUT_KEYS = {
+  /** The vault's account: the account of the replica bucket, its key and the vault stack. */
+  replicaAccount: 'ReplicaAccount',
+  /** Read-only role of the vault the canary assumes to read its probes' replicas. */
+  vaultCanaryRoleArn: 'VaultCanaryRoleArn',
+  /** `vaultRecoveryRole`: the vault's read-only recovery role (MFA) that `restore --from replica` may assume. */
+  vaultRecoveryRoleArn: 'VaultRecoveryRoleArn',
+} as const;
+
 export type AccessPointOutputKey = (typeof ACCESS_POINT_OUTPUT_KEYS)[keyof typeof ACCESS_POINT_OUTPUT_KEYS];
 
 /** Outputs present only when the deployment can be drilled (`drill`): `s3-dr drill` starts this template. */
 export const DRILL_OUTPUT_KEYS = {
   drillExperimentTemplateId: 'DrillExperimentTemplateId',
 } as const;
+
+/** What an AWS account id is, in words: the text of every error about a bad account id. */
+export const ACCOUNT_ID_RULE = 'a 12-digit AWS account id such as 123456789012';
+
+/** True when `account` is a 12-digit AWS account id. */
+export function isValidAccountId(account: string): boolean {
+  return /^\d{12}$/.test(account);
+}
 
 /** Longest bucket-name prefix below, used to bound the suffix length (S3 names are <= 63 chars). */
 const LONGEST_BUCKET_PREFIX = 'replica-bucket-';
@@ -118,14 +139,17 @@ export function stackName(suffix: string): string {
   return `TapStack${suffix}`;
 }
 
-/** The stack that holds the replica side when the replica lives in another region. */
+/** The stack that holds the replica side when the replica lives in another region or account (a vault). */
 export function replicaStackName(suffix: string): string {
   return `${stackName(suffix)}Replica`;
 }
 
 export interface DeploymentNames {
   readonly stack: string;
-  /** Stack of the replica side (cross-region deployments only), in the replica region. */
+  /**
+   * Stack of the replica side (when the replica is in another region or another account), in the
+   * replica's account and region.
+   */
   readonly replicaStack: string;
   readonly primaryBucket: string;
   readonly replicaBucket: string;
@@ -210,6 +234,16 @@ export interface DeploymentNames {
    * (in the primary's region, where the canary runs).
    */
   readonly replicaUnlockedAlarm: string;
+  /**
+   * Vault (replica in another account): the vault account's read-only role the canary assumes to read
+   * the replicas of its probes (the canary prefix only).
+   */
+  readonly vaultCanaryRole: string;
+  /**
+   * Vault with `vaultRecoveryRole`: the vault account's read-only role, trusted by the primary's account
+   * with MFA, through which `s3-dr restore --from replica` copies the vault's versions server-side.
+   */
+  readonly vaultRecoveryRole: string;
 }
 
 /**
@@ -221,15 +255,23 @@ export function alarmNamePattern(suffix: string): string {
   return `s3-replication-*-${suffix}`;
 }
 
-/** Every resource name of the deployment with this suffix in this account. */
-export function deploymentNames(suffix: string, account: string): DeploymentNames {
+/**
+ * Every resource name of the deployment with this suffix in this account. `replicaAccount` is the
+ * account of the replica side when it is a vault in another account (default: `account`): the replica's
+ * buckets carry that account's id, since bucket names are global.
+ */
+export function deploymentNames(
+  suffix: string,
+  account: string,
+  replicaAccount: string = account,
+): DeploymentNames {
   return {
     stack: stackName(suffix),
     replicaStack: replicaStackName(suffix),
     primaryBucket: `primary-bucket-${suffix}-${account}`,
-    replicaBucket: `replica-bucket-${suffix}-${account}`,
+    replicaBucket: `replica-bucket-${suffix}-${replicaAccount}`,
     accessLogsBucket: `access-logs-${suffix}-${account}`,
-    replicaAccessLogsBucket: `replica-logs-${suffix}-${account}`,
+    replicaAccessLogsBucket: `replica-logs-${suffix}-${replicaAccount}`,
     replicationRole: `s3-replication-role-${suffix}`,
     replicationRuleId: `replicate-all-${suffix}`,
     reverseReplicationRole: `s3-replication-reverse-role-${suffix}`,
@@ -265,7 +307,7 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     reverseCanaryErrorsAlarm: `s3-replication-canary-back-errors-${suffix}`,
     opsBucket: `s3-dr-ops-${suffix}-${account}`,
     batchRole: `s3-dr-batch-role-${suffix}`,
-    replicaOpsBucket: `replica-ops-${suffix}-${account}`,
+    replicaOpsBucket: `replica-ops-${suffix}-${replicaAccount}`,
     inventoryConfigurationId: `s3-dr-${suffix}`,
     athenaWorkgroup: `s3-dr-${suffix}`,
     // Athena takes lowercase names and needs quoting for a hyphen; an underscore needs none
@@ -279,5 +321,7 @@ export function deploymentNames(suffix: string, account: string): DeploymentName
     drillRole: `s3-dr-fis-role-${suffix}`,
     drillGuardAlarm: `s3-replication-drill-guard-${suffix}`,
     replicaUnlockedAlarm: `s3-replication-replica-unlocked-${suffix}`,
+    vaultCanaryRole: `s3-dr-vault-canary-${suffix}`,
+    vaultRecoveryRole: `s3-dr-vault-recovery-${suffix}`,
   };
 }

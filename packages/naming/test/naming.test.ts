@@ -4,6 +4,7 @@ import {
   deploymentNames,
   INVENTORY_TABLES,
   inventoryLocation,
+  isValidAccountId,
   isValidSuffix,
   MAX_SUFFIX_LENGTH,
   replicaStackName,
@@ -23,6 +24,33 @@ describe('naming contract', () => {
       'replica-bucket-dev-123456789012',
       'access-logs-dev-123456789012',
     ]);
+  });
+
+  test('GIVEN a vault in another account THEN the replica side buckets carry that account and the primary side buckets their own', () => {
+    const names = deploymentNames('dev', '111111111111', '222222222222');
+    expect([names.replicaBucket, names.replicaAccessLogsBucket, names.replicaOpsBucket]).toEqual([
+      'replica-bucket-dev-222222222222',
+      'replica-logs-dev-222222222222',
+      'replica-ops-dev-222222222222',
+    ]);
+    expect([names.primaryBucket, names.accessLogsBucket, names.opsBucket]).toEqual([
+      'primary-bucket-dev-111111111111',
+      'access-logs-dev-111111111111',
+      's3-dr-ops-dev-111111111111',
+    ]);
+  });
+
+  test('without a vault account the replica side is in the primary account', () => {
+    expect(deploymentNames('dev', '111111111111')).toEqual(
+      deploymentNames('dev', '111111111111', '111111111111'),
+    );
+  });
+
+  test('an account id is exactly 12 digits', () => {
+    expect(['123456789012', '000000000000'].map(isValidAccountId)).toEqual([true, true]);
+    expect(
+      ['12345678901', '1234567890123', '12345678901a', ' 123456789012', ''].map(isValidAccountId),
+    ).toEqual([false, false, false, false, false]);
   });
 
   test('every name of a deployment carries its suffix', () => {
@@ -117,6 +145,8 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   reverseReplicationRole: 'IAM role',
   reverseRuleRole: 'IAM role',
   batchRole: 'IAM role',
+  vaultCanaryRole: 'IAM role',
+  vaultRecoveryRole: 'IAM role',
   replicationRuleId: 'replication rule',
   reverseReplicationRuleId: 'replication rule',
   multiRegionAccessPoint: 'Multi-Region Access Point',
