@@ -81,6 +81,14 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       'AWS region of the stack and everything but the buckets, each read in its own region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)',
     )
     .option('--profile <name>', 'AWS shared-config profile (default: AWS_PROFILE)')
+    .option(
+      '--replica-profile <name>',
+      "profile for the replica's side when it is a vault in another account (default: the same credentials)",
+    )
+    .option(
+      '--replica-role-arn <arn>',
+      "role of the vault's account to assume for the replica's side (instead of --replica-profile)",
+    )
     .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
     .option(
       '--concurrency <n>',

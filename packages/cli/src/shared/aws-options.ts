@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { parseDuration } from './duration';
 import { CliError, EXIT } from './errors';
 
@@ -11,6 +12,15 @@ import { CliError, EXIT } from './errors';
 export interface AwsOptions {
   readonly region?: string;
   readonly profile?: string;
+  /**
+   * Credentials of the replica's side when the replica is a vault in another account: a profile
+   * (--replica-profile), or a role the CLI assumes with its own credentials (--replica-role-arn).
+   * Without either, the replica is read with the same credentials as the primary.
+   */
+  readonly replicaProfile?: string;
+  readonly replicaRoleArn?: string;
+  /** Credentials to use instead of the default chain (the replica's assumed role); set by aws.ts. */
+  readonly credentials?: AwsCredentialIdentityProvider;
   /** S3-compatible or test endpoint; AWS_ENDPOINT_URL is used when this is unset. */
   readonly endpointUrl?: string;
   /** Upper bound on parallel requests; sizes the HTTP connection pool too. */
@@ -63,15 +73,31 @@ export function checkAwsOptions(options: AwsOptions): void {
   requestTimeoutMs();
   const profile = options.profile ?? process.env.AWS_PROFILE;
   if (profile !== undefined && profile !== '') {
-    const files = sharedConfigFiles();
-    if (!files.some((file) => profilesIn(file).has(profile))) {
-      const from = options.profile !== undefined ? '--profile' : 'AWS_PROFILE';
-      throw new CliError(
-        `AWS profile '${profile}' (${from}) does not exist: it is not in ${files.join(' or ')} (list them with: aws configure list-profiles)`,
-        EXIT.usage,
-        'no-such-profile',
-      );
-    }
+    assertProfileExists(profile, options.profile !== undefined ? '--profile' : 'AWS_PROFILE');
+  }
+  if (options.replicaProfile !== undefined && options.replicaRoleArn !== undefined) {
+    throw new CliError(
+      '--replica-profile and --replica-role-arn both say how to reach the replica: pass only one',
+    );
+  }
+  if (options.replicaProfile !== undefined) assertProfileExists(options.replicaProfile, '--replica-profile');
+  if (options.replicaRoleArn !== undefined && !ROLE_ARN.test(options.replicaRoleArn)) {
+    throw new CliError(
+      `--replica-role-arn '${options.replicaRoleArn}' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`,
+    );
+  }
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+function assertProfileExists(profile: string, from: string): void {
+  const files = sharedConfigFiles();
+  if (!files.some((file) => profilesIn(file).has(profile))) {
+    throw new CliError(
+      `AWS profile '${profile}' (${from}) does not exist: it is not in ${files.join(' or ')} (list them with: aws configure list-profiles)`,
+      EXIT.usage,
+      'no-such-profile',
+    );
   }
 }
 

@@ -43,6 +43,14 @@ export interface AwsClients {
   readonly fis: FisClient;
   /** Amazon Athena (verify --inventory --engine athena). */
   readonly athena: AthenaClient;
+  /**
+   * The clients of the replica's side, in this set's region: with --replica-profile or
+   * --replica-role-arn (a vault in another account) they carry those credentials; otherwise they
+   * are this set itself. Built on first use.
+   */
+  readonly replicaSide: AwsClients;
+  /** True when {@link replicaSide} has credentials of its own (--replica-profile or --replica-role-arn). */
+  readonly separateReplicaCredentials: boolean;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -77,6 +85,7 @@ export function createClients(options: AwsOptions): AwsClients {
     retryMode: 'standard',
     ...(endpoint ? { endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: timeouts.connectMs,
       socketTimeout: timeouts.idleMs,
@@ -120,6 +129,9 @@ export function createClients(options: AwsOptions): AwsClients {
       }),
   );
   const regions = new Map<string, AwsClients>();
+  const separateReplicaCredentials =
+    options.replicaProfile !== undefined || options.replicaRoleArn !== undefined;
+  let replicaSide: AwsClients | undefined;
   const self: AwsClients = {
     region,
     // Path-style addressing for custom endpoints: S3-compatible servers rarely resolve bucket subdomains.
@@ -154,6 +166,12 @@ export function createClients(options: AwsOptions): AwsClients {
     get s3Control() {
       return s3Control();
     },
+    separateReplicaCredentials,
+    get replicaSide() {
+      if (!separateReplicaCredentials) return self;
+      replicaSide ??= createClients(replicaOptions(options, self));
+      return replicaSide;
+    },
     inRegion(other) {
       if (other === region) return self;
       let clients = regions.get(other);
@@ -165,6 +183,31 @@ export function createClients(options: AwsOptions): AwsClients {
     },
   };
   return self;
+}
+
+/**
+ * The options of the replica side's clients: its profile, or the role assumed with the primary
+ * side's credentials (STS in the primary side's region; the SDK refreshes the credentials before
+ * they expire). The replica side has no replica side of its own.
+ */
+function replicaOptions(options: AwsOptions, primary: AwsClients): AwsOptions {
+  const { replicaProfile, replicaRoleArn, ...rest } = options;
+  if (replicaProfile !== undefined) return { ...rest, profile: replicaProfile, credentials: undefined };
+  const { fromTemporaryCredentials } =
+    require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
+  return {
+    ...rest,
+    credentials: fromTemporaryCredentials({
+      params: { RoleArn: replicaRoleArn as string, RoleSessionName: 's3-dr' },
+      clientConfig: {
+        region: primary.region,
+        ...((options.endpointUrl ?? process.env.AWS_ENDPOINT_URL)
+          ? { endpoint: options.endpointUrl ?? process.env.AWS_ENDPOINT_URL }
+          : {}),
+      },
+      masterCredentials: primary.s3.config.credentials,
+    }),
+  };
 }
 
 interface HttpRequestLike {

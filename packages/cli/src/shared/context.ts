@@ -13,6 +13,9 @@ export interface GlobalOptions {
   readonly replica?: string;
   readonly region?: string;
   readonly profile?: string;
+  /** The replica's side (a vault in another account): its profile, or a role to assume. */
+  readonly replicaProfile?: string;
+  readonly replicaRoleArn?: string;
   readonly endpointUrl?: string;
   readonly json: boolean;
   readonly debug: boolean;
