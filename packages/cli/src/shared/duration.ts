@@ -40,6 +40,8 @@ export function parseDuration(name: string, { allowZero = false } = {}): (value:
  * `5400000` -> `1h30m`.
  */
 export function formatDuration(ms: number): string {
+  // Below a tenth of a second in milliseconds: a fast restore is not "0s".
+  if (ms < 95) return `${Math.round(ms)}ms`;
   if (ms < 59_950) return `${Number((ms / 1000).toFixed(1))}s`;
   const total = Math.round(ms / 1000);
   const minutes = Math.floor(total / 60);

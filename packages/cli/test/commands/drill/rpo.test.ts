@@ -61,6 +61,11 @@ describe('GIVEN a deployment on moto whose replication takes 1.5s', () => {
     expect(rpo?.measured_seconds).toBe(Math.max(...probes.map((p) => p.delaySeconds as number)));
     expect(evidence.probes.filter((p) => p.stage === 'rpo')).toHaveLength(3);
     expect(result.stdout).toContain('rpo');
+    // The console and the evidence count the same checks: status's and the drill's own (rpo: one).
+    const said = /preflight: (\d+) status checks? and 1 drill check for /.exec(result.stderr + result.stdout);
+    expect(evidence.stages.find((s) => s.name === 'preflight')?.measurements?.checks).toBe(
+      Number(said?.[1]) + 1,
+    );
     // The outcome line says what was not measured, as the reports do.
     expect(result.stdout).toMatch(/^outcome: met; stages skipped: fault, failover\b.*; evidence: /m);
   });

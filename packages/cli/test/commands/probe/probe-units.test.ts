@@ -24,6 +24,7 @@ describe('GIVEN a --timeout value', () => {
 
 describe('GIVEN a duration in milliseconds', () => {
   it.each([
+    [40, '40ms'],
     [500, '0.5s'],
     [5000, '5s'],
     [6200, '6.2s'],

@@ -148,10 +148,12 @@ export function outcomeText(evidence: Evidence): string {
 }
 
 /**
- * Seconds as a person reads them, largest units first and zero parts left out: `11.6 s`,
+ * Seconds as a person reads them, largest units first and zero parts left out: `40 ms`, `11.6 s`,
  * `3 min 52 s`, `1 h 5 min`, `30 d 4 s`. Below a minute to a tenth of a second; above, whole seconds.
  */
 export function formatSeconds(seconds: number): string {
+  // Below a tenth of a second in milliseconds: a fast restore is not "0 s".
+  if (seconds < 0.095) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 59.95) return `${Number(seconds.toFixed(1))} s`;
   let rest = Math.round(seconds);
   const parts: string[] = [];

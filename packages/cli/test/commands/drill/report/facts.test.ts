@@ -3,7 +3,9 @@ import { evidenceWith } from './evidence-fixture';
 
 describe('GIVEN a duration in seconds', () => {
   it.each([
-    [0.04, '0 s'],
+    [0.04, '40 ms'],
+    [0.094, '94 ms'],
+    [0.096, '0.1 s'],
     [6.25, '6.3 s'],
     [59.94, '59.9 s'],
     [59.96, '1 min'],
