@@ -22,7 +22,7 @@ import {
   saveRunState,
   type TargetFlags,
 } from './run-state';
-import { checkStagesLeft, type DrillSettings, defaultReportDir, newRunId } from './settings';
+import { checkStagesLeft, DRILL_PREFIX, type DrillSettings, defaultReportDir, newRunId } from './settings';
 import { describeUndo, flagsOf, howToFinish } from './undo';
 
 /** The options of `s3-dr drill` (see register.ts); durations in ms. */
@@ -118,7 +118,11 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   // evidence.json, report.html and report.md.
   await writeReport(reportDir, evidence);
   if (end.error) ctx.io.stderr(`s3-dr: ${end.error.message}\n`);
-  ctx.print(formatSummary(evidence, reportDir), evidence);
+  const resumeHint =
+    state.status === 'interrupted'
+      ? `\nto run the stages it did not finish: s3-dr drill ${flagsOf(state.target)} --resume ${runId} --yes`
+      : '';
+  ctx.print(`${formatSummary(evidence, reportDir)}${resumeHint}`, evidence);
   return end.error ? end.error.exitCode : exitCodeOf(evidence);
 }
 
@@ -202,6 +206,11 @@ export function formatSummary(evidence: Evidence, dir: string): string {
       `  ${o.name.padEnd(15)} ${seconds(o.target_seconds).padEnd(10)} ${seconds(o.measured_seconds).padEnd(10)} ${o.met ? 'yes' : 'NO'}${by}${o.reason ? `: ${o.reason}` : ''}`,
     );
   }
+  // An interrupted or failed run always says whether anything is left changed.
+  if (evidence.undo.length === 0 && (evidence.outcome === 'interrupted' || evidence.outcome === 'error'))
+    lines.push(
+      `nothing to undo: the drill left the deployment as it found it (its probe objects stay under ${DRILL_PREFIX}${evidence.runId}/)`,
+    );
   for (const u of evidence.undo)
     lines.push(
       `${u.done ? 'undone' : 'NOT undone'}: ${u.action}${u.howToFinish ? `; to finish: ${u.howToFinish}` : ''}`,

@@ -82,6 +82,13 @@ describe('GIVEN a drill in its rpo stage', () => {
     expect(readEvidence(dir).stages.find((s) => s.name === 'rpo')?.status).toBe('interrupted');
     expect(readRunState(dir)).toMatchObject({ status: 'interrupted', pending: [] });
     expect((await bucketContents(deployment.names)).deleteMarkers).toBe(0);
+    const runId = readRunState(dir).runId;
+    expect(result.stdout).toContain(
+      `nothing to undo: the drill left the deployment as it found it (its probe objects stay under _s3-dr/drill/${runId}/)`,
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`to run the stages it did not finish: s3-dr drill --env \\S+ --resume ${runId} --yes\\n?$`),
+    );
   });
 });
 
