@@ -92,22 +92,49 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
     progress.done();
     await report.close();
   }
-  const verdict = verdictOf(result);
-  const exitCode = exitCodeOf(verdict, options.strict);
-  const lines = formatText(
-    target.source,
-    target.replica,
-    options,
-    result,
-    verdict,
-    `grace ${formatDuration(options.grace)}`,
-  );
-  ctx.print(lines.join('\n'), {
+  return printSummary(ctx, {
     source: target.source,
     replica: target.replica,
+    options,
+    result,
+    basis: `grace ${formatDuration(options.grace)}`,
+    json: { graceSeconds: options.grace / 1000 },
+  });
+}
+
+/** What a comparison came to, as printSummary prints it. */
+export interface Summary {
+  readonly source: string;
+  readonly replica: string;
+  readonly options: VerifyOptions;
+  readonly result: Summarized;
+  /** What the comparison rested on, for the first line (`grace 15m`, `inventory reports`). */
+  readonly basis: string;
+  /** Lines after the first (which reports were compared). */
+  readonly details?: readonly string[];
+  /** Lines before the verdict. */
+  readonly notes?: readonly string[];
+  /** Fields of the --json object beside the common ones. */
+  readonly json: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Prints the summary of a comparison, the verdict last (or, with --json, one object with the
+ * verdict, the counts and the first differences); returns the exit code. One printer for both
+ * bases, listings and inventory reports, so that their output cannot drift apart.
+ */
+export function printSummary(ctx: CommandContext, s: Summary): number {
+  const { options, result } = s;
+  const verdict = verdictOf(result);
+  const lines = formatText(s.source, s.replica, options, result, verdict, s.basis);
+  lines.splice(1, 0, ...(s.details ?? []));
+  lines.splice(-1, 0, ...(s.notes ?? []));
+  ctx.print(lines.join('\n'), {
+    source: s.source,
+    replica: s.replica,
     prefix: options.prefix ?? '',
     mode: options.allVersions ? 'all-versions' : 'current',
-    graceSeconds: options.grace / 1000,
+    ...s.json,
     strict: options.strict,
     verdict,
     ok: verdict === 'ok',
@@ -120,7 +147,7 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
     encryptionUnknown: result.encryptionUnknown,
     differences: result.sample,
   });
-  return exitCode;
+  return exitCodeOf(verdict, options.strict);
 }
 
 /** The summary's lines, the verdict last; `basis` says what the comparison rested on (`grace 15m`). */

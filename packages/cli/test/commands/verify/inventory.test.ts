@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +15,9 @@ beforeAll(() => {
 });
 
 const HOUR = 3_600_000;
+/** An ORC report's fileSchema, as storage-inventory-location.html shows it. */
+const ORC_SCHEMA =
+  'struct<bucket:string,key:string,version_id:string,is_latest:boolean,is_delete_marker:boolean,size:bigint,last_modified_date:timestamp,e_tag:string,storage_class:string,replication_status:string>';
 /** Keys that URL encoding and decoding must not change. */
 const AWKWARD_KEYS = [
   'ünïcödé/日本語.txt',
@@ -371,17 +374,31 @@ describe('bad input exits 2 with one line', () => {
 
   test('GIVEN an unknown file format THEN it names the format and the known ones', async () => {
     const message = await failing(async (p, l) => {
-      const manifest = await firstManifest(p, l[1] as string);
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: p.destination,
-          Key: manifest.path,
-          Body: JSON.stringify({ ...manifest.json, fileFormat: 'Avro' }),
-        }),
-      );
+      await rewriteManifest(p, l[1] as string, (json) => ({ ...json, fileFormat: 'Avro' }));
       return l;
     });
     expect(message).toMatch(/fileFormat Avro is not one of CSV, Parquet, ORC/);
+  });
+
+  test('GIVEN an ORC report WHEN comparing locally THEN it says to use Athena or Parquet/CSV, before downloading or writing anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+    const report = join(dir, 'r.jsonl');
+    const message = await failing(async (p, l) => {
+      await rewriteManifest(p, l[1] as string, (json) => ({
+        ...json,
+        fileFormat: 'ORC',
+        fileSchema: ORC_SCHEMA,
+        // Not in the bucket: a download would fail on it with another message.
+        files: [{ key: 'inventory/nowhere/data/absent.orc', size: 10, MD5checksum: '0'.repeat(32) }],
+      }));
+      return [...l, '--report', report, '--failed-manifest', join(dir, 'f.csv')];
+    });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(
+      /--engine local: s3:\/\/.* is an ORC report, and the DuckDB of --engine local reads CSV and Parquet only: use --engine athena, or set the inventory's format to Parquet or CSV/,
+    );
+    expect(existsSync(report)).toBe(false);
+    expect(existsSync(join(dir, 'f.csv'))).toBe(false);
   });
 
   test('GIVEN --inventory-date of a day without a report THEN it says so', async () => {
@@ -390,6 +407,18 @@ describe('bad input exits 2 with one line', () => {
     );
   });
 });
+
+/** Replaces the manifest of the report under `root` with `change` of it. */
+async function rewriteManifest(p: Setup, root: string, change: (json: object) => object): Promise<void> {
+  const manifest = await firstManifest(p, root);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: p.destination,
+      Key: manifest.path,
+      Body: JSON.stringify(change(manifest.json)),
+    }),
+  );
+}
 
 async function firstManifest(p: Setup, root: string) {
   const { ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');

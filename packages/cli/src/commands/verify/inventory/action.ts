@@ -10,12 +10,12 @@ import { locateBucket, s3ForBuckets } from '../../../shared/regions';
 import { openReport } from '../../../shared/report';
 import type { Target } from '../../../shared/target';
 import { count } from '../../../shared/text';
-import { exitCodeOf, formatText, type Summarized, type VerifyOptions, verdictOf } from '../action';
+import { printSummary, type Summarized, type VerifyOptions } from '../action';
 import { DIFFERENCE_KINDS } from '../compare';
 import { ATHENA_USD_PER_TB, athenaCost, formatBytes, runAthena } from './athena';
 import { describeFiles, downloadReports } from './download';
 import { type InventoryDifference, type InventoryKind, RowJudge } from './judge';
-import { runLocal, TABLES } from './local';
+import { assertLocalFormats, runLocal, TABLES } from './local';
 import { findReport, type InventoryReport, parseInventoryRoot, reportBytes } from './reports';
 import { comparisonSql, type ResultRow } from './sql';
 
@@ -43,6 +43,12 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     findReport(s3, '--source-inventory', locations.source, target.source, options.inventoryDate),
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
   ]);
+  // Refusals come before any file is written or any query started.
+  const engine =
+    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
+  if (engine === 'local') assertLocalFormats([source, replica]);
+  const athena = engine === 'athena' ? athenaSettings(options, target) : undefined;
+  if (athena) checkScan(ctx, options, source, replica);
   const now = Date.now();
   // A report is a snapshot: an entry written shortly before the older report may be in one report
   // and not yet replicated into the other's; --grace is how long replication may take.
@@ -81,8 +87,6 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       }
     }
   };
-  const engine =
-    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
   const keys = { prefix: options.prefix, skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX };
   try {
     if (engine === 'local') {
@@ -103,18 +107,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       } finally {
         await local.remove();
       }
-    } else {
-      const athena = athenaSettings(options, target);
-      const bytes = 2 * (reportBytes(source) + reportBytes(replica));
-      ctx.io.stderr(
-        `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count): at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
-      );
-      const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
-      if (bytes > maxScan && !options.yes) {
-        throw new CliError(
-          `athena: the query may scan ${formatBytes(bytes)}, more than --max-scan ${formatBytes(maxScan)}: pass --yes to run it (or a larger --max-scan); nothing was run`,
-        );
-      }
+    } else if (athena) {
       const sql = comparisonSql(
         { name: `"${athena.database}"."${TABLES.source}"`, dt: source.dt, format: source.format },
         { name: `"${athena.database}"."${TABLES.replica}"`, dt: replica.dt, format: replica.format },
@@ -147,56 +140,57 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     ],
     interrupted: interrupt.signal.aborted,
   };
-  const verdict = verdictOf(result);
-  const lines = formatText(target.source, target.replica, options, result, verdict, 'inventory reports');
   const unjudged = judge.judgement.unjudged;
-  lines.splice(
-    1,
-    0,
-    `  source  report ${source.folder} (${age(now, source)} old, ${source.format}): ${source.root}`,
-    `  replica report ${replica.folder} (${age(now, replica)} old, ${replica.format}): ${replica.root}`,
-    ...(unjudged
-      ? [
-          `  ${count(unjudged, 'difference')} not judged: written or deleted after ${new Date(cutoff).toISOString()} (the older report less --grace ${formatDuration(options.grace)}), so one report may not show it yet`,
-        ]
-      : []),
-  );
-  if (options.failedManifest) {
-    lines.splice(
-      -1,
-      0,
-      `failed and missing keys written to ${options.failedManifest}: s3-dr backfill --from-report ${options.failedManifest} replicates them`,
-    );
-  }
-  ctx.print(lines.join('\n'), {
+  return printSummary(ctx, {
     source: target.source,
     replica: target.replica,
-    prefix: options.prefix ?? '',
-    mode,
-    basis: 'inventory',
-    engine,
-    reports: {
-      source: reportJson(source, now),
-      replica: reportJson(replica, now),
+    options,
+    result,
+    basis: 'inventory reports',
+    details: [
+      `  source  report ${source.folder} (${age(now, source)} old, ${source.format}): ${source.root}`,
+      `  replica report ${replica.folder} (${age(now, replica)} old, ${replica.format}): ${replica.root}`,
+      ...(unjudged
+        ? [
+            `  ${count(unjudged, 'difference')} not judged: written or deleted after ${new Date(cutoff).toISOString()} (the older report less --grace ${formatDuration(options.grace)}), so one report may not show it yet`,
+          ]
+        : []),
+    ],
+    notes: options.failedManifest
+      ? [
+          `failed and missing keys written to ${options.failedManifest}: s3-dr backfill --from-report ${options.failedManifest} replicates them`,
+        ]
+      : [],
+    json: {
+      basis: 'inventory',
+      engine,
+      reports: { source: reportJson(source, now), replica: reportJson(replica, now) },
+      notJudged: unjudged,
     },
-    notJudged: unjudged,
-    strict: options.strict,
-    verdict,
-    ok: verdict === 'ok',
-    summary: lines[lines.length - 1],
-    interrupted: result.interrupted,
-    keys: result.keys,
-    counts,
-    hiddenInReplica,
-    etagsComparable: result.etagsComparable,
-    encryptionUnknown: result.encryptionUnknown,
-    differences: result.sample,
   });
-  return exitCodeOf(verdict, options.strict);
 }
 
 /** The default of --max-scan: 1 TiB. */
 export const DEFAULT_MAX_SCAN = 1024 ** 4;
+
+/** Prints the bytes the query may scan and their cost; refuses above --max-scan without --yes. */
+function checkScan(
+  ctx: CommandContext,
+  options: VerifyOptions,
+  source: InventoryReport,
+  replica: InventoryReport,
+): void {
+  const bytes = 2 * (reportBytes(source) + reportBytes(replica));
+  ctx.io.stderr(
+    `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count): at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
+  );
+  const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
+  if (bytes > maxScan && !options.yes) {
+    throw new CliError(
+      `athena: the query may scan ${formatBytes(bytes)}, more than --max-scan ${formatBytes(maxScan)}: pass --yes to run it (or a larger --max-scan); nothing was run`,
+    );
+  }
+}
 
 /** The workgroup and database: the options', else the stack's (AthenaWorkgroup, GlueDatabase). */
 function athenaSettings(options: VerifyOptions, target: Target): { workgroup: string; database: string } {

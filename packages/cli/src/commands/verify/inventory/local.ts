@@ -7,6 +7,20 @@ import { type ComparisonMode, comparisonSql, RESULT_COLUMNS, type ResultRow } fr
 export const TABLES = { source: INVENTORY_TABLES.primary, replica: INVENTORY_TABLES.replica } as const;
 
 /**
+ * Refuses ORC reports before anything is downloaded: the DuckDB bundled here reads CSV and Parquet;
+ * its ORC reader is an extension that DuckDB downloads on first use (INSTALL orc), which this CLI
+ * does not do (it may run where nothing can be downloaded, and would run code it did not ship).
+ */
+export function assertLocalFormats(reports: readonly InventoryReport[]): void {
+  const orc = reports.find((r) => r.format === 'ORC');
+  if (orc) {
+    throw new CliError(
+      `--engine local: ${orc.root}${orc.folder} is an ORC report, and the DuckDB of --engine local reads CSV and Parquet only: use --engine athena, or set the inventory's format to Parquet or CSV (the stack's inventoryFormat) and compare the next reports`,
+    );
+  }
+}
+
+/**
  * Runs the comparison in DuckDB (in memory, spilling to `dir`) over local copies of the two
  * reports: one view per report with the Athena table's columns, then the same SQL text Athena runs.
  * Yields the result rows in chunks, never all at once.
@@ -18,13 +32,6 @@ export async function* runLocal(
   dir: string,
   keys: Parameters<typeof comparisonSql>[3] = {},
 ): AsyncGenerator<ResultRow[]> {
-  for (const report of [reports.source, reports.replica]) {
-    if (report.format === 'ORC') {
-      throw new CliError(
-        `${report.root}${report.folder}: an ORC report; DuckDB has no ORC reader, so --engine local reads CSV and Parquet reports only: use --engine athena`,
-      );
-    }
-  }
   // Loaded on first use: a native module only this engine needs.
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', {
