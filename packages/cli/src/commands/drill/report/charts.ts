@@ -53,7 +53,12 @@ export function timelineSvg(evidence: Evidence): string {
     .map((s) => ({ lane: STAGE_TITLE[s.name], at: new Date(evidence.startedAt), label: s.status }));
   const from = Date.parse(evidence.startedAt);
   const span = Math.max(Date.parse(evidence.endedAt) - from, 1);
-  const late = (at: Date) => (at.getTime() - from) / span > 0.75;
+  const share = (at: Date) => (at.getTime() - from) / span;
+  // Where a bar's status and duration go: after its end; before its start when it ends in the last
+  // quarter (the text would run off the chart); inside it when it also starts in the first quarter
+  // (before it, the text would run into the lane names).
+  const labelPlace = (b: { start: Date; end: Date }): 'after' | 'before' | 'inside' =>
+    share(b.end) <= 0.75 ? 'after' : share(b.start) >= 0.25 ? 'before' : 'inside';
   const markers = events.map((e) => ({
     lane: EVENT_LANE[e.kind],
     at: new Date(e.at),
@@ -104,15 +109,17 @@ export function timelineSvg(evidence: Evidence): string {
         rx: 2,
         title: 'label',
       }),
-      // Each bar's status and duration beside it: after its end, or before its start when it
-      // ends in the last quarter of the drill (where the text would run off the chart).
       text(
-        bars.filter((b) => !late(b.end)),
+        bars.filter((b) => labelPlace(b) === 'after'),
         { x: 'end', y: 'lane', text: 'label', textAnchor: 'start', dx: 5, fill: '#333' },
       ),
       text(
-        bars.filter((b) => late(b.end)),
+        bars.filter((b) => labelPlace(b) === 'before'),
         { x: 'start', y: 'lane', text: 'label', textAnchor: 'end', dx: -5, fill: '#333' },
+      ),
+      text(
+        bars.filter((b) => labelPlace(b) === 'inside'),
+        { x: 'start', y: 'lane', text: 'label', textAnchor: 'start', dx: 5, fill: 'white', fontWeight: 600 },
       ),
       text(skipped, { x: 'at', y: 'lane', text: 'label', textAnchor: 'start', fill: COLOURS.skipped }),
       dot(markers, {

@@ -90,6 +90,23 @@ describe('GIVEN the evidence of a drill that missed its RTO', () => {
     expect(text(chart)).toContain('replication paused (fault injection)');
   });
 
+  it('WHEN a stage spans the whole drill THEN its status and duration are written inside its bar, not over the lane names', () => {
+    const e = fixtureEvidence();
+    const wide = {
+      ...e,
+      stages: e.stages.map((s) =>
+        s.name === 'rpo' ? { ...s, startedAt: e.startedAt, endedAt: e.endedAt } : s,
+      ),
+    };
+    const chart = page(wide).querySelector('figure[aria-label="Timeline of the drill"] svg');
+    const label = [...(chart?.querySelectorAll('g[aria-label="text"] text') ?? [])].find((t) =>
+      text(t).startsWith('passed · 31 min'),
+    );
+
+    expect(label?.parentElement?.getAttribute('text-anchor')).toBe('start');
+    expect(label?.parentElement?.getAttribute('fill')).toBe('white');
+  });
+
   it('WHEN rendered THEN the delay chart draws one dot per probe that arrived', () => {
     const chart = page(fixtureEvidence()).querySelector(
       'figure[aria-label="Replication delay of each probe"] svg',
