@@ -7,12 +7,17 @@ import { CliError, describeAwsError } from '../../shared/errors';
 import { forEachConcurrent } from '../../shared/pool';
 import { why } from '../../shared/report';
 
-/** What a `verify --report` file gives Batch Replication, as the plan counts it. */
+/**
+ * What a `verify --report` file (JSON lines) or a CSV manifest (`verify --inventory
+ * --failed-manifest`) gives Batch Replication, as the plan counts it.
+ */
 export interface ReportManifest {
   /** Object versions in the manifest. */
   readonly objects: number;
   /** Of those, current versions looked up with HeadObject: the report named no version id. */
   readonly lookedUp: number;
+  /** Of those, current versions of CSV lines without a version id (the key's latest version). */
+  readonly latest: number;
   /** Of those, keys that a delete marker hides in the replica (verify says so). */
   readonly hiddenInReplica: number;
   /** Left out: missing delete markers (Batch Replication copies objects). */
@@ -25,9 +30,11 @@ export interface ReportManifest {
   readonly file: string;
 }
 
-/** A `missing` line of a verify report, as far as backfill reads it. */
+/** A `missing` line of a verify report, or a line of a CSV manifest, as far as backfill reads it. */
 interface MissingRecord {
   readonly key: string;
+  /** A CSV line without a version id: the key's current version, whatever it is. */
+  readonly latest?: boolean;
   readonly source?: {
     readonly versionId?: string;
     readonly deleteMarker?: boolean;
@@ -46,12 +53,12 @@ const LEFT_OUT = {
 } as const;
 
 type Outcome =
-  | { readonly type: 'version'; readonly versionId: string; readonly lookedUp: boolean }
+  | { readonly type: 'version'; readonly versionId: string; readonly lookedUp?: 'seen' | 'latest' }
   | { readonly type: keyof typeof LEFT_OUT };
 
 /**
- * Turns the `missing` lines of a `verify --report` file into manifest lines of object versions in
- * `source`, written to `file`. A line with a version id (verify --all-versions) names its version.
+ * Turns the `missing` lines of a `verify --report` file, or the lines of a CSV manifest, into
+ * manifest lines of object versions in `source`, written to `file`. A line with a version id (verify --all-versions) names its version.
  * A line without one (the default mode: ListObjectsV2 does not list version ids) gets the key's
  * current version from HeadObject, only if that is still the version the report saw (same ETag,
  * size and LastModified); a key deleted or written again since is left out and counted, never
@@ -71,20 +78,22 @@ export async function manifestFromReport(
   const counts = {
     objects: 0,
     lookedUp: 0,
+    latest: 0,
     hiddenInReplica: 0,
     deleteMarkers: 0,
     deletedSince: 0,
     changedSince: 0,
   };
   try {
-    await forEachConcurrent(missingRecords(path), concurrency, async (record) => {
+    await forEachConcurrent(missingRecords(path, source), concurrency, async (record) => {
       const outcome = await resolve(s3, source, record);
       if (outcome.type !== 'version') {
         counts[LEFT_OUT[outcome.type]]++;
         return;
       }
       counts.objects++;
-      if (outcome.lookedUp) counts.lookedUp++;
+      if (outcome.lookedUp === 'seen') counts.lookedUp++;
+      if (outcome.lookedUp === 'latest') counts.latest++;
       if (record.replica?.deleteMarker) counts.hiddenInReplica++;
       await writer.add({ bucket: source, key: record.key, versionId: outcome.versionId });
     });
@@ -103,7 +112,7 @@ export async function copyManifest(file: string, writer: ManifestWriter): Promis
 async function resolve(s3: S3Client, source: string, record: MissingRecord): Promise<Outcome> {
   const seen = record.source;
   if (seen?.deleteMarker) return { type: 'delete-marker' };
-  if (seen?.versionId) return { type: 'version', versionId: seen.versionId, lookedUp: false };
+  if (seen?.versionId) return { type: 'version', versionId: seen.versionId };
   let current: HeadObjectCommandOutput;
   try {
     current = await s3.send(new HeadObjectCommand({ Bucket: source, Key: record.key }));
@@ -114,13 +123,15 @@ async function resolve(s3: S3Client, source: string, record: MissingRecord): Pro
     if (status === 404) return { type: 'deleted-since' };
     throw describeAwsError(err, `s3://${source}/${record.key}`);
   }
+  // An object written before versioning was enabled has the version id `null`, which manifests name so.
+  const versionId = current.VersionId ?? 'null';
+  if (record.latest) return { type: 'version', versionId, lookedUp: 'latest' };
   const same =
     current.ETag === seen?.etag &&
     current.ContentLength === seen?.size &&
     seconds(current.LastModified?.getTime()) === seconds(Date.parse(seen?.lastModified ?? ''));
   if (!same) return { type: 'changed-since' };
-  // An object written before versioning was enabled has the version id `null`, which manifests name so.
-  return { type: 'version', versionId: current.VersionId ?? 'null', lookedUp: true };
+  return { type: 'version', versionId, lookedUp: 'seen' };
 }
 
 /** Listings give milliseconds, HeadObject whole seconds (an HTTP date). */
@@ -128,8 +139,11 @@ function seconds(ms: number | undefined): number | undefined {
   return ms === undefined || Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-/** The `missing` lines of a verify report (JSON lines), streamed; other kinds are not backfilled. */
-async function* missingRecords(path: string): AsyncGenerator<MissingRecord> {
+/**
+ * The entries to replicate, streamed: the `missing` and `failed` lines of a verify report (JSON
+ * lines; other kinds are not backfilled), or every line of a CSV manifest, as its first line shows.
+ */
+async function* missingRecords(path: string, source: string): AsyncGenerator<MissingRecord> {
   const input = createReadStream(path, { encoding: 'utf8' });
   await new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
@@ -139,24 +153,63 @@ async function* missingRecords(path: string): AsyncGenerator<MissingRecord> {
     });
   });
   let n = 0;
+  let csv: boolean | undefined;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     n++;
     if (!line.trim()) continue;
-    let record: { kind?: string; key?: unknown } & Omit<MissingRecord, 'key'>;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      throw new CliError(
-        `--from-report ${path}: line ${n} is not JSON; expected the file verify --report writes`,
-      );
-    }
-    // verify --inventory also reports `failed`: replication of the version failed, the replica lacks it.
-    if ((record.kind !== 'missing' && record.kind !== 'failed') || typeof record.key !== 'string') continue;
-    if (!record.source) {
-      throw new CliError(
-        `--from-report ${path}: line ${n} is a missing key without its source state; expected the file verify --report writes`,
-      );
-    }
-    yield { key: record.key, source: record.source, replica: record.replica };
+    csv ??= !line.trimStart().startsWith('{');
+    const record = csv ? csvRecord(path, n, line, source) : jsonRecord(path, n, line);
+    if (record) yield record;
   }
+}
+
+function jsonRecord(path: string, n: number, line: string): MissingRecord | undefined {
+  let record: { kind?: string; key?: unknown } & Omit<MissingRecord, 'key'>;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    throw new CliError(
+      `--from-report ${path}: line ${n} is not JSON; expected the file verify --report writes (or a CSV manifest)`,
+    );
+  }
+  // verify --inventory also reports `failed`: replication of the version failed, the replica lacks it.
+  if ((record.kind !== 'missing' && record.kind !== 'failed') || typeof record.key !== 'string')
+    return undefined;
+  if (!record.source) {
+    throw new CliError(
+      `--from-report ${path}: line ${n} is a missing key without its source state; expected the file verify --report writes`,
+    );
+  }
+  return { key: record.key, source: record.source, replica: record.replica };
+}
+
+/**
+ * A line of an S3 Batch Operations CSV manifest, `bucket,key[,versionId]` with the key URL-encoded
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-create-job.html#specify-batchjob-manifest),
+ * as verify --inventory --failed-manifest writes it. Its bucket must be the source: backfill
+ * replicates the source's versions by its replication rules.
+ */
+function csvRecord(path: string, n: number, line: string, source: string): MissingRecord {
+  const where = `--from-report ${path}: line ${n}`;
+  const fields = line.split(',');
+  const [bucket = '', encoded = '', versionId] = fields;
+  if (fields.length < 2 || fields.length > 3 || !bucket || !encoded || versionId === '') {
+    throw new CliError(
+      `${where} is not bucket,key[,versionId] (a version id, if any, not empty: \`null\` names an object written before versioning); expected a verify --report file or a CSV manifest (keys URL-encoded)`,
+    );
+  }
+  if (bucket !== source) {
+    throw new CliError(
+      `${where} names bucket ${bucket}, not the source bucket ${source}: backfill replicates the source's versions`,
+    );
+  }
+  let key: string;
+  try {
+    key = decodeURIComponent(encoded);
+  } catch {
+    throw new CliError(
+      `${where}: the key ${encoded} is not URL-encoded (a CSV manifest encodes keys: a space is %20)`,
+    );
+  }
+  return versionId ? { key, source: { versionId } } : { key, latest: true };
 }

@@ -12,6 +12,10 @@ S3 Batch Operations job (S3ReplicateObject) on the source bucket, whose manifest
 the replication configuration, filtered by replication status (--status), --prefix and creation
 time; or, with --from-report, a CSV manifest of exactly the keys a verify --report found missing.
 
+--from-report also takes a CSV manifest as S3 Batch Operations reads one (bucket,key[,versionId],
+keys URL-encoded, no header), such as verify --inventory --failed-manifest writes: every line's
+bucket must be the source; a line without a version id gets the key's current version (HeadObject).
+
 --from-report takes the report of either verify mode. A line with a version id (--all-versions)
 names that version. A line without one (the default mode: ListObjectsV2 lists no version ids) gets
 the key's current version from HeadObject (one request per key; s3:GetObject on the source), and
@@ -60,7 +64,7 @@ export const registerBackfill: Register = (program, bind) => {
     .option('--created-before <time>', 'only objects created before this ISO-8601 time')
     .option(
       '--from-report <file>',
-      'replicate exactly the missing (and failed) keys of a verify --report file',
+      'replicate exactly the missing (and failed) keys of a verify --report file, or the versions of a CSV manifest (verify --inventory --failed-manifest)',
     )
     .option('--job <id>', 'show an existing job (with --wait: follow it to the end)')
     .option('--yes', 'create the job', false)

@@ -37,7 +37,10 @@ export interface BackfillRequest {
   readonly prefix?: string;
   readonly createdAfter?: Date;
   readonly createdBefore?: Date;
-  /** A `verify --report` file: replicate exactly its missing keys (a CSV manifest) instead. */
+  /**
+   * A `verify --report` file or a CSV manifest (`verify --inventory --failed-manifest`): replicate
+   * exactly its missing keys (a CSV manifest) instead.
+   */
   readonly fromReport?: string;
   readonly now: number;
 }
@@ -164,6 +167,11 @@ function reportScope(path: string, ops: string, m: ReportManifest & { manifestKe
   if (m.lookedUp) {
     lines.push(
       `${m.lookedUp} of them the current version, read with HeadObject (the report names no version id) and still the one the report saw`,
+    );
+  }
+  if (m.latest) {
+    lines.push(
+      `${m.latest} of them the current version, read with HeadObject (their manifest lines name no version id)`,
     );
   }
   if (m.hiddenInReplica) {

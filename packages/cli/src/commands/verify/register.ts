@@ -36,6 +36,9 @@ each configuration, or of --inventory-date; each data file's MD5 checked against
 no request to either bucket beyond GetBucketEncryption, and what only inventory knows:
   failed    the source's report says ReplicationStatus FAILED and the replica lacks it (fix:
             s3-dr backfill --from-report <--report or --failed-manifest file>)
+--failed-manifest <file> writes the source version of each failed and missing entry as an S3
+Batch Operations CSV manifest (bucket,key,versionId, keys URL-encoded, no header; missing delete
+markers left out: Batch Replication copies objects); s3-dr backfill --from-report <file> takes it.
   pending   the source's report says ReplicationStatus PENDING
 Entries written or deleted after the older of the two reports, less --grace (how long replication
 may take to reach the other report), are not judged: the summary counts them. --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
@@ -131,7 +134,7 @@ export const registerVerify: Register = (program, bind) => {
     .option('--yes', '--inventory --engine athena: run a query that may scan more than --max-scan', false)
     .option(
       '--failed-manifest <file>',
-      '--inventory: write the failed and missing entries to this file, for s3-dr backfill --from-report',
+      '--inventory: write the source versions of the failed and missing entries to this file as an S3 Batch Operations CSV manifest (bucket,key,versionId; keys URL-encoded), which s3-dr backfill --from-report takes',
     )
     .addHelpText('after', HELP)
     .action(

@@ -124,12 +124,15 @@ export async function openS3Manifest(
   };
 }
 
-/** Writes a manifest to a local file, line by line (for review, audit or submitting it elsewhere). */
-export async function openFileManifest(path: string): Promise<ManifestWriter> {
+/**
+ * Writes a manifest to a local file, line by line (for review, audit or submitting it elsewhere).
+ * A file that cannot be created is a usage error naming it as `what`.
+ */
+export async function openFileManifest(path: string, what = 'manifest'): Promise<ManifestWriter> {
   const out = createWriteStream(path, { encoding: 'utf8' });
   await new Promise<void>((resolve, reject) => {
     out.once('open', () => resolve());
-    out.once('error', (err) => reject(new CliError(`cannot write manifest ${path}: ${why(path, err)}`)));
+    out.once('error', (err) => reject(new CliError(`cannot write ${what} ${path}: ${why(path, err)}`)));
   });
   let count = 0;
   return {

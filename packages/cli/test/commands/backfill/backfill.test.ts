@@ -326,6 +326,79 @@ describe('--from-report with the report of a default verify (no version ids)', (
   });
 });
 
+describe('--from-report with a CSV manifest (verify --inventory --failed-manifest)', () => {
+  function csvManifest(name: string, lines: string[]): string {
+    const path = join(cliWorkDir(), name);
+    writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+    return path;
+  }
+
+  async function jobManifest(): Promise<string[]> {
+    const input = control.commandCalls(CreateJobCommand)[0]?.args[0].input;
+    const key = input?.Manifest?.Location?.ObjectArn?.replace(`arn:aws:s3:::${ops}/`, '') as string;
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: ops, Key: key }))
+    ).Body?.transformToString();
+    return (body ?? '').split('\n').filter(Boolean);
+  }
+
+  test('GIVEN lines with version ids and URL-encoded keys WHEN backfilling --from-report THEN the job replicates exactly those versions', async () => {
+    control.on(CreateJobCommand).resolves({ JobId: 'job-manifest' });
+    const manifest = csvManifest('failed.csv', [
+      `${source},%C3%BC%20b%2Bc%25%2C.txt,v1`,
+      `${source},dir%2Fnull-version.txt,null`,
+    ]);
+
+    const result = await runCli(['backfill', ...target, '--from-report', manifest, '--yes']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`2 missing object versions from ${manifest}`);
+    expect(await jobManifest()).toEqual([
+      `${source},%C3%BC%20b%2Bc%25%2C.txt,v1`,
+      `${source},dir%2Fnull-version.txt,null`,
+    ]);
+  });
+
+  test('GIVEN lines without a version id WHEN backfilling THEN each gets its current version (HeadObject), and a key deleted since is left out', async () => {
+    control.on(CreateJobCommand).resolves({ JobId: 'job-latest' });
+    const version = await put(s3, source, 'now here.txt', 'n');
+    await put(s3, source, 'deleted.txt', 'd');
+    await remove(s3, source, 'deleted.txt');
+    const manifest = csvManifest('latest.csv', [`${source},now%20here.txt`, `${source},deleted.txt`]);
+
+    const result = await runCli(['backfill', ...target, '--from-report', manifest, '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '1 of them the current version, read with HeadObject (their manifest lines name no version id)',
+    );
+    expect(result.stdout).toContain('left out: 1 key deleted in the source since the report');
+    expect(await jobManifest()).toEqual([`${source},now%20here.txt,${version}`]);
+  });
+
+  test.each([
+    [['other-bucket,a.txt,v1'], `line 1 names bucket other-bucket, not the source bucket`],
+    [['SOURCE,a.txt,v1', 'SOURCE,b.txt,'], 'line 2 is not bucket,key[,versionId]'],
+    [['SOURCE,a%ZZ.txt,v1'], 'line 1: the key a%ZZ.txt is not URL-encoded'],
+  ])(
+    'GIVEN the manifest %j THEN one line names the line and what is wrong (exit 2, no job)',
+    async (lines, message) => {
+      const manifest = csvManifest(
+        'bad.csv',
+        lines.map((l) => l.replace('SOURCE', source)),
+      );
+
+      const result = await runCli(['backfill', ...target, '--from-report', manifest, '--yes']);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`s3-dr: --from-report ${manifest}: ${message}`);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+    },
+  );
+});
+
 test('GIVEN --wait WHEN the job completes with failed tasks THEN progress goes to stderr and the failures are summarized with their fix (exit 1)', async () => {
   control.on(CreateJobCommand).resolves({ JobId: 'job-wait' });
   control

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../support/cli';
+import { putRule } from '../../support/dr-pair';
 import { type InventoryRow, inventoryRow, putReport, type ReportSpec, rowsOf } from '../../support/inventory';
 import { createBucket, motoS3, put, remove } from '../../support/versioned';
 
@@ -185,7 +186,7 @@ async function handMade(
   return ['--source-inventory', source, '--replica-inventory', replica];
 }
 
-test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inventory THEN they are failed and pending, and --failed-manifest holds the failed and missing ones', async () => {
+test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inventory THEN they are failed and pending', async () => {
   const p = await buckets();
   const locations = await handMade(
     p,
@@ -197,19 +198,8 @@ test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inven
     ],
     [row('ok.txt', { replicationStatus: 'REPLICA' })],
   );
-  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
-  const manifest = join(dir, 'failed.jsonl');
 
-  const result = await verify(
-    p,
-    '--inventory',
-    '--engine',
-    'local',
-    ...locations,
-    '--failed-manifest',
-    manifest,
-    '--json',
-  );
+  const result = await verify(p, '--inventory', '--engine', 'local', ...locations, '--json');
 
   expect(result.code).toBe(1);
   expect(JSON.parse(result.stdout).counts).toMatchObject({
@@ -219,15 +209,102 @@ test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inven
     mismatch: 0,
     extra: 0,
   });
-  expect(reportLines(manifest)).toEqual([
-    { kind: 'failed', key: 'failed.txt' },
-    { kind: 'missing', key: 'lost.txt' },
-  ]);
-  const lines = readFileSync(manifest, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-  expect(lines.map((l) => l.source.versionId).sort()).toEqual(['v-failed.txt', 'v-lost.txt']);
+});
+
+describe('--failed-manifest', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
+
+  /** verify --inventory --engine local with `args` and --failed-manifest to a new file. */
+  async function verifyToManifest(p: Setup, args: string[]) {
+    const manifest = join(mkdtempSync(join(tmpdir(), 'inv-')), 'failed.csv');
+    const result = await verify(
+      p,
+      '--inventory',
+      '--engine',
+      'local',
+      ...args,
+      '--failed-manifest',
+      manifest,
+    );
+    return { result, manifest };
+  }
+
+  test('GIVEN failed and missing versions, one a delete marker WHEN verifying every version THEN the file is an S3 Batch Operations CSV manifest of the source versions, the marker left out', async () => {
+    const p = await buckets();
+    const old = Date.now() - 3 * HOUR;
+    const locations = await handMade(
+      p,
+      [
+        row('ok.txt'),
+        row('ü b+c%,"x".txt', { versionId: 'v-awkward', replicationStatus: 'FAILED' }),
+        row('lost.txt', { isLatest: false, lastModified: old }),
+        row('lost.txt', { versionId: 'dm', deleteMarker: true, lastModified: old + 1 }),
+        row('pending.txt', { replicationStatus: 'PENDING' }),
+      ],
+      [row('ok.txt', { replicationStatus: 'REPLICA' })],
+    );
+
+    const { result, manifest } = await verifyToManifest(p, [...locations, '--all-versions']);
+
+    expect(result.code).toBe(1);
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-create-job.html#specify-batchjob-manifest:
+    // bucket,key,versionId, keys URL-encoded (a space is %20), no header.
+    expect(readFileSync(manifest, 'utf8').split('\n').sort()).toEqual([
+      '',
+      `${p.source},%C3%BC%20b%2Bc%25%2C%22x%22.txt,v-awkward`,
+      `${p.source},lost.txt,v-lost.txt`,
+    ]);
+    expect(result.stdout).toContain(
+      `2 failed or missing object versions written to ${manifest} (an S3 Batch Operations CSV manifest); 1 missing delete marker left out (Batch Replication copies objects): s3-dr backfill --from-report ${manifest} replicates them`,
+    );
+  });
+
+  test('GIVEN a replicated pair WHEN verify --inventory --failed-manifest f; backfill --from-report f THEN the plan replicates exactly those versions, and nothing is created without --yes', async () => {
+    const p = await buckets();
+    await putRule(s3, p.source, 'arn:aws:iam::123456789012:role/replication', {
+      ID: 'all',
+      Status: 'Enabled',
+      Priority: 1,
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Enabled' },
+      Destination: { Bucket: `arn:aws:s3:::${p.replica}` },
+    });
+    const locations = await handMade(
+      p,
+      [
+        row('ok.txt'),
+        row('with space+plus.txt', { versionId: 'v1', replicationStatus: 'FAILED' }),
+        row('lost.txt', { versionId: 'v2' }),
+      ],
+      [row('ok.txt', { replicationStatus: 'REPLICA' })],
+    );
+    const { result: found, manifest } = await verifyToManifest(p, locations);
+    expect(found.code).toBe(1);
+
+    const plan = await runCli([
+      'backfill',
+      '--source',
+      p.source,
+      '--replica',
+      p.replica,
+      '--ops-bucket',
+      p.destination,
+      '--role-arn',
+      ROLE,
+      '--from-report',
+      manifest,
+    ]);
+
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(
+      `backfill s3://${p.source}: an S3 Batch Replication job (S3ReplicateObject)`,
+    );
+    expect(plan.stdout).toContain(
+      `2 missing object versions from ${manifest} (CSV manifest s3://${p.destination}/manifests/backfill-`,
+    );
+    expect(plan.stdout).toContain('Nothing created: add --yes to create this job.');
+  });
 });
 
 test('GIVEN an entry written after the older report WHEN verifying by inventory THEN it is not judged and counted as such', async () => {

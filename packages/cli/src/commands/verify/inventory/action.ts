@@ -1,4 +1,5 @@
 import { RESERVED_PREFIX } from 's3-dr-naming';
+import { openFileManifest } from '../../../shared/batch/manifest';
 import { bucketUsesKms } from '../../../shared/buckets';
 import type { CommandContext } from '../../../shared/context';
 import { formatDuration } from '../../../shared/duration';
@@ -61,7 +62,11 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
   const mode = options.allVersions ? 'all-versions' : 'current';
   const judge = new RowJudge(mode, cutoff, !sourceKms && !replicaKms);
   const report = await openReport(options.report);
-  const failedManifest = await openReport(options.failedManifest, { what: '--failed-manifest file' });
+  const failedManifest = options.failedManifest
+    ? await openFileManifest(options.failedManifest, '--failed-manifest file')
+    : undefined;
+  /** Missing delete markers, left out of --failed-manifest: Batch Replication copies objects. */
+  let markersLeftOut = 0;
   const progress = createProgress(ctx.io, 'verify: differences judged');
   const interrupt = interruptSignal(() =>
     ctx.io.stderr('\ns3-dr: interrupted, stopping (Ctrl-C again to quit at once)\n'),
@@ -81,8 +86,11 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
         const bucket = d.kind === 'hint' ? hints : sample;
         if (bucket.length < 20) bucket.push(d);
         await report.write(d);
-        // What backfill --from-report replicates: failed and missing entries, with their source version.
-        if (d.kind === 'failed' || d.kind === 'missing') await failedManifest.write(d);
+        // What backfill --from-report replicates: the source version of failed and missing entries.
+        if (failedManifest && (d.kind === 'failed' || d.kind === 'missing') && d.source) {
+          if (d.source.deleteMarker) markersLeftOut++;
+          else await failedManifest.add({ bucket: target.source, key: d.key, versionId: d.source.versionId });
+        }
         progress.tick();
       }
     }
@@ -126,7 +134,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     interrupt.release();
     progress.done();
     await report.close();
-    await failedManifest.close();
+    await failedManifest?.close();
   }
   const result: Summarized = {
     keys: judge.judgement.compared,
@@ -156,10 +164,8 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
           ]
         : []),
     ],
-    notes: options.failedManifest
-      ? [
-          `failed and missing keys written to ${options.failedManifest}: s3-dr backfill --from-report ${options.failedManifest} replicates them`,
-        ]
+    notes: failedManifest
+      ? [manifestNote(options.failedManifest as string, failedManifest.count, markersLeftOut)]
       : [],
     json: {
       basis: 'inventory',
@@ -168,6 +174,16 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       notJudged: unjudged,
     },
   });
+}
+
+/** What --failed-manifest holds, and what it left out. */
+function manifestNote(path: string, versions: number, markers: number): string {
+  const leftOut = markers
+    ? `; ${count(markers, 'missing delete marker')} left out (Batch Replication copies objects)`
+    : '';
+  return versions
+    ? `${count(versions, 'failed or missing object version')} written to ${path} (an S3 Batch Operations CSV manifest)${leftOut}: s3-dr backfill --from-report ${path} replicates them`
+    : `no failed or missing object version: ${path} is empty${leftOut}`;
 }
 
 /** The default of --max-scan: 1 TiB. */
