@@ -14,6 +14,8 @@ export * from './key-protection';
 export * from './key-reference';
 export * from './multi-region-access-point';
 export * from './ops-bucket';
+export * from './pair-props';
+export { EMAIL_RULE, isSupportedRegion, isValidEmail, REGION_RULE, regionPartition } from './pair-validation';
 export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
 export * from './replica-protection-policy';
 export * from './replication-alarms';
