@@ -2,6 +2,8 @@ import type { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { JOB_FILES_DAYS } from './batch-operations';
+// For the {@link} in the props' summary, which jsii resolves through the import.
+import type { S3ReplicationPair } from './s3-replication-pair';
 
 // The settings of S3ReplicationPair and the defaults and limits that go with them.
 
