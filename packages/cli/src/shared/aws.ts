@@ -51,6 +51,8 @@ export interface AwsClients {
   readonly replicaSide: AwsClients;
   /** True when {@link replicaSide} has credentials of its own (--replica-profile or --replica-role-arn). */
   readonly separateReplicaCredentials: boolean;
+  /** The option that gave the replica side its credentials, for messages: `--replica-profile vault`. */
+  readonly replicaVia?: string;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -167,6 +169,11 @@ export function createClients(options: AwsOptions): AwsClients {
       return s3Control();
     },
     separateReplicaCredentials,
+    ...(options.replicaProfile !== undefined
+      ? { replicaVia: `--replica-profile ${options.replicaProfile}` }
+      : options.replicaRoleArn !== undefined
+        ? { replicaVia: `--replica-role-arn ${options.replicaRoleArn}` }
+        : {}),
     get replicaSide() {
       if (!separateReplicaCredentials) return self;
       replicaSide ??= createClients(replicaOptions(options, self));

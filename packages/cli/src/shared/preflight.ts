@@ -1,6 +1,7 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from './aws';
-import { describeAwsError } from './errors';
-import { type BucketRegions, headBucket } from './regions';
+import { CliError, describeAwsError, EXIT } from './errors';
+import { type BucketRegions, headBucket, s3ForBuckets } from './regions';
 import type { Target } from './target';
 
 /** How a bucket of the target is named in messages, with where its name came from when that helps. */
@@ -14,19 +15,71 @@ export function describeBucket(target: Target, which: 'source' | 'replica'): str
 }
 
 /**
- * Fails with exit code 2 and one line unless both buckets exist and are reachable with the
- * caller's credentials (HeadBucket needs s3:ListBucket). Returns the region of each bucket, as
- * HeadBucket states it (buckets of a cross-region pair live in two regions).
+ * Fails with exit code 2 and one line unless both buckets exist and are reachable, the source with
+ * the caller's credentials and the replica with the replica side's (HeadBucket needs
+ * s3:ListBucket). Returns the region of each bucket, as HeadBucket states it (buckets of a
+ * cross-region pair live in two regions).
  */
 export async function assertBucketsExist(clients: AwsClients, target: Target): Promise<BucketRegions> {
   const regions = new Map<string, string>();
-  for (const which of ['source', 'replica'] as const) {
-    const bucket = which === 'source' ? target.source : target.replica;
-    try {
-      regions.set(bucket, (await headBucket(clients, bucket)).region ?? clients.region);
-    } catch (err) {
-      throw describeAwsError(err, describeBucket(target, which));
-    }
+  try {
+    regions.set(target.source, (await headBucket(clients, target.source)).region ?? clients.region);
+  } catch (err) {
+    throw describeAwsError(err, describeBucket(target, 'source'));
+  }
+  try {
+    const side = clients.replicaSide;
+    regions.set(target.replica, (await headBucket(side, target.replica)).region ?? clients.region);
+  } catch (err) {
+    throw describeReplicaError(err, clients, target);
   }
   return regions;
+}
+
+/**
+ * The one line for a replica-side resource that could not be read. A refusal or missing
+ * credentials with --replica-profile/--replica-role-arn names the option; without them, when the
+ * replica is a vault in another account (output ReplicaAccount), it says how to give the vault's
+ * credentials. Anything else as {@link describeAwsError} says it.
+ */
+export function describeReplicaError(
+  err: unknown,
+  clients: AwsClients,
+  target: Target,
+  resource: string = describeBucket(target, 'replica'),
+): CliError {
+  const described = describeAwsError(err, resource);
+  if (described.code !== 'access-denied' && described.code !== 'no-credentials') return described;
+  const refusal = (err as { name?: string })?.name ?? described.code;
+  if (clients.replicaVia) {
+    return new CliError(
+      `${refusal} on ${resource} with the replica side's credentials (${clients.replicaVia}): they need read access to it${target.replicaAccount ? ` and must be of account ${target.replicaAccount}` : ''}`,
+      EXIT.usage,
+      described.code,
+    );
+  }
+  if (target.replicaAccount) return vaultCredentialsNeeded(resource, target.replicaAccount, refusal);
+  return described;
+}
+
+/** The line for a vault the primary's credentials cannot read: which option gives the vault's. */
+export function vaultCredentialsNeeded(resource: string, account: string, refusal: string): CliError {
+  return new CliError(
+    `${resource} is in account ${account} (a vault in another account) and the primary's credentials cannot read it (${refusal}): pass --replica-profile <a profile of account ${account}> or --replica-role-arn arn:aws:iam::${account}:role/<role>`,
+    EXIT.usage,
+    'access-denied',
+  );
+}
+
+/**
+ * The target's S3 client: each bucket in its region, the replica (and `alsoReplicaSide`, e.g. the
+ * ops bucket holding its inventory reports) with the replica side's credentials.
+ */
+export function s3ForTarget(
+  clients: AwsClients,
+  target: Target,
+  regions: BucketRegions,
+  alsoReplicaSide: readonly string[] = [],
+): S3Client {
+  return s3ForBuckets(clients, regions, [target.replica, ...alsoReplicaSide]);
 }

@@ -54,17 +54,29 @@ export async function locateBucket(clients: AwsClients, bucket: string): Promise
 
 /**
  * An S3 client that sends each request to the region of the bucket it names (`Bucket` of the
- * input; CopyObject and UploadPartCopy name the destination, which is where S3 wants them).
+ * input; CopyObject and UploadPartCopy name the destination, which is where S3 wants them), and
+ * the requests naming a bucket of `replicaSide` (the replica, its ops bucket) with the replica
+ * side's credentials (a vault in another account: --replica-profile or --replica-role-arn).
  * Every other request, and every bucket not in `regions`, goes to the CLI's region. When every
- * bucket is in the CLI's region this is the CLI's own client, unchanged.
+ * bucket is in the CLI's region and one account's credentials read both, this is the CLI's own
+ * client, unchanged.
  */
-export function s3ForBuckets(clients: AwsClients, regions: BucketRegions): S3Client {
-  const elsewhere = [...regions].filter(([, region]) => region !== clients.region);
-  if (elsewhere.length === 0) return clients.s3;
-  const byBucket = new Map(elsewhere);
+export function s3ForBuckets(
+  clients: AwsClients,
+  regions: BucketRegions,
+  replicaSide: Iterable<string> = [],
+): S3Client {
+  const vault = new Set(clients.separateReplicaCredentials ? replicaSide : []);
+  const routed = new Map(
+    [...regions].filter(([bucket, region]) => region !== clients.region || vault.has(bucket)),
+  );
+  for (const bucket of vault) if (!routed.has(bucket)) routed.set(bucket, clients.region);
+  if (routed.size === 0) return clients.s3;
   const send = ((command: { input?: { Bucket?: string } }, ...rest: unknown[]) => {
-    const region = byBucket.get(command.input?.Bucket ?? '');
-    const client = region ? clients.inRegion(region).s3 : clients.s3;
+    const bucket = command.input?.Bucket ?? '';
+    const region = routed.get(bucket);
+    const side = vault.has(bucket) ? clients.replicaSide : clients;
+    const client = region ? side.inRegion(region).s3 : clients.s3;
     return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
   }) as S3Client['send'];
   return new Proxy(clients.s3, {

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import {
+  ACCOUNT_ID_RULE,
   DRILL_OUTPUT_KEYS,
   deploymentNames,
   INVENTORY_OUTPUT_KEYS,
+  isValidAccountId,
   isValidSuffix,
   OUTPUT_KEYS,
   SUFFIX_RULE,
   stackName,
+  VAULT_OUTPUT_KEYS,
 } from 's3-dr-naming';
 import type { AwsClients } from './aws';
 import { CliError, describeAwsError, EXIT } from './errors';
@@ -27,6 +30,13 @@ export interface Target {
   readonly origin: 'stack' | 'naming' | 'outputs' | 'explicit';
   /** The deployment's suffix, when known (--env). */
   readonly suffix?: string;
+  /**
+   * The replica's account when the replica is a vault in another account: the output ReplicaAccount,
+   * or (names from the naming contract) the account of the --replica-profile/--replica-role-arn
+   * credentials when it differs from the caller's. Undefined: the replica is in the primary's account,
+   * or nothing said otherwise (--source/--replica).
+   */
+  readonly replicaAccount?: string;
   readonly replicationRuleId?: string;
   readonly replicationRoleArn?: string;
   readonly alarmTopicArn?: string;
@@ -177,11 +187,18 @@ export function bucketsFromOutputs(outputs: Outputs, where: string): { source: s
 
 function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, suffix?: string): Target {
   const { source, replica } = bucketsFromOutputs(outputs, where);
+  const replicaAccount = outputs[VAULT_OUTPUT_KEYS.replicaAccount];
+  if (replicaAccount !== undefined && !isValidAccountId(replicaAccount)) {
+    throw new CliError(
+      `${where} has ${VAULT_OUTPUT_KEYS.replicaAccount} '${replicaAccount}', which is not ${ACCOUNT_ID_RULE}`,
+    );
+  }
   return {
     source,
     replica,
     origin,
     suffix,
+    ...(replicaAccount !== undefined ? { replicaAccount } : {}),
     replicationRuleId: outputs[OUTPUT_KEYS.replicationRuleId],
     replicationRoleArn: outputs[OUTPUT_KEYS.replicationRoleArn],
     alarmTopicArn: outputs[OUTPUT_KEYS.alarmTopicArn],
@@ -222,22 +239,41 @@ async function fromEnvironment(suffix: string, clients: AwsClients): Promise<Tar
   let account: string | undefined;
   let partition = 'aws';
   try {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    const identity = await callerIdentity(clients);
     account = identity.Account;
     partition = /^arn:([^:]+):/.exec(identity.Arn ?? '')?.[1] ?? partition;
   } catch (err) {
     throw describeAwsError(err, `stack ${name} (and the caller identity, to derive names)`, 'STS');
   }
   if (!account) throw new CliError(`cannot derive the names of ${name}: STS returned no account id`);
-  const names = deploymentNames(suffix, account);
+  // A vault's bucket carries the vault's account: the one the replica side's credentials are of.
+  let replicaAccount = account;
+  if (clients.separateReplicaCredentials) {
+    try {
+      replicaAccount = (await callerIdentity(clients.replicaSide)).Account ?? account;
+    } catch (err) {
+      throw describeAwsError(
+        err,
+        `stack ${name} (and the identity of ${clients.replicaVia}, to derive the replica's name)`,
+        'STS',
+      );
+    }
+  }
+  const names = deploymentNames(suffix, account, replicaAccount);
   return {
     source: names.primaryBucket,
     replica: names.replicaBucket,
     origin: 'naming',
     suffix,
+    ...(replicaAccount !== account ? { replicaAccount } : {}),
     replicationRuleId: names.replicationRuleId,
     opsBucket: names.opsBucket,
     batchRoleArn: `arn:${partition}:iam::${account}:role/${names.batchRole}`,
   };
+}
+
+/** STS GetCallerIdentity with these clients' credentials (loaded here: only --env needs STS). */
+export async function callerIdentity(clients: AwsClients): Promise<{ Account?: string; Arn?: string }> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  return clients.sts.send(new GetCallerIdentityCommand({}));
 }

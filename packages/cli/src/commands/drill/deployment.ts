@@ -3,8 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../shared/aws';
 import { describeAwsError } from '../../shared/errors';
 import { readObjectLock } from '../../shared/object-lock';
-import { assertBucketsExist } from '../../shared/preflight';
-import { s3ForBuckets } from '../../shared/regions';
+import { assertBucketsExist, s3ForTarget } from '../../shared/preflight';
 import type { Target } from '../../shared/target';
 import { ruleExclusion } from '../probe/probe';
 import { deploymentSuffix } from '../status/audit';
@@ -23,7 +22,7 @@ export async function discoverDeployment(
   runId: string,
 ): Promise<{ deployment: DrillDeployment; s3: S3Client }> {
   const regions = await assertBucketsExist(aws, target);
-  const s3 = s3ForBuckets(aws, regions);
+  const s3 = s3ForTarget(aws, target, regions);
   const key = `${runPrefix(runId)}probes/rpo/1-x`;
   const [forward, back, lock, account] = await Promise.all([
     rulesTo(s3, target.source, target.replica, key),

@@ -5,6 +5,7 @@ import {
   deploymentNames,
   OUTPUT_KEYS,
   stackName,
+  VAULT_OUTPUT_KEYS,
 } from 's3-dr-naming';
 import {
   accessPointArn,
@@ -18,6 +19,7 @@ import type { AwsClients } from '../../shared/aws';
 import { CliError, describeAwsError, EXIT } from '../../shared/errors';
 import { headBucket, locateBucket } from '../../shared/regions';
 import { partitionOf } from '../status/checks/subscriptions';
+import { vaultHasNoRoutes } from './target';
 
 /** The clients failover and failback use: the CLI's, and the failover control plane per region. */
 export interface FailoverClients {
@@ -257,6 +259,8 @@ async function noAccessPoint(
     );
   }
   const outputs = stack === 'missing' || stack === 'unreadable' ? undefined : stack;
+  const vault = outputs?.[VAULT_OUTPUT_KEYS.replicaAccount];
+  if (vault !== undefined) return vaultHasNoRoutes(command, `deployment ${suffix}`, vault);
   const replicaRegion = replica.region ?? outputs?.[OUTPUT_KEYS.replicaRegion];
   const where = (bucket: string, region?: string) =>
     `${bucket} ${region ? `in region ${region}` : 'in its region'}`;

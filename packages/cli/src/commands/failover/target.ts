@@ -1,4 +1,4 @@
-import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS } from 's3-dr-naming';
+import { ACCESS_POINT_OUTPUT_KEYS, OUTPUT_KEYS, VAULT_OUTPUT_KEYS } from 's3-dr-naming';
 import { CliError, EXIT } from '../../shared/errors';
 import {
   bucketsFromOutputs,
@@ -11,6 +11,19 @@ import type { DeploymentRef } from './deployment';
 /** The deployment failover or failback acts on, and the flags that name it again (for failback). */
 export interface SwitchTarget extends DeploymentRef {
   readonly flags: string;
+}
+
+/**
+ * The line for a deployment whose replica is a vault in another account: the stack refuses a
+ * Multi-Region Access Point over a vault (a recovery copy, not a serving replica), so there is
+ * nothing to switch; recovery copies the vault's data back instead.
+ */
+export function vaultHasNoRoutes(command: DeploymentRef['command'], what: string, account: string): CliError {
+  return new CliError(
+    `${command}: the replica of ${what} is a vault in account ${account}, a recovery copy with no Multi-Region Access Point, so there are no routes to move; to recover from it: s3-dr restore --from replica`,
+    EXIT.usage,
+    'not-found',
+  );
 }
 
 /**
@@ -36,6 +49,8 @@ export async function switchTarget(
   if (options.outputs !== undefined) {
     const outputs = await readOutputsFile(options.outputs);
     const { source: primary, replica } = bucketsFromOutputs(outputs, `outputs file ${options.outputs}`);
+    const vault = outputs[VAULT_OUTPUT_KEYS.replicaAccount];
+    if (vault !== undefined) throw vaultHasNoRoutes(command, `deployment of ${options.outputs}`, vault);
     const arn = accessPoint ?? outputs[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
     if (!arn) {
       throw new CliError(

@@ -3,9 +3,8 @@ import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
 import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
-import { assertBucketsExist } from '../../shared/preflight';
+import { assertBucketsExist, s3ForTarget } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
-import { s3ForBuckets } from '../../shared/regions';
 import {
   checkReplicationCoversProbes,
   describePlan,
@@ -30,7 +29,8 @@ export interface ProbeCommandOptions {
  */
 export async function probe(ctx: CommandContext, options: ProbeCommandOptions): Promise<number> {
   const target = await ctx.target();
-  const s3 = s3ForBuckets(ctx.clients(), await assertBucketsExist(ctx.clients(), target));
+  // The probes are written with the primary's credentials and awaited with the replica side's.
+  const s3 = s3ForTarget(ctx.clients(), target, await assertBucketsExist(ctx.clients(), target));
   const plan = planProbe(target.source, target.replica, options.count);
   const note = await checkReplicationCoversProbes(s3, plan);
   if (note) ctx.io.stderr(`${note}\n`);

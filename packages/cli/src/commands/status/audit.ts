@@ -45,6 +45,7 @@ import {
 import { alarmSubscriptionCheck } from './checks/subscriptions';
 import { TOPOLOGY_CHECKS } from './checks/topology';
 import type { AuditScope, Check, CheckResult, CheckStatus, Outcome } from './checks/types';
+import { VAULT_CHECKS } from './checks/vault';
 
 export type { CheckResult, CheckStatus } from './checks/types';
 
@@ -94,6 +95,7 @@ export const CHECKS: readonly Check[] = [
   batchRoleCheck(),
   opsBucketCheck(),
   drillCheck(),
+  ...VAULT_CHECKS,
 ];
 
 export interface AuditReport {
@@ -122,6 +124,8 @@ export interface AuditOptions {
   readonly concurrency?: number;
   /** Where each bucket lives (HeadBucket); buckets not named are in the CLI's region. */
   readonly regions?: BucketRegions;
+  /** A vault's facts (tests); by default read with the replica side's clients. */
+  readonly vaultFacts?: Facts;
 }
 
 /**
@@ -135,14 +139,27 @@ export async function runAudit(
 ): Promise<AuditReport> {
   const suffix = deploymentSuffix(target);
   const account = accountOf(target);
-  const names = suffix !== undefined && account !== undefined ? deploymentNames(suffix, account) : undefined;
+  const names =
+    suffix !== undefined && account !== undefined
+      ? deploymentNames(suffix, account, target.replicaAccount)
+      : undefined;
+  const replicaSide = { bucket: target.replica, account: target.replicaAccount };
+  const facts = options.facts ?? createFacts(clients, undefined, options.regions, replicaSide);
+  const vaultRegion = facts.regionOf(target.replica);
   const scope: AuditScope = {
     target,
     suffix,
     names,
     account,
     region: clients.region,
-    facts: options.facts ?? createFacts(clients, undefined, options.regions),
+    facts,
+    ...(target.replicaAccount !== undefined
+      ? {
+          vaultFacts:
+            options.vaultFacts ??
+            createFacts(clients.replicaSide.inRegion(vaultRegion), undefined, options.regions),
+        }
+      : {}),
   };
   const checks = options.checks ?? CHECKS;
   const results: (CheckResult | undefined)[] = new Array(checks.length);

@@ -2,9 +2,8 @@ import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
 import { EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
-import { assertBucketsExist } from '../../shared/preflight';
+import { assertBucketsExist, s3ForTarget } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
-import { s3ForBuckets } from '../../shared/regions';
 import { openReport } from '../../shared/report';
 import { count } from '../../shared/text';
 import type { Difference } from './compare';
@@ -73,7 +72,7 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
   let result: VerifyResult;
   try {
     result = await verifyBuckets(
-      s3ForBuckets(ctx.clients(), regions),
+      s3ForTarget(ctx.clients(), target, regions),
       {
         source: target.source,
         replica: target.replica,

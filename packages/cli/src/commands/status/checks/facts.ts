@@ -132,6 +132,15 @@ export interface EventRule {
   readonly targets: readonly Target[];
 }
 
+/**
+ * The replica's side: its bucket (read with the replica side's credentials when they are separate)
+ * and, for a vault in another account, that account (its keys and topics are read there too).
+ */
+export interface ReplicaSide {
+  readonly bucket?: string;
+  readonly account?: string;
+}
+
 /** Error names that mean "this is not configured", per API. */
 const NOT_CONFIGURED = new Set([
   'ServerSideEncryptionConfigurationNotFoundError',
@@ -155,6 +164,7 @@ export function createFacts(
   clients: AwsClients,
   now: () => Date = () => new Date(),
   regions: BucketRegions = new Map(),
+  replicaSide: ReplicaSide = {},
 ): Facts {
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
@@ -180,11 +190,18 @@ export function createFacts(
     }
   };
   const { iam } = clients;
-  const s3 = s3ForBuckets(clients, regions);
+  const s3 = s3ForBuckets(clients, regions, replicaSide.bucket === undefined ? [] : [replicaSide.bucket]);
   const regionOf = (bucket: string): string => regions.get(bucket) ?? clients.region;
-  /** KMS in the region a key ARN names (a key id or alias name: the CLI's region). */
-  const kmsFor = (keyId: string) =>
-    clients.inRegion(/^arn:[^:]+:kms:([^:]+):/.exec(keyId)?.[1] ?? clients.region).kms;
+  /**
+   * The clients of the region and account an ARN names: the vault's key and topic are read with
+   * the replica side's credentials (a key id or alias name: the CLI's region and account).
+   */
+  const clientsFor = (arn: string): AwsClients => {
+    const [, region, account] = /^arn:[^:]+:[^:]+:([^:]*):(\d{12}):/.exec(arn) ?? [];
+    const side = account !== undefined && account === replicaSide.account ? clients.replicaSide : clients;
+    return side.inRegion(region || clients.region);
+  };
+  const kmsFor = (keyId: string) => clientsFor(keyId).kms;
 
   return {
     versioning: (bucket) =>
@@ -290,11 +307,11 @@ export function createFacts(
           const found: Subscription[] = [];
           let NextToken: string | undefined;
           do {
-            // A topic is served by the region its ARN names (the replica's topic in two-way deployments).
-            const region = /^arn:[^:]+:sns:([^:]+):/.exec(topicArn)?.[1] ?? clients.region;
-            const page = await clients
-              .inRegion(region)
-              .sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+            // A topic is served by the region and account its ARN names (the replica's topic in
+            // two-way deployments, a vault's in its account).
+            const page = await clientsFor(topicArn).sns.send(
+              new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
+            );
             found.push(...(page.Subscriptions ?? []));
             checkAdvances(`the subscriptions listing of topic ${topicArn}`, 'SNS', NextToken, page.NextToken);
             NextToken = page.NextToken;

@@ -187,7 +187,8 @@ export function accessPointCheck(): Check {
   return {
     id: 'accessPoint',
     async run({ target, names, account, facts }) {
-      if (!names || !account || !crossRegion({ target, facts })) return undefined;
+      // A vault is a recovery copy: no access point serves it (failover says so).
+      if (!names || !account || target.replicaAccount || !crossRegion({ target, facts })) return undefined;
       const name = names.multiRegionAccessPoint;
       const point = await facts.accessPoint(account, name);
       const sourceRegion = facts.regionOf(target.source);
@@ -231,7 +232,7 @@ export function activeSideCheck(): Check {
   return {
     id: 'accessPoint.routes',
     async run({ target, names, account, region, facts, suffix }) {
-      if (!names || !account || !crossRegion({ target, facts })) return undefined;
+      if (!names || !account || target.replicaAccount || !crossRegion({ target, facts })) return undefined;
       const point = await facts.accessPoint(account, names.multiRegionAccessPoint);
       if (!point?.Alias) return undefined;
       const arn = accessPointArn(partitionOf(region), account, point.Alias);

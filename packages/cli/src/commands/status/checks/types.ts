@@ -29,6 +29,11 @@ export interface AuditScope {
   /** The region the CLI talks to. */
   readonly region: string;
   readonly facts: Facts;
+  /**
+   * A vault in another account (`target.replicaAccount`): the facts of its account and region, read
+   * with the replica side's credentials (its tamper rule, alarms and topic).
+   */
+  readonly vaultFacts?: Facts;
 }
 
 /**

@@ -5,9 +5,9 @@ import type { CommandContext } from '../../../shared/context';
 import { formatDuration } from '../../../shared/duration';
 import { CliError } from '../../../shared/errors';
 import { interruptSignal } from '../../../shared/interrupt';
-import { assertBucketsExist } from '../../../shared/preflight';
+import { assertBucketsExist, s3ForTarget } from '../../../shared/preflight';
 import { createProgress } from '../../../shared/progress';
-import { locateBucket, s3ForBuckets } from '../../../shared/regions';
+import { locateBucket } from '../../../shared/regions';
 import { openReport } from '../../../shared/report';
 import type { Target } from '../../../shared/target';
 import { count } from '../../../shared/text';
@@ -29,17 +29,28 @@ import { comparisonSql, type ResultRow } from './sql';
 export async function verifyInventory(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
   const locations = inventoryLocations(options, target);
+  const engine =
+    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
+  if (engine === 'athena' && target.replicaAccount) {
+    throw new CliError(
+      `--engine athena does not query a vault's reports (the replica is in account ${target.replicaAccount}): use --engine local, which downloads each report with its own side's credentials (--replica-profile or --replica-role-arn for the vault's)`,
+    );
+  }
   // Each request goes to its bucket's region: a cross-region pair's replica reports live in an ops
   // bucket of the replica's region (an inventory's destination is in its source bucket's region).
   const regions = new Map(await assertBucketsExist(ctx.clients(), target));
-  for (const [option, uri] of [
-    ['--source-inventory', locations.source],
-    ['--replica-inventory', locations.replica],
+  const sourceReports = parseInventoryRoot('--source-inventory', locations.source).bucket;
+  const replicaReports = parseInventoryRoot('--replica-inventory', locations.replica).bucket;
+  // A vault's reports are in its own ops bucket, in its account: read with the replica side's
+  // credentials (unless both reports share one bucket, which is then the primary's).
+  const replicaSide = replicaReports === sourceReports ? [] : [replicaReports];
+  for (const [bucket, clients] of [
+    [sourceReports, ctx.clients()],
+    [replicaReports, replicaSide.length ? ctx.clients().replicaSide : ctx.clients()],
   ] as const) {
-    const { bucket } = parseInventoryRoot(option, uri);
-    if (!regions.has(bucket)) regions.set(bucket, await locateBucket(ctx.clients(), bucket));
+    if (!regions.has(bucket)) regions.set(bucket, await locateBucket(clients, bucket));
   }
-  const s3 = s3ForBuckets(ctx.clients(), regions);
+  const s3 = s3ForTarget(ctx.clients(), target, regions, replicaSide);
   const [source, replica] = await Promise.all([
     findReport(s3, '--source-inventory', locations.source, target.source, options.inventoryDate),
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
