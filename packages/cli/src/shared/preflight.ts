@@ -50,10 +50,10 @@ export function describeReplicaError(
 ): CliError {
   const described = describeAwsError(err, resource);
   if (described.code !== 'access-denied' && described.code !== 'no-credentials') return described;
-  const refusal = (err as { name?: string })?.name ?? described.code;
+  const refusal = described.code === 'access-denied' ? 'access denied' : 'no credentials';
   if (clients.replicaVia) {
     return new CliError(
-      `${refusal} on ${resource} with the replica side's credentials (${clients.replicaVia}): they need read access to it${target.replicaAccount ? ` and must be of account ${target.replicaAccount}` : ''}`,
+      `${refusal} to ${resource} with the replica side's credentials (${clients.replicaVia}): they need read access to it${target.replicaAccount ? ` and must be of account ${target.replicaAccount}` : ''}`,
       EXIT.usage,
       described.code,
     );

@@ -7,6 +7,8 @@ export interface RecordedRequest {
   readonly url: string;
   /** From the SigV4 credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
   readonly region?: string;
+  /** The access key id that signed it (the `<key>` of the credential scope): whose credentials. */
+  readonly accessKey?: string;
 }
 
 /** A real HTTP server on 127.0.0.1 that forwards every request to moto_server and records it. */
@@ -26,23 +28,32 @@ export interface RecordingProxy {
  * without a listing's marker, as a server that ignores that marker would answer. Requests that
  * `neverAnswer` picks are received and never answered (an endpoint that stopped serving them).
  * `onRequest` sees each request as it arrives (e.g. to interrupt the CLI at a given point).
+ * Requests that `deny` picks are answered 403 AccessDenied, as S3 answers a principal of another
+ * account that the bucket's policy does not grant (moto enforces no bucket policy).
  */
 export async function startRecordingProxy({
   bucketRegions = {},
   rewrite = (url) => url,
   neverAnswer = () => false,
   onRequest = () => undefined,
+  deny = () => false,
 }: {
   bucketRegions?: Readonly<Record<string, string>>;
   rewrite?: (url: string) => string;
   neverAnswer?: (request: IncomingMessage) => boolean;
   onRequest?: (request: RecordedRequest) => void;
+  deny?: (request: RecordedRequest) => boolean;
 } = {}): Promise<RecordingProxy> {
   const upstream = new URL(motoEndpoint());
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
-    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
-    const recorded = { method: req.method ?? '', url: req.url ?? '', region: scope?.[1] };
+    const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+    const recorded = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      region: scope?.[2],
+      accessKey: scope?.[1],
+    };
     requests.push(recorded);
     onRequest(recorded);
     if (neverAnswer(req)) {
@@ -53,7 +64,17 @@ export async function startRecordingProxy({
     // bucket's is answered 301 with the bucket's region in x-amz-bucket-region.
     const bucket = new URL(req.url ?? '/', 'http://proxy').pathname.split('/')[1] ?? '';
     const home = bucketRegions[bucket];
-    if (home && scope?.[1] !== home) {
+    if (deny(recorded)) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end(
+        req.method === 'HEAD'
+          ? ''
+          : '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      );
+      return;
+    }
+    if (home && scope?.[2] !== home) {
       req.resume();
       const body =
         req.method === 'HEAD'
@@ -94,6 +115,11 @@ export async function startRecordingProxy({
         server.close(() => resolve());
       }),
   };
+}
+
+/** The bucket a path-style S3 request names (`/<bucket>/<key>?…`); '' for other services' `POST /`. */
+export function bucketOf(request: RecordedRequest): string {
+  return new URL(request.url, 'http://proxy').pathname.split('/')[1] ?? '';
 }
 
 /**

@@ -50,7 +50,8 @@ export async function readSides(clients: AwsClients, target: Target): Promise<Si
     const described = describeReplicaError(err, clients, target);
     const refused = described.code === 'access-denied' || described.code === 'no-credentials';
     if (!twoAccounts || !refused) throw described;
-    problem = described.message;
+    // The fix of access.replica says what to pass: the reason alone here.
+    problem = `${described.code === 'access-denied' ? 'access denied' : 'no credentials'} to ${describeBucket(target, 'replica')}`;
     regions.set(target.replica, regionInError(err) ?? clients.region);
   }
   if (!twoAccounts) return { regions, access: [] };
