@@ -50,7 +50,7 @@ export async function switchTarget(
     const outputs = await readOutputsFile(options.outputs);
     const { source: primary, replica } = bucketsFromOutputs(outputs, `outputs file ${options.outputs}`);
     const vault = outputs[VAULT_OUTPUT_KEYS.replicaAccount];
-    if (vault !== undefined) throw vaultHasNoRoutes(command, `deployment of ${options.outputs}`, vault);
+    if (vault !== undefined) throw vaultHasNoRoutes(command, `the deployment in ${options.outputs}`, vault);
     const arn = accessPoint ?? outputs[ACCESS_POINT_OUTPUT_KEYS.multiRegionAccessPointArn];
     if (!arn) {
       throw new CliError(
