@@ -56,8 +56,6 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
   ]);
   // Refusals come before any file is written or any query started.
-  const engine =
-    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
   if (engine === 'local') assertLocalFormats([source, replica]);
   const athena = engine === 'athena' ? athenaSettings(options, target) : undefined;
   if (athena) checkScan(ctx, options, source, replica);
