@@ -145,7 +145,6 @@ export async function runAudit(
       : undefined;
   const replicaSide = { bucket: target.replica, account: target.replicaAccount };
   const facts = options.facts ?? createFacts(clients, undefined, options.regions, replicaSide);
-  const vaultRegion = facts.regionOf(target.replica);
   const scope: AuditScope = {
     target,
     suffix,
@@ -157,7 +156,11 @@ export async function runAudit(
       ? {
           vaultFacts:
             options.vaultFacts ??
-            createFacts(clients.replicaSide.inRegion(vaultRegion), undefined, options.regions),
+            createFacts(
+              clients.replicaSide.inRegion(facts.regionOf(target.replica)),
+              undefined,
+              options.regions,
+            ),
         }
       : {}),
   };
