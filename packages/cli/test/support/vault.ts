@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { deploymentNames, OUTPUT_KEYS, VAULT_OUTPUT_KEYS } from 's3-dr-naming';
-import { motoEndpoint } from '../../../../test/support/moto';
+import { motoEndpoint, motoEnv } from '../../../../test/support/moto';
 import { MOTO_ACCOUNT, uniqueSuffix } from './dr-pair';
+import { bucketOf, startRecordingProxy } from './recording-proxy';
 
 /** The vault's account in these tests: moto acts in the account of the role a caller assumed. */
 export const VAULT_ACCOUNT = '222222222222';
@@ -136,3 +137,38 @@ export async function buildVaultPair(files: Readonly<Record<string, string>> = {
   );
   return { suffix, source: names.primaryBucket, replica: names.replicaBucket, outputsFile, vault };
 }
+
+/**
+ * A recording proxy in front of moto for a vault pair: it tells whose credentials signed each
+ * request and, while `refusePrimary` is set, refuses requests about the vault signed with the
+ * primary's (`testing`), as S3 refuses another account's principal that no policy grants (moto
+ * enforces no bucket policy).
+ */
+export async function startVaultProxy(pair: VaultPair) {
+  const state = { refusePrimary: false };
+  const proxy = await startRecordingProxy({
+    deny: (r) => state.refusePrimary && bucketOf(r) === pair.replica && r.accessKey === PRIMARY_ACCESS_KEY,
+  });
+  return {
+    proxy,
+    state,
+    /** The moto environment with the proxy as endpoint. */
+    env: (extra: Record<string, string> = {}) => ({
+      ...motoEnv(),
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      ...extra,
+    }),
+    /** The access keys that signed the requests about `bucket` from request number `from` on. */
+    signers: (bucket: string, from = 0) =>
+      new Set(
+        proxy
+          .requests()
+          .slice(from)
+          .filter((r) => bucketOf(r) === bucket)
+          .map((r) => r.accessKey),
+      ),
+  };
+}
+
+/** The access key of the primary's credentials in the moto environment. */
+export const PRIMARY_ACCESS_KEY = 'testing';

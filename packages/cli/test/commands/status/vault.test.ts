@@ -1,11 +1,10 @@
-import { motoEnv } from '../../../../../test/support/moto';
 import type { CheckResult } from '../../../src/commands/status/audit';
 import { runCli } from '../../support/cli';
 import { MOTO_ACCOUNT } from '../../support/dr-pair';
-import { bucketOf, type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
 import {
   buildVaultPair,
   profileFiles,
+  startVaultProxy,
   VAULT_ACCOUNT,
   VAULT_ROLE_ARN,
   type VaultPair,
@@ -21,26 +20,18 @@ interface StatusJson {
   sides?: { side: string; account?: string; via: string; read: boolean; problem?: string }[];
 }
 
-const PRIMARY_KEY = 'testing';
 let pair: VaultPair;
-let proxy: RecordingProxy;
-let vaultRefusesPrimary = false;
+let vault: Awaited<ReturnType<typeof startVaultProxy>>;
 beforeAll(async () => {
   pair = await buildVaultPair({ 'a.txt': 'alpha' });
-  proxy = await startRecordingProxy({
-    deny: (r) => vaultRefusesPrimary && bucketOf(r) === pair.replica && r.accessKey === PRIMARY_KEY,
-  });
+  vault = await startVaultProxy(pair);
 });
-afterAll(() => proxy.close());
+afterAll(() => vault.proxy.close());
 beforeEach(() => {
-  vaultRefusesPrimary = false;
+  vault.state.refusePrimary = false;
 });
 
-const env = (extra: Record<string, string> = {}) => ({
-  ...motoEnv(),
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  ...extra,
-});
+const env = (extra: Record<string, string> = {}) => vault.env(extra);
 const check = (report: StatusJson, id: string) => report.checks.find((c) => c.id === id);
 
 test('GIVEN a vault and --replica-role-arn WHEN running status THEN a line per side says each was read, with its account and credentials', async () => {
@@ -69,7 +60,7 @@ test('GIVEN a vault and --replica-role-arn WHEN running status THEN a line per s
 });
 
 test('GIVEN a vault and --replica-profile WHEN running status --json THEN the sides are in the report and every request about the replica is signed with the profile', async () => {
-  const from = proxy.requests().length;
+  const from = vault.proxy.requests().length;
 
   const result = await runCli(
     ['--outputs', pair.outputsFile, '--replica-profile', 'vault', '--json', 'status'],
@@ -85,18 +76,11 @@ test('GIVEN a vault and --replica-profile WHEN running status --json THEN the si
   ]);
   // The replica's own checks ran (versioning is Enabled in the vault) with the vault's credentials.
   expect(check(report, 'replica.versioning')?.status).toBe('PASS');
-  const replicaSigners = new Set(
-    proxy
-      .requests()
-      .slice(from)
-      .filter((r) => bucketOf(r) === pair.replica)
-      .map((r) => r.accessKey),
-  );
-  expect(replicaSigners).toEqual(new Set([pair.vault.accessKeyId]));
+  expect(vault.signers(pair.replica, from)).toEqual(new Set([pair.vault.accessKeyId]));
 });
 
 test('GIVEN a vault that refuses the primary credentials and no --replica-* option WHEN running status THEN the replica side says it could not be read and what to pass, exit 1', async () => {
-  vaultRefusesPrimary = true;
+  vault.state.refusePrimary = true;
 
   const result = await runCli(['--outputs', pair.outputsFile, '--json', 'status'], { env: env() });
 

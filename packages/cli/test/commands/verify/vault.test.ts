@@ -1,9 +1,10 @@
-import { motoEnv } from '../../../../../test/support/moto';
 import { runCli } from '../../support/cli';
-import { bucketOf, type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
+import { startRecordingProxy } from '../../support/recording-proxy';
 import {
   buildVaultPair,
+  PRIMARY_ACCESS_KEY,
   profileFiles,
+  startVaultProxy,
   VAULT_ACCOUNT,
   VAULT_ROLE_ARN,
   type VaultPair,
@@ -15,42 +16,24 @@ import {
 // credentials on the vault where a test says so (as S3 does without a grant).
 
 const FILES = { 'a.txt': 'alpha', 'b/c.txt': 'beta' };
-const PRIMARY_KEY = 'testing';
+const PRIMARY_KEY = PRIMARY_ACCESS_KEY;
 
 let pair: VaultPair;
-let proxy: RecordingProxy;
-/** Refuse requests about the replica signed with the primary's credentials (set per test). */
-let vaultRefusesPrimary = false;
+let vault: Awaited<ReturnType<typeof startVaultProxy>>;
 beforeAll(async () => {
   pair = await buildVaultPair(FILES);
-  proxy = await startRecordingProxy({
-    deny: (r) => vaultRefusesPrimary && bucketOf(r) === pair.replica && r.accessKey === PRIMARY_KEY,
-  });
+  vault = await startVaultProxy(pair);
 });
-afterAll(() => proxy.close());
+afterAll(() => vault.proxy.close());
 beforeEach(() => {
-  vaultRefusesPrimary = false;
+  vault.state.refusePrimary = false;
 });
 
-const env = (extra: Record<string, string> = {}) => ({
-  ...motoEnv(),
-  AWS_ENDPOINT_URL: proxy.endpoint,
-  ...extra,
-});
-
-/** The access keys that signed the requests about `bucket` since `from`. */
-function signers(bucket: string, from: number): Set<string | undefined> {
-  return new Set(
-    proxy
-      .requests()
-      .slice(from)
-      .filter((r) => bucketOf(r) === bucket)
-      .map((r) => r.accessKey),
-  );
-}
+const env = (extra: Record<string, string> = {}) => vault.env(extra);
+const signers = (bucket: string, from: number) => vault.signers(bucket, from);
 
 test('GIVEN a vault and --replica-role-arn WHEN verifying THEN the replica is read with the assumed role and the source with the primary credentials', async () => {
-  const from = proxy.requests().length;
+  const from = vault.proxy.requests().length;
 
   const result = await runCli(
     ['--outputs', pair.outputsFile, '--replica-role-arn', VAULT_ROLE_ARN, 'verify', '--grace', '0'],
@@ -67,7 +50,7 @@ test('GIVEN a vault and --replica-role-arn WHEN verifying THEN the replica is re
 
 test('GIVEN a vault and --replica-profile WHEN verifying THEN the replica is read with that profile', async () => {
   const files = profileFiles({ vault: pair.vault });
-  const from = proxy.requests().length;
+  const from = vault.proxy.requests().length;
 
   const result = await runCli(
     ['--outputs', pair.outputsFile, '--replica-profile', 'vault', 'verify', '--grace', '0'],
@@ -81,7 +64,7 @@ test('GIVEN a vault and --replica-profile WHEN verifying THEN the replica is rea
 });
 
 test('GIVEN a vault that refuses the primary credentials and no --replica-* option WHEN verifying THEN one line says which option to pass, exit 2', async () => {
-  vaultRefusesPrimary = true;
+  vault.state.refusePrimary = true;
 
   const result = await runCli(['--outputs', pair.outputsFile, 'verify', '--grace', '0'], { env: env() });
 
@@ -93,7 +76,7 @@ test('GIVEN a vault that refuses the primary credentials and no --replica-* opti
 });
 
 test('GIVEN the same refusal WHEN verifying with --json THEN the error object says access-denied on stdout', async () => {
-  vaultRefusesPrimary = true;
+  vault.state.refusePrimary = true;
 
   const result = await runCli(['--outputs', pair.outputsFile, '--json', 'verify'], { env: env() });
 
@@ -108,7 +91,7 @@ test('GIVEN the same refusal WHEN verifying with --json THEN the error object sa
 });
 
 test('GIVEN a vault the primary credentials may read and no --replica-* option WHEN verifying THEN it reads the replica with them', async () => {
-  const from = proxy.requests().length;
+  const from = vault.proxy.requests().length;
 
   const result = await runCli(['--outputs', pair.outputsFile, 'verify', '--grace', '0'], { env: env() });
 
