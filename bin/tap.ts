@@ -9,7 +9,7 @@ import { TapStack } from '../lib/tap-stack';
 const app = new App({ builtinCloudFormationValidation: false });
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig(app.node.getAllContext());
+  config = loadConfig(app.node.getAllContext(), process.env.CDK_DEFAULT_ACCOUNT);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   // One clear message instead of a stack trace; cdk synth then fails with this exit code.
@@ -17,8 +17,8 @@ try {
   process.exit(1);
 }
 new TapStack(app, stackName(config.environmentSuffix), {
-  // The account comes from the CLI's credentials when there are any; without, the stack is
-  // account-agnostic (names carry the AWS::AccountId pseudo parameter) and still synthesizes.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
+  // The account is `primaryAccount` or the CLI's credentials' when there are any; without, the stack
+  // is account-agnostic (names carry the AWS::AccountId pseudo parameter) and still synthesizes.
+  env: { account: config.primaryAccount, region: config.region },
   config,
 });

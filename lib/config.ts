@@ -11,7 +11,7 @@ import {
   ROLE_ARN_RULE,
   regionPartition,
 } from 's3-dr-cdk';
-import { isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
+import { ACCOUNT_ID_RULE, isValidAccountId, isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
 import { unknownKeyProblems } from './context-keys';
 
 /** Validated deployment settings, built from CDK context by {@link loadConfig}. */
@@ -48,6 +48,18 @@ export interface TapConfig {
   readonly inventoryRetentionDays: number;
   /** GiB one Athena query of the workgroup may scan before Athena cancels it. @default 1024 */
   readonly athenaScanLimitGib: number;
+  /**
+   * The primary's account (`TapStack<suffix>`): the context key `primaryAccount`, else the account of
+   * the credentials `cdk` runs with (CDK_DEFAULT_ACCOUNT). @default - unknown: an account-agnostic synth
+   */
+  readonly primaryAccount?: string;
+  /**
+   * Another account holding the replica side, a vault (`TapStack<suffix>Replica` there). @default - the
+   * primary's account
+   */
+  readonly replicaAccount?: string;
+  /** Vault only: a read-only recovery role in the vault, assumable from the primary's account with MFA. @default false */
+  readonly vaultRecoveryRole: boolean;
 }
 
 export interface ReplicaObjectLock {
@@ -65,6 +77,7 @@ export const CONFIG_DEFAULTS = {
   inventoryFormat: 'Parquet',
   inventoryRetentionDays: DEFAULT_INVENTORY_RETENTION_DAYS,
   athenaScanLimitGib: 1024,
+  vaultRecoveryRole: false,
 } as const;
 
 const INVENTORY_FORMATS = ['Parquet', 'ORC', 'CSV'];
@@ -141,6 +154,9 @@ const RULES: readonly Rule[] = [
     rule: `a whole number of GiB from 1 to ${MAX_ATHENA_SCAN_LIMIT_GIB} (Athena cancels a query that scans more)`,
     isValid: (v) => isWholeNumber(v, 1, MAX_ATHENA_SCAN_LIMIT_GIB),
   },
+  { key: 'primaryAccount', rule: ACCOUNT_ID_RULE, isValid: isValidAccountId },
+  { key: 'replicaAccount', rule: ACCOUNT_ID_RULE, isValid: isValidAccountId },
+  { key: 'vaultRecoveryRole', rule: BOOLEAN_RULE, isValid: isBoolean },
 ];
 
 const OUR_KEYS = RULES.map(({ key }) => key);
@@ -179,9 +195,13 @@ export class ConfigError extends Error {
  * Reads and validates the configuration from the whole CDK context (`app.node.getAllContext()`: cdk.json,
  * cdk.context.json, `-c` and what the CDK CLI adds). Every invalid value and every misspelt key
  * (a key of ours that does not exist, e.g. `bidirectonal`) is collected first, then one error names
- * them all.
+ * them all. `credentialsAccount` is the account of the credentials `cdk` runs with (the CDK CLI's
+ * CDK_DEFAULT_ACCOUNT), the primary's account unless `primaryAccount` says otherwise.
  */
-export function loadConfig(context: Readonly<Record<string, unknown>>): TapConfig {
+export function loadConfig(
+  context: Readonly<Record<string, unknown>>,
+  credentialsAccount?: string,
+): TapConfig {
   const raw: Record<string, string | undefined> = {};
   for (const { key } of RULES) {
     const value = context[key];
@@ -191,7 +211,14 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): TapConfi
     .filter(({ key, isValid }) => !isValid(raw[key] as string))
     .map(({ key, rule }) => `${key}: '${raw[key]}' is invalid; expected ${rule}`);
   problems.push(...unknownKeyProblems(context, OUR_KEYS));
-  if (problems.length === 0) problems.push(...topologyProblems(raw), ...combinationProblems(raw));
+  const primaryAccount = raw.primaryAccount ?? credentialsAccount;
+  if (problems.length === 0) {
+    problems.push(
+      ...topologyProblems(raw),
+      ...combinationProblems(raw),
+      ...vaultProblems(raw, primaryAccount),
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -215,7 +242,61 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): TapConfi
     inventoryFormat: (raw.inventoryFormat ?? CONFIG_DEFAULTS.inventoryFormat) as TapConfig['inventoryFormat'],
     inventoryRetentionDays: Number(raw.inventoryRetentionDays ?? CONFIG_DEFAULTS.inventoryRetentionDays),
     athenaScanLimitGib: Number(raw.athenaScanLimitGib ?? CONFIG_DEFAULTS.athenaScanLimitGib),
+    primaryAccount,
+    replicaAccount: raw.replicaAccount,
+    vaultRecoveryRole: raw.vaultRecoveryRole === 'true',
   };
+}
+
+/**
+ * A vault (`replicaAccount`) and what cannot go with it, each naming the key, its value and the rule.
+ * The vault's policies name the primary's roles by ARN, so the primary's account must be known at synth.
+ */
+function vaultProblems(
+  raw: Record<string, string | undefined>,
+  primaryAccount: string | undefined,
+): string[] {
+  const vault = raw.replicaAccount;
+  const problems: string[] = [];
+  if (vault === undefined) {
+    if (raw.vaultRecoveryRole === 'true') {
+      problems.push(
+        "vaultRecoveryRole: 'true' needs a vault: set replicaAccount to the vault's account (the recovery role lives there)",
+      );
+    }
+    return problems;
+  }
+  if (primaryAccount === undefined) {
+    problems.push(
+      `replicaAccount: '${vault}' needs the primary's account known at synth (the vault's policies name its roles): set primaryAccount to it (${ACCOUNT_ID_RULE}) or run cdk with credentials of the primary's account`,
+    );
+  } else if (primaryAccount === vault) {
+    problems.push(
+      `replicaAccount: '${vault}' is the primary's account; expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
+    );
+  }
+  if (raw.bidirectional === 'true') {
+    problems.push(
+      `bidirectional: 'true' cannot work with replicaAccount '${vault}': a vault never replicates back (the primary's account would need write access to it); drop one of them`,
+    );
+  }
+  // A failover through the access point would route the applications' writes into the vault. S3's
+  // pages also disagree on buckets of other accounts: the user guide allows them
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-buckets.html),
+  // the CreateMultiRegionAccessPoint reference says "The owner of the Multi-Region Access Point also
+  // must own the underlying buckets" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html).
+  if (raw.multiRegionAccessPoint === 'true') {
+    problems.push(
+      `multiRegionAccessPoint: 'true' cannot work with replicaAccount '${vault}': a vault is a recovery copy, not a serving replica (a failover would send the applications' writes into it); drop one of them`,
+    );
+  }
+  const breakGlass = raw.breakGlassRoleArn;
+  if (breakGlass !== undefined && breakGlass.split(':')[4] !== vault) {
+    problems.push(
+      `breakGlassRoleArn: '${breakGlass}' is invalid with replicaAccount '${vault}'; expected a role of the vault's account ${vault} (the protection it is exempt from lives there)`,
+    );
+  }
+  return problems;
 }
 
 /** Combinations of valid values that cannot work, each naming the key, its value and the rule. */

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       inventoryFormat: 'Parquet',
       inventoryRetentionDays: 14,
       athenaScanLimitGib: 1024,
+      vaultRecoveryRole: false,
     });
   });
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       inventoryFormat: 'Parquet',
       inventoryRetentionDays: 14,
       athenaScanLimitGib: 1024,
+      vaultRecoveryRole: false,
     });
   });
 
@@ -268,7 +270,7 @@ describe('loadConfig: inventory', () => {
 
 describe('loadConfig: context keys', () => {
   const KEYS_OF_THIS_APP =
-    'environmentSuffix, region, removalPolicy, alarmEmail, replicaRegion, bidirectional, multiRegionAccessPoint, replicaArchiveClass, replicaObjectLock, protectReplica, breakGlassRoleArn, drill, inventory, inventoryFormat, inventoryRetentionDays, athenaScanLimitGib';
+    'environmentSuffix, region, removalPolicy, alarmEmail, replicaRegion, bidirectional, multiRegionAccessPoint, replicaArchiveClass, replicaObjectLock, protectReplica, breakGlassRoleArn, drill, inventory, inventoryFormat, inventoryRetentionDays, athenaScanLimitGib, primaryAccount, replicaAccount, vaultRecoveryRole';
   const FOREIGN =
     "keys with ':' or a leading '@', cli-telemetry, acknowledged-issue-numbers, assets-ecr-repository-name are CDK's and pass";
 

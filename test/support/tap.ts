@@ -35,9 +35,9 @@ export function synthTap(options: SynthOptions = {}): Synthesized {
     builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, ...options.context },
   });
-  const config = loadConfig(app.node.getAllContext());
+  const config = loadConfig(app.node.getAllContext(), options.account);
   const stack = new TapStack(app, stackName(config.environmentSuffix), {
-    env: { account: options.account, region: config.region },
+    env: { account: config.primaryAccount, region: config.region },
     config,
   });
   const replicaStack = stack.replication.pair.replicaStack;

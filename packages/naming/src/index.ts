@@ -244,6 +244,11 @@ export interface DeploymentNames {
    * with MFA, through which `s3-dr restore --from replica` copies the vault's versions server-side.
    */
   readonly vaultRecoveryRole: string;
+  /**
+   * Vault: the execution role of the canary function (in the primary's account), named so that the
+   * vault's canary role can trust exactly it before it exists.
+   */
+  readonly canaryFunctionRole: string;
 }
 
 /**
@@ -323,5 +328,6 @@ export function deploymentNames(
     replicaUnlockedAlarm: `s3-replication-replica-unlocked-${suffix}`,
     vaultCanaryRole: `s3-dr-vault-canary-${suffix}`,
     vaultRecoveryRole: `s3-dr-vault-recovery-${suffix}`,
+    canaryFunctionRole: `s3-dr-canary-role-${suffix}`,
   };
 }

@@ -74,7 +74,15 @@ describe('naming contract', () => {
 
   test('with the longest allowed suffix the role names fit in the 64 characters IAM allows', () => {
     const longest = deploymentNames('a'.repeat(MAX_SUFFIX_LENGTH), '123456789012');
-    for (const role of [longest.replicationRole, longest.reverseReplicationRole, longest.batchRole]) {
+    const roles = [
+      longest.replicationRole,
+      longest.reverseReplicationRole,
+      longest.batchRole,
+      longest.vaultCanaryRole,
+      longest.vaultRecoveryRole,
+      longest.canaryFunctionRole,
+    ];
+    for (const role of roles) {
       expect(role.length).toBeLessThanOrEqual(64);
     }
   });
@@ -147,6 +155,7 @@ const NAMESPACE: Record<keyof DeploymentNames, string> = {
   batchRole: 'IAM role',
   vaultCanaryRole: 'IAM role',
   vaultRecoveryRole: 'IAM role',
+  canaryFunctionRole: 'IAM role',
   replicationRuleId: 'replication rule',
   reverseReplicationRuleId: 'replication rule',
   multiRegionAccessPoint: 'Multi-Region Access Point',
