@@ -33,6 +33,10 @@
  * replication is repaired instead of staying up until lifecycle expires them. A PENDING overdue
  * probe stays and counts as overdue on every run until it arrives or lifecycle expires it.
  *
+ * With REPLICA_ROLE_ARN (a vault in another account) every request to the replica is made as that
+ * role, assumed with the function's own credentials: the vault lets the primary's account read
+ * nothing else.
+ *
  * The retention check answers on the user's own account what the S3 documentation leaves open:
  * whether S3 gives replicas of versions without retention the replica bucket's default retention.
  * The replication pages say it does ("the destination bucket's default retention period is applied
@@ -50,6 +54,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { RESERVED_PREFIX } from 's3-dr-naming';
 import {
   CANARY_DEFAULT_PREFIX,
@@ -77,10 +83,14 @@ export interface CanaryConfig {
   readonly waitSeconds: number;
   /** The replica has Object Lock: read the retention of each probe's replica. @default false */
   readonly replicaObjectLock?: boolean;
+  /** A role to read the replica bucket with (a vault in another account). @default - the function's own role */
+  readonly replicaRoleArn?: string;
 }
 
 export interface CanaryDeps {
   readonly s3: S3Client;
+  /** The client every request to the replica bucket goes through. @default - `s3` */
+  readonly replicaS3?: S3Client;
   /** Epoch milliseconds. */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -160,9 +170,22 @@ export function canaryConfigFromEnv(env: NodeJS.ProcessEnv): CanaryConfig {
   if (lockText !== 'true' && lockText !== 'false') {
     problems.push(`${CANARY_ENV.replicaObjectLock} must be 'true' or 'false', got '${lockText}'`);
   }
+  const replicaRoleArn = env[CANARY_ENV.replicaRoleArn] || undefined;
+  if (replicaRoleArn !== undefined && !ROLE_ARN.test(replicaRoleArn)) {
+    problems.push(`${CANARY_ENV.replicaRoleArn} must be an IAM role ARN, got '${replicaRoleArn}'`);
+  }
   if (problems.length > 0) throw new Error(`Invalid canary configuration: ${problems.join('; ')}`);
-  return { primaryBucket, replicaBucket, prefix, waitSeconds, replicaObjectLock: lockText === 'true' };
+  return {
+    primaryBucket,
+    replicaBucket,
+    prefix,
+    waitSeconds,
+    replicaObjectLock: lockText === 'true',
+    ...(replicaRoleArn ? { replicaRoleArn } : {}),
+  };
 }
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * One canary run. On any failure of its own (access denied, KMS, missing bucket) it publishes
@@ -321,14 +344,17 @@ async function findInReplica(
   deps: CanaryDeps,
   probe: Probe,
 ): Promise<Replica | undefined> {
-  const listed = await deps.s3.send(
+  const replicaS3 = deps.replicaS3 ?? deps.s3;
+  const listed = await replicaS3.send(
     new ListObjectsV2Command({ Bucket: config.replicaBucket, Prefix: probe.key, MaxKeys: 1 }),
   );
   if (!listed.Contents?.some((o) => o.Key === probe.key)) return undefined;
   let text: string;
   let versionId: string | undefined;
   try {
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: config.replicaBucket, Key: probe.key }));
+    const object = await replicaS3.send(
+      new GetObjectCommand({ Bucket: config.replicaBucket, Key: probe.key }),
+    );
     text = (await object.Body?.transformToString()) ?? '';
     versionId = object.VersionId;
   } catch (err) {
@@ -369,7 +395,7 @@ async function checkRetention(
     let mode: string | undefined;
     let retainUntil: Date | undefined;
     try {
-      const { Retention } = await deps.s3.send(
+      const { Retention } = await (deps.replicaS3 ?? deps.s3).send(
         new GetObjectRetentionCommand({
           Bucket: config.replicaBucket,
           Key: probe.key,
@@ -496,22 +522,62 @@ function errorName(err: unknown): string | undefined {
  * the bucket's region; `followRegionRedirects` resends it there (a few extra requests per run).
  * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/
  */
-export function s3ClientFromEnv(env: NodeJS.ProcessEnv): S3Client {
+export function s3ClientFromEnv(
+  env: NodeJS.ProcessEnv,
+  credentials?: AwsCredentialIdentityProvider,
+): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL;
   return new S3Client({
     followRegionRedirects: true,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
   });
 }
 
+/** Credentials are renewed this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Credentials of `roleArn`, assumed with the function's own (STS AssumeRole), kept until five minutes
+ * before they expire: one AssumeRole per warm function every hour, not one per request.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ */
+export function assumedRoleCredentials(
+  sts: STSClient,
+  roleArn: string,
+  now: () => number = Date.now,
+): AwsCredentialIdentityProvider {
+  let cached: AwsCredentialIdentity | undefined;
+  return async () => {
+    if (cached?.expiration && cached.expiration.getTime() - RENEW_BEFORE_MS > now()) return cached;
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 's3-dr-canary' }),
+    );
+    if (!c?.AccessKeyId || !c.SecretAccessKey)
+      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+    cached = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+    return cached;
+  };
+}
+
 let client: S3Client | undefined;
+let replicaClient: S3Client | undefined;
 
 /** Lambda entry point (EventBridge schedule; the event is not used). */
 export async function handler(): Promise<CanarySummary> {
   const config = canaryConfigFromEnv(process.env);
   client ??= s3ClientFromEnv(process.env);
+  replicaClient ??= config.replicaRoleArn
+    ? s3ClientFromEnv(process.env, assumedRoleCredentials(new STSClient({}), config.replicaRoleArn))
+    : client;
   return runCanary(config, {
     s3: client,
+    replicaS3: replicaClient,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: writeLine,

@@ -55,6 +55,11 @@ export const CANARY_ENV = {
   waitSeconds: 'CANARY_WAIT_SECONDS',
   /** Optional: 'true' when the replica bucket has Object Lock (the canary then reads replicas' retention). @default 'false' */
   replicaObjectLock: 'REPLICA_OBJECT_LOCK',
+  /**
+   * Optional: a role the canary assumes to read the replica bucket (a vault in another account, whose
+   * role `s3-dr-vault-canary-<suffix>` may read the probes' replicas). @default - the function's own role
+   */
+  replicaRoleArn: 'REPLICA_ROLE_ARN',
 } as const;
 
 export const CANARY_DEFAULT_PREFIX = `${RESERVED_PREFIX}canary/`;
