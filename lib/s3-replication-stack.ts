@@ -23,6 +23,8 @@ export class S3ReplicationStack extends NestedStack {
       alarmEmail: config.alarmEmail,
       replicaRegion: config.replicaRegion,
       bidirectional: config.bidirectional,
+      replicaAccount: config.replicaAccount,
+      vaultRecoveryRole: config.vaultRecoveryRole,
       multiRegionAccessPoint: config.multiRegionAccessPoint,
       replicaArchiveClass: config.replicaArchiveClass
         ? new s3.StorageClass(config.replicaArchiveClass)

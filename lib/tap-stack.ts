@@ -6,6 +6,7 @@ import {
   INVENTORY_OUTPUT_KEYS,
   OUTPUT_KEYS,
   type OutputKey,
+  VAULT_OUTPUT_KEYS,
 } from 's3-dr-naming';
 import type { TapConfig } from './config';
 import { S3ReplicationStack } from './s3-replication-stack';
@@ -99,6 +100,42 @@ export class TapStack extends Stack {
         value: r.accessPoint.alias,
         description: 'Alias of the Multi-Region Access Point (what applications address)',
       });
+    }
+    if (r.vault) {
+      // By name, in the vault's account: CloudFormation cannot reference another account's stack.
+      const vaultRole = (roleName: string) =>
+        Arn.format(
+          {
+            service: 'iam',
+            region: '',
+            account: config.replicaAccount,
+            resource: 'role',
+            resourceName: roleName,
+          },
+          this,
+        );
+      const vaultOutputs = {
+        [VAULT_OUTPUT_KEYS.replicaAccount]: {
+          value: config.replicaAccount as string,
+          description: "The vault's account: the replica bucket, its key and TapStack<suffix>Replica",
+        },
+        [VAULT_OUTPUT_KEYS.vaultCanaryRoleArn]: {
+          value: vaultRole(r.names.vaultCanaryRole),
+          description: "The vault's read-only role the canary reads its probes' replicas through",
+        },
+        ...(config.vaultRecoveryRole
+          ? {
+              [VAULT_OUTPUT_KEYS.vaultRecoveryRoleArn]: {
+                value: vaultRole(r.names.vaultRecoveryRole),
+                description:
+                  "The vault's read-only recovery role (assumable with MFA): s3-dr restore --from replica",
+              },
+            }
+          : {}),
+      };
+      for (const [key, { value, description }] of Object.entries(vaultOutputs)) {
+        new CfnOutput(this, key, { value, description });
+      }
     }
     if (r.pauseExperiment) {
       new CfnOutput(this, DRILL_OUTPUT_KEYS.drillExperimentTemplateId, {

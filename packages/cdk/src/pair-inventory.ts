@@ -102,7 +102,9 @@ export function addInventory(
     format,
     tables: [
       { name: INVENTORY_TABLES.primary, location: locations.primary },
-      { name: INVENTORY_TABLES.replica, location: locations.replica },
+      // A vault's reports stay in the vault's ops bucket, which no principal of the primary's account
+      // may read (Athena reads them as the querying principal): no replica table there.
+      ...(placement.vault ? [] : [{ name: INVENTORY_TABLES.replica, location: locations.replica }]),
     ],
   });
   return { tables, locations, replicaOpsBucket };

@@ -58,6 +58,28 @@ export interface S3ReplicationPairProps {
   readonly bidirectional?: boolean;
 
   /**
+   * Another AWS account (12 digits) for the replica side: a vault. The replica bucket, its key, its
+   * protection, its access-log and ops buckets, its alarm topic and tamper watch go to a stack of their
+   * own, `<top-level stack name>Replica`, in that account (and in `replicaRegion`, or the stack's
+   * region), which the pair's stack depends on. The primary's account may only replicate into the
+   * vault (and its canary read its probes there), never read back, change or delete. Needs the pair's
+   * stack in a concrete account (`env.account`); excludes `bidirectional` and `multiRegionAccessPoint`.
+   * The vault's account must be bootstrapped before the first deploy (see the README).
+   *
+   * @default - the replica is in the pair's account
+   */
+  readonly replicaAccount?: string;
+
+  /**
+   * With `replicaAccount`: a read-only role `s3-dr-vault-recovery-<suffix>` in the vault that
+   * principals of the primary's account may assume with MFA, and which may write the primary bucket,
+   * so that `s3-dr restore --from replica` can copy the vault's versions back server-side.
+   *
+   * @default false
+   */
+  readonly vaultRecoveryRole?: boolean;
+
+  /**
    * An S3 Multi-Region Access Point over both buckets, routed active/passive (primary active), for
    * `s3-dr failover` and `s3-dr failback`. Needs the buckets in different regions.
    *

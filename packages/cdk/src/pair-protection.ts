@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { DeploymentNames } from 's3-dr-naming';
@@ -19,6 +20,8 @@ export interface PairProtectionInputs {
   readonly reverseRule: boolean;
   /** A drill pauses the reverse rule through FIS (same region only). */
   readonly drillPausesReverseRule: boolean;
+  /** The account of the replication role: the primary's, which differs from the replica's in a vault. */
+  readonly replicationRoleAccount?: string;
 }
 
 /**
@@ -36,7 +39,17 @@ export function protectPair(
     props.deploymentRoleArn ?? (cloudFormationExecutionRoleArn(scope) as string);
   const protection = new ReplicaProtectionPolicy(replica, 'Protection', {
     bucket: replica.bucket,
-    replicationRoleArns: [roleArn(replica, names.replicationRole)],
+    replicationRoleArns: [
+      inputs.replicationRoleAccount
+        ? Stack.of(replica).formatArn({
+            service: 'iam',
+            region: '',
+            account: inputs.replicationRoleAccount,
+            resource: 'role',
+            resourceName: names.replicationRole,
+          })
+        : roleArn(replica, names.replicationRole),
+    ],
     deploymentRoleArn: deploymentRole(replica),
     allowObjectWrites: inputs.allowObjectWrites,
     configurationRoleArns: [

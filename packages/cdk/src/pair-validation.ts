@@ -9,6 +9,7 @@ import {
   REPLICA_ARCHIVE_CLASSES,
   type S3ReplicationPairProps,
 } from './pair-props';
+import { vaultProblems } from './pair-vault';
 import { protectionProblems } from './protection-props';
 
 // The validation of S3ReplicationPairProps: every problem at once, each naming the prop, its value
@@ -67,6 +68,7 @@ export function assertValidProps(
     problems.push(`alarmEmail: '${email}' is invalid; expected ${EMAIL_RULE}`);
   }
   problems.push(...topologyProblems(scope, props));
+  problems.push(...vaultProblems(scope, props));
   problems.push(...inventoryProblems(props));
   problems.push(...protectionProblems(props, deploymentRoleOf));
   if (problems.length > 0) {

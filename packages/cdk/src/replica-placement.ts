@@ -25,6 +25,8 @@ export interface ReplicaPlacement {
   readonly separateStack?: Stack;
   /** The replica is in another region than the primary (what region-bound services care about). */
   readonly crossRegion: boolean;
+  /** The replica is a vault in another account (`replicaAccount`): see `pair-vault.ts`. */
+  readonly vault: boolean;
 }
 
 /** Decides where the replica side of `pair` lives, and creates its stack when that is elsewhere. */
@@ -32,12 +34,15 @@ export function placeReplica(pair: Construct, props: S3ReplicationPairProps): Re
   const stack = Stack.of(pair);
   const crossRegion = isCrossRegion(pair, props);
   const region = crossRegion ? (props.replicaRegion as string) : stack.region;
-  const separateStack = crossRegion ? createReplicaStack(pair, region, props.environmentSuffix) : undefined;
-  return { scope: separateStack ?? pair, region, account: stack.account, separateStack, crossRegion };
+  const vault = props.replicaAccount !== undefined;
+  const account = props.replicaAccount ?? stack.account;
+  const separateStack =
+    crossRegion || vault ? createReplicaStack(pair, region, account, props.environmentSuffix) : undefined;
+  return { scope: separateStack ?? pair, region, account, separateStack, crossRegion, vault };
 }
 
-/** The replica side's own stack, in the replica's region, deployed before the pair's stack. */
-function createReplicaStack(pair: Construct, region: string, suffix: string): Stack {
+/** The replica side's own stack, in the replica's account and region, deployed before the pair's stack. */
+function createReplicaStack(pair: Construct, region: string, account: string, suffix: string): Stack {
   const top = topLevelStack(Stack.of(pair));
   const stage = Stage.of(pair);
   if (!stage)
@@ -47,7 +52,7 @@ function createReplicaStack(pair: Construct, region: string, suffix: string): St
   const replicaStack = new Stack(stage, name, {
     stackName: name,
     env: {
-      account: Token.isUnresolved(top.account) ? undefined : top.account,
+      account: Token.isUnresolved(account) ? undefined : account,
       region,
     },
     description: `s3-dr ${suffix}: the replica side of ${top.stackName} (replica bucket, its key and access logs)`,

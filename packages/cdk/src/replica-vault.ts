@@ -36,6 +36,11 @@ export const VAULT_RECOVERY_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVer
 export interface ReplicaVaultProps {
   /** The replica bucket, in the vault's stack. */
   readonly bucket: s3.Bucket;
+  /**
+   * Its name, as given to it: the key's policy names the bucket by an ARN built from it (the bucket
+   * depends on the key, so the key's policy cannot reference the bucket).
+   */
+  readonly bucketName: string;
   /** Its key, in the vault's stack. */
   readonly key: kms.Key;
   /** The primary's account (12 digits): its principals are named by `aws:PrincipalArn` within it. */
@@ -80,6 +85,7 @@ export class ReplicaVault extends Construct {
     super(scope, id);
     const { bucket, key, primaryAccount } = props;
     const stack = Stack.of(this);
+    const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: props.bucketName });
     const primaryRole = (name: string) =>
       stack.formatArn({
         service: 'iam',
@@ -93,7 +99,7 @@ export class ReplicaVault extends Construct {
     const viaS3ForBucket = {
       StringEquals: { 'kms:ViaService': s3ViaService(this) },
       // With S3 Bucket Keys the encryption context is the bucket ARN; older objects carry their own ARN.
-      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, bucket.arnForObjects('*')] },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
     };
 
     // The cross-account replication grant of the S3 documentation, without s3:PutBucketVersioning

@@ -58,6 +58,14 @@ export interface ReplicationCanaryProps {
   readonly replicaUnlockedAlarmName?: string;
   /** @default 'Writes a probe to the primary bucket and measures its replication to the replica' */
   readonly description?: string;
+  /**
+   * A role of another account the canary assumes to read the replica (a vault's
+   * `s3-dr-vault-canary-<suffix>`): the function's own role then reads nothing of the replica and
+   * may only assume that role. @default - the function's own role reads the replica
+   */
+  readonly replicaRoleArn?: string;
+  /** A name for the function's role (a vault's canary role trusts it by name). @default - a generated name */
+  readonly roleName?: string;
 }
 
 /**
@@ -89,11 +97,13 @@ export class ReplicationCanary extends Construct {
       timeout: Duration.minutes(2),
       // Neither EventBridge (below) nor Lambda's async retries: a retried run writes a second probe.
       retryAttempts: 0,
+      roleName: props.roleName,
       environment: {
         [CANARY_ENV.primaryBucket]: props.primaryBucket.bucketName,
         [CANARY_ENV.replicaBucket]: props.replicaBucket.bucketName,
         [CANARY_ENV.prefix]: props.prefix ?? CANARY_DEFAULT_PREFIX,
         ...(props.replicaUnlockedAlarmName ? { [CANARY_ENV.replicaObjectLock]: 'true' } : {}),
+        ...(props.replicaRoleArn ? { [CANARY_ENV.replicaRoleArn]: props.replicaRoleArn } : {}),
       },
     });
     this.grantProbeAccess(props);
@@ -215,46 +225,73 @@ export class ReplicationCanary extends Construct {
         actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
         resources: [probes(props.primaryBucket)],
       }),
-      new iam.PolicyStatement({
-        sid: 'ReadProbesInReplica',
-        actions: ['s3:GetObject'],
-        resources: [probes(props.replicaBucket)],
-      }),
-      new iam.PolicyStatement({
-        // The canary lists before it reads, to tell "not arrived yet" from "not allowed".
-        sid: 'ListProbesInReplica',
-        actions: ['s3:ListBucket'],
-        resources: [props.replicaBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-      }),
-      ...(props.replicaUnlockedAlarmName
+      ...(props.replicaRoleArn
         ? [
+            // The replica's account role reads the replica; this one may only assume it.
             new iam.PolicyStatement({
-              sid: 'ReadRetentionOfReplicatedProbes',
-              actions: ['s3:GetObjectRetention'],
-              resources: [probes(props.replicaBucket)],
+              sid: 'AssumeReplicaReaderRole',
+              actions: ['sts:AssumeRole'],
+              resources: [props.replicaRoleArn],
             }),
           ]
-        : []),
+        : replicaReads(props, probes)),
       new iam.PolicyStatement({
         sid: 'EncryptProbes',
         actions: ['kms:GenerateDataKey'],
         resources: [primaryKey.resource],
         conditions: kmsViaS3For(props.primaryBucket, primaryKey),
       }),
-      new iam.PolicyStatement({
-        sid: 'DecryptReplicatedProbes',
-        actions: ['kms:Decrypt'],
-        resources: [replicaKey.resource],
-        conditions: kmsViaS3For(props.replicaBucket, replicaKey),
-      }),
+      ...(props.replicaRoleArn
+        ? []
+        : [
+            new iam.PolicyStatement({
+              sid: 'DecryptReplicatedProbes',
+              actions: ['kms:Decrypt'],
+              resources: [replicaKey.resource],
+              conditions: kmsViaS3For(props.replicaBucket, replicaKey),
+            }),
+          ]),
     ];
     this.function.policy.addStatements(...statements);
     acknowledgeObjectWildcards(
       this.function.policy,
-      [probes(props.primaryBucket), probes(props.replicaBucket)],
+      [probes(props.primaryBucket), ...(props.replicaRoleArn ? [] : [probes(props.replicaBucket)])],
       `The canary reads and writes only its own probe objects: the ARN is scoped to the ${prefix} prefix.`,
     );
-    acknowledgeKeyWildcards(this.function.policy, [primaryKey, replicaKey]);
+    acknowledgeKeyWildcards(this.function.policy, [
+      primaryKey,
+      ...(props.replicaRoleArn ? [] : [replicaKey]),
+    ]);
   }
+}
+
+/** The replica's probes, listed and read (and their retention, with Object Lock) by the function's own role. */
+function replicaReads(
+  props: ReplicationCanaryProps,
+  probes: (bucket: s3.IBucket) => string,
+): iam.PolicyStatement[] {
+  const prefix = props.prefix ?? CANARY_DEFAULT_PREFIX;
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadProbesInReplica',
+      actions: ['s3:GetObject'],
+      resources: [probes(props.replicaBucket)],
+    }),
+    new iam.PolicyStatement({
+      // The canary lists before it reads, to tell "not arrived yet" from "not allowed".
+      sid: 'ListProbesInReplica',
+      actions: ['s3:ListBucket'],
+      resources: [props.replicaBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    }),
+    ...(props.replicaUnlockedAlarmName
+      ? [
+          new iam.PolicyStatement({
+            sid: 'ReadRetentionOfReplicatedProbes',
+            actions: ['s3:GetObjectRetention'],
+            resources: [probes(props.replicaBucket)],
+          }),
+        ]
+      : []),
+  ];
 }

@@ -22,9 +22,11 @@ import {
 } from './pair-props';
 import { protectPair } from './pair-protection';
 import { assertValidProps } from './pair-validation';
+import { addVault, referenceVault, vaultRoleArn } from './pair-vault';
 import { ACCESS_LOGS_BUCKET_POLICY_FLAG, placeReplica } from './replica-placement';
 import type { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { bucketArn, referenceReplica } from './replica-reference';
+import type { ReplicaVault } from './replica-vault';
 import { LATENCY_THRESHOLD_SECONDS, ReplicationAlarms } from './replication-alarms';
 import { ReplicationCanary } from './replication-canary';
 import { ReplicationDashboard } from './replication-dashboard';
@@ -124,6 +126,8 @@ export class S3ReplicationPair extends Construct {
   readonly inventoryLocations?: InventoryLocations;
   /** `inventory` across regions: the replica region's ops bucket, which receives the replica's reports. */
   readonly replicaOpsBucket?: s3.Bucket;
+  /** `replicaAccount`: what the vault grants the primary's account (and its canary and recovery roles). */
+  readonly vault?: ReplicaVault;
 
   constructor(scope: Construct, id: string, props: S3ReplicationPairProps) {
     super(scope, id);
@@ -133,7 +137,7 @@ export class S3ReplicationPair extends Construct {
     this.node.setContext(ACCESS_LOGS_BUCKET_POLICY_FLAG, true);
     const suffix = props.environmentSuffix;
     const stack = Stack.of(this);
-    const names = deploymentNames(suffix, stack.account);
+    const names = deploymentNames(suffix, stack.account, props.replicaAccount ?? stack.account);
     this.names = names;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const bidirectional = props.bidirectional ?? false;
@@ -189,10 +193,9 @@ export class S3ReplicationPair extends Construct {
         },
       ],
     });
-    const replicaHere = referenceReplica(this, placement, names, {
-      bucket: this.replica.bucket,
-      key: this.replicaKey,
-    });
+    const replicaHere = placement.vault
+      ? referenceVault(this, placement, names)
+      : referenceReplica(this, placement, names, { bucket: this.replica.bucket, key: this.replicaKey });
 
     // ARNs from names, not from the bucket: the role must exist before the primary bucket that uses it.
     const primaryBucketArn = bucketArn(this, names.primaryBucket);
@@ -276,6 +279,13 @@ export class S3ReplicationPair extends Construct {
       metrics: telemetry,
       topic: this.alarmTopic.topic,
       replicaUnlockedAlarmName: props.replicaObjectLock ? names.replicaUnlockedAlarm : undefined,
+      // A vault lets the canary read its probes only through a role of its own, which trusts this one by name.
+      ...(placement.vault
+        ? {
+            roleName: names.canaryFunctionRole,
+            replicaRoleArn: vaultRoleArn(this, placement, names.vaultCanaryRole),
+          }
+        : {}),
     });
 
     // A replica stack of its own has its own alarm topic: an alarm or EventBridge rule can only
@@ -307,7 +317,8 @@ export class S3ReplicationPair extends Construct {
       this.reverseAlarms = reverse.alarms;
       this.reverseCanary = reverse.canary;
     }
-    if (props.multiRegionAccessPoint ?? placement.crossRegion) {
+    // A vault is a recovery copy, not a serving replica: no access point unless asked (and then refused).
+    if (props.multiRegionAccessPoint ?? (placement.crossRegion && !placement.vault)) {
       this.accessPoint = new ActivePassiveAccessPoint(this, 'AccessPoint', {
         name: names.multiRegionAccessPoint,
         active: { bucketName: names.primaryBucket, region: stack.region },
@@ -368,6 +379,17 @@ export class S3ReplicationPair extends Construct {
         allowObjectWrites: bidirectional || this.accessPoint !== undefined,
         reverseRule: this.reverseRule !== undefined,
         drillPausesReverseRule,
+        replicationRoleAccount: placement.vault ? stack.account : undefined,
+      });
+    }
+    if (placement.vault) {
+      this.vault = addVault(this, props, {
+        names,
+        placement,
+        replica: this.replica,
+        replicaKey: this.replicaKey,
+        primary: this.primary,
+        primaryKey: this.primaryKey,
       });
     }
     const watch = watchPairTampering(this, {

@@ -17,6 +17,8 @@ export interface TelemetryFunctionProps {
   readonly environment?: Record<string, string>;
   /** Lambda's retries of failed asynchronous invocations. @default 2 (Lambda's default) */
   readonly retryAttempts?: number;
+  /** A name for the function's role, for policies elsewhere that name it. @default - a generated name */
+  readonly roleName?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export class TelemetryFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       // The global principal name, the same in every partition lib/config.ts accepts.
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      roleName: props.roleName,
       description: `Execution role of ${props.functionName}`,
       managedPolicies: [this.policy],
     });
