@@ -18,6 +18,7 @@ export * from './pair-props';
 export { EMAIL_RULE, isSupportedRegion, isValidEmail, REGION_RULE, regionPartition } from './pair-validation';
 export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
 export * from './replica-protection-policy';
+export * from './replica-vault';
 export * from './replication-alarms';
 export * from './replication-canary';
 export * from './replication-dashboard';

@@ -134,6 +134,7 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
   });
   if (props.vaultRecoveryRole) {
     const recoveryRole = vaultRoleArn(pair, placement, names.vaultRecoveryRole);
+    const primaryArn = bucketArn(pair, names.primaryBucket);
     const writer = new iam.ArnPrincipal(recoveryRole);
     primary.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -152,7 +153,8 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
         conditions: {
           StringEquals: { 'kms:ViaService': `s3.${Stack.of(pair).region}.${Stack.of(pair).urlSuffix}` },
           StringLike: {
-            'kms:EncryptionContext:aws:s3:arn': [primary.bucket.bucketArn, primary.bucket.arnForObjects('*')],
+            // By name: the bucket depends on the key, so the key's policy cannot reference the bucket.
+            'kms:EncryptionContext:aws:s3:arn': [primaryArn, `${primaryArn}/*`],
           },
         },
       }),
