@@ -23,6 +23,16 @@ describe('cdk-nag', () => {
     ['drill', { drill: 'true' }],
     ['one region, two-way, drill', { bidirectional: 'true', drill: 'true' }],
     ['cross-region, two-way, drill', { replicaRegion: 'us-west-2', bidirectional: 'true', drill: 'true' }],
+    ['vault', { replicaAccount: '222222222222', primaryAccount: '111111111111' }],
+    [
+      'vault across regions with its recovery role',
+      {
+        replicaAccount: '222222222222',
+        primaryAccount: '111111111111',
+        replicaRegion: 'us-west-2',
+        vaultRecoveryRole: 'true',
+      },
+    ],
   ])('AwsSolutionsChecks report no unacknowledged findings %s, in every stack', (_, topology) => {
     const { app, stack } = synthTap({ context: { alarmEmail: 'oncall@example.com', ...topology } });
     const checks = new AwsSolutionsChecks(app);
