@@ -23,6 +23,9 @@ export interface InventoryRow {
   readonly etag?: string;
   /** COMPLETED, PENDING, FAILED, REPLICA or '' (not replicated by a rule). */
   readonly replicationStatus: string;
+  /** Object Lock: the retention mode (`COMPLIANCE`, `GOVERNANCE`) and retain-until date (epoch ms). */
+  readonly lockMode?: string;
+  readonly retainUntil?: number;
 }
 
 /** The fields of the reports written here, in column order (manifest `fileSchema`). */
@@ -37,10 +40,16 @@ export const FIELDS = [
   'ETag',
   'StorageClass',
   'ReplicationStatus',
+  'ObjectLockRetainUntilDate',
+  'ObjectLockMode',
 ] as const;
 
+/** The fields of a report without the Object Lock ones (an inventory configured without them). */
+export const FIELDS_WITHOUT_LOCKS = FIELDS.filter((f) => !f.startsWith('ObjectLock'));
+
+// As storage-inventory-location.html shows a Parquet report's fileSchema (int64 TIMESTAMP_MILLIS times).
 const PARQUET_SCHEMA =
-  'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional binary version_id (UTF8); optional boolean is_latest; optional boolean is_delete_marker; optional int64 size; optional int64 last_modified_date (TIMESTAMP_MILLIS); optional binary e_tag (UTF8); optional binary storage_class (UTF8); optional binary replication_status (UTF8);}';
+  'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional binary version_id (UTF8); optional boolean is_latest; optional boolean is_delete_marker; optional int64 size; optional int64 last_modified_date (TIMESTAMP_MILLIS); optional binary e_tag (UTF8); optional binary storage_class (UTF8); optional binary replication_status (UTF8); optional int64 object_lock_retain_until_date (TIMESTAMP_MILLIS); optional binary object_lock_mode (UTF8);}';
 
 export interface ReportSpec {
   readonly destination: string;
@@ -53,6 +62,13 @@ export interface ReportSpec {
   readonly rows: readonly InventoryRow[];
   /** Data files the rows are split into. @default 2 */
   readonly files?: number;
+  /** Whether the report has the Object Lock fields. @default true */
+  readonly lockFields?: boolean;
+  /**
+   * How a CSV report encodes a space in a key: `+` (form encoding) or `%20`; the docs say only
+   * "URL-encoded". @default '+'
+   */
+  readonly space?: '+' | '%20';
 }
 
 /** A report's files, built locally: data files and the manifest that lists them. */
@@ -76,8 +92,14 @@ export async function buildReport(spec: ReportSpec): Promise<BuiltReport> {
     const name = `${rootKey}data/${createHash('md5').update(`${spec.createdAt}-${i}`).digest('hex')}`;
     objects.push(
       spec.format === 'CSV'
-        ? { key: `${name}.csv.gz`, body: csvFile(spec.sourceBucket, rows) }
-        : { key: `${name}.parquet`, body: await parquetFile(spec.sourceBucket, rows) },
+        ? {
+            key: `${name}.csv.gz`,
+            body: csvFile(spec.sourceBucket, rows, spec.lockFields ?? true, spec.space ?? '+'),
+          }
+        : {
+            key: `${name}.parquet`,
+            body: await parquetFile(spec.sourceBucket, rows, spec.lockFields ?? true),
+          },
     );
   }
   const manifest = {
@@ -86,7 +108,7 @@ export async function buildReport(spec: ReportSpec): Promise<BuiltReport> {
     version: '2016-11-30',
     creationTimestamp: String(spec.createdAt),
     fileFormat: spec.format,
-    fileSchema: spec.format === 'CSV' ? FIELDS.join(', ') : PARQUET_SCHEMA,
+    fileSchema: schemaOf(spec.format, spec.lockFields ?? true),
     files: objects.map((o) => ({
       key: o.key,
       size: o.body.length,
@@ -106,12 +128,53 @@ export async function putReport(s3: S3Client, spec: ReportSpec): Promise<string>
   return built.root;
 }
 
-/** A CSV report file: gzip, every field quoted, keys URL-encoded (form encoding: `+` for a space). */
-export function csvFile(bucket: string, rows: readonly InventoryRow[]): Buffer {
+function schemaOf(format: ReportSpec['format'], lockFields: boolean): string {
+  if (format === 'CSV') return (lockFields ? FIELDS : FIELDS_WITHOUT_LOCKS).join(', ');
+  return lockFields ? PARQUET_SCHEMA : PARQUET_SCHEMA.replace(/ optional \S+ object_lock_[^;]*;/g, '');
+}
+
+/** The buckets of a pair and the bucket its reports go to. */
+export interface ReportedPair {
+  readonly source: string;
+  readonly replica: string;
+  readonly destination: string;
+}
+
+/**
+ * Reports of both buckets of `p` with the rows given, made at `createdAt` (an hour ago by default);
+ * returns the options that name them (--source-inventory, --replica-inventory).
+ */
+export async function putReports(
+  s3: S3Client,
+  p: ReportedPair,
+  rows: { source: InventoryRow[]; replica: InventoryRow[] },
+  spec: Partial<Pick<ReportSpec, 'createdAt' | 'format' | 'lockFields' | 'space'>> = {},
+): Promise<string[]> {
+  const common = {
+    destination: p.destination,
+    createdAt: Date.now() - 3_600_000,
+    format: 'CSV' as const,
+    ...spec,
+  };
+  const source = await putReport(s3, { ...common, sourceBucket: p.source, rows: rows.source });
+  const replica = await putReport(s3, { ...common, sourceBucket: p.replica, rows: rows.replica });
+  return ['--source-inventory', source, '--replica-inventory', replica];
+}
+
+/**
+ * A CSV report file: gzip, every field quoted, keys URL-encoded (a space as `space`), times as
+ * ISO-8601 text.
+ */
+export function csvFile(
+  bucket: string,
+  rows: readonly InventoryRow[],
+  lockFields = true,
+  space: '+' | '%20' = '+',
+): Buffer {
   const lines = rows.map((r) =>
     [
       bucket,
-      encodeKey(r.key),
+      encodeKey(r.key, space),
       r.versionId,
       String(r.isLatest),
       String(r.deleteMarker),
@@ -120,6 +183,9 @@ export function csvFile(bucket: string, rows: readonly InventoryRow[]): Buffer {
       r.deleteMarker ? '' : (r.etag ?? ''),
       r.deleteMarker ? '' : 'STANDARD',
       r.replicationStatus,
+      ...(lockFields
+        ? [r.retainUntil === undefined ? '' : new Date(r.retainUntil).toISOString(), r.lockMode ?? '']
+        : []),
     ]
       .map((f) => `"${f.replace(/"/g, '""')}"`)
       .join(','),
@@ -127,12 +193,16 @@ export function csvFile(bucket: string, rows: readonly InventoryRow[]): Buffer {
   return gzipSync(lines.length ? `${lines.join('\n')}\n` : '');
 }
 
-export function encodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+');
+export function encodeKey(key: string, space: '+' | '%20' = '+'): string {
+  return encodeURIComponent(key).replace(/%20/g, space);
 }
 
 /** A Parquet report file, written by DuckDB with the column names and types S3 uses. */
-export async function parquetFile(bucket: string, rows: readonly InventoryRow[]): Promise<Buffer> {
+export async function parquetFile(
+  bucket: string,
+  rows: readonly InventoryRow[],
+  lockFields = true,
+): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'inventory-parquet-'));
   try {
     const json = join(dir, 'rows.json');
@@ -151,28 +221,35 @@ export async function parquetFile(bucket: string, rows: readonly InventoryRow[])
             e_tag: r.deleteMarker ? null : (r.etag ?? null),
             storage_class: r.deleteMarker ? null : 'STANDARD',
             replication_status: r.replicationStatus,
+            object_lock_retain_until_date: r.retainUntil ?? null,
+            object_lock_mode: r.lockMode ?? null,
           }),
         )
         .join('\n'),
     );
     const out = join(dir, 'rows.parquet');
-    await writeParquet(json, out);
+    await writeParquet(json, out, lockFields);
     return readFileSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Converts JSON lines of report rows (epoch-ms last_modified_date) to a Parquet file with DuckDB. */
-export async function writeParquet(jsonLines: string, out: string): Promise<void> {
+/**
+ * Converts JSON lines of report rows (epoch-ms times) to a Parquet file with DuckDB, the times as
+ * TIMESTAMP_MILLIS as S3 writes them.
+ */
+export async function writeParquet(jsonLines: string, out: string, lockFields = true): Promise<void> {
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    const time = (c: string) => `CAST(epoch_ms(${c}) AS TIMESTAMP_MS) AS ${c}`;
+    const locks = lockFields ? `, ${time('object_lock_retain_until_date')}, object_lock_mode` : '';
     await connection.run(
-      `COPY (SELECT bucket, "key", version_id, is_latest, is_delete_marker, size, epoch_ms(last_modified_date) AS last_modified_date, e_tag, storage_class, replication_status
-        FROM read_json(${q(jsonLines)}, format = 'newline_delimited', columns = {bucket: 'VARCHAR', "key": 'VARCHAR', version_id: 'VARCHAR', is_latest: 'BOOLEAN', is_delete_marker: 'BOOLEAN', size: 'BIGINT', last_modified_date: 'BIGINT', e_tag: 'VARCHAR', storage_class: 'VARCHAR', replication_status: 'VARCHAR'}))
+      `COPY (SELECT bucket, "key", version_id, is_latest, is_delete_marker, size, ${time('last_modified_date')}, e_tag, storage_class, replication_status${locks}
+        FROM read_json(${q(jsonLines)}, format = 'newline_delimited', columns = {bucket: 'VARCHAR', "key": 'VARCHAR', version_id: 'VARCHAR', is_latest: 'BOOLEAN', is_delete_marker: 'BOOLEAN', size: 'BIGINT', last_modified_date: 'BIGINT', e_tag: 'VARCHAR', storage_class: 'VARCHAR', replication_status: 'VARCHAR', object_lock_retain_until_date: 'BIGINT', object_lock_mode: 'VARCHAR'}))
         TO ${q(out)} (FORMAT parquet)`,
     );
   } finally {

@@ -6,6 +6,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
+  PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { motoEndpoint, uniqueBucket } from '../../../../test/support/moto';
@@ -31,6 +32,27 @@ export async function createBucket(
   if (versioning !== 'none') {
     await s3.send(
       new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: versioning } }),
+    );
+  }
+  return bucket;
+}
+
+/**
+ * Creates a bucket with Object Lock (so versioned) and a default retention of `days` in COMPLIANCE
+ * mode (none: Object Lock without a default retention).
+ */
+export async function createLockedBucket(s3: S3Client, prefix: string, days?: number): Promise<string> {
+  const bucket = uniqueBucket(prefix);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  if (days !== undefined) {
+    await s3.send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: bucket,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } },
+        },
+      }),
     );
   }
   return bucket;

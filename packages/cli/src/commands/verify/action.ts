@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
-import { EXIT } from '../../shared/errors';
+import { CliError, EXIT } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist, s3ForTarget } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
@@ -24,6 +24,8 @@ export interface VerifyOptions {
   readonly inventoryDate?: string;
   readonly engine?: 'local' | 'athena';
   readonly failedManifest?: string;
+  /** With --inventory: also check the replica's versions for Object Lock retention. */
+  readonly locks?: boolean;
   readonly workgroup?: string;
   readonly database?: string;
   readonly maxScan?: number;
@@ -37,17 +39,28 @@ export interface VerifyOptions {
  */
 export type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
 
-/** A result as the summary reads it: with inventory, `failed` too (entries whose replication failed). */
+/**
+ * A result as the summary reads it: with inventory, `failed` too (entries whose replication
+ * failed), and with --locks `unlocked` and `retention-short` (replica versions short of retention).
+ */
 export type Summarized = Omit<VerifyResult, 'counts' | 'sample'> & {
-  readonly counts: VerifyResult['counts'] & { readonly failed?: number };
+  readonly counts: VerifyResult['counts'] & {
+    readonly failed?: number;
+    readonly unlocked?: number;
+    readonly 'retention-short'?: number;
+  };
   readonly sample: readonly (Omit<Difference, 'kind'> & { readonly kind: string })[];
 };
 
 export function verdictOf(r: Summarized): Verdict {
   if (r.interrupted) return 'interrupted';
-  if (r.counts.missing + r.counts.mismatch + (r.counts.failed ?? 0) > 0) return 'failed';
+  if (r.counts.missing + r.counts.mismatch + (r.counts.failed ?? 0) + lockFindings(r) > 0) return 'failed';
   if (r.keys === 0) return 'empty';
   return r.counts.pending + r.counts.extra > 0 ? 'unsettled' : 'ok';
+}
+
+function lockFindings(r: Summarized): number {
+  return (r.counts.unlocked ?? 0) + (r.counts['retention-short'] ?? 0);
 }
 
 export function exitCodeOf(verdict: Verdict, strict: boolean): number {
@@ -58,6 +71,11 @@ export function exitCodeOf(verdict: Verdict, strict: boolean): number {
 
 /** `s3-dr verify`: compares the target's buckets and prints the differences and the verdict. */
 export async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
+  if (options.locks && !options.inventory) {
+    throw new CliError(
+      "--locks reads the replica's Object Lock fields from its S3 Inventory report: add --inventory",
+    );
+  }
   if (options.inventory) {
     const { verifyInventory } = require('./inventory/action') as typeof import('./inventory/action');
     return verifyInventory(ctx, options);
@@ -172,6 +190,12 @@ export function formatText(
     `  pending   ${r.counts.pending}`,
     `  extra     ${r.counts.extra}`,
     `  hints     ${r.counts.hint}${r.counts.hint ? ' (ETags differ on SSE-KMS; not counted as mismatches)' : ''}`,
+    ...(r.counts.unlocked === undefined
+      ? []
+      : [
+          `  unlocked  ${r.counts.unlocked} (replica versions without a lock mode or retain-until date)`,
+          `  retention-short ${r.counts['retention-short'] ?? 0} (replica versions retained less than the default retention)`,
+        ]),
   ];
   for (const bucket of r.encryptionUnknown) {
     lines.push(`note: cannot read the default encryption of ${bucket}; ETag differences count as mismatches`);
@@ -193,7 +217,7 @@ export function formatText(
       break;
     case 'failed':
       lines.push(
-        `FAIL: ${r.counts.failed ? `${r.counts.failed} failed, ` : ''}${r.counts.missing} missing, ${r.counts.mismatch} mismatched${unsettled ? `; also ${unsettled}` : ''}`,
+        `FAIL: ${r.counts.failed ? `${r.counts.failed} failed, ` : ''}${r.counts.missing} missing, ${r.counts.mismatch} mismatched${lockFindings(r) ? `, ${r.counts.unlocked} unlocked, ${r.counts['retention-short']} retention-short` : ''}${unsettled ? `; also ${unsettled}` : ''}`,
       );
       break;
     case 'empty':

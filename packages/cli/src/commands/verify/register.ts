@@ -36,33 +36,45 @@ each configuration, or of --inventory-date; each data file's MD5 checked against
 no request to either bucket beyond GetBucketEncryption, and what only inventory knows:
   failed    the source's report says ReplicationStatus FAILED and the replica lacks it (fix:
             s3-dr backfill --from-report <--report or --failed-manifest file>)
+  pending   the source's report says ReplicationStatus PENDING
+Entries written or deleted after the older of the two reports, less --grace (how long replication
+may take to reach the other report), are not judged: the summary counts them.
 --failed-manifest <file> writes the source version of each failed and missing entry as an S3
 Batch Operations CSV manifest (bucket,key,versionId, keys URL-encoded, no header; missing delete
 markers left out: Batch Replication copies objects); s3-dr backfill --from-report <file> takes it.
-  pending   the source's report says ReplicationStatus PENDING
-Entries written or deleted after the older of the two reports, less --grace (how long replication
-may take to reach the other report), are not judged: the summary counts them. --engine local downloads both reports to a temporary directory (TMPDIR) and runs the
-comparison in DuckDB (CSV and Parquet reports; ORC needs Athena). --engine athena (the default
-with --workgroup) runs the same SQL as one Athena query over the Glue tables primary_inventory and
-replica_inventory of --database: it prints the bytes it may scan and their cost first, asks for --yes
-above --max-scan, shows the query's state, bytes scanned and time on stderr while it runs.
+--locks (a replica with Object Lock, as replicaObjectLock deploys it) also checks every version
+(not delete marker) in the replica's report, noncurrent ones too, against the replica bucket's
+default retention (GetObjectLockConfiguration):
+  unlocked         no ObjectLockMode or no ObjectLockRetainUntilDate: no retention period
+                   protects it
+  retention-short  retained less than its LastModifiedDate + the default retention, less 1 day (a
+                   version written before the default was raised keeps its shorter retention)
+Both count as failures (exit 1). A replica without Object Lock is refused.
+--engine local downloads both reports to a temporary directory (TMPDIR) and runs the comparison
+in DuckDB (CSV and Parquet reports; an ORC report is refused: use --engine athena). --engine athena
+(the default with --workgroup) runs the same SQL as one Athena query over the Glue tables
+primary_inventory and replica_inventory of --database: it prints the bytes it may scan and their
+cost first, asks for --yes above --max-scan, shows the query's state, bytes scanned and time on
+stderr while it runs.
 
 The last line is the verdict: OK only when every key was seen in the replica as in the source;
 WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL
-when anything is missing or mismatched.
+when anything is missing or mismatched (or failed, unlocked or retention-short).
 
 Exit codes:
   0  no key missing for longer than --grace and no mismatch (pending and extra keys may remain:
      the last line then says WARN and counts them)
-  1  something is missing or mismatched; or, with --strict, pending or extra; or nothing was
-     compared (no key under --prefix in either bucket); or the run was interrupted; or source and
-     replica are the same bucket
+  1  something is missing or mismatched (or, with --inventory, failed, unlocked or
+     retention-short); or, with --strict, pending or extra; or nothing was compared (no key under
+     --prefix in either bucket); or the run was interrupted; or source and replica are the same
+     bucket
   2  usage error, no credentials, no access, or a bucket that does not exist
 
 Examples:
   $ s3-dr verify --env prod
   $ s3-dr verify --source my-bucket --replica my-bucket-dr --prefix invoices/ --report diff.jsonl
   $ s3-dr verify --env prod --all-versions --grace 1h --strict --json
+  $ s3-dr verify --outputs cfn-outputs/flat-outputs.json --inventory --locks --failed-manifest failed.csv
 `;
 
 function parseDate(value: string): string {
@@ -135,6 +147,11 @@ export const registerVerify: Register = (program, bind) => {
     .option(
       '--failed-manifest <file>',
       '--inventory: write the source versions of the failed and missing entries to this file as an S3 Batch Operations CSV manifest (bucket,key,versionId; keys URL-encoded), which s3-dr backfill --from-report takes',
+    )
+    .option(
+      '--locks',
+      "--inventory: also report the replica's versions without Object Lock retention, or retained less than the replica bucket's default retention",
+      false,
     )
     .addHelpText('after', HELP)
     .action(

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../support/cli';
 import { putRule } from '../../support/dr-pair';
-import { type InventoryRow, inventoryRow, putReport, type ReportSpec, rowsOf } from '../../support/inventory';
+import {
+  type InventoryRow,
+  inventoryRow,
+  putReport,
+  putReports,
+  type ReportSpec,
+  rowsOf,
+} from '../../support/inventory';
 import { createBucket, motoS3, put, remove } from '../../support/versioned';
 
 // verify --inventory against reports written to moto's S3 in S3 Inventory's layout. moto has no
@@ -162,28 +169,36 @@ describe.each(['CSV', 'Parquet'] as const)('%s reports', (format) => {
 
 const row = inventoryRow;
 
-async function handMade(
+test.each(['+', '%20'] as const)(
+  'GIVEN CSV reports that encode a space in a key as %s WHEN verifying by inventory THEN keys with spaces and plus signs decode as S3 names them',
+  async (space) => {
+    const p = await buckets();
+    const keys = ['with space.txt', 'a+b c.txt', '100%/sure%20not+.txt'];
+    const locations = await putReports(
+      s3,
+      p,
+      { source: keys.map((k) => inventoryRow(k, { replicationStatus: 'FAILED' })), replica: [] },
+      { space },
+    );
+
+    const result = await verify(p, '--inventory', '--engine', 'local', ...locations, '--json');
+
+    expect(
+      JSON.parse(result.stdout)
+        .differences.map((d: { key: string }) => d.key)
+        .sort(),
+    ).toEqual([...keys].sort());
+  },
+);
+
+function handMade(
   p: Setup,
   sourceRows: InventoryRow[],
   replicaRows: InventoryRow[],
   createdAt = Date.now() - HOUR,
   format: ReportSpec['format'] = 'CSV',
 ): Promise<string[]> {
-  const source = await putReport(s3, {
-    destination: p.destination,
-    sourceBucket: p.source,
-    createdAt,
-    format,
-    rows: sourceRows,
-  });
-  const replica = await putReport(s3, {
-    destination: p.destination,
-    sourceBucket: p.replica,
-    createdAt,
-    format,
-    rows: replicaRows,
-  });
-  return ['--source-inventory', source, '--replica-inventory', replica];
+  return putReports(s3, p, { source: sourceRows, replica: replicaRows }, { createdAt, format });
 }
 
 test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inventory THEN they are failed and pending', async () => {

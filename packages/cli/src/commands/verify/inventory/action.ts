@@ -15,8 +15,9 @@ import { printSummary, type Summarized, type VerifyOptions } from '../action';
 import { DIFFERENCE_KINDS } from '../compare';
 import { ATHENA_USD_PER_TB, athenaCost, formatBytes, runAthena } from './athena';
 import { describeFiles, downloadReports } from './download';
-import { type InventoryDifference, type InventoryKind, RowJudge } from './judge';
+import { type InventoryDifference, type InventoryKind, LOCK_KINDS, RowJudge } from './judge';
 import { assertLocalFormats, runLocal, TABLES } from './local';
+import { locksNote, replicaLocks } from './locks';
 import { findReport, type InventoryReport, parseInventoryRoot, reportBytes } from './reports';
 import { comparisonSql, type ResultRow } from './sql';
 
@@ -56,9 +57,10 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
   ]);
   // Refusals come before any file is written or any query started.
+  const locks = options.locks ? await replicaLocks(s3, replica) : undefined;
   if (engine === 'local') assertLocalFormats([source, replica]);
   const athena = engine === 'athena' ? athenaSettings(options, target) : undefined;
-  if (athena) checkScan(ctx, options, source, replica);
+  if (athena) checkScan(ctx, options, source, replica, locks !== undefined);
   const now = Date.now();
   // A report is a snapshot: an entry written shortly before the older report may be in one report
   // and not yet replicated into the other's; --grace is how long replication may take.
@@ -69,7 +71,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     bucketUsesKms(s3, target.replica),
   ]);
   const mode = options.allVersions ? 'all-versions' : 'current';
-  const judge = new RowJudge(mode, cutoff, !sourceKms && !replicaKms);
+  const judge = new RowJudge(mode, cutoff, !sourceKms && !replicaKms, locks);
   const report = await openReport(options.report);
   const failedManifest = options.failedManifest
     ? await openFileManifest(options.failedManifest, '--failed-manifest file')
@@ -80,10 +82,8 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
   const interrupt = interruptSignal(() =>
     ctx.io.stderr('\ns3-dr: interrupted, stopping (Ctrl-C again to quit at once)\n'),
   );
-  const counts = Object.fromEntries([...DIFFERENCE_KINDS, 'failed'].map((k) => [k, 0])) as Record<
-    InventoryKind,
-    number
-  >;
+  const kinds = [...DIFFERENCE_KINDS, 'failed', ...(locks ? LOCK_KINDS : [])];
+  const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<InventoryKind, number>;
   const sample: InventoryDifference[] = [];
   const hints: InventoryDifference[] = [];
   let hiddenInReplica = 0;
@@ -104,7 +104,11 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       }
     }
   };
-  const keys = { prefix: options.prefix, skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX };
+  const selection = {
+    prefix: options.prefix,
+    skipPrefix: options.includeReserved ? undefined : RESERVED_PREFIX,
+    locks: locks && { minimumMs: locks.minimumMs },
+  };
   try {
     if (engine === 'local') {
       ctx.io.stderr(`verify: downloading ${describeFiles(source)} and ${describeFiles(replica)}\n`);
@@ -115,7 +119,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
           { source: local.files[0] ?? [], replica: local.files[1] ?? [] },
           mode,
           local.dir,
-          keys,
+          selection,
         );
         for await (const chunk of rows) {
           await take(chunk);
@@ -129,7 +133,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
         { name: `"${athena.database}"."${TABLES.source}"`, dt: source.dt, format: source.format },
         { name: `"${athena.database}"."${TABLES.replica}"`, dt: replica.dt, format: replica.format },
         mode,
-        keys,
+        selection,
       );
       const rows = runAthena(ctx.clients().athena, {
         ...athena,
@@ -173,14 +177,24 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
           ]
         : []),
     ],
-    notes: failedManifest
-      ? [manifestNote(options.failedManifest as string, failedManifest.count, markersLeftOut)]
-      : [],
+    notes: [
+      ...(failedManifest
+        ? [manifestNote(options.failedManifest as string, failedManifest.count, markersLeftOut)]
+        : []),
+      ...(locks ? [locksNote(locks, judge.judgement.locksChecked)] : []),
+    ],
     json: {
       basis: 'inventory',
       engine,
       reports: { source: reportJson(source, now), replica: reportJson(replica, now) },
       notJudged: unjudged,
+      ...(locks && {
+        locks: {
+          checked: judge.judgement.locksChecked,
+          defaultRetention: locks.describe,
+          minimumDays: locks.minimumMs === undefined ? null : locks.minimumMs / 86_400_000,
+        },
+      }),
     },
   });
 }
@@ -204,10 +218,12 @@ function checkScan(
   options: VerifyOptions,
   source: InventoryReport,
   replica: InventoryReport,
+  locks: boolean,
 ): void {
-  const bytes = 2 * (reportBytes(source) + reportBytes(replica));
+  // --locks reads the replica's report twice more: the versions short of retention, then their count.
+  const bytes = 2 * (reportBytes(source) + reportBytes(replica)) + (locks ? 2 * reportBytes(replica) : 0);
   ctx.io.stderr(
-    `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count): at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
+    `athena: the query reads the two reports (${formatBytes(reportBytes(source))} + ${formatBytes(reportBytes(replica))}) twice (the differences, then the count)${locks ? ", and the replica's twice more (--locks)" : ''}: at most ${formatBytes(bytes)} scanned, at most $${athenaCost(bytes).toFixed(2)} at $${ATHENA_USD_PER_TB} per TB (https://aws.amazon.com/athena/pricing/)\n`,
   );
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
   if (bytes > maxScan && !options.yes) {

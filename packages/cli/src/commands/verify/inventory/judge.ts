@@ -4,11 +4,27 @@ import type { ComparisonMode, ResultRow } from './sql';
 
 /**
  * What only inventory knows, beside verify's kinds: `failed`, an entry the source's report marks
- * `ReplicationStatus=FAILED` that the replica lacks (what `s3-dr backfill` fixes).
+ * `ReplicationStatus=FAILED` that the replica lacks (what `s3-dr backfill` fixes); with --locks,
+ * `unlocked` (a replica version without a lock mode or retain-until date) and `retention-short`
+ * (retained less than the replica's default retention after its LastModifiedDate).
  */
-export type InventoryKind = DifferenceKind | 'failed';
+export type InventoryKind = DifferenceKind | 'failed' | LockKind;
 
-export type InventoryDifference = Omit<Difference, 'kind'> & { readonly kind: InventoryKind };
+export type LockKind = 'unlocked' | 'retention-short';
+export const LOCK_KINDS: readonly LockKind[] = ['unlocked', 'retention-short'];
+
+export type InventoryDifference = Omit<Difference, 'kind'> & {
+  readonly kind: InventoryKind;
+  /** A lock difference's Object Lock fields, as the replica's report gives them. */
+  readonly retention?: { readonly mode: string | null; readonly retainUntil: string | null };
+};
+
+/** The retention --locks checks against: the replica bucket's default, less a tolerance. */
+export interface LockCheck {
+  /** The default retention, e.g. `COMPLIANCE, 365 days` (none: only versions without a retention date). */
+  readonly describe: string;
+  readonly days?: number;
+}
 
 /** What the comparison's rows came to. */
 export interface Judgement {
@@ -16,6 +32,8 @@ export interface Judgement {
   compared: number;
   /** Differences whose entries were written after the older report: not judged. */
   unjudged: number;
+  /** With --locks: the replica's versions whose retention was checked. */
+  locksChecked: number;
 }
 
 /**
@@ -25,13 +43,14 @@ export interface Judgement {
  * be in one report and not yet in the other: it is counted in `unjudged`, never reported.
  */
 export class RowJudge {
-  readonly judgement: Judgement = { compared: 0, unjudged: 0 };
+  readonly judgement: Judgement = { compared: 0, unjudged: 0, locksChecked: 0 };
   private readonly options: CompareOptions;
 
   constructor(
     mode: ComparisonMode,
     private readonly cutoff: number,
     etagsComparable: boolean,
+    private readonly locks?: LockCheck,
   ) {
     // No grace period: a report says PENDING itself, and what is too young is not judged at all.
     this.options = { mode, graceMs: 0, now: Number.POSITIVE_INFINITY, etagsComparable };
@@ -43,7 +62,12 @@ export class RowJudge {
       this.judgement.compared += Number(row.compared ?? 0);
       return [];
     }
+    if (row.row_type === 'lock-count') {
+      this.judgement.locksChecked += Number(row.compared ?? 0);
+      return [];
+    }
     const key = row.object_key ?? '';
+    if (row.row_type === 'lock') return [lockDifference(key, row, this.locks)];
     const source = entryOf(key, row, 's');
     const replica = entryOf(key, row, 'r');
     if ([source, replica].some((e) => e && e.lastModified >= this.cutoff)) {
@@ -57,6 +81,43 @@ export class RowJudge {
     );
     return differences.map((d) => withReplicationStatus(d, row.s_replication_status));
   }
+}
+
+/**
+ * A replica version the query found short of retention: without a mode or retain-until date
+ * (`unlocked`), or retained less than the default after its LastModifiedDate (`retention-short`).
+ */
+function lockDifference(key: string, row: ResultRow, locks: LockCheck | undefined): InventoryDifference {
+  const versionId = row.r_version_id || 'null';
+  const lastModified = parseTime(row.r_last_modified ?? '');
+  const mode = row.r_lock_mode;
+  const until = row.r_retain_until;
+  const replica = { versionId, deleteMarker: false, lastModified: new Date(lastModified).toISOString() };
+  const retention = { mode, retainUntil: until && new Date(parseLockDate(until)).toISOString() };
+  if (!mode || !until) {
+    return {
+      kind: 'unlocked',
+      key,
+      versionId,
+      detail: `no retention in the replica's report (ObjectLockMode ${mode || 'empty'}, ObjectLockRetainUntilDate ${retention.retainUntil ?? 'empty'}): no retention period protects this version`,
+      replica,
+      retention,
+    };
+  }
+  const days = (parseLockDate(until) - lastModified) / 86_400_000;
+  return {
+    kind: 'retention-short',
+    key,
+    versionId,
+    detail: `${mode} until ${retention.retainUntil}, ${days.toFixed(1)} days after its LastModifiedDate ${replica.lastModified}: less than the replica's default retention (${locks?.describe ?? 'unknown'})`,
+    replica,
+    retention,
+  };
+}
+
+/** A retain-until date as the query returns it: epoch milliseconds, or a time as parseTime reads it. */
+function parseLockDate(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : parseTime(text);
 }
 
 function withReplicationStatus(d: Difference, status: string | null): InventoryDifference {

@@ -138,9 +138,7 @@ function checkManifest(
     .filter(Boolean);
   // Parquet and ORC schemas are type declarations (`message s3.inventory { required binary bucket; ... }`).
   const names = format === 'CSV' ? fields : schemaNames(String(manifest.fileSchema ?? ''));
-  const lacking = REQUIRED_FIELDS.filter(
-    (f) => !names.some((n) => n.replace(/_/g, '').toLowerCase() === f.toLowerCase()),
-  );
+  const lacking = missingFields(names, REQUIRED_FIELDS);
   if (lacking.length) {
     throw new CliError(
       `${where}: the report lacks ${lacking.join(', ')}; the inventory must include all versions and the fields ${REQUIRED_FIELDS.slice(5).join(', ')}`,
@@ -165,6 +163,16 @@ function checkManifest(
     fields: names,
     files,
   };
+}
+
+/** The `fields` (manifest names, `ObjectLockMode`) that a report lacks. */
+export function lackedFields(report: InventoryReport, fields: readonly string[]): string[] {
+  return missingFields(report.fields, fields);
+}
+
+/** Field names match across formats: `ObjectLockMode` (CSV) is `object_lock_mode` (Parquet, ORC). */
+function missingFields(names: readonly string[], fields: readonly string[]): string[] {
+  return fields.filter((f) => !names.some((n) => n.replace(/_/g, '').toLowerCase() === f.toLowerCase()));
 }
 
 /** Column names of a Parquet/ORC schema text, or of a comma-separated list. */
