@@ -7,6 +7,7 @@ import {
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { DisableKeyRotationCommand } from '@aws-sdk/client-kms';
 import {
+  CreateBucketCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketReplicationCommand,
   DeletePublicAccessBlockCommand,
@@ -654,5 +655,30 @@ describe('GIVEN a deployment whose primary has no replication configuration', ()
         message: expect.stringMatching(/^could not check .*\(see replication\.rule\)$/),
       });
     }
+  });
+});
+
+describe('GIVEN two buckets of no deployment (named by --source/--replica), the replica unversioned', () => {
+  it('WHEN audited THEN the fix is the command alone: there is no stack whose deploy would put it right', async () => {
+    const source = `bare-source-${Date.now()}`;
+    const replica = `bare-replica-${Date.now()}`;
+    for (const bucket of [source, replica])
+      await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await clients.s3.send(
+      new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+
+    const result = await runCli(['status', '--source', source, '--replica', replica, '--json']);
+    const report = JSON.parse(result.stdout) as StatusJson;
+
+    expect(check(report, 'replica.versioning')).toMatchObject({
+      status: 'FAIL',
+      fix: expect.stringMatching(/^aws s3api put-bucket-versioning --bucket bare-replica-/),
+    });
+    expect(check(report, 'replica.protection')?.fix).toMatch(/^add deny statements for these actions/);
+    // Only a fix that says what to do outside s3-dr too may mention a redeploy.
+    expect(
+      report.checks.filter((c) => c.fix?.startsWith('redeploy') && !c.fix.includes('outside s3-dr')),
+    ).toEqual([]);
   });
 });

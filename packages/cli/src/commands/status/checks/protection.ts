@@ -2,11 +2,16 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { describeRetention } from '../../../shared/object-lock';
 import type { PolicyDocument, PolicyStatement } from './facts';
 import { partitionOf } from './subscriptions';
-import { type BucketRole, bucketOf, type Check, fail, pass, redeployOr, warn } from './types';
-
-/** How to turn the protection back on: it is the stack's default. */
-const REDEPLOY_PROTECTED =
-  'redeploy the stack with protectReplica on (the default: drop -c protectReplica=false)';
+import {
+  type BucketRole,
+  bucketOf,
+  type Check,
+  fail,
+  pass,
+  REDEPLOY_PROTECTED,
+  redeployOr,
+  warn,
+} from './types';
 
 /** Object Lock on the replica: mode and default retention, or that it is off (an optional setting). */
 export function objectLockCheck(): Check {

@@ -65,6 +65,40 @@ export function bucketOf(target: Target, role: BucketRole): string {
 }
 
 /** The fix most misconfigurations share: the stack sets it, so a deploy puts it back. */
+export const REDEPLOY = 'redeploy the stack (npx cdk deploy)';
+
+/** How to turn the replica's protection back on: it is the stack's default. */
+export const REDEPLOY_PROTECTED =
+  'redeploy the stack with protectReplica on (the default: drop -c protectReplica=false)';
+
+/** The same for buckets of no deployment: the statements the stack would add, by hand. */
+const PROTECT_BY_HAND =
+  'add deny statements for these actions to the policy, exempting only the roles that must use them, as docs/protection.md shows for an s3-dr deployment';
+
 export function redeployOr(command: string): string {
-  return `redeploy the stack (npx cdk deploy), or: ${command}`;
+  return `${REDEPLOY}, or: ${command}`;
+}
+
+/**
+ * A fix as this target can use it: buckets of no known deployment (--source/--replica, names not
+ * the naming contract's) belong to no stack that a deploy could put right, so only the command is
+ * left; a setting of a vault is put right by the vault's own stack, deployed with the vault
+ * account's credentials.
+ */
+export function fixForTarget(
+  fix: string,
+  scope: Pick<AuditScope, 'target' | 'suffix'>,
+  checkId: string,
+): string {
+  const { target } = scope;
+  const alternative = fix.startsWith(`${REDEPLOY}, or: `) ? fix.slice(REDEPLOY.length + 6) : undefined;
+  if (scope.suffix === undefined && alternative !== undefined) return alternative;
+  if (scope.suffix === undefined && fix === REDEPLOY_PROTECTED) return PROTECT_BY_HAND;
+  const inVault = target.replicaAccount !== undefined && /^(replica|vault)\./.test(checkId);
+  if (inVault && fix.startsWith(REDEPLOY)) {
+    const stack = scope.suffix !== undefined ? `TapStack${scope.suffix}Replica` : 'the vault stack';
+    const command = scope.suffix !== undefined ? `npx cdk deploy ${stack}` : 'npx cdk deploy';
+    return `redeploy ${stack} with credentials of account ${target.replicaAccount} (${command})${fix.slice(REDEPLOY.length)}`;
+  }
+  return fix;
 }
