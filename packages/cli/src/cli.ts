@@ -89,6 +89,14 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       '--replica-role-arn <arn>',
       "role of the vault's account to assume for the replica's side (instead of --replica-profile)",
     )
+    .option(
+      '--mfa-serial <arn>',
+      "with --replica-role-arn: the MFA device (its ARN or serial number) of a role that requires MFA, such as the vault's recovery role",
+    )
+    .option(
+      '--mfa-code <code>',
+      'with --mfa-serial: the current 6-digit code (default: asked on the terminal)',
+    )
     .addOption(new Option('--endpoint-url <url>', 'S3-compatible or test endpoint').env('AWS_ENDPOINT_URL'))
     .option(
       '--concurrency <n>',

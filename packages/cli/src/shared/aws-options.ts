@@ -19,6 +19,13 @@ export interface AwsOptions {
    */
   readonly replicaProfile?: string;
   readonly replicaRoleArn?: string;
+  /**
+   * MFA of --replica-role-arn (a role whose trust requires aws:MultiFactorAuthPresent): the device
+   * and its current code, passed to AssumeRole as SerialNumber and TokenCode; without a code it is
+   * asked on the terminal when the role is first assumed.
+   */
+  readonly mfaSerial?: string;
+  readonly mfaCode?: string;
   /** Credentials to use instead of the default chain (the replica's assumed role); set by aws.ts. */
   readonly credentials?: AwsCredentialIdentityProvider;
   /** S3-compatible or test endpoint; AWS_ENDPOINT_URL is used when this is unset. */
@@ -84,6 +91,41 @@ export function checkAwsOptions(options: AwsOptions): void {
   if (options.replicaRoleArn !== undefined && !ROLE_ARN.test(options.replicaRoleArn)) {
     throw new CliError(
       `--replica-role-arn '${options.replicaRoleArn}' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`,
+    );
+  }
+  checkMfaOptions(options);
+}
+
+/**
+ * The AssumeRole rules for SerialNumber (9 to 256 of [\w+=/:,.@-]) and TokenCode (6 digits):
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ */
+const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
+const MFA_CODE = /^\d{6}$/;
+
+function checkMfaOptions(options: AwsOptions): void {
+  if (options.mfaSerial === undefined) {
+    if (options.mfaCode !== undefined) {
+      throw new CliError('--mfa-code needs --mfa-serial: name the MFA device the code comes from');
+    }
+    return;
+  }
+  if (options.replicaRoleArn === undefined) {
+    throw new CliError(
+      '--mfa-serial is for the role the CLI assumes for the replica side: it needs --replica-role-arn',
+    );
+  }
+  if (!MFA_SERIAL.test(options.mfaSerial)) {
+    throw new CliError(
+      `--mfa-serial '${options.mfaSerial}' is not an MFA device: expected its ARN (arn:aws:iam::<account>:mfa/<name>) or serial number`,
+    );
+  }
+  if (options.mfaCode !== undefined && !MFA_CODE.test(options.mfaCode)) {
+    throw new CliError(`--mfa-code '${options.mfaCode}' is not an MFA code: expected 6 digits`);
+  }
+  if (options.mfaCode === undefined && !process.stdin.isTTY) {
+    throw new CliError(
+      '--mfa-serial without --mfa-code asks for the code on the terminal, and stdin is not one: pass --mfa-code <6 digits>',
     );
   }
 }

@@ -198,14 +198,21 @@ export function createClients(options: AwsOptions): AwsClients {
  * they expire). The replica side has no replica side of its own.
  */
 function replicaOptions(options: AwsOptions, primary: AwsClients): AwsOptions {
-  const { replicaProfile, replicaRoleArn, ...rest } = options;
+  const { replicaProfile, replicaRoleArn, mfaSerial, mfaCode, ...rest } = options;
   if (replicaProfile !== undefined) return { ...rest, profile: replicaProfile, credentials: undefined };
   const { fromTemporaryCredentials } =
     require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
   return {
     ...rest,
     credentials: fromTemporaryCredentials({
-      params: { RoleArn: replicaRoleArn as string, RoleSessionName: 's3-dr' },
+      params: {
+        RoleArn: replicaRoleArn as string,
+        RoleSessionName: 's3-dr',
+        ...(mfaSerial ? { SerialNumber: mfaSerial } : {}),
+      },
+      // Called for each AssumeRole with a SerialNumber (the first, and each renewal of the
+      // credentials, about hourly): the code given, else one typed on the terminal.
+      mfaCodeProvider: mfaCode ? async () => mfaCode : askMfaCode,
       clientConfig: {
         region: primary.region,
         ...((options.endpointUrl ?? process.env.AWS_ENDPOINT_URL)
@@ -215,6 +222,17 @@ function replicaOptions(options: AwsOptions, primary: AwsClients): AwsOptions {
       masterCredentials: primary.s3.config.credentials,
     }),
   };
+}
+
+/** Asks for the MFA code on the terminal (stderr; stdin is a terminal, see checkAwsOptions). */
+async function askMfaCode(serial: string): Promise<string> {
+  const { createInterface } = require('node:readline/promises') as typeof import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await terminal.question(`MFA code for ${serial}: `)).trim();
+  } finally {
+    terminal.close();
+  }
 }
 
 interface HttpRequestLike {

@@ -16,6 +16,9 @@ export interface GlobalOptions {
   /** The replica's side (a vault in another account): its profile, or a role to assume. */
   readonly replicaProfile?: string;
   readonly replicaRoleArn?: string;
+  /** MFA for --replica-role-arn: the device, and its code (asked on the terminal when absent). */
+  readonly mfaSerial?: string;
+  readonly mfaCode?: string;
   readonly endpointUrl?: string;
   readonly json: boolean;
   readonly debug: boolean;

@@ -200,7 +200,8 @@ async function multipartCopy(s3: S3Client, request: CopyRequest, partBytes: numb
   }
 }
 
-function keptStorageClass(storageClass: string | undefined): StorageClass | undefined {
+/** The storage class a copy keeps: the version's, unless STANDARD (the default) or an archive class. */
+export function keptStorageClass(storageClass: string | undefined): StorageClass | undefined {
   if (!storageClass || storageClass === 'STANDARD' || ARCHIVE_CLASSES.has(storageClass)) return undefined;
   return storageClass as StorageClass;
 }

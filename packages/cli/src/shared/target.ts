@@ -43,6 +43,8 @@ export interface Target {
   /** Ops bucket and role of S3 Batch Operations jobs (deployments that have them). */
   readonly opsBucket?: string;
   readonly batchRoleArn?: string;
+  /** The vault's read-only recovery role (MFA) of deployments with `vaultRecoveryRole` (restore --from replica). */
+  readonly vaultRecoveryRoleArn?: string;
   /** The AWS FIS experiment template `s3-dr drill` starts (deployments with `drill=true`). */
   readonly drillExperimentTemplateId?: string;
   /** S3 Inventory of deployments that take it (`inventory`): what `verify --inventory` reads. */
@@ -205,6 +207,7 @@ function fromOutputs(outputs: Outputs, origin: Target['origin'], where: string, 
     opsBucket: outputs[OUTPUT_KEYS.opsBucketName],
     batchRoleArn: outputs[OUTPUT_KEYS.batchRoleArn],
     drillExperimentTemplateId: outputs[DRILL_OUTPUT_KEYS.drillExperimentTemplateId],
+    vaultRecoveryRoleArn: outputs[VAULT_OUTPUT_KEYS.vaultRecoveryRoleArn],
     inventory: {
       primary: outputs[INVENTORY_OUTPUT_KEYS.inventoryLocationPrimary],
       replica: outputs[INVENTORY_OUTPUT_KEYS.inventoryLocationReplica],

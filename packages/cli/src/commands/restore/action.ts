@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type BatchSetup, jobPollMs } from '../../shared/batch/jobs';
 import { placeJob } from '../../shared/batch/place';
 import { resolveSetup } from '../../shared/batch/setup';
@@ -13,14 +14,36 @@ import { NO_REPORT, openReport } from '../../shared/report';
 import { count, meantWord } from '../../shared/text';
 import { checkBatchOptions } from './batch';
 import { applyAsBatch, type BatchRestore, manifestOnly, settleEarlierJobs } from './batch-action';
+import {
+  type CopyChoice,
+  checkFromOptions,
+  checkWrittenBucket,
+  chooseCopy,
+  costCounter,
+  describeFromReplica,
+  type FromReplicaPlace,
+} from './from-replica';
 import { defaultJournalPath, openJournal, type RestoreJournal } from './journal';
 import type { RestoreAction } from './plan';
-import { type Applied, applyRestore, changes, type Plan, planRestore, type RestoreRequest } from './run';
+import {
+  type Applied,
+  applyRestore,
+  changes,
+  type Plan,
+  planRestore,
+  type ReplicaSource,
+  type RestoreRequest,
+} from './run';
 import { STOPPING, stopped } from './stop';
 
 /** The options of `s3-dr restore` (see register.ts). */
 export interface RestoreOptions {
-  readonly bucket: string;
+  /** The bucket whose versions are read (required unless --from replica). */
+  readonly bucket?: string;
+  /** `replica`: read the versions from the target's replica, write them into its primary. */
+  readonly from?: string;
+  /** With --from replica: `server` (CopyObject) or `stream` (through this machine); default: chosen. */
+  readonly copy?: string;
   readonly to: string;
   readonly prefix?: string;
   readonly yes: boolean;
@@ -50,13 +73,12 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   if (options.yes && options.dryRun)
     throw new CliError('--yes and --dry-run contradict each other: pass one');
   checkBatchOptions(options);
-  const bucket = await resolveBucket(ctx, options.bucket);
-  const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
-  checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
-  const regions = await bucketRegions(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
-  const s3 = s3ForBuckets(ctx.clients(), regions);
-  const versioning = await bucketVersioning(s3, bucket).catch((err: unknown) => {
-    throw meantTarget(err, '--bucket', options.bucket);
+  checkFromOptions(options);
+  const sides = await resolveSides(ctx, options);
+  const { bucket, targetBucket, regions, s3, from } = sides;
+  const readS3 = from?.s3 ?? s3;
+  const versioning = await bucketVersioning(readS3, bucket).catch((err: unknown) => {
+    throw meantTarget(err, '--bucket', options.bucket ?? 'replica');
   });
   if (versioning !== 'Enabled') {
     throw new CliError(
@@ -65,7 +87,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   }
   const targetVersioning = targetBucket
     ? await bucketVersioning(s3, targetBucket).catch((err: unknown) => {
-        throw meantTarget(err, '--target-bucket', options.targetBucket ?? '');
+        throw meantTarget(err, '--target-bucket', options.targetBucket ?? 'primary');
       })
     : undefined;
   if (targetVersioning === 'Suspended') {
@@ -90,6 +112,7 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     includeReserved: options.includeReserved,
     now,
     listConcurrency: ctx.options.concurrency,
+    from,
   };
   const objectLock = await objectLockOf(s3, targetBucket ?? bucket);
   const apply = options.yes;
@@ -127,15 +150,19 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     if (batch && apply)
       await settleEarlierJobs(ctx, batch, request, journal, interrupt.signal, jobPollMs(options));
     const planning = createProgress(ctx.io, 'restore: keys planned');
+    const cost = sides.place && costCounter(sides.place.choice.copy);
     const plan = await planRestore(s3, request, apply ? NO_REPORT : report, {
       signal: interrupt.signal,
       onProgress: (n) => planning.tick(n),
+      onPlanned: cost?.add,
     }).finally(() => planning.done());
+    const fromLines = sides.place && cost ? describeFromReplica(sides.place, cost.total()) : [];
     // The plan comes first, always: on stdout, or on stderr when stdout carries --json.
     const journalLine = options.manifestOnly ? '' : `${describeJournal(journal, apply)}\n`;
     const lockLine = objectLockLine(targetBucket ?? bucket, objectLock);
     const batchLine = batch ? describeBatch(batch, targetBucket ?? bucket) : '';
-    const planText = `${formatPlan(request, plan)}\n${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}`;
+    const fromText = fromLines.map((line) => `${line}\n`).join('');
+    const planText = `${formatPlan(request, plan)}\n${fromText}${lockLine ? `${lockLine}\n` : ''}${batchLine}${journalLine}`;
     if (ctx.options.json) ctx.io.stderr(planText);
     else ctx.io.stdout(planText);
     if (options.manifestOnly && !plan.interrupted) {
@@ -149,7 +176,12 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
           : options.dryRun
             ? 'Dry run: nothing written.'
             : 'Nothing written: add --yes to apply this plan.';
-      if (ctx.options.json) ctx.print('', { ...jsonResult(request, plan, undefined, note), objectLock });
+      if (ctx.options.json)
+        ctx.print('', {
+          ...jsonResult(request, plan, undefined, note),
+          objectLock,
+          ...fromJson(sides, cost),
+        });
       else ctx.io.stdout(`${note}\n`);
       return plan.interrupted || plan.counts.blocked + plan.counts.waiting > 0 ? EXIT.findings : EXIT.ok;
     }
@@ -162,7 +194,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
       onStopping: (error) => notice(ctx.io, `s3-dr: stopping: ${error.message}; ${STOPPING}`),
     }).finally(() => applying.done());
     const summary = formatApplied(applied);
-    if (ctx.options.json) ctx.print('', { ...jsonResult(request, plan, applied, summary), objectLock });
+    if (ctx.options.json)
+      ctx.print('', { ...jsonResult(request, plan, applied, summary), objectLock, ...fromJson(sides, cost) });
     else ctx.io.stdout(`${summary}\n`);
     if (applied.stoppedBy) return stopped(ctx, applied.stoppedBy);
     const incomplete =
@@ -182,6 +215,66 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
 function describeJournal(journal: RestoreJournal, apply: boolean): string {
   if (apply) return `journal: ${journal.path}`;
   return `journal: ${journal.path} (${journal.existed ? "earlier runs' copies read from it; " : ''}the copies are recorded there with --yes)`;
+}
+
+/** The buckets a restore reads and writes, their regions, and the clients of each side. */
+interface Sides {
+  /** The bucket whose versions are read: --bucket, or the target's replica with --from replica. */
+  readonly bucket: string;
+  /** The bucket written to when it is not `bucket`: --target-bucket, or the primary with --from replica. */
+  readonly targetBucket?: string;
+  readonly regions: BucketRegions;
+  /** Writes (and reads the target): the primary's credentials. */
+  readonly s3: S3Client;
+  /** --from replica: the replica side's client and how the versions travel. */
+  readonly from?: ReplicaSource;
+  readonly place?: FromReplicaPlace;
+}
+
+async function resolveSides(ctx: CommandContext, options: RestoreOptions): Promise<Sides> {
+  if (options.from === undefined) {
+    const bucket = await resolveBucket(ctx, options.bucket as string);
+    const targetBucket = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : undefined;
+    checkTarget(bucket, options.prefix ?? '', targetBucket, options.targetPrefix ?? '');
+    const regions = await bucketRegions(ctx, [bucket, ...(targetBucket ? [targetBucket] : [])]);
+    return { bucket, targetBucket, regions, s3: s3ForBuckets(ctx.clients(), regions) };
+  }
+  const target = await ctx.target();
+  const written = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : target.source;
+  checkWrittenBucket(target.replica, written);
+  const clients = ctx.clients();
+  // Each bucket is located by the side that may read it: the replica (a vault in another account)
+  // with the replica side's credentials.
+  const replicaRegion = await locateBucket(clients.replicaSide, target.replica);
+  const writtenRegion = await locateBucket(clients, written);
+  const regions = new Map([
+    [target.replica, replicaRegion],
+    [written, writtenRegion],
+  ]);
+  const choice: CopyChoice = chooseCopy(options.copy, ctx.options, target);
+  return {
+    bucket: target.replica,
+    targetBucket: written,
+    regions,
+    s3: s3ForBuckets(clients, regions),
+    from: { s3: s3ForBuckets(clients.replicaSide, regions), copy: choice.copy },
+    place: {
+      replica: target.replica,
+      replicaRegion,
+      written,
+      writtenRegion,
+      credentials: ctx.options,
+      choice,
+      concurrency: ctx.options.concurrency,
+    },
+  };
+}
+
+/** The --from replica part of --json: where the versions came from, how, and what it cost. */
+function fromJson(sides: Sides, cost: ReturnType<typeof costCounter> | undefined): object {
+  if (!sides.place || !cost) return {};
+  const { replica, replicaRegion, choice } = sides.place;
+  return { from: { replica, region: replicaRegion, copy: choice.copy, why: choice.why, cost: cost.total() } };
 }
 
 /** The region of each bucket (they may live in two). */

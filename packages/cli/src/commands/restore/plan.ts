@@ -46,6 +46,11 @@ export interface PlanOptions {
   readonly now: number;
   /** Copies earlier runs of this restore made (see restore-journal.ts). @default - none known */
   readonly journal?: Pick<RestoreJournal, 'isCopyOf'>;
+  /**
+   * restore --from replica: the history is the replica's, whose versions carry the version ids of
+   * the primary's versions they replicate. @default false
+   */
+  readonly fromReplica?: boolean;
 }
 
 export interface TargetPlanOptions extends PlanOptions {
@@ -133,6 +138,13 @@ export function planToTarget(
           reason: `${absent}, present in the unversioned target bucket: a delete there would destroy it`,
         };
   }
+  // A replica keeps its source's version id ("Object replicas ... have the same key names and the
+  // same metadata—for example, creation time, owner, user-defined metadata, version ID",
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html): a primary whose current
+  // version is the one the replica held at T is in that state, even where SSE-KMS makes the ETags differ.
+  if (options.fromReplica && targetCurrent?.kind === 'version' && targetCurrent.versionId === atT.versionId) {
+    return { ...base, type: 'unchanged', reason: 'the current version is the version at T in the replica' };
+  }
   const action = planCopy(base, atT, targetCurrent, options);
   if (action.type === 'copy' && targetCurrent?.kind === 'version' && !options.targetVersioned) {
     return {
@@ -164,13 +176,13 @@ function planCopy(
         reason: `restore of the ${atT.storageClass} version is in progress`,
       };
     }
-    return options.restoreArchived
-      ? { ...base, type: 'restore-archive', reason: `the version at T is in ${atT.storageClass}` }
-      : {
-          ...base,
-          type: 'blocked',
-          reason: `the version at T is in ${atT.storageClass}: pass --restore-archived to start its restore`,
-        };
+    if (options.restoreArchived)
+      return { ...base, type: 'restore-archive', reason: `the version at T is in ${atT.storageClass}` };
+    // restore --from replica writes nothing to the replica, not even a RestoreObject.
+    const fix = options.fromReplica
+      ? "the replica's account must restore it (RestoreObject) first"
+      : 'pass --restore-archived to start its restore';
+    return { ...base, type: 'blocked', reason: `the version at T is in ${atT.storageClass}: ${fix}` };
   }
   return {
     ...base,

@@ -44,12 +44,28 @@ buckets only, in the region of the bucket it writes to, whatever --region says (
 jobs in the destination's region); the plan checks the ops bucket and says where each is.
 --manifest-only <file> writes that manifest locally and nothing to S3.
 
+--from replica (recovery from the vault): the state at T is that of the replica's versions, read
+with the replica side's credentials (--replica-role-arn or --replica-profile, for a vault in another
+account), and written into the primary (or --target-bucket) with the primary's: keys written after
+T get the replica's version at T copied over them, keys absent at T a delete marker. Nothing is
+written to the replica; no version is deleted on either side. The copies are server-side
+(CopyObject) when one principal may read the replica and write the target: the same credentials
+on both sides, or the vault's recovery role (--replica-role-arn <VaultRecoveryRoleArn>, which
+requires MFA: --mfa-serial, and --mfa-code or the code typed when asked). Otherwise each version
+is streamed through this machine: GetObject from the replica, PutObject or a multipart upload to
+the target, with content type, metadata, tags and storage class kept and the target's default
+encryption; memory is bounded by --concurrency objects of two 8 MiB parts each. --copy
+server|stream decides. The plan says which way, and its requests and bytes out of the replica.
+--batch and --restore-archived do not combine with --from replica.
+
 Examples:
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --dry-run
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T14:00:00+02:00 --prefix invoices/ --yes
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --target-bucket my-copy --target-prefix may-1/ --yes
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --batch --yes
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --manifest-only copies.csv
+  $ s3-dr restore --env prod --replica-role-arn arn:aws:iam::222222222222:role/s3-dr-vault-recovery-prod --mfa-serial arn:aws:iam::111111111111:mfa/me --from replica --to 2024-05-01T12:00:00Z
+  $ s3-dr restore --env prod --replica-profile vault --from replica --to 2024-05-01T12:00:00Z --yes
 `;
 
 export const registerRestore: Register = (program, bind) => {
@@ -60,9 +76,9 @@ export const registerRestore: Register = (program, bind) => {
       'Point-in-time restore of a versioned bucket, in place or into --target-bucket. Prints the plan ' +
         'first; writes only with --yes.',
     )
-    .requiredOption(
+    .option(
       '--bucket <name>',
-      "bucket to restore: a name, or 'primary'/'replica' of the target (--env, --outputs or --source/--replica)",
+      "bucket to restore (required unless --from replica): a name, or 'primary'/'replica' of the target (--env, --outputs or --source/--replica)",
     )
     .requiredOption('--to <time>', 'ISO-8601 time with a zone, e.g. 2024-05-01T12:00:00Z')
     .option('--prefix <prefix>', 'restore only keys that start with this prefix')
@@ -80,6 +96,14 @@ export const registerRestore: Register = (program, bind) => {
     )
     .option('--target-prefix <prefix>', 'with --target-bucket: put each key under this prefix', '')
     .option('--include-reserved', 'also restore keys under the reserved prefix _s3-dr/', false)
+    .option(
+      '--from <side>',
+      "'replica': write the state at T of the target's replica (a vault) into its primary, or --target-bucket",
+    )
+    .option(
+      '--copy <how>',
+      "with --from replica: 'server' (CopyObject) or 'stream' (through this machine); default: server when one principal may read the replica and write the target",
+    )
     .option('--batch', 'make the copies as one S3 Batch Operations job (large restores)', false)
     .option(
       '--manifest-only <file>',

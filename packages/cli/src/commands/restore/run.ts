@@ -12,6 +12,7 @@ import { CliError, describeAwsError, isNetworkError } from '../../shared/errors'
 import { joinByKey } from '../../shared/join';
 import { forEachConcurrent } from '../../shared/pool';
 import type { ReportWriter } from '../../shared/report';
+import { streamVersion } from '../../shared/stream-copy';
 import { type KeyHistory, listKeyHistories, type VersionEntry, withoutReserved } from '../../shared/versions';
 import type { RestoreJournal } from './journal';
 import { ACTION_TYPES, type ActionType, planInPlace, planToTarget, type RestoreAction } from './plan';
@@ -31,6 +32,23 @@ export interface RestoreRequest {
   readonly journal?: RestoreJournal;
   /** List requests in flight at most while planning (see ranges.ts). @default 1 */
   readonly listConcurrency?: number;
+  /**
+   * restore --from replica: `bucket` is the replica, read with the replica side's clients, and the
+   * state at T is written into `target` with the primary's. @default - one bucket, one side
+   */
+  readonly from?: ReplicaSource;
+}
+
+/** How restore --from replica reads the replica and gets its versions into the target. */
+export interface ReplicaSource {
+  /** The replica side's S3 client: lists the replica; reads it when streaming; sends the server-side copies. */
+  readonly s3: S3Client;
+  /**
+   * `server`: CopyObject sent with the replica side's credentials (one principal reads the replica
+   * and writes the target); `stream`: GetObject with the replica side's, PutObject or multipart
+   * upload with the primary's (see stream-copy.ts).
+   */
+  readonly copy: 'server' | 'stream';
 }
 
 export interface RunHooks {
@@ -43,6 +61,8 @@ export interface RunHooks {
   readonly onHistory?: (history: KeyHistory) => void;
   /** Called once when an error stops the writes: the requests in flight are then waited for. */
   readonly onStopping?: (error: CliError) => void;
+  /** Called with each action planned (planning only), e.g. to add up what the copies cost. */
+  readonly onPlanned?: (action: RestoreAction) => void;
 }
 
 export interface Plan {
@@ -93,6 +113,7 @@ export async function planRestore(
   for await (const action of planning) {
     keys++;
     counts[action.type]++;
+    hooks.onPlanned?.(action);
     if (action.type !== 'unchanged') {
       if (counts[action.type] <= sampleSize) sample.push(action);
       if (held && held.length < maxHeld) held.push(action);
@@ -240,7 +261,10 @@ async function write(
     await startArchiveRestore(s3, request.bucket, action.key, atT.versionId);
     return {};
   }
-  return copyVersion(s3, copyOf(action, atT, request.bucket, targetBucket), tuning);
+  const copy = copyOf(action, atT, request.bucket, targetBucket);
+  const from = request.from;
+  if (!from) return copyVersion(s3, copy, tuning);
+  return from.copy === 'server' ? copyVersion(from.s3, copy, tuning) : streamVersion(from.s3, s3, copy);
 }
 
 /** The copy that gives `action`'s target key its version at T (direct and batch restores alike). */
@@ -283,7 +307,7 @@ export async function* restoreActions(
   const perListing = request.target ? Math.max(1, Math.floor(concurrency / 2)) : concurrency;
   const histories = mapChunks(
     withoutReserved(
-      listKeyHistories(s3, {
+      listKeyHistories(request.from?.s3 ?? s3, {
         bucket: request.bucket,
         prefix: request.prefix,
         withRestoreStatus: true,
@@ -316,7 +340,12 @@ export async function* restoreActions(
     ),
     request.includeReserved,
   );
-  const options = { ...request, targetPrefix: target.prefix, targetVersioned: target.versioned };
+  const options = {
+    ...request,
+    targetPrefix: target.prefix,
+    targetVersioned: target.versioned,
+    fromReplica: request.from !== undefined,
+  };
   for await (const pairs of joinByKey(histories, targetHistories)) {
     for (const [history, inTarget] of pairs) {
       // A key only the target has did not exist at T: planned like any other absent key.

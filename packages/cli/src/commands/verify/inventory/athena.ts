@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { formatDuration } from '../../../shared/duration';
 import { CliError, describeAwsError, EXIT } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/text';
 import { RESULT_COLUMNS, type ResultRow } from './sql';
 
 /**
@@ -97,13 +98,4 @@ export async function* runAthena(athena: AthenaClient, run: AthenaRun): AsyncGen
   } while (token);
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
