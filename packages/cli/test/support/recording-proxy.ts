@@ -9,6 +9,10 @@ export interface RecordedRequest {
   readonly region?: string;
   /** The access key id that signed it (the `<key>` of the credential scope): whose credentials. */
   readonly accessKey?: string;
+  /** The `x-amz-copy-source` header of a CopyObject or UploadPartCopy. */
+  readonly copySource?: string;
+  /** The body of a form-encoded request (an STS call such as AssumeRole), once it has arrived. */
+  form?: string;
 }
 
 /** A real HTTP server on 127.0.0.1 that forwards every request to moto_server and records it. */
@@ -48,12 +52,21 @@ export async function startRecordingProxy({
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
-    const recorded = {
+    const copySource = req.headers['x-amz-copy-source'];
+    const recorded: RecordedRequest = {
       method: req.method ?? '',
       url: req.url ?? '',
       region: scope?.[2],
       accessKey: scope?.[1],
+      ...(typeof copySource === 'string' ? { copySource } : {}),
     };
+    if (/x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? ''))) {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        recorded.form = Buffer.concat(chunks).toString('utf8');
+      });
+    }
     requests.push(recorded);
     onRequest(recorded);
     if (neverAnswer(req)) {

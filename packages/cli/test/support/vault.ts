@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -13,6 +15,7 @@ import { deploymentNames, OUTPUT_KEYS, VAULT_OUTPUT_KEYS } from 's3-dr-naming';
 import { motoEndpoint, motoEnv } from '../../../../test/support/moto';
 import { MOTO_ACCOUNT, uniqueSuffix } from './dr-pair';
 import { bucketOf, startRecordingProxy } from './recording-proxy';
+import { createBucket, motoS3 } from './versioned';
 
 /** The vault's account in these tests: moto acts in the account of the role a caller assumed. */
 export const VAULT_ACCOUNT = '222222222222';
@@ -172,3 +175,48 @@ export async function startVaultProxy(pair: VaultPair) {
 
 /** The access key of the primary's credentials in the moto environment. */
 export const PRIMARY_ACCESS_KEY = 'testing';
+
+/**
+ * A primary bucket (default account) and its vault (VAULT_ACCOUNT), both versioned, with writes
+ * that go to the primary and, as S3 replication would carry them, to the vault: the same body,
+ * content headers, metadata and tags; deletes as delete markers. A test fixture playing the
+ * replicator (moto does not replicate), never product code. Unlike S3, moto gives the replica its
+ * own version ids.
+ */
+export interface ReplicatedPair {
+  readonly primary: string;
+  readonly vault: string;
+  /** Clients of each account. */
+  readonly primaryS3: S3Client;
+  readonly vaultS3: S3Client;
+  /** Writes to the primary and replicates the write into the vault. */
+  put(key: string, body: string | Uint8Array, extra?: Partial<PutObjectCommandInput>): Promise<void>;
+  /** Deletes in the primary (a delete marker) and replicates the marker. */
+  remove(key: string): Promise<void>;
+  /** Writes to the primary only (not replicated, or not yet). */
+  putPrimaryOnly(key: string, body: string): Promise<void>;
+}
+
+export async function createReplicatedPair(prefix: string): Promise<ReplicatedPair> {
+  const primaryS3 = motoS3();
+  const vaultS3 = s3With(await vaultCredentials());
+  const pair = {
+    primary: await createBucket(primaryS3, `${prefix}-p`),
+    vault: await createBucket(vaultS3, `${prefix}-v`),
+  };
+  const both = async (write: (s3: S3Client, bucket: string) => Promise<unknown>): Promise<void> => {
+    await write(primaryS3, pair.primary);
+    await write(vaultS3, pair.vault);
+  };
+  return {
+    ...pair,
+    primaryS3,
+    vaultS3,
+    put: (key, body, extra = {}) =>
+      both((s3, bucket) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }))),
+    remove: (key) => both((s3, bucket) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))),
+    putPrimaryOnly: async (key, body) => {
+      await primaryS3.send(new PutObjectCommand({ Bucket: pair.primary, Key: key, Body: body }));
+    },
+  };
+}

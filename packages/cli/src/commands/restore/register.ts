@@ -64,7 +64,7 @@ Examples:
   $ s3-dr restore --bucket my-bucket --to 2024-05-01T12:00:00Z --target-bucket my-copy --target-prefix may-1/ --yes
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --batch --yes
   $ s3-dr restore --env prod --bucket primary --to 2024-05-01T12:00:00Z --manifest-only copies.csv
-  $ s3-dr restore --env prod --replica-role-arn arn:aws:iam::222222222222:role/s3-dr-vault-recovery-prod --mfa-serial arn:aws:iam::111111111111:mfa/me --from replica --to 2024-05-01T12:00:00Z
+  $ s3-dr restore --env prod --replica-role-arn arn:aws:iam::222222222222:role/s3-dr-vault-recovery-prod --mfa-serial arn:aws:iam::111111111111:mfa/me --mfa-code 123456 --from replica --to 2024-05-01T12:00:00Z
   $ s3-dr restore --env prod --replica-profile vault --from replica --to 2024-05-01T12:00:00Z --yes
 `;
 
