@@ -264,3 +264,33 @@ test('GIVEN a current version with the ETag of the version at T but another size
   const action = plan(version('k', 'v2', 200, 'same', { size: 99 }), version('k', 'v1', 10, 'same'));
   expect([action.type, action.atT?.versionId]).toEqual(['copy', 'v1']);
 });
+
+describe('from the replica (restore --from replica)', () => {
+  const fromReplica = { ...options, targetPrefix: '', targetVersioned: true, fromReplica: true };
+  // The replica's version at T, re-encrypted by the replica's key: another ETag, the same version id.
+  const replicaHistory = history(version('k', 'v2', 200, 'after T'), version('k', 'v1', 10, 'replica etag'));
+
+  test("GIVEN the primary's current version is the one the replica held at T WHEN planning THEN the key is unchanged although the ETags differ", () => {
+    const action = planToTarget(replicaHistory, version('k', 'v1', 10, 'primary etag'), fromReplica);
+    expect([action.type, action.reason]).toEqual([
+      'unchanged',
+      'the current version is the version at T in the replica',
+    ]);
+  });
+
+  test('GIVEN the same version ids WHEN planning into a target that is not restored from its replica THEN the ETags decide', () => {
+    const action = planToTarget(replicaHistory, version('k', 'v1', 10, 'primary etag'), {
+      ...fromReplica,
+      fromReplica: false,
+    });
+    expect(action.type).toBe('copy');
+  });
+
+  test("GIVEN the replica's version at T is in GLACIER WHEN planning THEN it is blocked: the replica's account must restore it", () => {
+    const cold = history(version('k', 'v2', 200), version('k', 'v1', 10, 'old', { storageClass: 'GLACIER' }));
+    expect(planToTarget(cold, version('k', 'v2', 200), fromReplica)).toMatchObject({
+      type: 'blocked',
+      reason: "the version at T is in GLACIER: the replica's account must restore it (RestoreObject) first",
+    });
+  });
+});
