@@ -8,6 +8,7 @@ import { CliError, EXIT, errorJson } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { describeRetention, type ObjectLock, readObjectLock } from '../../shared/object-lock';
 import { parsePointInTime } from '../../shared/parse';
+import { describeReplicaError } from '../../shared/preflight';
 import { createProgress, notice } from '../../shared/progress';
 import { type BucketRegions, locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
@@ -17,10 +18,12 @@ import { applyAsBatch, type BatchRestore, manifestOnly, settleEarlierJobs } from
 import {
   type CopyChoice,
   checkFromOptions,
+  checkReplicaReachable,
   checkWrittenBucket,
   chooseCopy,
   costCounter,
   describeFromReplica,
+  explainStop,
   type FromReplicaPlace,
 } from './from-replica';
 import { defaultJournalPath, openJournal, type RestoreJournal } from './journal';
@@ -77,8 +80,9 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const sides = await resolveSides(ctx, options);
   const { bucket, targetBucket, regions, s3, from } = sides;
   const readS3 = from?.s3 ?? s3;
-  const versioning = await bucketVersioning(readS3, bucket).catch((err: unknown) => {
-    throw meantTarget(err, '--bucket', options.bucket ?? 'replica');
+  const versioning = await bucketVersioning(readS3, bucket).catch(async (err: unknown) => {
+    if (!from) throw meantTarget(err, '--bucket', options.bucket ?? '');
+    throw describeReplicaError(err, ctx.clients(), await ctx.target());
   });
   if (versioning !== 'Enabled') {
     throw new CliError(
@@ -197,7 +201,8 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
     if (ctx.options.json)
       ctx.print('', { ...jsonResult(request, plan, applied, summary), objectLock, ...fromJson(sides, cost) });
     else ctx.io.stdout(`${summary}\n`);
-    if (applied.stoppedBy) return stopped(ctx, applied.stoppedBy);
+    if (applied.stoppedBy)
+      return stopped(ctx, sides.place ? explainStop(applied.stoppedBy, sides.place) : applied.stoppedBy);
     const incomplete =
       applied.failed + applied.seen.blocked + applied.seen.waiting + applied.done['restore-archive'] > 0;
     return incomplete || applied.interrupted ? EXIT.findings : EXIT.ok;
@@ -240,9 +245,10 @@ async function resolveSides(ctx: CommandContext, options: RestoreOptions): Promi
     return { bucket, targetBucket, regions, s3: s3ForBuckets(ctx.clients(), regions) };
   }
   const target = await ctx.target();
+  const clients = ctx.clients();
+  checkReplicaReachable(target, clients.separateReplicaCredentials);
   const written = options.targetBucket ? await resolveBucket(ctx, options.targetBucket) : target.source;
   checkWrittenBucket(target.replica, written);
-  const clients = ctx.clients();
   // Each bucket is located by the side that may read it: the replica (a vault in another account)
   // with the replica side's credentials.
   const replicaRegion = await locateBucket(clients.replicaSide, target.replica);

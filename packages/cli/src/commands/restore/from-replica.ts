@@ -87,6 +87,19 @@ export function checkWrittenBucket(replica: string, written: string): void {
   }
 }
 
+/**
+ * A vault in another account (output ReplicaAccount) is not readable with the primary's
+ * credentials: without --replica-role-arn or --replica-profile, say which to pass before any request.
+ */
+export function checkReplicaReachable(target: Target, separateReplicaCredentials: boolean): void {
+  const account = target.replicaAccount;
+  if (account === undefined || separateReplicaCredentials) return;
+  const role = target.vaultRecoveryRoleArn ?? `arn:aws:iam::${account}:role/<role>`;
+  throw new CliError(
+    `the replica s3://${target.replica} is in account ${account} (a vault in another account), which the primary's credentials cannot read: pass --replica-role-arn ${role}${target.vaultRecoveryRoleArn ? " (the vault's recovery role: server-side copies; add --mfa-serial)" : ''} or --replica-profile <a profile of account ${account}> (streamed copies)`,
+  );
+}
+
 /** The way chosen and why, in words for the plan. */
 export interface CopyChoice {
   readonly copy: CopyMode;
@@ -134,6 +147,19 @@ export function describeCredentials(credentials: ReplicaCredentials): string {
   if (credentials.replicaRoleArn !== undefined) return `role ${credentials.replicaRoleArn}`;
   if (credentials.replicaProfile !== undefined) return `profile ${credentials.replicaProfile}`;
   return "the primary's credentials";
+}
+
+/**
+ * The last line of a restore --from replica stopped by a refusal: with server-side copies, whose
+ * credentials sent them and the way out (streaming reads and writes each side with its own).
+ */
+export function explainStop(error: CliError, place: FromReplicaPlace): CliError {
+  if (place.choice.copy !== 'server' || error.code !== 'access-denied') return error;
+  return new CliError(
+    `${error.message}; the server-side copies are sent with ${describeCredentials(place.credentials)}, which must read the replica and write s3://${place.written}: --copy stream reads with them and writes with the primary's credentials`,
+    error.exitCode,
+    error.code,
+  );
 }
 
 /** What applying the plan costs: requests and bytes, added up over the planned actions. */

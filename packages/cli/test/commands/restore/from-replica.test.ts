@@ -312,6 +312,102 @@ test('GIVEN a replica bucket that does not exist WHEN restoring from it with --j
   expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
 });
 
+test('GIVEN outputs that put the replica in another account WHEN restoring from it without its credentials THEN it exits 2 naming the options to pass, before any request', async () => {
+  const outputs = join(cliWorkDir(), 'outputs-vault-no-credentials.json');
+  const role = `arn:aws:iam::${VAULT_ACCOUNT}:role/s3-dr-vault-recovery-dev`;
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      PrimaryBucketArn: 'arn:aws:s3:::primary-c',
+      ReplicaBucketArn: 'arn:aws:s3:::vault-c',
+      ReplicaAccount: VAULT_ACCOUNT,
+      VaultRecoveryRoleArn: role,
+    }),
+  );
+  const since = proxy.requests().length;
+
+  const result = await runCli(
+    ['--outputs', outputs, 'restore', '--from', 'replica', '--to', '2024-05-01T12:00:00Z'],
+    {
+      env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint },
+    },
+  );
+
+  expect([result.code, result.stderr]).toEqual([
+    2,
+    `s3-dr: the replica s3://vault-c is in account ${VAULT_ACCOUNT} (a vault in another account), which the primary's credentials cannot read: pass --replica-role-arn ${role} (the vault's recovery role: server-side copies; add --mfa-serial) or --replica-profile <a profile of account ${VAULT_ACCOUNT}> (streamed copies)\n`,
+  ]);
+  expect(proxy.requests().length).toBe(since);
+});
+
+test("GIVEN a vault that refuses the replica side's role WHEN restoring from it THEN it exits 2 naming the role, and writes nothing", async () => {
+  const { pair, to } = await diverged('rv-deny');
+  const denying = await startRecordingProxy({
+    deny: (r) => bucketOf(r) === pair.vault && r.accessKey !== 'testing',
+  });
+  const before = await versionIds(pair.primaryS3, pair.primary);
+
+  const result = await runCli(
+    [
+      '--source',
+      pair.primary,
+      '--replica',
+      pair.vault,
+      ...asVault,
+      'restore',
+      '--from',
+      'replica',
+      '--to',
+      to,
+      '--yes',
+    ],
+    { env: { ...motoEnv(), AWS_ENDPOINT_URL: denying.endpoint } },
+  ).finally(() => denying.close());
+
+  expect([result.code, result.stderr.trim().split('\n').at(-1)]).toEqual([
+    2,
+    `s3-dr: access denied to replica bucket ${pair.vault} with the replica side's credentials (--replica-role-arn ${VAULT_ROLE_ARN}): they need read access to it`,
+  ]);
+  expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
+});
+
+test('GIVEN --copy server with a role the primary refuses WHEN restoring THEN it stops, says what was done, and its last line points to --copy stream', async () => {
+  const { pair, to } = await diverged('rv-refused');
+  const denying = await startRecordingProxy({
+    deny: (r) => bucketOf(r) === pair.primary && r.method === 'PUT' && r.accessKey !== 'testing',
+  });
+  const before = await versionIds(pair.primaryS3, pair.primary);
+
+  const result = await runCli(
+    [
+      '--source',
+      pair.primary,
+      '--replica',
+      pair.vault,
+      ...asVault,
+      'restore',
+      '--from',
+      'replica',
+      '--to',
+      to,
+      '--copy',
+      'server',
+      '--yes',
+    ],
+    { env: { ...motoEnv(), AWS_ENDPOINT_URL: denying.endpoint } },
+  ).finally(() => denying.close());
+
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+    new RegExp(
+      `^s3-dr: access denied .*; the server-side copies are sent with role ${VAULT_ROLE_ARN}, which must read the replica and write s3://${pair.primary}: --copy stream reads with them and writes with the primary's credentials$`,
+    ),
+  );
+  // The delete markers, written with the primary's credentials, were in flight: only added.
+  expect(result.stdout).toContain('INTERRUPTED: 0 copied, 2 delete markers added');
+  expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(expect.arrayContaining(before));
+});
+
 describe('GIVEN bad --from input', () => {
   const target = ['--source', 'primary-b', '--replica', 'vault-b'];
   it.each([
