@@ -94,7 +94,11 @@ export const registerRestore: Register = (program, bind) => {
       '--target-bucket <bucket>',
       'write the state at T into this bucket instead (copies, and delete markers for keys absent at T; no version is deleted)',
     )
-    .option('--target-prefix <prefix>', 'with --target-bucket: put each key under this prefix', '')
+    .option(
+      '--target-prefix <prefix>',
+      'with --target-bucket (or --from replica): put each key under this prefix',
+      '',
+    )
     .option('--include-reserved', 'also restore keys under the reserved prefix _s3-dr/', false)
     .option(
       '--from <side>',

@@ -61,8 +61,14 @@ async function diverged(prefix: string): Promise<{ pair: ReplicatedPair; to: str
   return { pair, to };
 }
 
-/** Global options go before `restore`, the command's after it. */
-function run(pair: ReplicatedPair, to: string, globals: readonly string[], options: readonly string[] = []) {
+/** Global options go before `restore`, the command's after it; through the recording proxy unless `endpoint`. */
+function run(
+  pair: ReplicatedPair,
+  to: string,
+  globals: readonly string[],
+  options: readonly string[] = [],
+  endpoint = proxy.endpoint,
+) {
   return runCli(
     [
       '--source',
@@ -77,7 +83,7 @@ function run(pair: ReplicatedPair, to: string, globals: readonly string[], optio
       to,
       ...options,
     ],
-    { env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint } },
+    { env: { ...motoEnv(), AWS_ENDPOINT_URL: endpoint } },
   );
 }
 
@@ -347,22 +353,7 @@ test("GIVEN a vault that refuses the replica side's role WHEN restoring from it 
   });
   const before = await versionIds(pair.primaryS3, pair.primary);
 
-  const result = await runCli(
-    [
-      '--source',
-      pair.primary,
-      '--replica',
-      pair.vault,
-      ...asVault,
-      'restore',
-      '--from',
-      'replica',
-      '--to',
-      to,
-      '--yes',
-    ],
-    { env: { ...motoEnv(), AWS_ENDPOINT_URL: denying.endpoint } },
-  ).finally(() => denying.close());
+  const result = await run(pair, to, asVault, ['--yes'], denying.endpoint).finally(() => denying.close());
 
   expect([result.code, result.stderr.trim().split('\n').at(-1)]).toEqual([
     2,
@@ -378,24 +369,9 @@ test('GIVEN --copy server with a role the primary refuses WHEN restoring THEN it
   });
   const before = await versionIds(pair.primaryS3, pair.primary);
 
-  const result = await runCli(
-    [
-      '--source',
-      pair.primary,
-      '--replica',
-      pair.vault,
-      ...asVault,
-      'restore',
-      '--from',
-      'replica',
-      '--to',
-      to,
-      '--copy',
-      'server',
-      '--yes',
-    ],
-    { env: { ...motoEnv(), AWS_ENDPOINT_URL: denying.endpoint } },
-  ).finally(() => denying.close());
+  const result = await run(pair, to, asVault, ['--copy', 'server', '--yes'], denying.endpoint).finally(() =>
+    denying.close(),
+  );
 
   expect(result.code).toBe(2);
   expect(result.stderr.trim().split('\n').at(-1)).toMatch(
@@ -407,6 +383,9 @@ test('GIVEN --copy server with a role the primary refuses WHEN restoring THEN it
   expect(result.stdout).toContain('INTERRUPTED: 0 copied, 2 delete markers added');
   expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(expect.arrayContaining(before));
 });
+
+const RESTORE_FROM_REPLICA = ['restore', '--from', 'replica', '--to', '2024-05-01T12:00:00Z'];
+const MFA_DEVICE = ['--mfa-serial', 'arn:aws:iam::123456789012:mfa/me'];
 
 describe('GIVEN bad --from input', () => {
   const target = ['--source', 'primary-b', '--replica', 'vault-b'];
@@ -440,47 +419,19 @@ describe('GIVEN bad --from input', () => {
       '--target-bucket vault-b is the replica restore --from replica reads: it writes nothing to the replica; name another bucket, or drop --target-bucket to write into the primary',
     ],
     [
-      ['--mfa-code', '123456', 'restore', '--from', 'replica', '--to', '2024-05-01T12:00:00Z'],
+      ['--mfa-code', '123456', ...RESTORE_FROM_REPLICA],
       '--mfa-code needs --mfa-serial: name the MFA device the code comes from',
     ],
     [
-      [
-        '--mfa-serial',
-        'arn:aws:iam::123456789012:mfa/me',
-        'restore',
-        '--from',
-        'replica',
-        '--to',
-        '2024-05-01T12:00:00Z',
-      ],
+      [...MFA_DEVICE, ...RESTORE_FROM_REPLICA],
       '--mfa-serial is for the role the CLI assumes for the replica side: it needs --replica-role-arn',
     ],
     [
-      [
-        ...asVault,
-        '--mfa-serial',
-        'arn:aws:iam::123456789012:mfa/me',
-        '--mfa-code',
-        '12345',
-        'restore',
-        '--from',
-        'replica',
-        '--to',
-        '2024-05-01T12:00:00Z',
-      ],
+      [...asVault, ...MFA_DEVICE, '--mfa-code', '12345', ...RESTORE_FROM_REPLICA],
       "--mfa-code '12345' is not an MFA code: expected 6 digits",
     ],
     [
-      [
-        ...asVault,
-        '--mfa-serial',
-        'arn:aws:iam::123456789012:mfa/me',
-        'restore',
-        '--from',
-        'replica',
-        '--to',
-        '2024-05-01T12:00:00Z',
-      ],
+      [...asVault, ...MFA_DEVICE, ...RESTORE_FROM_REPLICA],
       '--mfa-serial without --mfa-code asks for the code on the terminal, and stdin is not one: pass --mfa-code <6 digits>',
     ],
   ])('WHEN %j THEN it exits 2 with one line before any request', async (argv, message) => {
@@ -492,5 +443,18 @@ describe('GIVEN bad --from input', () => {
 
     expect([result.code, result.stderr, result.stdout]).toEqual([2, `s3-dr: ${message}\n`, '']);
     expect(proxy.requests().length).toBe(since);
+  });
+});
+
+test('GIVEN --target-prefix WHEN restoring from the vault THEN the state at T lands under that prefix of the primary and its other keys are left alone', async () => {
+  const { pair, to } = await diverged('rv-prefix');
+  const current = await currentContents(pair.primaryS3, pair.primary);
+
+  const result = await run(pair, to, asVault, ['--target-prefix', 'restored/', '--yes']);
+
+  expect(result.code).toBe(0);
+  expect(await currentContents(pair.primaryS3, pair.primary)).toEqual({
+    ...current,
+    ...Object.fromEntries(Object.entries(STATE_AT_T).map(([key, body]) => [`restored/${key}`, body])),
   });
 });
