@@ -49,8 +49,9 @@ export interface TapConfig {
   /** GiB one Athena query of the workgroup may scan before Athena cancels it. @default 1024 */
   readonly athenaScanLimitGib: number;
   /**
-   * The primary's account (`TapStack<suffix>`): the context key `primaryAccount`, else the account of
-   * the credentials `cdk` runs with (CDK_DEFAULT_ACCOUNT). @default - unknown: an account-agnostic synth
+   * The primary's account (`TapStack<suffix>`): the context key `primaryAccount`, else (without a vault)
+   * the account of the credentials `cdk` runs with (CDK_DEFAULT_ACCOUNT). With `replicaAccount` it must be
+   * given. @default - unknown: an account-agnostic synth
    */
   readonly primaryAccount?: string;
   /**
@@ -213,11 +214,7 @@ export function loadConfig(
   problems.push(...unknownKeyProblems(context, OUR_KEYS));
   const primaryAccount = raw.primaryAccount ?? credentialsAccount;
   if (problems.length === 0) {
-    problems.push(
-      ...topologyProblems(raw),
-      ...combinationProblems(raw),
-      ...vaultProblems(raw, primaryAccount),
-    );
+    problems.push(...topologyProblems(raw), ...combinationProblems(raw), ...vaultProblems(raw));
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -250,12 +247,12 @@ export function loadConfig(
 
 /**
  * A vault (`replicaAccount`) and what cannot go with it, each naming the key, its value and the rule.
- * The vault's policies name the primary's roles by ARN, so the primary's account must be known at synth.
+ * The vault's policies name the primary's roles by ARN, so the primary's account must be known at synth,
+ * and given as `primaryAccount`: the vault is deployed with the vault's credentials and the primary with
+ * the primary's, and both synths must name the same account.
  */
-function vaultProblems(
-  raw: Record<string, string | undefined>,
-  primaryAccount: string | undefined,
-): string[] {
+function vaultProblems(raw: Record<string, string | undefined>): string[] {
+  const primaryAccount = raw.primaryAccount;
   const vault = raw.replicaAccount;
   const problems: string[] = [];
   if (vault === undefined) {
@@ -268,7 +265,7 @@ function vaultProblems(
   }
   if (primaryAccount === undefined) {
     problems.push(
-      `replicaAccount: '${vault}' needs the primary's account known at synth (the vault's policies name its roles): set primaryAccount to it (${ACCOUNT_ID_RULE}) or run cdk with credentials of the primary's account`,
+      `replicaAccount: '${vault}' needs primaryAccount set (${ACCOUNT_ID_RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
     );
   } else if (primaryAccount === vault) {
     problems.push(

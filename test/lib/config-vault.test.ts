@@ -25,8 +25,22 @@ describe('loadConfig with a vault (replicaAccount)', () => {
     ]);
   });
 
-  test("GIVEN no primaryAccount THEN the primary's account is the credentials' account", () => {
-    expect(loadConfig({ replicaAccount: VAULT }, PRIMARY).primaryAccount).toBe(PRIMARY);
+  test("GIVEN no vault and no primaryAccount THEN the primary's account is the credentials' account", () => {
+    expect(loadConfig({}, PRIMARY).primaryAccount).toBe(PRIMARY);
+  });
+
+  // The two stacks are deployed with two accounts' credentials (the vault's own, then the primary's):
+  // an account taken from the credentials would differ between the two synths.
+  test("GIVEN a vault and no primaryAccount THEN the credentials' account is not taken for the primary's", () => {
+    expect(problemsOf({ replicaAccount: VAULT }, PRIMARY)).toEqual([
+      `replicaAccount: '${VAULT}' needs primaryAccount set (${RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
+    ]);
+  });
+
+  test("GIVEN a vault, no primaryAccount and the vault's credentials THEN the refusal asks for primaryAccount", () => {
+    expect(problemsOf({ replicaAccount: VAULT }, VAULT)).toEqual([
+      `replicaAccount: '${VAULT}' needs primaryAccount set (${RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
+    ]);
   });
 
   test("GIVEN primaryAccount THEN it wins over the credentials' account", () => {
@@ -48,12 +62,12 @@ describe('loadConfig with a vault (replicaAccount)', () => {
 
   test("GIVEN a vault and no primary's account (no primaryAccount, no credentials) THEN it is refused", () => {
     expect(problemsOf({ replicaAccount: VAULT })).toEqual([
-      `replicaAccount: '${VAULT}' needs the primary's account known at synth (the vault's policies name its roles): set primaryAccount to it (${RULE}) or run cdk with credentials of the primary's account`,
+      `replicaAccount: '${VAULT}' needs primaryAccount set (${RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
     ]);
   });
 
   test("GIVEN replicaAccount equal to the primary's account THEN it is refused (that is no vault)", () => {
-    expect(problemsOf({ replicaAccount: PRIMARY }, PRIMARY)).toEqual([
+    expect(problemsOf({ replicaAccount: PRIMARY, primaryAccount: PRIMARY })).toEqual([
       `replicaAccount: '${PRIMARY}' is the primary's account; expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
     ]);
   });
