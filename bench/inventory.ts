@@ -6,6 +6,9 @@
  *
  *   BENCH_KEYS=1000000 BENCH_LATENCY_MS=50 BENCH_FORMATS=CSV,Parquet BENCH_LISTING=1 bash bench/inventory.sh
  *
+ * BENCH_GENERATE_ONLY=1 writes the reports and stops (nothing timed): the load of writing 10M-row
+ * reports then stays out of a later, timed run.
+ *
  * Reports are generated once per size under bench/.work/ (DuckDB writes them: one data file per
  * million rows, as S3 splits large reports). Prints JSON, a Markdown table for BENCHMARKS.md, and the
  * Athena estimate: bytes a query would scan per 10^9 objects (from the Parquet sizes) and its cost.
@@ -23,6 +26,8 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'CSV,Parquet').split(',') as ('CSV' | 'Parquet')[];
 const LISTING = process.env.BENCH_LISTING !== '0';
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+/** Only write the reports (untimed), e.g. ahead of a run on a quiet machine. */
+const GENERATE_ONLY = process.env.BENCH_GENERATE_ONLY === '1';
 const ROWS_PER_FILE = 1_000_000;
 const BIN = join(__dirname, '..', 'packages', 'cli', 'dist', 's3-dr.js');
 const WORK = join(__dirname, '.work', `inventory-${KEYS}`);
@@ -194,6 +199,7 @@ async function main(): Promise<void> {
       (await generate(format, BUCKETS.source, 'COMPLETED')) +
       (await generate(format, BUCKETS.replica, 'REPLICA'));
   }
+  if (GENERATE_ONLY) return;
   const results: Record<string, TimedRun & { reportBytes: number }> = {};
   const server = await startReportServer();
   try {
