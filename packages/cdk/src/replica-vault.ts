@@ -12,7 +12,10 @@ export const VAULT_REPLICATION_OBJECT_ACTIONS = [
   's3:ReplicateDelete',
   's3:ReplicateTags',
 ];
-/** The one bucket-level read replication needs; never s3:PutBucketVersioning (the vault's own business). */
+/**
+ * The one bucket-level read replication needs, allowed to every principal of the primary's account
+ * (see ReplicaVault); never s3:PutBucketVersioning (the vault's own business).
+ */
 export const VAULT_REPLICATION_BUCKET_ACTIONS = ['s3:GetBucketVersioning'];
 /**
  * What the primary's replication role may do with the vault key, through S3 and for the vault bucket
@@ -117,13 +120,17 @@ export class ReplicaVault extends Construct {
         conditions: onlyRole(props.replicationRoleName),
       }),
     );
+    // The versioning state, to the whole primary account: the principal that puts the replication
+    // rule needs s3:GetBucketVersioning too (S3 checks that the destination is versioned), and that
+    // is the primary's CloudFormation execution role, whose name the bootstrap chooses. A read of one
+    // bucket setting, which also lets `s3-dr status` in the primary's account check it.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html#setting-repl-config-role
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowPrimaryReplicationToReadVersioning',
+        sid: 'AllowPrimaryAccountToReadVersioning',
         principals: [primary],
         actions: VAULT_REPLICATION_BUCKET_ACTIONS,
         resources: [bucket.bucketArn],
-        conditions: onlyRole(props.replicationRoleName),
       }),
     );
     // The destination key's policy must let the source account's role encrypt replicas.

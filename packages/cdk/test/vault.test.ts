@@ -174,6 +174,17 @@ describe('GIVEN a pair with replicaAccount (a vault)', () => {
     },
   );
 
+  test.each(Object.entries(PRIMARY_PRINCIPALS))(
+    "THEN, evaluated, %s may read the vault's versioning state (PutBucketReplication checks it as the rule's creator) and no other bucket setting",
+    (_, caller) => {
+      const onBucket = [...VAULT_REPLICATION_BUCKET_ACTIONS, ...DESTRUCTIVE_BUCKET_ACTIONS].filter(
+        (action) =>
+          evaluate(bucketPolicy, { caller, action, resource: BUCKET_ARN, context: TLS }).decision === 'Allow',
+      );
+      expect(onBucket).toEqual(['s3:GetBucketVersioning']);
+    },
+  );
+
   test('THEN, evaluated, the replication role may do exactly the replication actions in the bucket', () => {
     const caller = { arn: REPLICATION_ROLE };
     const everyAction = [...VAULT_REPLICATION_OBJECT_ACTIONS, ...DESTRUCTIVE_OBJECT_ACTIONS];
