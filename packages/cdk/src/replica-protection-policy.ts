@@ -30,11 +30,17 @@ export const REPLICA_VERSION_DELETE_ACTIONS = [
 ];
 
 /**
- * Bucket actions that could disable the replica silently. The IAM actions behind the API calls:
- * PutBucketVersioning, Put/DeleteBucketLifecycle(Configuration) (s3:PutLifecycleConfiguration),
- * Put/DeleteBucketReplication (s3:PutReplicationConfiguration), PutObjectLockConfiguration
- * (s3:PutBucketObjectLockConfiguration), PutBucketPolicy, DeleteBucketPolicy.
+ * Bucket actions that could disable the replica silently, or loosen it. The IAM actions behind the
+ * API calls: PutBucketVersioning, Put/DeleteBucketLifecycle(Configuration)
+ * (s3:PutLifecycleConfiguration), Put/DeleteBucketReplication (s3:PutReplicationConfiguration),
+ * PutObjectLockConfiguration (s3:PutBucketObjectLockConfiguration), PutBucketPolicy,
+ * DeleteBucketPolicy, Put/DeleteBucketEncryption (s3:PutEncryptionConfiguration),
+ * Put/DeleteBucketOwnershipControls (s3:PutBucketOwnershipControls: without bucket-owner-enforced,
+ * new replicas in a vault would belong to the primary's account), Put/DeletePublicAccessBlock
+ * (s3:PutBucketPublicAccessBlock).
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketOwnershipControls.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html
  */
 export const REPLICA_CONFIGURATION_ACTIONS = [
   's3:PutBucketVersioning',
@@ -43,6 +49,9 @@ export const REPLICA_CONFIGURATION_ACTIONS = [
   's3:PutBucketObjectLockConfiguration',
   's3:PutBucketPolicy',
   's3:DeleteBucketPolicy',
+  's3:PutEncryptionConfiguration',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketPublicAccessBlock',
 ];
 
 export interface ReplicaProtectionPolicyProps {
@@ -80,8 +89,8 @@ export interface ReplicaProtectionPolicyProps {
  * - object writes and delete markers: all but the replication roles and the break-glass role
  *   (unless `allowObjectWrites`);
  * - deleting versions or loosening their lock: all but the break-glass role;
- * - changing versioning, lifecycle, replication, Object Lock or the policy: all but the
- *   deployment role and the break-glass role.
+ * - changing versioning, lifecycle, replication, Object Lock, the policy, default encryption,
+ *   object ownership or the public access block: all but the deployment role and the break-glass role.
  *
  * Reads are untouched. Principals are matched by `aws:PrincipalArn` (the role ARN for every session
  * of the role), a string compare: a role deleted and re-created under the same name is exempt

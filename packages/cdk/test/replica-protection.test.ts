@@ -120,6 +120,17 @@ describe('GIVEN the default settings (protectReplica on, removal policy DESTROY)
     });
   });
 
+  test("THEN changing the replica's default encryption, object ownership or public access block is a denied configuration change", () => {
+    // With ObjectWriter ownership, replicas in a vault would be owned by the primary's account.
+    expect(bySid(replica, 'DenyConfigurationChanges')?.Action).toEqual(
+      expect.arrayContaining([
+        's3:PutEncryptionConfiguration',
+        's3:PutBucketOwnershipControls',
+        's3:PutBucketPublicAccessBlock',
+      ]),
+    );
+  });
+
   test('THEN configuration changes are denied to everyone but the bootstrap CloudFormation execution role and the clean-up function', () => {
     const statement = bySid(replica, 'DenyConfigurationChanges');
     expect(statement).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
