@@ -37,8 +37,12 @@ export interface BatchOperationsProps {
   readonly roleName: string;
   /** The replication source: Batch Replication (backfill) initiates replication of its objects. */
   readonly source: BatchOperationsBucket;
-  /** The replica: batch restores may copy versions within it as within the source. */
-  readonly replica: BatchOperationsBucket;
+  /**
+   * The replica: batch restores may copy versions within it as within the source. Leave it out for
+   * a replica in another account (a vault), whose policies admit no role of this account.
+   * @default - no grant on any replica: jobs act on the source only
+   */
+  readonly replica?: BatchOperationsBucket;
   readonly removalPolicy: RemovalPolicy;
   /** Server access logs of the ops bucket go here, under `ops/`. */
   readonly accessLogsBucket: s3.IBucket;
@@ -76,9 +80,13 @@ export class BatchOperations extends Construct {
     });
 
     const source = props.source;
-    const replica = props.replica;
     const sourceKey = keyGrant(this, source.key);
-    const replicaKey = keyGrant(this, replica.key);
+    const replica = props.replica && {
+      bucketArn: props.replica.bucketArn,
+      key: keyGrant(this, props.replica.key),
+    };
+    // The buckets copies are made within: the source, and the replica when given.
+    const dataBuckets = [source.bucketArn, ...(replica ? [replica.bucketArn] : [])];
     const objects = (arn: string) => `${arn}/*`;
     const manifests = this.bucket.arnForObjects(`${OPS_MANIFEST_PREFIX}*`);
     const generatedManifests = this.bucket.arnForObjects(`${OPS_GENERATED_MANIFEST_PREFIX}*`);
@@ -104,7 +112,7 @@ export class BatchOperations extends Construct {
           new iam.PolicyStatement({
             sid: 'ListDataBuckets',
             actions: ['s3:ListBucket'],
-            resources: [source.bucketArn, replica.bucketArn],
+            resources: dataBuckets,
           }),
           new iam.PolicyStatement({
             sid: 'ReadObjectVersions',
@@ -114,15 +122,15 @@ export class BatchOperations extends Construct {
               's3:GetObjectTagging',
               's3:GetObjectVersionTagging',
             ],
-            resources: [objects(source.bucketArn), objects(replica.bucketArn)],
+            resources: dataBuckets.map(objects),
           }),
           new iam.PolicyStatement({
             sid: 'WriteObjectCopies',
             actions: ['s3:PutObject', 's3:PutObjectTagging'],
-            resources: [objects(source.bucketArn), objects(replica.bucketArn)],
+            resources: dataBuckets.map(objects),
           }),
           keyStatement('UseSourceKeyThroughS3', source.bucketArn, sourceKey),
-          keyStatement('UseReplicaKeyThroughS3', replica.bucketArn, replicaKey),
+          ...(replica ? [keyStatement('UseReplicaKeyThroughS3', replica.bucketArn, replica.key)] : []),
           // Manifests: the CLI's CSV manifests and the manifests S3 generates for Batch Replication.
           new iam.PolicyStatement({
             sid: 'ReadManifests',
@@ -151,10 +159,10 @@ export class BatchOperations extends Construct {
     });
     acknowledgeObjectWildcards(
       policy,
-      [objects(source.bucketArn), objects(replica.bucketArn), manifests, generatedManifests, reports],
+      [...dataBuckets.map(objects), manifests, generatedManifests, reports],
       'Batch Operations act on objects: the `bucket/*` or `bucket/prefix/*` ARN is the narrowest grant for objects a job lists at run time.',
     );
-    acknowledgeKeyWildcards(policy, [sourceKey, replicaKey]);
+    acknowledgeKeyWildcards(policy, [sourceKey, ...(replica ? [replica.key] : [])]);
   }
 }
 

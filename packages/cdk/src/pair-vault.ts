@@ -89,18 +89,24 @@ export function referenceVault(
       stack,
     );
   const aliasArn = kmsArn('alias', names.replicaKeyAlias.replace(/^alias\//, ''));
-  const vaultKeys = kmsArn('key', '*');
-  acknowledgeWildcards(
-    pair,
-    [vaultKeys],
-    "The vault's key is named by its alias in another account, which IAM cannot name: the statement covers that account's keys of that region, narrowed by kms:ViaService to S3 there and by the encryption context to the vault bucket; the vault key's policy admits this role for that bucket only.",
-  );
   return {
     bucketArnByName,
     bucket,
     key: kms.Key.fromKeyArn(pair, 'ReplicaKeyReference', aliasArn),
-    keyRef: { keyArn: vaultKeys, region: placement.region },
+    keyRef: { keyArn: kmsArn('key', '*'), region: placement.region },
   };
+}
+
+/**
+ * Acknowledges cdk-nag's IAM5 for the vault's keys (`key/*`, see referenceVault) on the replication
+ * role alone: the vault key's policy admits that role and no other of the primary's account.
+ */
+export function acknowledgeVaultKeys(replicationRole: Construct, vault: ReplicaReference): void {
+  acknowledgeWildcards(
+    replicationRole,
+    [vault.keyRef.keyArn as string],
+    "The vault's key is named by its alias in another account, which IAM cannot name: the statement covers that account's keys of that region, narrowed by kms:ViaService to S3 there and by the encryption context to the vault bucket; the vault key's policy admits this role for that bucket only.",
+  );
 }
 
 /** What the vault wiring needs from the pair. */

@@ -22,7 +22,7 @@ import {
 } from './pair-props';
 import { protectPair } from './pair-protection';
 import { assertValidProps } from './pair-validation';
-import { addVault, referenceVault, vaultRoleArn } from './pair-vault';
+import { acknowledgeVaultKeys, addVault, referenceVault, vaultRoleArn } from './pair-vault';
 import { ACCESS_LOGS_BUCKET_POLICY_FLAG, placeReplica } from './replica-placement';
 import type { ReplicaProtectionPolicy } from './replica-protection-policy';
 import { bucketArn, referenceReplica } from './replica-reference';
@@ -207,6 +207,7 @@ export class S3ReplicationPair extends Construct {
       destinationKey: replicaHere.keyRef,
       objectLock: props.replicaObjectLock !== undefined,
     });
+    if (placement.vault) acknowledgeVaultKeys(this.replicationRole, replicaHere);
 
     this.primary = new EncryptedBucket(this, 'Primary', {
       bucketName: names.primaryBucket,
@@ -328,11 +329,15 @@ export class S3ReplicationPair extends Construct {
       this.accessPoint.node.addDependency(this.primary.bucket);
     }
     // In the primary's stack and region; the replica's bucket and key by name and alias across regions.
+    // A vault admits no batch role of this account (Batch Replication replicates with the replication
+    // role, restore --batch writes the primary): no grant on it.
     this.batchOperations = new BatchOperations(this, 'BatchOperations', {
       opsBucketName: names.opsBucket,
       roleName: names.batchRole,
       source: { bucketArn: primaryBucketArn, key: { key: this.primaryKey } },
-      replica: { bucketArn: replicaHere.bucketArnByName, key: replicaHere.keyRef },
+      replica: placement.vault
+        ? undefined
+        : { bucketArn: replicaHere.bucketArnByName, key: replicaHere.keyRef },
       removalPolicy,
       accessLogsBucket: accessLogs.bucket,
     });

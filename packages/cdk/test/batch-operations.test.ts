@@ -2,7 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BatchOperations } from '../src';
+import { BatchOperations, type BatchOperationsBucket } from '../src';
 import { ACCOUNT, pairIn } from './support/pair';
 import { keyIdOfAlias, onlyResource, roleStatements } from './support/template';
 import { TemplateValues } from './support/template-values';
@@ -12,7 +12,14 @@ import { TemplateValues } from './support/template-values';
 /** S3's endpoint in a region, with the partition's URL suffix. */
 const viaS3 = (region: string) => ({ 'Fn::Join': ['', [`s3.${region}.`, { Ref: 'AWS::URLSuffix' }]] });
 
-function batchIn(): Record<string, any>[] {
+const REPLICA = {
+  bucketArn: 'arn:aws:s3:::replica',
+  key: { aliasName: 'alias/s3-dr-replica-x', region: 'us-west-2' },
+};
+
+function batchIn(
+  { replica }: { replica?: BatchOperationsBucket } = { replica: REPLICA },
+): Record<string, any>[] {
   const stack = new Stack(new App(), 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
   new BatchOperations(stack, 'Batch', {
     opsBucketName: 'ops',
@@ -21,10 +28,7 @@ function batchIn(): Record<string, any>[] {
       bucketArn: 'arn:aws:s3:::primary',
       key: { key: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/abc') },
     },
-    replica: {
-      bucketArn: 'arn:aws:s3:::replica',
-      key: { aliasName: 'alias/s3-dr-replica-x', region: 'us-west-2' },
-    },
+    replica,
     removalPolicy: RemovalPolicy.RETAIN,
     accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
   });
@@ -46,6 +50,12 @@ test('GIVEN a replica key in another region known by its alias THEN the grant is
       'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/s3-dr-replica-x' },
     },
   });
+});
+
+test('GIVEN no replica (a vault in another account) THEN the role reads, writes and decrypts the source only', () => {
+  const statements = batchIn({});
+  expect(statements.map((s) => s.Sid)).not.toContain('UseReplicaKeyThroughS3');
+  expect(JSON.stringify(statements.map((s) => s.Resource))).not.toContain('replica');
 });
 
 test('GIVEN a key named by its ARN THEN no alias condition is added', () => {

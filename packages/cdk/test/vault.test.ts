@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -9,6 +9,7 @@ import {
   VAULT_REPLICATION_OBJECT_ACTIONS,
 } from '../src';
 import { type Caller, evaluate, type Statement } from './support/policy-evaluator';
+import { roleStatements } from './support/template';
 import { TemplateValues } from './support/template-values';
 
 // A vault: the replica side in another account. The primary's account may replicate into it and
@@ -311,6 +312,25 @@ describe('GIVEN a pair with replicaAccount (a vault)', () => {
   test('THEN there is no Multi-Region Access Point and no replica inventory table (its reports stay in the vault)', () => {
     primary.resourceCountIs('AWS::S3::MultiRegionAccessPoint', 0);
     expect(JSON.stringify(primary.findResources('AWS::Glue::Table'))).not.toContain('replica_inventory');
+  });
+
+  test("THEN the batch role has no grant in the vault's account (its policies admit no role of the primary's)", () => {
+    const resources = JSON.stringify(
+      primaryValues.resolve(roleStatements(primary, 's3-dr-batch-role-lib').map((s) => s.Resource)),
+    );
+    expect([resources.includes(BUCKET), resources.includes(`:${VAULT}:`)]).toEqual([false, false]);
+  });
+
+  test("THEN the cdk-nag acknowledgement of the vault's keys (key/*) sits on the replication role alone", () => {
+    const vaultKeys = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${REGION}:${VAULT}:key/*]`;
+    const acknowledges = (m: { type: string; data: Record<string, string> }) =>
+      m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+      Object.keys(m.data).some((id) => id.endsWith(vaultKeys));
+    const acknowledgedAt = stack.node
+      .findAll()
+      .filter((c) => c.node.metadata.some(acknowledges))
+      .map((c) => c.node.path);
+    expect(acknowledgedAt).toEqual(['Consumer/Dr/ReplicationRole']);
   });
 
   test('THEN cdk-nag AwsSolutionsChecks report no unacknowledged finding in either stack', () => {
