@@ -1,4 +1,4 @@
-import { Arn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -109,10 +109,14 @@ export function acknowledgeVaultKeys(replicationRole: Construct, vault: ReplicaR
   );
 }
 
+/** The id of the synth warning that a vault with removalPolicy destroy can be emptied. */
+export const VAULT_DESTROY_WARNING = 's3-dr:vaultWithRemovalPolicyDestroy';
+
 /** What the vault wiring needs from the pair. */
 export interface VaultInputs {
   readonly names: DeploymentNames;
   readonly placement: ReplicaPlacement;
+  readonly removalPolicy: RemovalPolicy;
   readonly replica: EncryptedBucket;
   readonly replicaKey: kms.Key;
   readonly primary: EncryptedBucket;
@@ -138,6 +142,15 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
     canaryPrefix: CANARY_DEFAULT_PREFIX,
     recoveryRoleName: props.vaultRecoveryRole ? names.vaultRecoveryRole : undefined,
   });
+  // With DESTROY, the vault bucket empties itself on stack deletion through CDK's auto-delete
+  // function, which the protection must exempt from every deny (replica-protection-policy.ts).
+  if (inputs.removalPolicy === RemovalPolicy.DESTROY) {
+    Annotations.of(vaultStack).addWarningV2(
+      VAULT_DESTROY_WARNING,
+      `The vault ${names.replicaBucket} has removalPolicy destroy (the default): cdk destroy empties it, and so can whoever may invoke CDK's auto-delete function in account ${placement.account}, which every deny of its protection exempts. ` +
+        'Deploy a production vault with removalPolicy retain (-c removalPolicy=retain), which replicaObjectLock requires.',
+    );
+  }
   if (props.vaultRecoveryRole) {
     const recoveryRole = vaultRoleArn(pair, placement, names.vaultRecoveryRole);
     const primaryArn = bucketArn(pair, names.primaryBucket);

@@ -391,6 +391,7 @@ export class S3ReplicationPair extends Construct {
       this.vault = addVault(this, props, {
         names,
         placement,
+        removalPolicy,
         replica: this.replica,
         replicaKey: this.replicaKey,
         primary: this.primary,

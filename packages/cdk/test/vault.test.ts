@@ -1,5 +1,5 @@
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   S3ReplicationPair,
@@ -341,6 +341,22 @@ describe('GIVEN a pair with replicaAccount (a vault)', () => {
         .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`)),
     );
     expect(found).toEqual([]);
+  });
+});
+
+describe('GIVEN a vault and its removal policy', () => {
+  const destroyWarning = Match.stringLikeRegexp(
+    `vault replica-bucket-lib-${VAULT} has removalPolicy destroy.*cdk destroy empties it.*CDK's auto-delete function in account ${VAULT}.*-c removalPolicy=retain`,
+  );
+
+  test("WHEN it is destroy (the default) THEN synth warns on the vault's stack that the vault can be emptied, and how to keep it", () => {
+    const { vaultStack } = vaultPair();
+    Annotations.fromStack(vaultStack).hasWarning('*', destroyWarning);
+  });
+
+  test('WHEN it is retain THEN synth does not warn about emptying the vault', () => {
+    const { vaultStack } = vaultPair({ removalPolicy: RemovalPolicy.RETAIN });
+    Annotations.fromStack(vaultStack).hasNoWarning('*', destroyWarning);
   });
 });
 
