@@ -458,3 +458,17 @@ test('GIVEN --target-prefix WHEN restoring from the vault THEN the state at T la
     ...Object.fromEntries(Object.entries(STATE_AT_T).map(([key, body]) => [`restored/${key}`, body])),
   });
 });
+
+test('GIVEN --json WHEN planning a restore from the vault THEN the result says where the versions come from, how, and what it costs', async () => {
+  const { pair, to } = await diverged('rv-json');
+
+  const result = await run(pair, to, [...asVault, '--json']);
+
+  expect(JSON.parse(result.stdout).from).toEqual({
+    replica: pair.vault,
+    region: 'us-east-1',
+    copy: 'stream',
+    why: `the replica side's credentials (role ${VAULT_ROLE_ARN}) are not known to write the target: --copy server if they may`,
+    cost: { copies: 3, bytes: 21, writes: 3, reads: 3, deleteMarkers: 2 },
+  });
+});
