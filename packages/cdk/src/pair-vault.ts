@@ -10,7 +10,11 @@ import { acknowledgeWildcards } from './nag';
 import type { S3ReplicationPairProps } from './pair-props';
 import type { ReplicaPlacement } from './replica-placement';
 import { bucketArn, type ReplicaReference } from './replica-reference';
-import { ReplicaVault } from './replica-vault';
+import {
+  ReplicaVault,
+  VAULT_RECOVERY_PRIMARY_KEY_ACTIONS,
+  VAULT_RECOVERY_PRIMARY_OBJECT_ACTIONS,
+} from './replica-vault';
 
 // The vault topology in one place: a replica in another account (`replicaAccount`). The vault's side
 // (bucket, key, protection, alarms) lives in its own stack in that account (replica-placement.ts);
@@ -141,6 +145,8 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
     canaryRoleName: names.vaultCanaryRole,
     canaryPrefix: CANARY_DEFAULT_PREFIX,
     recoveryRoleName: props.vaultRecoveryRole ? names.vaultRecoveryRole : undefined,
+    primaryBucketName: props.vaultRecoveryRole ? names.primaryBucket : undefined,
+    primaryRegion: props.vaultRecoveryRole ? Stack.of(pair).region : undefined,
   });
   // With DESTROY, the vault bucket empties itself on stack deletion through CDK's auto-delete
   // function, which the protection must exempt from every deny (replica-protection-policy.ts).
@@ -159,7 +165,7 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
       new iam.PolicyStatement({
         sid: 'AllowVaultRecoveryToWrite',
         principals: [writer],
-        actions: ['s3:PutObject'],
+        actions: VAULT_RECOVERY_PRIMARY_OBJECT_ACTIONS,
         resources: [primary.bucket.arnForObjects('*')],
       }),
     );
@@ -167,7 +173,7 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
       new iam.PolicyStatement({
         sid: 'AllowVaultRecoveryToEncrypt',
         principals: [writer],
-        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        actions: VAULT_RECOVERY_PRIMARY_KEY_ACTIONS,
         resources: ['*'],
         conditions: {
           StringEquals: { 'kms:ViaService': `s3.${Stack.of(pair).region}.${Stack.of(pair).urlSuffix}` },

@@ -35,6 +35,24 @@ export const VAULT_RECOVERY_OBJECT_ACTIONS = [
   's3:GetObjectVersionTagging',
 ];
 export const VAULT_RECOVERY_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVersions'];
+/**
+ * What the recovery role may do in the PRIMARY bucket, to copy a vault version there server-side: a
+ * new version (CopyObject and multipart parts are s3:PutObject), its tags, and aborting its own
+ * multipart upload. Never a delete. Across accounts both the role's policy and the primary's bucket
+ * policy must allow it (the primary's side: S3ReplicationPair).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+ */
+export const VAULT_RECOVERY_PRIMARY_OBJECT_ACTIONS = [
+  's3:PutObject',
+  's3:PutObjectTagging',
+  's3:AbortMultipartUpload',
+];
+/**
+ * With the primary key, through S3: encrypt the copies, and kms:Decrypt, which a multipart upload of
+ * an SSE-KMS object needs ("Multipart upload API and permissions").
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ */
+export const VAULT_RECOVERY_PRIMARY_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'];
 
 export interface ReplicaVaultProps {
   /** The replica bucket, in the vault's stack. */
@@ -61,6 +79,13 @@ export interface ReplicaVaultProps {
    * @default - no recovery role
    */
   readonly recoveryRoleName?: string;
+  /**
+   * With `recoveryRoleName`: the primary bucket's name and region, which the recovery role may write
+   * new versions into (a server-side copy from the vault).
+   * @default - the recovery role writes nothing
+   */
+  readonly primaryBucketName?: string;
+  readonly primaryRegion?: string;
 }
 
 /**
@@ -238,6 +263,7 @@ export class ReplicaVault extends Construct {
           resources: [key.keyArn],
           conditions: viaS3ForBucket,
         }),
+        ...this.primaryWrites(props),
       ],
     });
     acknowledgeObjectWildcards(
@@ -245,11 +271,64 @@ export class ReplicaVault extends Construct {
       [objects],
       'A recovery reads any version of the vault: the `bucket/*` ARN scopes it to the objects of that one bucket.',
     );
+    const primaryObjects = this.primaryObjectsArn(props);
+    if (primaryObjects) {
+      acknowledgeObjectWildcards(
+        policy,
+        [primaryObjects, this.primaryKeysArn(props) as string],
+        "A recovery writes new versions of any key of the primary bucket (`bucket/*`), encrypted with the primary's key, which the vault's stack (deployed first) knows only as a key of the primary's account and region (`key/*`), narrowed to S3 and the primary bucket's encryption context.",
+      );
+    }
     return new iam.Role(this, 'RecoveryRole', {
       roleName,
       description: "Read-only recovery from the vault, assumable from the primary's account with MFA",
       assumedBy: new iam.PrincipalWithConditions(primary, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }),
       managedPolicies: [policy],
     });
+  }
+
+  private primaryObjectsArn(props: ReplicaVaultProps): string | undefined {
+    if (!props.primaryBucketName) return undefined;
+    return `${Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: props.primaryBucketName })}/*`;
+  }
+
+  private primaryKeysArn(props: ReplicaVaultProps): string | undefined {
+    if (!props.primaryBucketName) return undefined;
+    return Stack.of(this).formatArn({
+      service: 'kms',
+      region: props.primaryRegion,
+      account: props.primaryAccount,
+      resource: 'key',
+      resourceName: '*',
+    });
+  }
+
+  /**
+   * The recovery role's writes into the primary: across accounts the role's own policy must allow
+   * them as well as the primary's bucket and key policies. The primary's key is not known to the
+   * vault's stack (deployed first): a key of the primary's account and region, narrowed to S3 there
+   * and the primary bucket's encryption context; the primary key's policy names this role.
+   */
+  private primaryWrites(props: ReplicaVaultProps): iam.PolicyStatement[] {
+    const objects = this.primaryObjectsArn(props);
+    const keys = this.primaryKeysArn(props);
+    if (!objects || !keys) return [];
+    const primaryBucketArn = objects.slice(0, -2);
+    return [
+      new iam.PolicyStatement({
+        sid: 'WritePrimaryVersions',
+        actions: VAULT_RECOVERY_PRIMARY_OBJECT_ACTIONS,
+        resources: [objects],
+      }),
+      new iam.PolicyStatement({
+        sid: 'EncryptPrimaryVersions',
+        actions: VAULT_RECOVERY_PRIMARY_KEY_ACTIONS,
+        resources: [keys],
+        conditions: {
+          StringEquals: { 'kms:ViaService': s3ViaService(this, props.primaryRegion) },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [primaryBucketArn, objects] },
+        },
+      }),
+    ];
   }
 }

@@ -372,7 +372,7 @@ describe('GIVEN a vault with vaultRecoveryRole', () => {
     });
   });
 
-  test('THEN the primary bucket lets the recovery role write objects, and nothing else', () => {
+  test('THEN the primary bucket lets the recovery role write new versions (with tags, multipart), and delete nothing', () => {
     const statements = Object.values(primary.findResources('AWS::S3::BucketPolicy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement,
     );
@@ -380,7 +380,41 @@ describe('GIVEN a vault with vaultRecoveryRole', () => {
       statements
         .filter((s: Statement) => s.Sid === 'AllowVaultRecoveryToWrite')
         .map((s: Statement) => s.Action),
-    ).toEqual(['s3:PutObject']);
+    ).toEqual([['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']]);
+  });
+
+  test("THEN the recovery role's own policy allows those writes into the primary too (across accounts both sides must), and the primary key through S3 for the primary bucket", () => {
+    const policy = Object.values(vault.findResources('AWS::IAM::ManagedPolicy')).find((p) =>
+      String(p.Properties.Description).startsWith('Reads every version of the vault'),
+    );
+    const statements = new TemplateValues(vault, { account: VAULT, region: REGION }).resolve<{
+      Statement: Statement[];
+    }>(policy?.Properties.PolicyDocument).Statement;
+    const primaryBucket = `arn:aws:s3:::primary-bucket-lib-${PRIMARY}`;
+
+    expect(statements.find((s) => s.Sid === 'WritePrimaryVersions')).toMatchObject({
+      Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+      Resource: `${primaryBucket}/*`,
+    });
+    expect(statements.find((s) => s.Sid === 'EncryptPrimaryVersions')).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+      Resource: `arn:aws:kms:${REGION}:${PRIMARY}:key/*`,
+      Condition: {
+        StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [primaryBucket, `${primaryBucket}/*`] },
+      },
+    });
+  });
+
+  test('THEN the primary key lets the recovery role encrypt and decrypt through S3 (a multipart upload of an SSE-KMS object needs kms:Decrypt)', () => {
+    const statements = Object.values(primary.findResources('AWS::KMS::Key')).flatMap(
+      (k) => k.Properties.KeyPolicy.Statement as Statement[],
+    );
+    expect(statements.find((s) => s.Sid === 'AllowVaultRecoveryToEncrypt')?.Action).toEqual([
+      'kms:GenerateDataKey',
+      'kms:Encrypt',
+      'kms:Decrypt',
+    ]);
   });
 });
 
