@@ -155,6 +155,8 @@ function targetFlags(ctx: CommandContext, options: DrillOptions, resumed: RunSta
     ...(o.replica !== undefined ? { replica: o.replica } : {}),
     ...(o.region !== undefined ? { region: o.region } : {}),
     ...(options.accessPoint !== undefined ? { accessPoint: options.accessPoint } : {}),
+    ...(o.replicaProfile !== undefined ? { replicaProfile: o.replicaProfile } : {}),
+    ...(o.replicaRoleArn !== undefined ? { replicaRoleArn: o.replicaRoleArn } : {}),
   };
 }
 

@@ -24,6 +24,9 @@ export interface TargetFlags {
   readonly replica?: string;
   readonly region?: string;
   readonly accessPoint?: string;
+  /** The replica side's credentials (a vault in another account), so that --resume hints name them. */
+  readonly replicaProfile?: string;
+  readonly replicaRoleArn?: string;
 }
 
 /** Something the drill changed in the deployment and has not put back yet. */

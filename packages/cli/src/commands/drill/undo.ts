@@ -33,6 +33,8 @@ export function flagsOf(target: TargetFlags): string {
     ...(target.source !== undefined ? [`--source ${target.source} --replica ${target.replica}`] : []),
     ...(target.accessPoint !== undefined ? [`--access-point ${target.accessPoint}`] : []),
     ...(target.region !== undefined ? [`--region ${target.region}`] : []),
+    ...(target.replicaProfile !== undefined ? [`--replica-profile ${target.replicaProfile}`] : []),
+    ...(target.replicaRoleArn !== undefined ? [`--replica-role-arn ${target.replicaRoleArn}`] : []),
   ];
   return parts.join(' ');
 }
