@@ -51,11 +51,12 @@ default retention (GetObjectLockConfiguration):
                    version written before the default was raised keeps its shorter retention)
 Both count as failures (exit 1). A replica without Object Lock is refused.
 --engine local downloads both reports to a temporary directory (TMPDIR) and runs the comparison
-in DuckDB (CSV and Parquet reports; an ORC report is refused: use --engine athena). --engine athena
-(the default with --workgroup) runs the same SQL as one Athena query over the Glue tables
-primary_inventory and replica_inventory of --database: it prints the bytes it may scan and their
-cost first, asks for --yes above --max-scan, shows the query's state, bytes scanned and time on
-stderr while it runs.
+in DuckDB (CSV and Parquet reports; an ORC report is refused: use --engine athena); it is the
+default with a vault in another account, whose reports only its own credentials read. --engine
+athena (the default with --workgroup or the stack's AthenaWorkgroup) runs the same SQL as one
+Athena query over the Glue tables primary_inventory and replica_inventory of --database: it
+prints the bytes it may scan and their cost first, asks for --yes above --max-scan, shows the
+query's state, bytes scanned and time on stderr while it runs.
 
 The last line is the verdict: OK only when every key was seen in the replica as in the source;
 WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL

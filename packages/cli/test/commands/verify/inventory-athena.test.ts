@@ -303,8 +303,8 @@ test('GIVEN a scan above --max-scan WHEN verifying without --yes THEN it exits 2
   expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
 });
 
-test('GIVEN the outputs of a deployment with inventory WHEN verifying by inventory THEN its reports, workgroup and database are used, and Athena is the default engine', async () => {
-  const f = await fixture('CSV', SOURCE, REPLICA);
+/** An outputs file of a deployment with inventory, naming the fixture's buckets and reports. */
+function outputsOf(f: { args: string[] }, extra: Record<string, string> = {}): string {
   const option = (name: string) => f.args[f.args.indexOf(name) + 1] as string;
   const outputs = join(mkdtempSync(join(tmpdir(), 'ath-')), 'outputs.json');
   writeFileSync(
@@ -316,8 +316,14 @@ test('GIVEN the outputs of a deployment with inventory WHEN verifying by invento
       InventoryLocationReplica: option('--replica-inventory'),
       AthenaWorkgroup: 's3-dr-prod',
       GlueDatabase: 's3_dr_prod',
+      ...extra,
     }),
   );
+  return outputs;
+}
+
+test('GIVEN the outputs of a deployment with inventory WHEN verifying by inventory THEN its reports, workgroup and database are used, and Athena is the default engine', async () => {
+  const outputs = outputsOf(await fixture('CSV', SOURCE, REPLICA));
   athenaAnswers(['FAILED'], [], () => []);
 
   const result = await runCli(['--outputs', outputs, 'verify', '--inventory']);
@@ -328,4 +334,36 @@ test('GIVEN the outputs of a deployment with inventory WHEN verifying by invento
     QueryString: expect.stringContaining('"s3_dr_prod"."primary_inventory"'),
   });
   expect(result.code).toBe(1);
+});
+
+describe('a vault in another account (ReplicaAccount)', () => {
+  test('GIVEN the outputs of a vault deployment with an Athena workgroup WHEN verifying by inventory without --engine THEN it compares locally and starts no query', async () => {
+    const outputs = outputsOf(await fixture('CSV', SOURCE, SOURCE), { ReplicaAccount: '222222222222' });
+
+    const result = await runCli(['--outputs', outputs, '--json', 'verify', '--inventory']);
+
+    expect(result.stderr).not.toContain('--engine athena');
+    expect(JSON.parse(result.stdout)).toMatchObject({ engine: 'local', verdict: 'ok' });
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
+
+  test.each([
+    [['--engine', 'athena'], '--engine athena'],
+    [['--workgroup', 'wg'], '--workgroup'],
+  ])(
+    'GIVEN a vault WHEN verifying by inventory with %j THEN the refusal names that option, exit 2',
+    async (args, named) => {
+      const outputs = outputsOf(await fixture('CSV', SOURCE, SOURCE), { ReplicaAccount: '222222222222' });
+
+      const result = await runCli(['--outputs', outputs, 'verify', '--inventory', ...args]);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^s3-dr: ${named}: Athena does not query a vault's reports \\(the replica is in account 222222222222\\): use --engine local`,
+        ),
+      );
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+    },
+  );
 });

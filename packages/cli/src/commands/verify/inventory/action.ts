@@ -30,13 +30,7 @@ import { comparisonSql, type ResultRow } from './sql';
 export async function verifyInventory(ctx: CommandContext, options: VerifyOptions): Promise<number> {
   const target = await ctx.target();
   const locations = inventoryLocations(options, target);
-  const engine =
-    options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
-  if (engine === 'athena' && target.replicaAccount) {
-    throw new CliError(
-      `--engine athena does not query a vault's reports (the replica is in account ${target.replicaAccount}): use --engine local, which downloads each report with its own side's credentials (--replica-profile or --replica-role-arn for the vault's)`,
-    );
-  }
+  const engine = engineOf(options, target);
   // Each request goes to its bucket's region: a cross-region pair's replica reports live in an ops
   // bucket of the replica's region (an inventory's destination is in its source bucket's region).
   const regions = new Map(await assertBucketsExist(ctx.clients(), target));
@@ -207,6 +201,28 @@ function manifestNote(path: string, versions: number, markers: number): string {
   return versions
     ? `${count(versions, 'failed or missing object version')} written to ${path} (an S3 Batch Operations CSV manifest)${leftOut}: s3-dr backfill --from-report ${path} replicates them`
     : `no failed or missing object version: ${path} is empty${leftOut}`;
+}
+
+/**
+ * --engine, else `athena` with a workgroup (--workgroup or the stack's AthenaWorkgroup), else
+ * `local`. With a vault, `local` whatever the stack says: the vault's reports are readable only with
+ * its own credentials, and the primary's stack has no table over them.
+ */
+function engineOf(options: VerifyOptions, target: Target): 'local' | 'athena' {
+  const chosen = options.engine
+    ? `--engine ${options.engine}`
+    : options.workgroup
+      ? '--workgroup'
+      : undefined;
+  if (!target.replicaAccount) {
+    return options.engine ?? ((options.workgroup ?? target.inventory?.athenaWorkgroup) ? 'athena' : 'local');
+  }
+  if (chosen && chosen !== '--engine local') {
+    throw new CliError(
+      `${chosen}: Athena does not query a vault's reports (the replica is in account ${target.replicaAccount}): use --engine local (the default with a vault), which downloads each report with its own side's credentials (--replica-profile or --replica-role-arn for the vault's)`,
+    );
+  }
+  return 'local';
 }
 
 /** The default of --max-scan: 1 TiB. */
