@@ -38,7 +38,8 @@ no request to either bucket beyond GetBucketEncryption, and what only inventory 
             s3-dr backfill --from-report <--report or --failed-manifest file>)
   pending   the source's report says ReplicationStatus PENDING
 Entries written or deleted after the older of the two reports, less --grace (how long replication
-may take to reach the other report), are not judged: the summary counts them.
+may take to reach the other report), are not judged: the summary counts them. A FAILED entry is
+judged whatever its age: S3 does not retry a failed replication.
 --failed-manifest <file> writes the source version of each failed and missing entry as an S3
 Batch Operations CSV manifest (bucket,key,versionId, keys URL-encoded, no header; missing delete
 markers left out: Batch Replication copies objects); s3-dr backfill --from-report <file> takes it.

@@ -339,6 +339,29 @@ test('GIVEN an entry written after the older report WHEN verifying by inventory 
   expect(result.stdout).toContain('(the older report less --grace 15m)');
 });
 
+test('GIVEN a FAILED entry written within the default --grace WHEN verifying by inventory THEN it is judged failed: S3 does not retry it', async () => {
+  const p = await buckets();
+  const createdAt = Date.now() - HOUR;
+  const locations = await handMade(
+    p,
+    [
+      row('a.txt'),
+      row('failed-late.txt', { replicationStatus: 'FAILED', lastModified: createdAt + 1000 }),
+      row('failed-young.txt', { replicationStatus: 'FAILED', lastModified: createdAt - 60_000 }),
+      row('pending-late.txt', { replicationStatus: 'PENDING', lastModified: createdAt + 1000 }),
+    ],
+    [row('a.txt')],
+    createdAt,
+  );
+
+  const result = await verify(p, '--inventory', '--engine', 'local', ...locations, '--json');
+
+  expect(result.code).toBe(1);
+  const json = JSON.parse(result.stdout);
+  expect(json).toMatchObject({ verdict: 'failed', counts: { failed: 2, pending: 0 }, notJudged: 1 });
+  expect(json.summary).toMatch(/^FAIL: 2 failed, 0 missing/);
+});
+
 test('GIVEN an entry written within --grace before the older report WHEN verifying by inventory THEN it is not judged: replication may not have reached the other report', async () => {
   const p = await buckets();
   const createdAt = Date.now() - HOUR;

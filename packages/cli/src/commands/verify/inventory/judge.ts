@@ -40,7 +40,8 @@ export interface Judgement {
  * Judges the comparison's rows with verify's own comparison (compare.ts), then applies what the
  * source's report says of replication: PENDING makes a missing or different entry `pending`,
  * FAILED makes it `failed`. An entry written at or after `cutoff` (the older report's creation) may
- * be in one report and not yet in the other: it is counted in `unjudged`, never reported.
+ * be in one report and not yet in the other: it is counted in `unjudged`, never reported, unless
+ * the source's report says FAILED, which no wait undoes.
  */
 export class RowJudge {
   readonly judgement: Judgement = { compared: 0, unjudged: 0, locksChecked: 0 };
@@ -70,7 +71,11 @@ export class RowJudge {
     if (row.row_type === 'lock') return [lockDifference(key, row, this.locks)];
     const source = entryOf(key, row, 's');
     const replica = entryOf(key, row, 'r');
-    if ([source, replica].some((e) => e && e.lastModified >= this.cutoff)) {
+    // S3 does not retry a FAILED replication (it takes Batch Replication or a new upload:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-status.html): however young,
+    // the entry will not reach the replica by itself, so it is judged.
+    const failed = row.s_replication_status === 'FAILED';
+    if (!failed && [source, replica].some((e) => e && e.lastModified >= this.cutoff)) {
       this.judgement.unjudged++;
       return [];
     }
