@@ -56,7 +56,8 @@ export function createProgress(
   /** The last line printed on plain stderr: `done` does not print it twice. */
   let lastLine = '';
   const line = (): string => {
-    const elapsed = formatDuration(Math.floor((now() - started) / 1000) * 1000);
+    // Not rounded down to whole seconds: 0.9s of work is not "0ms".
+    const elapsed = formatDuration(now() - started);
     const of = total === undefined ? '' : `/${total}`;
     return `${label}: ${count}${of}${lastDetail ? ` ${lastDetail}` : ''} (${elapsed})`;
   };

@@ -34,3 +34,13 @@ test('GIVEN plain stderr WHEN items came after the last line drawn THEN done pri
 
   expect(lines).toEqual(['probes arrived: 1/2 (7s)\n', 'probes arrived: 2/2 (8s)\n']);
 });
+
+test('GIVEN work that took under a second WHEN done THEN the elapsed time is that fraction of a second, not 0ms', () => {
+  const { progress, lines, advance } = plainProgress(305);
+  advance(900);
+
+  progress.tick(305);
+  progress.done();
+
+  expect(lines).toEqual(['probes arrived: 305/305 (0.9s)\n']);
+});
