@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { stackName } from 's3-dr-naming';
 import { ConfigError, loadConfig } from '../lib/config';
@@ -7,6 +9,10 @@ import { TapStack } from '../lib/tap-stack';
 // CDK's built-in CloudFormation validation takes about 3 s of every synth; the same job is done
 // more thoroughly by cfn-lint on every synthesized template in CI (.ci/run), so synth skips it.
 const app = new App({ builtinCloudFormationValidation: false });
+// aws-cdk-lib writes validation-report.json only when a synth has annotations to report and the cdk
+// CLI prints the file it finds: without this, a synth that fixed every warning would print the
+// previous synth's warnings again.
+rmSync(join(app.outdir, 'validation-report.json'), { force: true });
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(app.node.getAllContext(), process.env.CDK_DEFAULT_ACCOUNT);

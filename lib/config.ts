@@ -59,7 +59,7 @@ export interface TapConfig {
    * primary's account
    */
   readonly replicaAccount?: string;
-  /** Vault only: a read-only recovery role in the vault, assumable from the primary's account with MFA. @default false */
+  /** Vault only: a recovery role in the vault (reads the vault, writes new versions into the primary), assumable from the primary's account with MFA. @default false */
   readonly vaultRecoveryRole: boolean;
 }
 

@@ -128,7 +128,7 @@ export class TapStack extends Stack {
               [VAULT_OUTPUT_KEYS.vaultRecoveryRoleArn]: {
                 value: vaultRole(r.names.vaultRecoveryRole),
                 description:
-                  "The vault's read-only recovery role (assumable with MFA): s3-dr restore --from replica",
+                  "The vault's recovery role (MFA; reads the vault, writes the primary): s3-dr restore --from replica",
               },
             }
           : {}),

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDK_JSON_CONTEXT } from '../support/tap';
 
 /** Runs bin/tap.ts as `cdk synth` runs it: context in CDK_CONTEXT_JSON, output to CDK_OUTDIR. */
-function runApp(context: Record<string, unknown>) {
-  const outdir = mkdtempSync(join(tmpdir(), 'tap-'));
+function runApp(context: Record<string, unknown>, outdir = mkdtempSync(join(tmpdir(), 'tap-'))) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/tap.ts'], {
     cwd: join(__dirname, '..', '..'),
     env: {
@@ -50,5 +49,24 @@ describe('bin/tap.ts', () => {
     expect(stderr).toContain(
       "  - bidirectonal: 'true' is not a context key of this app (did you mean bidirectional?)",
     );
+  });
+
+  test("a synth without warnings leaves no earlier synth's validation report, which the cdk CLI would print again", () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'tap-'));
+    writeFileSync(
+      join(outdir, 'validation-report.json'),
+      '{"title":"an earlier synth: No alarmEmail is set"}',
+    );
+    try {
+      const { status } = runApp(
+        { environmentSuffix: 'ci', alarmEmail: 'oncall@example.com', removalPolicy: 'destroy' },
+        outdir,
+      );
+      expect(status).toBe(0);
+      const report = join(outdir, 'validation-report.json');
+      expect(existsSync(report) ? readFileSync(report, 'utf8') : '').not.toContain('an earlier synth');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

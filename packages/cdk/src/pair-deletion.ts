@@ -49,8 +49,10 @@ export function noteRetained(
   placement: ReplicaPlacement,
   replicaOpsBucket: s3.Bucket | undefined,
 ): void {
-  const account = Stack.of(pair).account;
-  const shown = deploymentNames(suffix, Token.isUnresolved(account) ? '<account>' : account);
+  const shownAccount = (a: string) => (Token.isUnresolved(a) ? '<account>' : a);
+  const account = shownAccount(Stack.of(pair).account);
+  // A vault's buckets carry the vault's account.
+  const shown = deploymentNames(suffix, account, shownAccount(placement.account));
   noteRetainedResources(pair, {
     suffix,
     bucketNames: [

@@ -151,7 +151,8 @@ export function addVault(pair: Construct, props: S3ReplicationPairProps, inputs:
   // With DESTROY, the vault bucket empties itself on stack deletion through CDK's auto-delete
   // function, which the protection must exempt from every deny (replica-protection-policy.ts).
   if (inputs.removalPolicy === RemovalPolicy.DESTROY) {
-    Annotations.of(vaultStack).addWarningV2(
+    // On the vault construct, not its stack: CDK prints a stack's own annotations with a source location.
+    Annotations.of(vault).addWarningV2(
       VAULT_DESTROY_WARNING,
       `The vault ${names.replicaBucket} has removalPolicy destroy (the default): cdk destroy empties it, and so can whoever may invoke CDK's auto-delete function in account ${placement.account}, which every deny of its protection exempts. ` +
         'Deploy a production vault with removalPolicy retain (-c removalPolicy=retain), which replicaObjectLock requires.',

@@ -75,7 +75,7 @@ export interface ReplicaVaultProps {
   /** The canary's probe prefix (under `_s3-dr/`): all the canary role may read. */
   readonly canaryPrefix: string;
   /**
-   * A read-only recovery role of this name, trusted by the primary's account with MFA.
+   * A recovery role of this name, trusted by the primary's account with MFA: reads the vault, writes new versions into the primary.
    * @default - no recovery role
    */
   readonly recoveryRoleName?: string;
@@ -106,7 +106,7 @@ export interface ReplicaVaultProps {
 export class ReplicaVault extends Construct {
   /** The role the primary's canary assumes to read its probes' replicas. */
   readonly canaryRole: iam.Role;
-  /** `recoveryRoleName`: the read-only recovery role. */
+  /** `recoveryRoleName`: the recovery role (reads the vault, writes new versions into the primary). */
   readonly recoveryRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReplicaVaultProps) {

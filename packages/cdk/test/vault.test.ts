@@ -418,6 +418,18 @@ describe('GIVEN a vault with vaultRecoveryRole', () => {
   });
 });
 
+describe('GIVEN a vault with removalPolicy retain', () => {
+  test("THEN the note of what cdk destroy keeps names the vault's buckets with the vault's account", () => {
+    const { stack } = vaultPair({ removalPolicy: RemovalPolicy.RETAIN });
+    const message = Annotations.fromStack(stack).findInfo('/Consumer/Dr', Match.stringLikeRegexp('RETAIN'))[0]
+      ?.entry.data as string;
+
+    expect(message).toContain(`replica-bucket-lib-${VAULT}`);
+    expect(message).toContain(`replica-logs-lib-${VAULT}`);
+    expect(message).not.toContain(`replica-bucket-lib-${PRIMARY}`);
+  });
+});
+
 describe('a vault refuses', () => {
   const lines = (message: string) =>
     message

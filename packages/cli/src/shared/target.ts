@@ -43,7 +43,7 @@ export interface Target {
   /** Ops bucket and role of S3 Batch Operations jobs (deployments that have them). */
   readonly opsBucket?: string;
   readonly batchRoleArn?: string;
-  /** The vault's read-only recovery role (MFA) of deployments with `vaultRecoveryRole` (restore --from replica). */
+  /** The vault's recovery role (MFA; reads the vault, writes the primary) of deployments with `vaultRecoveryRole` (restore --from replica). */
   readonly vaultRecoveryRoleArn?: string;
   /** The AWS FIS experiment template `s3-dr drill` starts (deployments with `drill=true`). */
   readonly drillExperimentTemplateId?: string;

@@ -34,7 +34,19 @@ describe('GIVEN the fix of a check', () => {
     expect(
       fixForTarget(redeployOr('aws s3api x'), { target: vault, suffix: 'dev' }, 'replica.versioning'),
     ).toBe(
-      'redeploy TapStackdevReplica with credentials of account 222222222222 (npx cdk deploy TapStackdevReplica), or: aws s3api x',
+      'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica), or: aws s3api x',
+    );
+    expect(fixForTarget(REDEPLOY_PROTECTED, { target: vault, suffix: 'dev' }, 'replica.protection')).toBe(
+      'redeploy TapStackdevReplica (credentials of account 222222222222) with protectReplica on (the default: drop -c protectReplica=false)',
+    );
+    expect(
+      fixForTarget(
+        'redeploy the stack (npx cdk deploy -c alarmEmail=oncall@example.com)',
+        { target: vault, suffix: 'dev' },
+        'vault.alarm.subscription',
+      ),
+    ).toBe(
+      'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica -c alarmEmail=oncall@example.com)',
     );
     expect(
       fixForTarget(redeployOr('aws s3api x'), { target: vault, suffix: 'dev' }, 'primary.versioning'),

@@ -95,10 +95,15 @@ export function fixForTarget(
   if (scope.suffix === undefined && alternative !== undefined) return alternative;
   if (scope.suffix === undefined && fix === REDEPLOY_PROTECTED) return PROTECT_BY_HAND;
   const inVault = target.replicaAccount !== undefined && /^(replica|vault)\./.test(checkId);
-  if (inVault && fix.startsWith(REDEPLOY)) {
+  if (inVault && fix.startsWith('redeploy')) {
     const stack = scope.suffix !== undefined ? `TapStack${scope.suffix}Replica` : 'the vault stack';
-    const command = scope.suffix !== undefined ? `npx cdk deploy ${stack}` : 'npx cdk deploy';
-    return `redeploy ${stack} with credentials of account ${target.replicaAccount} (${command})${fix.slice(REDEPLOY.length)}`;
+    const rest = fix
+      .replace(/^redeploy( the stack)?/, '')
+      .replace(
+        '(npx cdk deploy',
+        scope.suffix !== undefined ? `(npx cdk deploy ${stack}` : '(npx cdk deploy',
+      );
+    return `redeploy ${stack} (credentials of account ${target.replicaAccount})${rest}`;
   }
   return fix;
 }

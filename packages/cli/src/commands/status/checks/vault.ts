@@ -1,7 +1,7 @@
 import { alarmCheck } from './alarms';
 import { tamperRuleCheck } from './protection';
 import { alarmSubscriptionCheck } from './subscriptions';
-import { type Check, fail } from './types';
+import { type Check, fail, REDEPLOY } from './types';
 
 /**
  * A check of the primary's side run again on a vault's own: its tamper rule, tamper alarm and alarm
@@ -25,7 +25,8 @@ function inVault(check: Check, id: string, missing?: string): Check {
       });
       if (!outcome)
         return missing
-          ? fail(`${missing} (${where})`, 'deploy the vault stack (npx cdk deploy --all)')
+          ? // fixForTarget names the vault's stack and account.
+            fail(`${missing} (${where})`, REDEPLOY)
           : undefined;
       return { ...outcome, message: `${outcome.message} (${where})` };
     },
