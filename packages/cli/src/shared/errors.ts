@@ -7,18 +7,23 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
  * What kind of failure ended a run, for scripts: the `code` of the JSON error object that --json
  * prints on stdout (`{"error": {"code", "message", "exitCode"}}`).
  */
-export type ErrorCode =
-  | 'usage'
-  | 'no-credentials'
-  | 'no-such-profile'
-  | 'not-found'
-  | 'access-denied'
-  | 'unreachable'
-  | 'same-bucket'
-  | 'not-replicated'
-  | 'aws-error'
-  | 'failed'
-  | 'internal';
+export const ERROR_CODES = [
+  'usage',
+  'no-credentials',
+  'no-such-profile',
+  /** A vault in another account and no --replica-profile/--replica-role-arn to reach it. */
+  'replica-credentials',
+  'not-found',
+  'access-denied',
+  'unreachable',
+  'same-bucket',
+  'not-replicated',
+  'aws-error',
+  'failed',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** An error meant for the operator: one clear line (what, which resource, what to do) and an exit code. */
 export class CliError extends Error {

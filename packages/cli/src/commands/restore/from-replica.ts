@@ -1,6 +1,6 @@
 import { deploymentNames } from 's3-dr-naming';
 import { MAX_SINGLE_COPY_BYTES, partRanges } from '../../shared/copy';
-import { CliError } from '../../shared/errors';
+import { CliError, EXIT } from '../../shared/errors';
 import { STREAM_PART_BYTES, STREAM_PARTS_IN_MEMORY, streamWriteRequests } from '../../shared/stream-copy';
 import type { Target } from '../../shared/target';
 import { count, formatBytes } from '../../shared/text';
@@ -97,6 +97,8 @@ export function checkReplicaReachable(target: Target, separateReplicaCredentials
   const role = target.vaultRecoveryRoleArn ?? `arn:aws:iam::${account}:role/<role>`;
   throw new CliError(
     `the replica s3://${target.replica} is in account ${account} (a vault in another account), which the primary's credentials cannot read: pass --replica-role-arn ${role}${target.vaultRecoveryRoleArn ? " (the vault's recovery role: server-side copies; add --mfa-serial)" : ''} or --replica-profile <a profile of account ${account}> (streamed copies)`,
+    EXIT.usage,
+    'replica-credentials',
   );
 }
 

@@ -346,6 +346,26 @@ test('GIVEN outputs that put the replica in another account WHEN restoring from 
   expect(proxy.requests().length).toBe(since);
 });
 
+test('GIVEN outputs that put the replica in another account WHEN restoring from it without its credentials with --json THEN the error code is replica-credentials, exit 2', async () => {
+  const outputs = join(cliWorkDir(), 'outputs-vault-no-credentials-json.json');
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      PrimaryBucketArn: 'arn:aws:s3:::primary-c',
+      ReplicaBucketArn: 'arn:aws:s3:::vault-c',
+      ReplicaAccount: VAULT_ACCOUNT,
+    }),
+  );
+
+  const result = await runCli(
+    ['--outputs', outputs, '--json', 'restore', '--from', 'replica', '--to', '2024-05-01T12:00:00Z'],
+    { env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint } },
+  );
+
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'replica-credentials', exitCode: 2 });
+});
+
 test("GIVEN a vault that refuses the replica side's role WHEN restoring from it THEN it exits 2 naming the role, and writes nothing", async () => {
   const { pair, to } = await diverged('rv-deny');
   const denying = await startRecordingProxy({
