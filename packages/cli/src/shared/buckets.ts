@@ -5,12 +5,14 @@ import { describeAwsError } from './errors';
 export async function bucketVersioning(
   s3: S3Client,
   bucket: string,
+  /** The bucket as messages name it (preflight's describeBucket says where its name came from). */
+  resource = `bucket ${bucket}`,
 ): Promise<'Enabled' | 'Suspended' | 'Unversioned'> {
   try {
     const res = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
     return res.Status === 'Enabled' || res.Status === 'Suspended' ? res.Status : 'Unversioned';
   } catch (err) {
-    throw describeAwsError(err, `bucket ${bucket}`);
+    throw describeAwsError(err, resource);
   }
 }
 

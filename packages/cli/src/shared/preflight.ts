@@ -40,7 +40,9 @@ export async function assertBucketsExist(clients: AwsClients, target: Target): P
  * The one line for a replica-side resource that could not be read. A refusal or missing
  * credentials with --replica-profile/--replica-role-arn names the option; without them, when the
  * replica is a vault in another account (output ReplicaAccount), it says how to give the vault's
- * credentials. Anything else as {@link describeAwsError} says it.
+ * credentials. A replica the naming contract named (stack not readable) that does not exist may be
+ * a vault, whose name carries its own account's id: it says which options name it. Anything else
+ * as {@link describeAwsError} says it.
  */
 export function describeReplicaError(
   err: unknown,
@@ -49,6 +51,14 @@ export function describeReplicaError(
   resource: string = describeBucket(target, 'replica'),
 ): CliError {
   const described = describeAwsError(err, resource);
+  if (described.code === 'not-found' && target.origin === 'naming' && !clients.separateReplicaCredentials) {
+    // The contract named the replica with the primary's account: a vault's carries its own account.
+    return new CliError(
+      `${described.message}; a vault in another account is named with that account's id: pass --replica-profile or --replica-role-arn to reach it`,
+      described.exitCode,
+      described.code,
+    );
+  }
   if (described.code !== 'access-denied' && described.code !== 'no-credentials') return described;
   const refusal = described.code === 'access-denied' ? 'access denied' : 'no credentials';
   if (clients.replicaVia) {

@@ -8,7 +8,7 @@ import { CliError, EXIT, errorJson } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { describeRetention, type ObjectLock, readObjectLock } from '../../shared/object-lock';
 import { parsePointInTime } from '../../shared/parse';
-import { describeReplicaError } from '../../shared/preflight';
+import { describeBucket, describeReplicaError } from '../../shared/preflight';
 import { createProgress, notice } from '../../shared/progress';
 import { type BucketRegions, locateBucket, s3ForBuckets } from '../../shared/regions';
 import { NO_REPORT, openReport } from '../../shared/report';
@@ -80,9 +80,14 @@ export async function restore(ctx: CommandContext, options: RestoreOptions): Pro
   const sides = await resolveSides(ctx, options);
   const { bucket, targetBucket, regions, s3, from } = sides;
   const readS3 = from?.s3 ?? s3;
-  const versioning = await bucketVersioning(readS3, bucket).catch(async (err: unknown) => {
-    if (!from) throw meantTarget(err, '--bucket', options.bucket ?? '');
-    throw describeReplicaError(err, ctx.clients(), await ctx.target());
+  const replicaTarget = from ? await ctx.target() : undefined;
+  const versioning = await bucketVersioning(
+    readS3,
+    bucket,
+    replicaTarget && describeBucket(replicaTarget, 'replica'),
+  ).catch((err: unknown) => {
+    if (!replicaTarget) throw meantTarget(err, '--bucket', options.bucket ?? '');
+    throw describeReplicaError(err, ctx.clients(), replicaTarget);
   });
   if (versioning !== 'Enabled') {
     throw new CliError(

@@ -313,7 +313,7 @@ test('GIVEN a replica bucket that does not exist WHEN restoring from it with --j
 
   expect(result.code).toBe(2);
   expect(JSON.parse(result.stdout).error.message).toBe(
-    `bucket ${pair.vault}-nope does not exist: check the bucket name, --env or --region`,
+    `replica bucket ${pair.vault}-nope does not exist: check the bucket name, --env or --region`,
   );
   expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
 });
@@ -344,6 +344,23 @@ test('GIVEN outputs that put the replica in another account WHEN restoring from 
     `s3-dr: the replica s3://vault-c is in account ${VAULT_ACCOUNT} (a vault in another account), which the primary's credentials cannot read: pass --replica-role-arn ${role} (the vault's recovery role: server-side copies; add --mfa-serial) or --replica-profile <a profile of account ${VAULT_ACCOUNT}> (streamed copies)\n`,
   ]);
   expect(proxy.requests().length).toBe(since);
+});
+
+test('GIVEN no readable stack and no replica bucket by the naming contract WHEN restoring from the replica THEN the line says where the name came from and that a vault needs its credentials to be named', async () => {
+  const result = await runCli([
+    'restore',
+    '--env',
+    'novault',
+    '--from',
+    'replica',
+    '--to',
+    '2024-05-01T12:00:00Z',
+  ]);
+
+  expect([result.code, result.stderr]).toEqual([
+    2,
+    "s3-dr: replica bucket replica-bucket-novault-123456789012 (named by the naming contract for suffix novault: its stack was not readable) does not exist: check the bucket name, --env or --region; a vault in another account is named with that account's id: pass --replica-profile or --replica-role-arn to reach it\n",
+  ]);
 });
 
 test('GIVEN outputs that put the replica in another account WHEN restoring from it without its credentials with --json THEN the error code is replica-credentials, exit 2', async () => {

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { motoEnv, noCredentialsEnv } from '../../../../../test/support/moto';
 import { type CliResult, errorLines, runCli, runCliProcess } from '../../support/cli';
 import { isListing, type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy';
@@ -21,6 +21,17 @@ test('GIVEN a replica bucket that does not exist WHEN verifying THEN it exits 2 
   expect(result.code).toBe(2);
   expect(result.stderr).toBe(
     's3-dr: replica bucket no-such-replica-s3dr does not exist: check the bucket name, --env or --region\n',
+  );
+});
+
+test('GIVEN no readable stack, a primary and no replica by the naming contract WHEN verifying THEN the line says where the name came from and how a vault is named', async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'primary-bucket-vinovault-123456789012' }));
+
+  const result = await runCli(['verify', '--env', 'vinovault']);
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(
+    "s3-dr: replica bucket replica-bucket-vinovault-123456789012 (named by the naming contract for suffix vinovault: its stack was not readable) does not exist: check the bucket name, --env or --region; a vault in another account is named with that account's id: pass --replica-profile or --replica-role-arn to reach it\n",
   );
 });
 
