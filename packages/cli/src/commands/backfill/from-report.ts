@@ -14,6 +14,12 @@ import { why } from '../../shared/report';
 export interface ReportManifest {
   /** Object versions in the manifest. */
   readonly objects: number;
+  /**
+   * Of those, the ones a verify report says `failed` (replication failed) and `missing`; a CSV
+   * manifest's lines do not say which they are (counted in neither).
+   */
+  readonly failed: number;
+  readonly missing: number;
   /** Of those, current versions looked up with HeadObject: the report named no version id. */
   readonly lookedUp: number;
   /** Of those, current versions of CSV lines without a version id (the key's latest version). */
@@ -33,6 +39,8 @@ export interface ReportManifest {
 /** A `missing` line of a verify report, or a line of a CSV manifest, as far as backfill reads it. */
 interface MissingRecord {
   readonly key: string;
+  /** What verify said of it (a verify report's lines); a CSV manifest's lines do not say. */
+  readonly kind?: 'missing' | 'failed';
   /** A CSV line without a version id: the key's current version, whatever it is. */
   readonly latest?: boolean;
   readonly source?: {
@@ -77,6 +85,8 @@ export async function manifestFromReport(
   const writer = await openFileManifest(file);
   const counts = {
     objects: 0,
+    failed: 0,
+    missing: 0,
     lookedUp: 0,
     latest: 0,
     hiddenInReplica: 0,
@@ -92,6 +102,7 @@ export async function manifestFromReport(
         return;
       }
       counts.objects++;
+      if (record.kind) counts[record.kind]++;
       if (outcome.lookedUp === 'seen') counts.lookedUp++;
       if (outcome.lookedUp === 'latest') counts.latest++;
       if (record.replica?.deleteMarker) counts.hiddenInReplica++;
@@ -180,7 +191,7 @@ function jsonRecord(path: string, n: number, line: string): MissingRecord | unde
       `--from-report ${path}: line ${n} is a missing key without its source state; expected the file verify --report writes`,
     );
   }
-  return { key: record.key, source: record.source, replica: record.replica };
+  return { key: record.key, kind: record.kind, source: record.source, replica: record.replica };
 }
 
 /**

@@ -159,10 +159,21 @@ export function formatBackfillPlan(plan: BackfillPlan): string {
   ].join('\n');
 }
 
+/**
+ * The manifest's versions by what verify said of them: `missing`, `failed` (replication failed),
+ * each counted when the report says (a verify report), else `failed or missing` (a CSV manifest).
+ */
+function describeVersions(m: ReportManifest): string {
+  if (m.missing === m.objects) return count(m.objects, 'missing object version');
+  if (m.failed === m.objects) return count(m.objects, 'failed object version');
+  const known = m.failed + m.missing === m.objects;
+  return `${count(m.objects, 'failed or missing object version')}${known ? ` (${m.failed} failed, ${m.missing} missing)` : ''}`;
+}
+
 /** The plan's lines about a --from-report manifest: what it holds, then what it leaves out and why. */
 function reportScope(path: string, ops: string, m: ReportManifest & { manifestKey: string }): string[] {
   const lines = [
-    `${count(m.objects, 'missing object version')} from ${path} (${m.objects ? `CSV manifest s3://${ops}/${m.manifestKey}` : 'no manifest: nothing to replicate'})`,
+    `${describeVersions(m)} from ${path} (${m.objects ? `CSV manifest s3://${ops}/${m.manifestKey}` : 'no manifest: nothing to replicate'})`,
   ];
   if (m.lookedUp) {
     lines.push(

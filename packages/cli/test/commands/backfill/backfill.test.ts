@@ -353,7 +353,7 @@ describe('--from-report with a CSV manifest (verify --inventory --failed-manifes
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`2 missing object versions from ${manifest}`);
+    expect(result.stdout).toContain(`2 failed or missing object versions from ${manifest}`);
     expect(await jobManifest()).toEqual([
       `${source},%C3%BC%20b%2Bc%25%2C.txt,v1`,
       `${source},dir%2Fnull-version.txt,null`,

@@ -229,6 +229,20 @@ test('GIVEN FAILED and PENDING entries the replica lacks WHEN verifying by inven
 describe('--failed-manifest', () => {
   const ROLE = 'arn:aws:iam::123456789012:role/s3-dr-batch-role-t';
 
+  /** Buckets whose source replicates everything to the replica: what backfill needs. */
+  async function replicatedBuckets(): Promise<Setup> {
+    const p = await buckets();
+    await putRule(s3, p.source, 'arn:aws:iam::123456789012:role/replication', {
+      ID: 'all',
+      Status: 'Enabled',
+      Priority: 1,
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Enabled' },
+      Destination: { Bucket: `arn:aws:s3:::${p.replica}` },
+    });
+    return p;
+  }
+
   /** verify --inventory --engine local with `args` and --failed-manifest to a new file. */
   async function verifyToManifest(p: Setup, args: string[]) {
     const manifest = join(mkdtempSync(join(tmpdir(), 'inv-')), 'failed.csv');
@@ -275,15 +289,7 @@ describe('--failed-manifest', () => {
   });
 
   test('GIVEN a replicated pair WHEN verify --inventory --failed-manifest f; backfill --from-report f THEN the plan replicates exactly those versions, and nothing is created without --yes', async () => {
-    const p = await buckets();
-    await putRule(s3, p.source, 'arn:aws:iam::123456789012:role/replication', {
-      ID: 'all',
-      Status: 'Enabled',
-      Priority: 1,
-      Filter: { Prefix: '' },
-      DeleteMarkerReplication: { Status: 'Enabled' },
-      Destination: { Bucket: `arn:aws:s3:::${p.replica}` },
-    });
+    const p = await replicatedBuckets();
     const locations = await handMade(
       p,
       [
@@ -316,9 +322,34 @@ describe('--failed-manifest', () => {
       `backfill s3://${p.source}: an S3 Batch Replication job (S3ReplicateObject)`,
     );
     expect(plan.stdout).toContain(
-      `2 missing object versions from ${manifest} (CSV manifest s3://${p.destination}/manifests/backfill-`,
+      `2 failed or missing object versions from ${manifest} (CSV manifest s3://${p.destination}/manifests/backfill-`,
     );
     expect(plan.stdout).toContain('Nothing created: add --yes to create this job.');
+  });
+
+  test('GIVEN a failed and a missing version WHEN verify --inventory --report r; backfill --from-report r THEN the plan counts each kind', async () => {
+    const p = await replicatedBuckets();
+    const locations = await handMade(
+      p,
+      [
+        row('failed.txt', { versionId: 'v1', replicationStatus: 'FAILED' }),
+        row('lost.txt', { versionId: 'v2' }),
+      ],
+      [],
+    );
+    const report = join(mkdtempSync(join(tmpdir(), 'inv-')), 'diff.jsonl');
+    expect((await verify(p, '--inventory', '--engine', 'local', ...locations, '--report', report)).code).toBe(
+      1,
+    );
+
+    const plan = await runCli([
+      'backfill',
+      ...['--source', p.source, '--replica', p.replica, '--ops-bucket', p.destination, '--role-arn', ROLE],
+      ...['--from-report', report],
+    ]);
+
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).toContain(`2 failed or missing object versions (1 failed, 1 missing) from ${report}`);
   });
 });
 
