@@ -207,6 +207,12 @@ export function formatText(
     for (const d of r.sample) lines.push(`  ${formatDifference(d)}`);
   }
   const unit = options.allVersions ? 'version' : 'key';
+  if (r.counts.extra) {
+    // Extra keys are what a ransomware-like mass delete in the source leaves: say the way back.
+    lines.push(
+      `note: ${count(r.counts.extra, `${unit}`)} only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, s3-dr restore --bucket primary --to <a time before the deletes> brings them back from the source's versions, s3-dr restore --from replica --to <that time> from the replica's`,
+    );
+  }
   const unsettled = [
     ...(r.counts.pending ? [`${r.counts.pending} pending`] : []),
     ...(r.counts.extra ? [`${r.counts.extra} extra`] : []),

@@ -63,6 +63,19 @@ test('GIVEN a key deleted in the source but not in the replica WHEN verifying TH
   ]);
 });
 
+test('GIVEN keys deleted in the source but not in the replica WHEN verifying THEN a note says how a restore brings them back, before the verdict, exit 0', async () => {
+  const p = await pair(FILES);
+  await Promise.all([remove(s3, p.source, 'a.txt'), remove(s3, p.source, 'd.txt')]);
+
+  const result = await verify(p, '--grace', '0');
+
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim().split('\n').slice(-2)).toEqual([
+    "note: 2 keys only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, s3-dr restore --bucket primary --to <a time before the deletes> brings them back from the source's versions, s3-dr restore --from replica --to <that time> from the replica's",
+    'WARN: no key missing for longer than 0ms, no mismatch; 2 extra',
+  ]);
+});
+
 test('GIVEN a key deleted in both buckets WHEN verifying THEN it is no difference', async () => {
   const p = await pair(FILES);
   await Promise.all([remove(s3, p.source, 'a.txt'), remove(s3, p.replica, 'a.txt')]);
