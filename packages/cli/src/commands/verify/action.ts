@@ -44,6 +44,8 @@ export type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
  * failed), and with --locks `unlocked` and `retention-short` (replica versions short of retention).
  */
 export type Summarized = Omit<VerifyResult, 'counts' | 'sample'> & {
+  /** With inventory: differences too recent for the reports to judge (never OK about them). */
+  readonly notJudged?: number;
   readonly counts: VerifyResult['counts'] & {
     readonly failed?: number;
     readonly unlocked?: number;
@@ -241,7 +243,7 @@ export function formatText(
       break;
     case 'ok':
       lines.push(
-        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)`,
+        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)${r.notJudged ? `, except ${count(r.notJudged, 'difference')} not judged: too recent for the reports` : ''}`,
       );
       break;
   }

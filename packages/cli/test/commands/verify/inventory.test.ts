@@ -370,6 +370,23 @@ test('GIVEN an entry written after the older report WHEN verifying by inventory 
   expect(result.stdout).toContain('(the older report less --grace 15m)');
 });
 
+test('GIVEN an entry written after the older report and nothing else different WHEN verifying by inventory THEN the OK line says what it did not judge', async () => {
+  const p = await buckets();
+  const createdAt = Date.now() - HOUR;
+  const locations = await handMade(
+    p,
+    [row('a.txt'), row('late.txt', { lastModified: createdAt + 1000 })],
+    [row('a.txt')],
+    createdAt,
+  );
+
+  const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
+
+  expect(result.stdout.trim().split('\n').at(-1)).toBe(
+    'OK: the replica holds every key of the source (2 keys compared), except 1 difference not judged: too recent for the reports',
+  );
+});
+
 test('GIVEN a FAILED entry written within the default --grace WHEN verifying by inventory THEN it is judged failed: S3 does not retry it', async () => {
   const p = await buckets();
   const createdAt = Date.now() - HOUR;

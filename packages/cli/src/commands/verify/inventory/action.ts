@@ -154,6 +154,7 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
       ...(replicaKms === undefined ? [target.replica] : []),
     ],
     interrupted: interrupt.signal.aborted,
+    notJudged: judge.judgement.unjudged,
   };
   const unjudged = judge.judgement.unjudged;
   return printSummary(ctx, {
