@@ -64,7 +64,11 @@ function kindOf(req: IncomingMessage, url: URL): string {
   return `unsupported GET ${url.search}`;
 }
 
-/** The sorted keys and each key's XML, built once: answering a page then costs little CPU. */
+/**
+ * The sorted keys and each key's XML, built once, on the first request that needs that form:
+ * answering a page then costs little CPU. Only the forms a run asks for take memory (10M keys in
+ * all three forms do not fit a default Node heap).
+ */
 interface Listing {
   readonly keys: readonly string[];
   readonly contents: readonly string[];
@@ -74,14 +78,26 @@ interface Listing {
 
 function prepare(keys: readonly string[]): Listing {
   const urlEncode = (s: string) => encodeURIComponent(s).replace(/%2F/g, '/');
+  const built: Partial<Record<'contents' | 'contentsUrlEncoded' | 'versions', readonly string[]>> = {};
+  const once = (name: keyof typeof built, build: (key: string) => string) => {
+    built[name] ??= keys.map(build);
+    return built[name];
+  };
   return {
     keys,
-    contents: keys.map((key) => `<Contents>${objectXml(key, escapeXml)}</Contents>`),
-    contentsUrlEncoded: keys.map((key) => `<Contents>${objectXml(key, urlEncode)}</Contents>`),
-    versions: keys.map(
-      (key) =>
-        `<Version>${objectXml(key, escapeXml)}<VersionId>v1</VersionId><IsLatest>true</IsLatest></Version>`,
-    ),
+    get contents() {
+      return once('contents', (key) => `<Contents>${objectXml(key, escapeXml)}</Contents>`);
+    },
+    get contentsUrlEncoded() {
+      return once('contentsUrlEncoded', (key) => `<Contents>${objectXml(key, urlEncode)}</Contents>`);
+    },
+    get versions() {
+      return once(
+        'versions',
+        (key) =>
+          `<Version>${objectXml(key, escapeXml)}<VersionId>v1</VersionId><IsLatest>true</IsLatest></Version>`,
+      );
+    },
   };
 }
 
