@@ -1,7 +1,13 @@
 import { deploymentNames } from 's3-dr-naming';
 import { MAX_SINGLE_COPY_BYTES, partRanges } from '../../shared/copy';
 import { CliError, EXIT } from '../../shared/errors';
-import { STREAM_PART_BYTES, STREAM_PARTS_IN_MEMORY, streamWriteRequests } from '../../shared/stream-copy';
+import {
+  STREAM_PART_BYTES,
+  STREAM_PARTS_IN_MEMORY,
+  streamMemoryBytes,
+  streamPartBytes,
+  streamWriteRequests,
+} from '../../shared/stream-copy';
 import type { Target } from '../../shared/target';
 import { count, formatBytes } from '../../shared/text';
 import type { RestoreAction } from './plan';
@@ -174,11 +180,13 @@ export interface ReplicaCost {
   /** Read requests to the replica (GetObject when streaming; HeadObject + GetObjectTagging per multipart server copy). */
   readonly reads: number;
   readonly deleteMarkers: number;
+  /** Bytes of the largest version copied: its parts are the largest a streamed copy holds. */
+  readonly largest: number;
 }
 
 /** Adds up the cost of each planned action (planRestore's onPlanned). */
 export function costCounter(copy: CopyMode): { add(action: RestoreAction): void; total(): ReplicaCost } {
-  const cost = { copies: 0, bytes: 0, writes: 0, reads: 0, deleteMarkers: 0 };
+  const cost = { copies: 0, bytes: 0, writes: 0, reads: 0, deleteMarkers: 0, largest: 0 };
   return {
     add(action) {
       if (action.type === 'delete-mark') cost.deleteMarkers++;
@@ -186,6 +194,7 @@ export function costCounter(copy: CopyMode): { add(action: RestoreAction): void;
       const size = action.atT?.size ?? 0;
       cost.copies++;
       cost.bytes += size;
+      cost.largest = Math.max(cost.largest, size);
       if (copy === 'stream') {
         cost.reads++;
         cost.writes += streamWriteRequests(size);
@@ -239,9 +248,15 @@ export function describeFromReplica(place: FromReplicaPlace, cost: ReplicaCost):
     );
     return lines;
   }
-  const memory = formatBytes(place.concurrency * STREAM_PARTS_IN_MEMORY * STREAM_PART_BYTES);
+  // Above 10,000 parts of 8 MiB (78 GiB) parts grow, and so does what each object in flight holds.
+  const memory = formatBytes(place.concurrency * streamMemoryBytes(cost.largest));
+  const largestPart = streamPartBytes(cost.largest);
+  const parts =
+    largestPart > STREAM_PART_BYTES
+      ? `${formatBytes(STREAM_PART_BYTES)} parts (${formatBytes(largestPart)} for the largest version: 10,000 parts at most)`
+      : `${formatBytes(STREAM_PART_BYTES)} parts`;
   lines.push(
-    `copy: streamed through this machine: GetObject from the replica, PutObject or a multipart upload in ${formatBytes(STREAM_PART_BYTES)} parts to s3://${written} (${writtenRegion}) with the primary's credentials; at most ${count(place.concurrency, 'object')} in flight (--concurrency), ${memory} of parts in memory at most; chosen because ${choice.why}`,
+    `copy: streamed through this machine: GetObject from the replica, PutObject or a multipart upload in ${parts} to s3://${written} (${writtenRegion}) with the primary's credentials; at most ${count(place.concurrency, 'object')} in flight (--concurrency), ${memory} of parts in memory at most (${STREAM_PARTS_IN_MEMORY} parts each); chosen because ${choice.why}`,
     `cost: ${count(cost.reads, 'GetObject request')} from the replica (and a GetObjectTagging per tagged version), ${count(cost.writes, 'write request')} (PutObject, or CreateMultipartUpload + UploadPart + Complete), ${others}; ${bytes} out of ${replicaRegion} to this machine, billed to the replica's owner as data transfer out unless this machine runs in ${replicaRegion}`,
   );
   return lines;

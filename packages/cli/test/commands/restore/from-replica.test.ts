@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -506,6 +509,82 @@ test('GIVEN --json WHEN planning a restore from the vault THEN the result says w
     region: 'us-east-1',
     copy: 'stream',
     why: `the replica side's credentials (role ${VAULT_ROLE_ARN}) are not known to write the target: --copy server if they may`,
-    cost: { copies: 3, bytes: 21, writes: 3, reads: 3, deleteMarkers: 2 },
+    cost: { copies: 3, bytes: 21, writes: 3, reads: 3, deleteMarkers: 2, largest: 9 },
+  });
+});
+
+/**
+ * Replaces the body of every GetObject answer about `bucket` by `alter` of the bytes the SDK read
+ * (and checked): a body that a connection cut short, or that changed on the way, without an error.
+ */
+function alterBodies(bucket: string, alter: (bytes: Buffer) => Buffer): jest.SpyInstance {
+  const original = S3Client.prototype.send as (...a: unknown[]) => Promise<unknown>;
+  return jest.spyOn(S3Client.prototype, 'send').mockImplementation(async function (
+    this: S3Client,
+    ...args: unknown[]
+  ) {
+    const res = await original.apply(this, args);
+    const command = args[0];
+    if (!(command instanceof GetObjectCommand) || command.input.Bucket !== bucket) return res as never;
+    const object = res as GetObjectCommandOutput;
+    const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+    return { ...object, Body: Readable.from([alter(bytes)]) } as never;
+  });
+}
+
+describe('GIVEN a replica body that does not arrive whole', () => {
+  async function restoreAltered(prefix: string, body: string | Uint8Array, alter: (b: Buffer) => Buffer) {
+    const pair = await createReplicatedPair(prefix);
+    await pair.put('doc', body);
+    const to = await pointInTime();
+    await pair.put('doc', 'ENCRYPTED');
+    const before = await versionIds(pair.primaryS3, pair.primary);
+    const since = proxy.requests().length;
+    const spy = alterBodies(pair.vault, alter);
+    const result = await run(pair, to, asVault, ['--yes']);
+    spy.mockRestore();
+    return { pair, before, since, result };
+  }
+
+  test('WHEN the body ends early THEN nothing is written for the key, and the run says it failed and how to finish', async () => {
+    const { pair, before, result } = await restoreAltered('rv-short', 'the whole document', (b) =>
+      b.subarray(0, 5),
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('done: 0 copied, 0 delete markers added, 1 failed');
+    expect(result.stdout).toMatch(
+      /failed "doc": .*5 bytes read, 18 expected \(its size\): nothing written for it/,
+    );
+    expect(result.stdout).toContain('Run the same command again to finish the restore.');
+    expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
+  });
+
+  test('WHEN a multipart body ends early THEN the upload is aborted, never completed', async () => {
+    const { pair, before, since, result } = await restoreAltered(
+      'rv-short-mp',
+      randomBytes(12 * 1024 ** 2),
+      (b) => b.subarray(0, 10 * 1024 ** 2),
+    );
+
+    expect(result.stdout).toContain('0 copied, 0 delete markers added, 1 failed');
+    const uploads = about(pair.primary, since).filter((r) => /[?&]uploadId=/.test(r.url));
+    expect(uploads.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(uploads.some((r) => r.method === 'DELETE')).toBe(true);
+    const open = await pair.primaryS3.send(new ListMultipartUploadsCommand({ Bucket: pair.primary }));
+    expect(open.Uploads ?? []).toEqual([]);
+    expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
+  });
+
+  test('WHEN a byte of a single-part body changed THEN its MD5 differs from its ETag and nothing is written for it', async () => {
+    const { pair, before, result } = await restoreAltered('rv-flip', 'the whole document', (b) =>
+      Buffer.concat([Buffer.from('T'), b.subarray(1)]),
+    );
+
+    expect(result.stdout).toContain('0 copied, 0 delete markers added, 1 failed');
+    expect(result.stdout).toMatch(
+      /failed "doc": .*the bytes read have MD5 [0-9a-f]{32}, its ETag is [0-9a-f]{32}/,
+    );
+    expect(await versionIds(pair.primaryS3, pair.primary)).toEqual(before);
   });
 });
