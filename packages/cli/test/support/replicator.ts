@@ -19,6 +19,8 @@ export interface ReplicatorOptions {
   readonly onCopy?: (bucket: string, key: string) => unknown;
   /** While this says true nothing is copied, as while replication is paused; the delay counts from the resume. */
   readonly paused?: () => boolean;
+  /** Writes the copies with this client (a vault's credentials, in another account). @default the source's */
+  readonly replicaS3?: S3Client;
 }
 
 /**
@@ -32,7 +34,7 @@ export function startReplicator(
   replica: string,
   prefix: string,
   intervalMs = 50,
-  { delayMs = 0, onCopy, paused }: ReplicatorOptions = {},
+  { delayMs = 0, onCopy, paused, replicaS3 = s3 }: ReplicatorOptions = {},
 ): Replicator {
   const seen = new Map<string, number>();
   const copied = new Set<string>();
@@ -60,7 +62,7 @@ export function startReplicator(
           if ((err as Error).name === 'NoSuchKey') continue;
           throw err;
         }
-        await s3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
+        await replicaS3.send(new PutObjectCommand({ Bucket: replica, Key, Body: body }));
         landed.set(Key, Date.now());
         await onCopy?.(replica, Key);
       }

@@ -232,7 +232,7 @@ function figures(stage: Evidence['stages'][number]): string {
     case 'rpo':
       return `${m.arrived}/${m.probes} probes: p50 ${s(m.p50)}, p95 ${s(m.p95)}, max ${s(m.max)}`;
     case 'restore':
-      return `${m.copied} objects restored as of ${m.restorePoint} in ${s(m.totalSeconds)} (${m.objectsPerSecond}/s), ${m.verified} verified`;
+      return `${m.copied} objects restored as of ${m.restorePoint} in ${s(m.totalSeconds)} (${m.objectsPerSecond}/s), ${m.verified} verified${m.vaultRead === false ? "; from the primary's versions, the vault not read" : ''}`;
     default:
       return '';
   }

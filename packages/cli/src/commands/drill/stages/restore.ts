@@ -55,6 +55,14 @@ export const restoreStage: Stage = {
     for (const history of before)
       await put(s3, bucket, history.key, `s3-dr drill: overwritten after ${new Date(time).toISOString()}\n`);
 
+    // A vault is not read here: the copies come from the primary's own versions. Said, so that
+    // the evidence does not pass for a drill of recovery from the vault (restore --from replica).
+    const vault = ctx.deployment.target.replicaAccount;
+    if (vault !== undefined) {
+      const note = `restore: from the primary's own versions; the vault in account ${vault} is not read (recovery from it, s3-dr restore --from replica, is not drilled)`;
+      ctx.log(note);
+      ctx.event('note', note);
+    }
     const started = ctx.now();
     const request: RestoreRequest = {
       bucket,
@@ -83,6 +91,8 @@ export const restoreStage: Stage = {
       objectsPerSecond: round(applied.done.copy / applySeconds),
       verified: verified.matching,
       differences: verified.differences.length,
+      restoredFrom: 'primary',
+      ...(vault !== undefined ? { vaultRead: false } : {}),
     };
     const problems = [
       ...(applied.failed
