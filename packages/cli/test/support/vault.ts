@@ -43,7 +43,8 @@ export async function vaultCredentials(): Promise<Credentials> {
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
 }
 
-function s3With(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+/** An S3 client of moto acting with these credentials (the vault's: {@link vaultCredentials}). */
+export function s3With(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   return new S3Client({ region: 'us-east-1', endpoint: motoEndpoint(), forcePathStyle: true, credentials });
 }
 

@@ -1,10 +1,14 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { motoEndpoint } from '../../../../../test/support/moto';
 import { DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { runCli } from '../../support/cli';
 import { newReportDir, readEvidence } from '../../support/drill';
 import { startReplicator } from '../../support/replicator';
-import { buildVaultPair, PRIMARY_ACCESS_KEY, startVaultProxy, VAULT_ROLE_ARN } from '../../support/vault';
+import {
+  buildVaultPair,
+  PRIMARY_ACCESS_KEY,
+  s3With,
+  startVaultProxy,
+  VAULT_ROLE_ARN,
+} from '../../support/vault';
 import { motoS3 } from '../../support/versioned';
 
 // s3-dr drill against a vault: the replica in account 222222222222 (moto acts in the account of
@@ -17,14 +21,8 @@ describe('GIVEN a deployment whose replica is a vault in another account', () =>
     const vault = startVaultProxy(pair);
     const { proxy, state, env, signers } = await vault;
     state.refusePrimary = true;
-    const vaultS3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: motoEndpoint(),
-      forcePathStyle: true,
-      credentials: pair.vault,
-    });
     const replicator = startReplicator(motoS3(), pair.source, pair.replica, DRILL_PREFIX, 50, {
-      replicaS3: vaultS3,
+      replicaS3: s3With(pair.vault),
     });
     const dir = newReportDir();
     let result: Awaited<ReturnType<typeof runCli>>;
