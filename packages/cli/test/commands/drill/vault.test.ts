@@ -63,7 +63,7 @@ describe('GIVEN a deployment whose replica is a vault in another account', () =>
     expect([failover?.status, failover?.reason]).toEqual([
       'skipped',
       expect.stringMatching(
-        /is a vault in account 222222222222, a recovery copy with no Multi-Region Access Point/,
+        /^the replica of .* is a vault in account 222222222222, a recovery copy with no Multi-Region Access Point/,
       ),
     ]);
     // The restore stage copies the primary's own versions: the evidence does not pass it off as a

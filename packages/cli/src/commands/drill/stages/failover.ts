@@ -114,8 +114,9 @@ async function accessPointOf(
   try {
     ref = await switchTarget(ctx.flags, 'failover', ctx.flags.accessPoint);
   } catch (err) {
+    // The command's own messages start with its name, which the stage's line already says.
     if (err instanceof CliError && (err.code === 'not-found' || /needs --access-point/.test(err.message)))
-      return err.message;
+      return err.message.replace(/^failover: /, '');
     throw err;
   }
   try {
