@@ -34,7 +34,7 @@ export interface VerifyOptions {
 
 /**
  * What the run showed: `ok` every key seen as in the source; `unsettled` nothing missing or
- * mismatched, but pending or extra keys; `failed` something missing or mismatched; `empty`
+ * mismatched, but pending or extra keys (or, by inventory, differences too recent to judge); `failed` something missing or mismatched; `empty`
  * nothing to compare; `interrupted`.
  */
 export type Verdict = 'ok' | 'unsettled' | 'failed' | 'empty' | 'interrupted';
@@ -58,7 +58,8 @@ export function verdictOf(r: Summarized): Verdict {
   if (r.interrupted) return 'interrupted';
   if (r.counts.missing + r.counts.mismatch + (r.counts.failed ?? 0) + lockFindings(r) > 0) return 'failed';
   if (r.keys === 0) return 'empty';
-  return r.counts.pending + r.counts.extra > 0 ? 'unsettled' : 'ok';
+  // Differences too recent for the reports are unsettled, like pending ones: never OK about them.
+  return r.counts.pending + r.counts.extra + (r.notJudged ?? 0) > 0 ? 'unsettled' : 'ok';
 }
 
 function lockFindings(r: Summarized): number {
@@ -218,6 +219,7 @@ export function formatText(
   const unsettled = [
     ...(r.counts.pending ? [`${r.counts.pending} pending`] : []),
     ...(r.counts.extra ? [`${r.counts.extra} extra`] : []),
+    ...(r.notJudged ? [`${r.notJudged} not judged (too recent for the reports)`] : []),
   ].join(', ');
   switch (verdict) {
     case 'interrupted':
@@ -243,7 +245,7 @@ export function formatText(
       break;
     case 'ok':
       lines.push(
-        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)${r.notJudged ? `, except ${count(r.notJudged, 'difference')} not judged: too recent for the reports` : ''}`,
+        `OK: the replica holds every ${unit} of the source${prefix ? ` under '${prefix}'` : ''} (${count(r.keys, 'key')} compared)`,
       );
       break;
   }

@@ -60,14 +60,15 @@ prints the bytes it may scan and their cost first, asks for --yes above --max-sc
 query's state, bytes scanned and time on stderr while it runs.
 
 The last line is the verdict: OK only when every key was seen in the replica as in the source;
-WARN when nothing is missing or mismatched but keys are pending or extra (it counts them); FAIL
+WARN when nothing is missing or mismatched but keys are pending or extra, or (--inventory) too
+recent for the reports to judge (it counts them); FAIL
 when anything is missing or mismatched (or failed, unlocked or retention-short).
 
 Exit codes:
   0  no key missing for longer than --grace and no mismatch (pending and extra keys may remain:
      the last line then says WARN and counts them)
   1  something is missing or mismatched (or, with --inventory, failed, unlocked or
-     retention-short); or, with --strict, pending or extra; or nothing was compared (no key under
+     retention-short); or, with --strict, pending, extra or not judged; or nothing was compared (no key under
      --prefix in either bucket); or the run was interrupted; or source and replica are the same
      bucket
   2  usage error, no credentials, no access, or a bucket that does not exist

@@ -370,7 +370,7 @@ test('GIVEN an entry written after the older report WHEN verifying by inventory 
   expect(result.stdout).toContain('(the older report less --grace 15m)');
 });
 
-test('GIVEN an entry written after the older report and nothing else different WHEN verifying by inventory THEN the OK line says what it did not judge', async () => {
+test('GIVEN an entry written after the older report and nothing else different WHEN verifying by inventory THEN the verdict is WARN, not OK, and --strict fails on it', async () => {
   const p = await buckets();
   const createdAt = Date.now() - HOUR;
   const locations = await handMade(
@@ -381,10 +381,13 @@ test('GIVEN an entry written after the older report and nothing else different W
   );
 
   const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
+  const strict = await verify(p, '--inventory', '--engine', 'local', ...locations, '--strict', '--json');
 
   expect(result.stdout.trim().split('\n').at(-1)).toBe(
-    'OK: the replica holds every key of the source (2 keys compared), except 1 difference not judged: too recent for the reports',
+    'WARN: no key missing, no mismatch; 1 not judged (too recent for the reports)',
   );
+  expect(strict.code).toBe(1);
+  expect(JSON.parse(strict.stdout)).toMatchObject({ verdict: 'unsettled', ok: false, notJudged: 1 });
 });
 
 test('GIVEN a FAILED entry written within the default --grace WHEN verifying by inventory THEN it is judged failed: S3 does not retry it', async () => {
