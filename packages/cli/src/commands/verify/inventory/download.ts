@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CliError, describeAwsError } from '../../../shared/errors';
 import { forEachConcurrent } from '../../../shared/pool';
-import { count } from '../../../shared/text';
+import { count, formatBytes } from '../../../shared/text';
 import { type InventoryReport, reportBytes } from './reports';
 
 /** Room left free on the temporary directory's disk after the reports are in (bytes). */
@@ -38,7 +38,7 @@ export async function downloadReports(
   const free = disk.bavail * disk.bsize;
   if (needed + FREE_MARGIN > free) {
     throw new CliError(
-      `--engine local: the reports are ${gib(needed)} and ${base} has ${gib(free)} free (1 GiB must stay free): set TMPDIR to a larger disk, or use --engine athena`,
+      `--engine local: the reports are ${formatBytes(needed)} and ${base} has ${formatBytes(free)} free (1 GiB must stay free): set TMPDIR to a larger disk, or use --engine athena`,
     );
   }
   const dir = await mkdtemp(join(base, 's3-dr-inventory-'));
@@ -94,11 +94,7 @@ function extension(key: string): string {
   return /\.(csv\.gz|parquet|orc)$/.exec(key)?.[0] ?? '';
 }
 
-function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-}
-
-/** `3 files, 1.2 MiB` */
+/** `3 files, 1.2 MiB` (`2 files, 3.4 KiB`: never 0.0 MiB of a small report) */
 export function describeFiles(report: InventoryReport): string {
-  return `${count(report.files.length, 'file')}, ${(reportBytes(report) / 1024 ** 2).toFixed(1)} MiB`;
+  return `${count(report.files.length, 'file')}, ${formatBytes(reportBytes(report))}`;
 }
