@@ -97,5 +97,3 @@ export async function* runAthena(athena: AthenaClient, run: AthenaRun): AsyncGen
     token = page.NextToken;
   } while (token);
 }
-
-export { formatBytes };
