@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../support/cli';
 import { putRule } from '../../support/dr-pair';
 import {
@@ -351,6 +351,36 @@ describe('--failed-manifest', () => {
     expect(plan.stderr).toBe('');
     expect(plan.stdout).toContain(`2 failed or missing object versions (1 failed, 1 missing) from ${report}`);
   });
+});
+
+test('GIVEN Ctrl-C while the reports download WHEN verifying by inventory locally THEN no further file is fetched, nothing is compared, and the result says INCOMPLETE', async () => {
+  const p = await buckets();
+  const locations = await handMade(p, [row('a.txt')], [row('a.txt')]);
+  const original = S3Client.prototype.send;
+  const jestHandlers = new Set(process.listeners('SIGINT'));
+  const dataGets: string[] = [];
+  jest.spyOn(S3Client.prototype, 'send').mockImplementation(function (this: S3Client, ...args: unknown[]) {
+    const command = args[0];
+    if (command instanceof GetObjectCommand && command.input.Key?.includes('/data/')) {
+      dataGets.push(command.input.Key);
+      // Once, at the first data file: a second Ctrl-C quits at once.
+      if (dataGets.length === 1)
+        for (const handler of process.listeners('SIGINT'))
+          if (!jestHandlers.has(handler)) (handler as () => void)();
+    }
+    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+
+  const result = await runCli([
+    ...['--source', p.source, '--replica', p.replica, '--concurrency', '1'],
+    ...['verify', '--inventory', '--engine', 'local', ...locations],
+  ]);
+
+  jest.restoreAllMocks();
+  expect(dataGets).toHaveLength(1);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toContain('0 keys compared before the interruption');
+  expect(result.stdout).toContain('INCOMPLETE: interrupted before every key was compared');
 });
 
 test('GIVEN an entry written after the older report WHEN verifying by inventory THEN it is not judged and counted as such', async () => {

@@ -106,15 +106,18 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
   try {
     if (engine === 'local') {
       ctx.io.stderr(`verify: downloading ${describeFiles(source)} and ${describeFiles(replica)}\n`);
-      const local = await downloadReports(s3, [source, replica], ctx.options.concurrency);
+      const local = await downloadReports(s3, [source, replica], ctx.options.concurrency, interrupt.signal);
       try {
-        const rows = runLocal(
-          { source, replica },
-          { source: local.files[0] ?? [], replica: local.files[1] ?? [] },
-          mode,
-          local.dir,
-          selection,
-        );
+        // Interrupted while downloading: the files are incomplete, nothing is compared.
+        const rows = interrupt.signal.aborted
+          ? []
+          : runLocal(
+              { source, replica },
+              { source: local.files[0] ?? [], replica: local.files[1] ?? [] },
+              mode,
+              local.dir,
+              selection,
+            );
         for await (const chunk of rows) {
           await take(chunk);
           if (interrupt.signal.aborted) break;

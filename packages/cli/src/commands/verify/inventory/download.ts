@@ -25,12 +25,15 @@ export interface LocalReports {
 /**
  * Downloads every data file of `reports` into one new temporary directory, checking each file's MD5
  * against its manifest as it streams. Refuses before any download when the files would leave less
- * than 1 GiB free on that disk (disk use is bounded by the reports' own size). Gets only.
+ * than 1 GiB free on that disk (disk use is bounded by the reports' own size). Gets only. Once
+ * `signal` is aborted no further file is started (those in flight finish): the caller then has
+ * incomplete files and compares nothing.
  */
 export async function downloadReports(
   s3: S3Client,
   reports: readonly InventoryReport[],
   concurrency: number,
+  signal?: AbortSignal,
 ): Promise<LocalReports> {
   const base = process.env.TMPDIR || tmpdir();
   const needed = reports.reduce((sum, r) => sum + reportBytes(r), 0);
@@ -47,36 +50,43 @@ export async function downloadReports(
     const jobs = reports.flatMap((report, r) =>
       report.files.map((file, f) => ({ report, file, local: join(dir, `${r}-${f}${extension(file.key)}`) })),
     );
-    await forEachConcurrent(jobs, Math.max(1, concurrency), async ({ report, file, local }) => {
-      let body: NodeJS.ReadableStream;
-      const uri = `s3://${report.destinationBucket}/${file.key}`;
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: report.destinationBucket, Key: file.key }));
-        body = out.Body as NodeJS.ReadableStream;
-      } catch (err) {
-        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404) {
+    await forEachConcurrent(
+      jobs,
+      Math.max(1, concurrency),
+      async ({ report, file, local }) => {
+        let body: NodeJS.ReadableStream;
+        const uri = `s3://${report.destinationBucket}/${file.key}`;
+        try {
+          const out = await s3.send(
+            new GetObjectCommand({ Bucket: report.destinationBucket, Key: file.key }),
+          );
+          body = out.Body as NodeJS.ReadableStream;
+        } catch (err) {
+          const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 404) {
+            throw new CliError(
+              `${report.root}${report.folder}/manifest.json lists ${uri}, which does not exist`,
+            );
+          }
+          throw describeAwsError(err, uri);
+        }
+        const md5 = createHash('md5');
+        const hashing = new Transform({
+          transform(chunk, _encoding, done) {
+            md5.update(chunk);
+            done(null, chunk);
+          },
+        });
+        await pipeline(body, hashing, createWriteStream(local));
+        const digest = md5.digest('hex');
+        if (digest !== file.md5) {
           throw new CliError(
-            `${report.root}${report.folder}/manifest.json lists ${uri}, which does not exist`,
+            `${uri}: MD5 ${digest}, the manifest ${report.root}${report.folder}/manifest.json says ${file.md5}: the file is not the one the report wrote`,
           );
         }
-        throw describeAwsError(err, uri);
-      }
-      const md5 = createHash('md5');
-      const hashing = new Transform({
-        transform(chunk, _encoding, done) {
-          md5.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(body, hashing, createWriteStream(local));
-      const digest = md5.digest('hex');
-      if (digest !== file.md5) {
-        throw new CliError(
-          `${uri}: MD5 ${digest}, the manifest ${report.root}${report.folder}/manifest.json says ${file.md5}: the file is not the one the report wrote`,
-        );
-      }
-    });
+      },
+      signal,
+    );
   } catch (err) {
     await remove();
     throw err;
