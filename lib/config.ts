@@ -10,6 +10,7 @@ import {
   REPLICA_ARCHIVE_CLASSES,
   ROLE_ARN_RULE,
   regionPartition,
+  vaultSettingProblems,
 } from 's3-dr-cdk';
 import { ACCOUNT_ID_RULE, isValidAccountId, isValidSuffix, SUFFIX_RULE } from 's3-dr-naming';
 import { unknownKeyProblems } from './context-keys';
@@ -246,53 +247,26 @@ export function loadConfig(
 }
 
 /**
- * A vault (`replicaAccount`) and what cannot go with it, each naming the key, its value and the rule.
- * The vault's policies name the primary's roles by ARN, so the primary's account must be known at synth,
- * and given as `primaryAccount`: the vault is deployed with the vault's credentials and the primary with
- * the primary's, and both synths must name the same account.
+ * A vault (`replicaAccount`) and what cannot go with it, in the construct's words (vaultSettingProblems),
+ * and what only the app asks: the vault's policies name the primary's roles by ARN, so the primary's
+ * account must be known at synth, and given as `primaryAccount`: the vault is deployed with the vault's
+ * credentials and the primary with the primary's, and both synths must name the same account.
  */
 function vaultProblems(raw: Record<string, string | undefined>): string[] {
-  const primaryAccount = raw.primaryAccount;
-  const vault = raw.replicaAccount;
   const problems: string[] = [];
-  if (vault === undefined) {
-    if (raw.vaultRecoveryRole === 'true') {
-      problems.push(
-        "vaultRecoveryRole: 'true' needs a vault: set replicaAccount to the vault's account (the recovery role lives there)",
-      );
-    }
-    return problems;
-  }
-  if (primaryAccount === undefined) {
+  if (raw.replicaAccount !== undefined && raw.primaryAccount === undefined) {
     problems.push(
-      `replicaAccount: '${vault}' needs primaryAccount set (${ACCOUNT_ID_RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
-    );
-  } else if (primaryAccount === vault) {
-    problems.push(
-      `replicaAccount: '${vault}' is the primary's account; expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
+      `replicaAccount: '${raw.replicaAccount}' needs primaryAccount set (${ACCOUNT_ID_RULE}): the vault's policies name the primary's roles, and the vault is deployed with its own account's credentials, so the primary's account cannot come from the credentials cdk runs with`,
     );
   }
-  if (raw.bidirectional === 'true') {
-    problems.push(
-      `bidirectional: 'true' cannot work with replicaAccount '${vault}': a vault never replicates back (the primary's account would need write access to it); drop one of them`,
-    );
-  }
-  // A failover through the access point would route the applications' writes into the vault. S3's
-  // pages also disagree on buckets of other accounts: the user guide allows them
-  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-buckets.html),
-  // the CreateMultiRegionAccessPoint reference says "The owner of the Multi-Region Access Point also
-  // must own the underlying buckets" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html).
-  if (raw.multiRegionAccessPoint === 'true') {
-    problems.push(
-      `multiRegionAccessPoint: 'true' cannot work with replicaAccount '${vault}': a vault is a recovery copy, not a serving replica (a failover would send the applications' writes into it); drop one of them`,
-    );
-  }
-  const breakGlass = raw.breakGlassRoleArn;
-  if (breakGlass !== undefined && breakGlass.split(':')[4] !== vault) {
-    problems.push(
-      `breakGlassRoleArn: '${breakGlass}' is invalid with replicaAccount '${vault}'; expected a role of the vault's account ${vault} (the protection it is exempt from lives there)`,
-    );
-  }
+  const settings = {
+    replicaAccount: raw.replicaAccount,
+    vaultRecoveryRole: raw.vaultRecoveryRole === 'true',
+    bidirectional: raw.bidirectional === 'true',
+    multiRegionAccessPoint: raw.multiRegionAccessPoint === 'true',
+    breakGlassRoleArn: raw.breakGlassRoleArn,
+  };
+  problems.push(...vaultSettingProblems(settings, raw.primaryAccount));
   return problems;
 }
 

@@ -68,7 +68,7 @@ describe('loadConfig with a vault (replicaAccount)', () => {
 
   test("GIVEN replicaAccount equal to the primary's account THEN it is refused (that is no vault)", () => {
     expect(problemsOf({ replicaAccount: PRIMARY, primaryAccount: PRIMARY })).toEqual([
-      `replicaAccount: '${PRIMARY}' is the primary's account; expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
+      `replicaAccount: '${PRIMARY}' is the primary's account (the stack's own); expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
     ]);
   });
 

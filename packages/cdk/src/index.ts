@@ -16,7 +16,7 @@ export * from './multi-region-access-point';
 export * from './ops-bucket';
 export * from './pair-props';
 export { EMAIL_RULE, isSupportedRegion, isValidEmail, REGION_RULE, regionPartition } from './pair-validation';
-export { VAULT_DESTROY_WARNING } from './pair-vault';
+export { VAULT_DESTROY_WARNING, type VaultSettings, vaultSettingProblems } from './pair-vault';
 export { MAX_OBJECT_LOCK_DAYS } from './protection-props';
 export * from './replica-protection-policy';
 export * from './replica-vault';

@@ -24,36 +24,65 @@ import {
 /** The problems of `replicaAccount` and what cannot go with it, each naming the prop, its value and the rule. */
 export function vaultProblems(scope: Construct, props: S3ReplicationPairProps): string[] {
   const vault = props.replicaAccount;
-  if (vault === undefined) {
-    return props.vaultRecoveryRole
-      ? ["vaultRecoveryRole: 'true' needs a vault: set replicaAccount (the recovery role lives there)"]
-      : [];
+  if (vault !== undefined && Token.isUnresolved(vault)) {
+    return [`replicaAccount: a token is invalid; expected ${ACCOUNT_ID_RULE}`];
   }
-  if (Token.isUnresolved(vault)) return [`replicaAccount: a token is invalid; expected ${ACCOUNT_ID_RULE}`];
+  const stackAccount = Stack.of(scope).account;
+  const primaryAccount = Token.isUnresolved(stackAccount) ? undefined : stackAccount;
   const problems: string[] = [];
-  const primaryAccount = Stack.of(scope).account;
-  if (!isValidAccountId(vault)) {
+  if (vault !== undefined && !isValidAccountId(vault)) {
     problems.push(`replicaAccount: '${vault}' is invalid; expected ${ACCOUNT_ID_RULE}`);
-  } else if (Token.isUnresolved(primaryAccount)) {
+  } else if (vault !== undefined && primaryAccount === undefined) {
     problems.push(
       `replicaAccount: '${vault}' needs the stack's account to be known (the vault's policies name the primary's roles); give the stack env.account`,
     );
-  } else if (primaryAccount === vault) {
+  }
+  problems.push(...vaultSettingProblems(props, isValidAccountId(vault ?? '') ? primaryAccount : undefined));
+  return problems;
+}
+
+/** The settings {@link vaultSettingProblems} checks, as S3ReplicationPair and the CDK app take them. */
+export type VaultSettings = Pick<
+  S3ReplicationPairProps,
+  'replicaAccount' | 'vaultRecoveryRole' | 'bidirectional' | 'multiRegionAccessPoint' | 'breakGlassRoleArn'
+>;
+
+/**
+ * What cannot go with a vault (or without one), in the words both S3ReplicationPair and the CDK app's
+ * context validation refuse it with. `primaryAccount` is the primary's account when known: how to
+ * make it known, and a malformed `replicaAccount`, each caller says in its own terms.
+ */
+export function vaultSettingProblems(settings: VaultSettings, primaryAccount: string | undefined): string[] {
+  const vault = settings.replicaAccount;
+  if (vault === undefined) {
+    return settings.vaultRecoveryRole
+      ? [
+          "vaultRecoveryRole: 'true' needs a vault: set replicaAccount to the vault's account (the recovery role lives there)",
+        ]
+      : [];
+  }
+  const problems: string[] = [];
+  if (primaryAccount === vault) {
     problems.push(
-      `replicaAccount: '${vault}' is the stack's own account; expected another account (a vault); drop replicaAccount for a replica in the same account`,
+      `replicaAccount: '${vault}' is the primary's account (the stack's own); expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
     );
   }
-  if (props.bidirectional) {
+  if (settings.bidirectional) {
     problems.push(
       `bidirectional: 'true' cannot work with replicaAccount '${vault}': a vault never replicates back (the primary's account would need write access to it); drop one of them`,
     );
   }
-  if (props.multiRegionAccessPoint) {
+  // A failover through the access point would route the applications' writes into the vault. S3's
+  // pages also disagree on buckets of other accounts: the user guide allows them
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-buckets.html),
+  // the CreateMultiRegionAccessPoint reference says "The owner of the Multi-Region Access Point also
+  // must own the underlying buckets" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html).
+  if (settings.multiRegionAccessPoint) {
     problems.push(
       `multiRegionAccessPoint: 'true' cannot work with replicaAccount '${vault}': a vault is a recovery copy, not a serving replica (a failover would send the applications' writes into it); drop one of them`,
     );
   }
-  const breakGlass = props.breakGlassRoleArn;
+  const breakGlass = settings.breakGlassRoleArn;
   if (breakGlass !== undefined && !Token.isUnresolved(breakGlass) && breakGlass.split(':')[4] !== vault) {
     problems.push(
       `breakGlassRoleArn: '${breakGlass}' is invalid with replicaAccount '${vault}'; expected a role of the vault's account ${vault} (the protection it is exempt from lives there)`,

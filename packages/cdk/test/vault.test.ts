@@ -456,7 +456,7 @@ describe('a vault refuses', () => {
     [
       "the stack's own account",
       { replicaAccount: PRIMARY },
-      `replicaAccount: '${PRIMARY}' is the stack's own account; expected another account (a vault); drop replicaAccount for a replica in the same account`,
+      `replicaAccount: '${PRIMARY}' is the primary's account (the stack's own); expected another account (a vault); drop replicaAccount for a replica in the primary's account`,
     ],
     [
       "a break-glass role of the primary's account",
@@ -466,7 +466,7 @@ describe('a vault refuses', () => {
     [
       'a recovery role without a vault',
       { vaultRecoveryRole: true },
-      "vaultRecoveryRole: 'true' needs a vault: set replicaAccount (the recovery role lives there)",
+      "vaultRecoveryRole: 'true' needs a vault: set replicaAccount to the vault's account (the recovery role lives there)",
     ],
   ])('%s, in one line naming prop, value and rule', (_, props, expected) => {
     expect(lines(errorOf(props as Partial<S3ReplicationPairProps>))).toEqual([expected]);
