@@ -1,15 +1,21 @@
 import {
+  ACCESS_POINT_OUTPUT_KEYS,
+  ACCOUNT_ID_RULE,
   alarmNamePattern,
   type DeploymentNames,
+  DRILL_OUTPUT_KEYS,
   deploymentNames,
+  INVENTORY_OUTPUT_KEYS,
   INVENTORY_TABLES,
   inventoryLocation,
   isValidAccountId,
   isValidSuffix,
   MAX_SUFFIX_LENGTH,
+  OUTPUT_KEYS,
   replicaStackName,
   SUFFIX_RULE,
   stackName,
+  VAULT_OUTPUT_KEYS,
 } from '../src';
 
 describe('naming contract', () => {
@@ -44,6 +50,42 @@ describe('naming contract', () => {
     expect(deploymentNames('dev', '111111111111')).toEqual(
       deploymentNames('dev', '111111111111', '111111111111'),
     );
+  });
+
+  // The CLI and the app read the replica side's names from the two accounts alone: a vault changes
+  // the names of the buckets it holds (bucket names are global), and nothing else.
+  test('GIVEN a vault in another account THEN only the names of the buckets on the replica side differ', () => {
+    const alone = deploymentNames('dev', '111111111111');
+    const withVault = deploymentNames('dev', '111111111111', '222222222222');
+    const differing = (Object.keys(alone) as (keyof DeploymentNames)[]).filter(
+      (field) => alone[field] !== withVault[field],
+    );
+    expect(differing.sort()).toEqual(['replicaAccessLogsBucket', 'replicaBucket', 'replicaOpsBucket']);
+  });
+
+  test('the account id rule in words says what isValidAccountId accepts, and its example is valid', () => {
+    expect(ACCOUNT_ID_RULE).toBe('a 12-digit AWS account id such as 123456789012');
+    expect(isValidAccountId(ACCOUNT_ID_RULE.split(' ').at(-1) as string)).toBe(true);
+  });
+
+  // The CLI reads the outputs of every stack of a deployment into one map (flat outputs), so no key may
+  // be in two groups; and each is a CloudFormation output logical ID, alphanumeric:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
+  test('every output key, the vault keys with the others, is alphanumeric and in one group only', () => {
+    const keys = [
+      OUTPUT_KEYS,
+      ACCESS_POINT_OUTPUT_KEYS,
+      INVENTORY_OUTPUT_KEYS,
+      VAULT_OUTPUT_KEYS,
+      DRILL_OUTPUT_KEYS,
+    ].flatMap((group) => Object.values(group) as string[]);
+    expect(keys.filter((key) => !/^[A-Za-z0-9]+$/.test(key))).toEqual([]);
+    expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([]);
+    expect(Object.values(VAULT_OUTPUT_KEYS)).toEqual([
+      'ReplicaAccount',
+      'VaultCanaryRoleArn',
+      'VaultRecoveryRoleArn',
+    ]);
   });
 
   test('an account id is exactly 12 digits', () => {
