@@ -7,7 +7,7 @@
 const CDK_PLAIN_KEYS = ['cli-telemetry', 'acknowledged-issue-numbers', 'assets-ecr-repository-name'];
 
 /** Why a key passes that is not ours, in words: part of the error about an unknown key. */
-export const FOREIGN_KEYS_RULE = `keys with ':' or a leading '@', ${CDK_PLAIN_KEYS.join(', ')} are CDK's and pass`;
+const FOREIGN_KEYS_RULE = `keys with ':' or a leading '@', ${CDK_PLAIN_KEYS.join(', ')} are CDK's and pass`;
 
 /** Letters and digits only, starting with a lowercase letter: how this app's keys are spelt. */
 const OUR_STYLE = /^[a-z][a-zA-Z0-9]*$/;

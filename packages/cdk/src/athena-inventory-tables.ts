@@ -57,7 +57,7 @@ export function inventoryColumns(format: s3.InventoryFormat): glue.CfnTable.Colu
 }
 
 /** The SerDe of AWS's DDL for each format (same page). */
-export function inventorySerde(format: s3.InventoryFormat): string {
+function inventorySerde(format: s3.InventoryFormat): string {
   if (format === 'CSV') return 'org.apache.hadoop.hive.serde2.OpenCSVSerde';
   if (format === 'ORC') return 'org.apache.hadoop.hive.ql.io.orc.OrcSerde';
   return 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';

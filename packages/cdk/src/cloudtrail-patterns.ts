@@ -15,11 +15,11 @@ export type CallPattern = Record<string, unknown>;
 export const KEY_EVENTS = ['ScheduleKeyDeletion', 'DisableKey', 'PutKeyPolicy'];
 
 /** KMS calls that point an alias at another key, or remove it. */
-export const ALIAS_EVENTS = ['UpdateAlias', 'DeleteAlias'];
+const ALIAS_EVENTS = ['UpdateAlias', 'DeleteAlias'];
 
 /** EventBridge calls that stop a rule from matching (name) or from reaching its target (rule). */
-export const RULE_EVENTS_BY_NAME = ['DisableRule', 'DeleteRule', 'PutRule'];
-export const RULE_EVENTS_BY_RULE = ['RemoveTargets', 'PutTargets'];
+const RULE_EVENTS_BY_NAME = ['DisableRule', 'DeleteRule', 'PutRule'];
+const RULE_EVENTS_BY_RULE = ['RemoveTargets', 'PutTargets'];
 
 /** Calls on `keys`, which name the key by id or ARN (not alias); CloudTrail also lists its ARN under resources. */
 export function keyCalls(eventNames: string[], keys: kms.IKey[]): CallPattern[] {

@@ -26,15 +26,15 @@ export const VAULT_REPLICATION_BUCKET_ACTIONS = ['s3:GetBucketVersioning'];
  */
 export const VAULT_REPLICATION_KEY_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'];
 /** What the vault's canary role may read: the replicas of the canary's probes and their retention. */
-export const VAULT_CANARY_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention'];
+const VAULT_CANARY_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention'];
 /** What the vault's recovery role may read: every version of every object, with its tags. */
-export const VAULT_RECOVERY_OBJECT_ACTIONS = [
+const VAULT_RECOVERY_OBJECT_ACTIONS = [
   's3:GetObject',
   's3:GetObjectVersion',
   's3:GetObjectTagging',
   's3:GetObjectVersionTagging',
 ];
-export const VAULT_RECOVERY_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVersions'];
+const VAULT_RECOVERY_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVersions'];
 /**
  * What the recovery role may do in the PRIMARY bucket, to copy a vault version there server-side: a
  * new version (CopyObject and multipart parts are s3:PutObject), its tags, and aborting its own
