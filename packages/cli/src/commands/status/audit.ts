@@ -44,14 +44,7 @@ import {
 } from './checks/replication';
 import { alarmSubscriptionCheck } from './checks/subscriptions';
 import { TOPOLOGY_CHECKS } from './checks/topology';
-import {
-  type AuditScope,
-  type Check,
-  type CheckResult,
-  type CheckStatus,
-  fixForTarget,
-  type Outcome,
-} from './checks/types';
+import type { AuditScope, Check, CheckResult, CheckStatus, Outcome } from './checks/types';
 import { VAULT_CHECKS } from './checks/vault';
 
 export type { CheckResult, CheckStatus } from './checks/types';
@@ -188,15 +181,11 @@ export async function runAudit(
 }
 
 async function runCheck(check: Check, scope: AuditScope): Promise<Outcome | undefined> {
-  let outcome: Outcome | undefined;
   try {
-    outcome = await check.run(scope);
+    return await check.run(scope);
   } catch (err) {
     return couldNotCheck(err);
   }
-  return outcome?.fix === undefined
-    ? outcome
-    : { ...outcome, fix: fixForTarget(outcome.fix, scope, check.id) };
 }
 
 /** The WARN for a check whose facts could not be read. */

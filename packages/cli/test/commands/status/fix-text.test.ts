@@ -1,4 +1,9 @@
-import { fixForTarget, REDEPLOY_PROTECTED, redeployOr } from '../../../src/commands/status/checks/types';
+import {
+  redeploy,
+  redeployOr,
+  redeployProtected,
+  redeployWith,
+} from '../../../src/commands/status/checks/types';
 import type { Target } from '../../../src/shared/target';
 
 const deployment: Target = {
@@ -16,40 +21,47 @@ const bare: Target = { source: 'my-data', replica: 'my-data-dr', origin: 'explic
 
 describe('GIVEN the fix of a check', () => {
   it('WHEN the buckets are a deployment THEN the redeploy stays, with the command beside it', () => {
-    expect(
-      fixForTarget(redeployOr('aws s3api x'), { target: deployment, suffix: 'dev' }, 'replica.versioning'),
-    ).toBe('redeploy the stack (npx cdk deploy), or: aws s3api x');
+    expect(redeployOr({ target: deployment, suffix: 'dev' }, 'replica', 'aws s3api x')).toBe(
+      'redeploy the stack (npx cdk deploy), or: aws s3api x',
+    );
   });
 
   it('WHEN the buckets belong to no deployment THEN only the command is left', () => {
-    expect(
-      fixForTarget(redeployOr('aws s3api x'), { target: bare, suffix: undefined }, 'replica.versioning'),
-    ).toBe('aws s3api x');
-    expect(
-      fixForTarget(REDEPLOY_PROTECTED, { target: bare, suffix: undefined }, 'replica.protection'),
-    ).toMatch(/^add deny statements for these actions to the policy/);
+    expect(redeployOr({ target: bare, suffix: undefined }, 'replica', 'aws s3api x')).toBe('aws s3api x');
+    expect(redeployProtected({ target: bare, suffix: undefined }, 'replica')).toMatch(
+      /^add deny statements for these actions to the policy/,
+    );
   });
 
   it("WHEN the replica is a vault THEN a replica setting is put right by the vault's stack, with the vault's credentials", () => {
-    expect(
-      fixForTarget(redeployOr('aws s3api x'), { target: vault, suffix: 'dev' }, 'replica.versioning'),
-    ).toBe(
+    expect(redeployOr({ target: vault, suffix: 'dev' }, 'replica', 'aws s3api x')).toBe(
       'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica), or: aws s3api x',
     );
-    expect(fixForTarget(REDEPLOY_PROTECTED, { target: vault, suffix: 'dev' }, 'replica.protection')).toBe(
+    expect(redeployProtected({ target: vault, suffix: 'dev' }, 'replica')).toBe(
       'redeploy TapStackdevReplica (credentials of account 222222222222) with protectReplica on (the default: drop -c protectReplica=false)',
     );
+    expect(redeployWith({ target: deployment, suffix: 'dev' }, 'replica', '-c removalPolicy=retain')).toBe(
+      'redeploy with -c removalPolicy=retain',
+    );
+    expect(redeployWith({ target: vault, suffix: 'dev' }, 'replica', '-c removalPolicy=retain')).toBe(
+      'redeploy TapStackdevReplica (credentials of account 222222222222) with -c removalPolicy=retain',
+    );
     expect(
-      fixForTarget(
-        'redeploy the stack (npx cdk deploy -c alarmEmail=oncall@example.com)',
-        { target: vault, suffix: 'dev' },
-        'vault.alarm.subscription',
+      redeploy(
+        { target: vault, suffix: 'dev', inVault: true },
+        undefined,
+        ' -c alarmEmail=oncall@example.com',
       ),
     ).toBe(
       'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica -c alarmEmail=oncall@example.com)',
     );
-    expect(
-      fixForTarget(redeployOr('aws s3api x'), { target: vault, suffix: 'dev' }, 'primary.versioning'),
-    ).toBe('redeploy the stack (npx cdk deploy), or: aws s3api x');
+    expect(redeployOr({ target: vault, suffix: 'dev' }, 'primary', 'aws s3api x')).toBe(
+      'redeploy the stack (npx cdk deploy), or: aws s3api x',
+    );
+  });
+
+  it("WHEN the replica is a vault THEN what the primary's stack owns (its alarms, its canary) is still the primary stack's", () => {
+    expect(redeploy({ target: vault, suffix: 'dev' })).toBe('redeploy the stack (npx cdk deploy)');
+    expect(redeploy({ target: vault, suffix: 'dev' }, 'primary')).toBe('redeploy the stack (npx cdk deploy)');
   });
 });

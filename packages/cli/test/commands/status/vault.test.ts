@@ -1,9 +1,11 @@
+import { PutObjectLockConfigurationCommand } from '@aws-sdk/client-s3';
 import type { CheckResult } from '../../../src/commands/status/audit';
 import { runCli } from '../../support/cli';
 import { MOTO_ACCOUNT } from '../../support/dr-pair';
 import {
   buildVaultPair,
   profileFiles,
+  s3With,
   startVaultProxy,
   VAULT_ACCOUNT,
   VAULT_ROLE_ARN,
@@ -110,4 +112,27 @@ test('GIVEN a pair in one account read with one set of credentials WHEN running 
   const report = JSON.parse(result.stdout) as StatusJson;
   expect(report.sides).toBeUndefined();
   expect(report.checks.filter((c) => c.id.startsWith('access.'))).toEqual([]);
+});
+
+test("GIVEN a vault with Object Lock and no canary alarm WHEN running status THEN replica.retention's fix redeploys the primary's stack, which owns the canary", async () => {
+  const locked = await buildVaultPair();
+  await s3With(locked.vault).send(
+    new PutObjectLockConfigurationCommand({
+      Bucket: locked.replica,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+      },
+    }),
+  );
+
+  const result = await runCli(
+    ['--outputs', locked.outputsFile, '--replica-role-arn', VAULT_ROLE_ARN, '--json', 'status'],
+    { env: env() },
+  );
+
+  expect(check(JSON.parse(result.stdout) as StatusJson, 'replica.retention')).toMatchObject({
+    status: 'WARN',
+    fix: 'redeploy the stack (npx cdk deploy): the canary then measures it within minutes',
+  });
 });

@@ -1,6 +1,6 @@
 import type { DeploymentNames } from 's3-dr-naming';
 import type { Check } from './types';
-import { fail, pass, warn } from './types';
+import { fail, pass, redeploy, warn } from './types';
 
 /**
  * Alarms of the deployment, from the naming contract. The latency and failure alarms are required;
@@ -45,7 +45,8 @@ const WHEN_IN_ALARM: Partial<Record<AlarmKind, string>> = {
 export function alarmCheck(kind: AlarmKind): Check {
   return {
     id: `alarm.${kind}`,
-    async run({ names, facts }) {
+    async run(scope) {
+      const { names, facts } = scope;
       if (!names) {
         return REQUIRED.has(kind)
           ? warn('could not check: the deployment suffix is unknown (name the deployment with --env)')
@@ -57,10 +58,7 @@ export function alarmCheck(kind: AlarmKind): Check {
       const alarm = alarms.get(name);
       if (!alarm) {
         if (!REQUIRED.has(kind)) return undefined;
-        return fail(
-          `alarm ${name} does not exist: nobody is told when replication breaks`,
-          'redeploy the stack (npx cdk deploy)',
-        );
+        return fail(`alarm ${name} does not exist: nobody is told when replication breaks`, redeploy(scope));
       }
       const since = alarm.StateUpdatedTimestamp ? ` since ${alarm.StateUpdatedTimestamp.toISOString()}` : '';
       if (alarm.StateValue === 'ALARM') {

@@ -12,7 +12,8 @@ const BATCH_PRINCIPAL = 'batchoperations.s3.amazonaws.com';
 export function batchRoleCheck(): Check {
   return {
     id: 'batch.role',
-    async run({ target, names, facts }) {
+    async run(scope) {
+      const { target, names, facts } = scope;
       const arn = target.batchRoleArn;
       const name = arn ? arn.slice(arn.lastIndexOf('/') + 1) : names?.batchRole;
       if (!name) return undefined;
@@ -28,6 +29,8 @@ export function batchRoleCheck(): Check {
         return fail(
           `Batch Operations role ${name} does not trust ${BATCH_PRINCIPAL}: every job would fail (AssumeRoleNotPermitted)`,
           redeployOr(
+            scope,
+            'primary',
             `aws iam update-assume-role-policy --role-name ${name} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${BATCH_PRINCIPAL}"},"Action":"sts:AssumeRole"}]}'`,
           ),
         );
@@ -44,7 +47,8 @@ export function batchRoleCheck(): Check {
 export function opsBucketCheck(): Check {
   return {
     id: 'batch.opsBucket',
-    async run({ target, names, facts }) {
+    async run(scope) {
+      const { target, names, facts } = scope;
       const bucket = target.opsBucket ?? names?.opsBucket;
       if (!bucket) return undefined;
       let versioning: string | undefined;
@@ -62,6 +66,8 @@ export function opsBucketCheck(): Check {
         return fail(
           `ops bucket ${bucket} is not versioned: a manifest or report could be overwritten unseen`,
           redeployOr(
+            scope,
+            'primary',
             `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`,
           ),
         );
@@ -76,6 +82,8 @@ export function opsBucketCheck(): Check {
         return fail(
           `ops bucket ${bucket} does not block all public access: it lists every key a job touched`,
           redeployOr(
+            scope,
+            'primary',
             `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
           ),
         );

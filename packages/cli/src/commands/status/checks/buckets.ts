@@ -6,13 +6,16 @@ import { type BucketRole, bucketOf, type Check, fail, pass, redeployOr, warn } f
 export function versioningCheck(role: BucketRole): Check {
   return {
     id: `${role}.versioning`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const status = await facts.versioning(bucket);
       if (status === 'Enabled') return pass(`versioning is Enabled on ${bucket}`);
       return fail(
         `versioning is ${status ?? 'off'} on ${bucket}: replication needs both buckets versioned`,
         redeployOr(
+          scope,
+          role,
           `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`,
         ),
       );
@@ -24,11 +27,14 @@ export function versioningCheck(role: BucketRole): Check {
 export function encryptionCheck(role: BucketRole): Check {
   return {
     id: `${role}.encryption`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const rule = await facts.encryption(bucket);
       const sse = rule?.ApplyServerSideEncryptionByDefault;
       const fix = redeployOr(
+        scope,
+        role,
         `aws s3api put-bucket-encryption --bucket ${bucket} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key arn>"},"BucketKeyEnabled":true}]}'`,
       );
       if (!sse?.SSEAlgorithm) return fail(`${bucket} has no default encryption`, fix);
@@ -59,7 +65,8 @@ export function encryptionCheck(role: BucketRole): Check {
 export function keyRotationCheck(role: BucketRole): Check {
   return {
     id: `${role}.keyRotation`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const keyId = (await facts.encryption(bucket))?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
       if (!keyId)
@@ -84,7 +91,7 @@ export function keyRotationCheck(role: BucketRole): Check {
         return pass(`key ${key.Arn} of ${bucket} has automatic rotation on`);
       return fail(
         `key ${key.Arn} of ${bucket} has automatic rotation off`,
-        redeployOr(`aws kms enable-key-rotation --key-id ${key.Arn}`),
+        redeployOr(scope, role, `aws kms enable-key-rotation --key-id ${key.Arn}`),
       );
     },
   };
@@ -94,10 +101,13 @@ export function keyRotationCheck(role: BucketRole): Check {
 export function sslOnlyCheck(role: BucketRole): Check {
   return {
     id: `${role}.sslOnly`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const policy = await facts.policy(bucket);
       const fix = redeployOr(
+        scope,
+        role,
         `add a statement to the policy of ${bucket}: Deny s3:* to * on the bucket and bucket/* when aws:SecureTransport is false`,
       );
       if (!policy) return fail(`${bucket} has no bucket policy: requests over plain HTTP are allowed`, fix);
@@ -109,6 +119,8 @@ export function sslOnlyCheck(role: BucketRole): Check {
         return warn(
           `the policy of ${bucket} denies plain HTTP but not TLS older than 1.2`,
           redeployOr(
+            scope,
+            role,
             `add a Deny statement with NumericLessThan s3:TlsVersion 1.2 to the policy of ${bucket}`,
           ),
         );
@@ -159,10 +171,13 @@ function deniesOldTls(s: PolicyStatement): boolean {
 export function publicAccessCheck(role: BucketRole): Check {
   return {
     id: `${role}.publicAccess`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const config = await facts.publicAccessBlock(bucket);
       const fix = redeployOr(
+        scope,
+        role,
         `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
       );
       if (!config) return fail(`${bucket} has no public access block`, fix);
@@ -179,12 +194,15 @@ export function publicAccessCheck(role: BucketRole): Check {
 export function accelerationCheck(): Check {
   return {
     id: 'primary.acceleration',
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const status = await facts.accelerate(target.source);
       if (status === 'Enabled') return pass(`Transfer Acceleration is Enabled on ${target.source}`);
       return fail(
         `Transfer Acceleration is ${status ?? 'off'} on ${target.source}`,
         redeployOr(
+          scope,
+          'primary',
           `aws s3api put-bucket-accelerate-configuration --bucket ${target.source} --accelerate-configuration Status=Enabled`,
         ),
       );
@@ -202,7 +220,8 @@ export const ARCHIVE_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'GLACIER
 export function glacierLifecycleCheck(): Check {
   return {
     id: 'replica.lifecycle',
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = target.replica;
       const rules = (await facts.lifecycle(bucket)).filter((r) => r.Status === 'Enabled' && appliesToAll(r));
       const archives = (storageClass?: string) => ARCHIVE_CLASSES.has(storageClass ?? '');
@@ -217,6 +236,8 @@ export function glacierLifecycleCheck(): Check {
         return fail(
           `${bucket} has no enabled lifecycle rule moving ${missing.join(' and ')} versions of all objects to GLACIER (or GLACIER_IR, DEEP_ARCHIVE)`,
           redeployOr(
+            scope,
+            'replica',
             `add a lifecycle rule to ${bucket} with Transitions and NoncurrentVersionTransitions to GLACIER after 90 days`,
           ),
         );

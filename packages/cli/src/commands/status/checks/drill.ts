@@ -13,7 +13,8 @@ const FIS_PRINCIPAL = 'fis.amazonaws.com';
 export function drillCheck(): Check {
   return {
     id: 'drill.fault',
-    async run({ target, names, facts }) {
+    async run(scope) {
+      const { target, names, facts } = scope;
       if (!names) return undefined;
       const templateId = target.drillExperimentTemplateId;
       const role = await facts.role(names.drillRole);
@@ -27,7 +28,7 @@ export function drillCheck(): Check {
       if (!trust.includes(FIS_PRINCIPAL)) {
         return fail(
           `drill role ${names.drillRole} does not trust ${FIS_PRINCIPAL}: the pause experiment would fail to start`,
-          redeployOr(`restore the role's trust policy for ${FIS_PRINCIPAL}`),
+          redeployOr(scope, 'primary', `restore the role's trust policy for ${FIS_PRINCIPAL}`),
         );
       }
       const template = templateId

@@ -8,8 +8,10 @@ import {
   type Check,
   fail,
   pass,
-  REDEPLOY_PROTECTED,
+  redeploy,
   redeployOr,
+  redeployProtected,
+  redeployWith,
   warn,
 } from './types';
 
@@ -17,7 +19,8 @@ import {
 export function objectLockCheck(): Check {
   return {
     id: 'replica.objectLock',
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = target.replica;
       const lock = await facts.objectLock(bucket);
       if (!lock.enabled) {
@@ -29,6 +32,8 @@ export function objectLockCheck(): Check {
         return warn(
           `Object Lock is on for ${bucket} but it has no default retention: replica versions are not locked`,
           redeployOr(
+            scope,
+            'replica',
             `aws s3api put-object-lock-configuration --bucket ${bucket} --object-lock-configuration '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":30}}}'`,
           ),
         );
@@ -51,7 +56,8 @@ export function objectLockCheck(): Check {
 export function replicaProtectionCheck(): Check {
   return {
     id: 'replica.protection',
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = target.replica;
       const { versions, config, writes } = protectionDenies(await facts.policy(bucket));
       const missing = [
@@ -61,7 +67,7 @@ export function replicaProtectionCheck(): Check {
       if (missing.length > 0) {
         return warn(
           `the policy of ${bucket} does not deny ${missing.join(' nor ')}: stolen credentials allowed by IAM could destroy or disable the replica`,
-          REDEPLOY_PROTECTED,
+          redeployProtected(scope, 'replica'),
         );
       }
       const parts = [
@@ -108,15 +114,15 @@ export const AUTO_DELETE_TAG = 'aws-cdk:auto-delete-objects';
 export function replicaRemovalCheck(): Check {
   return {
     id: 'replica.removalPolicy',
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = target.replica;
       if ((await facts.tags(bucket))[AUTO_DELETE_TAG] !== 'true') {
         return pass(`${bucket} does not empty itself when its stack is deleted (no ${AUTO_DELETE_TAG} tag)`);
       }
       const { versions, config } = protectionDenies(await facts.policy(bucket));
       const emptied = `${bucket} empties itself when its stack is deleted (tag ${AUTO_DELETE_TAG}=true: removalPolicy destroy)`;
-      const fix =
-        'redeploy with -c removalPolicy=retain; for versions nobody can delete, add -c replicaObjectLock=compliance:<days>';
+      const fix = `${redeployWith(scope, 'replica', '-c removalPolicy=retain')}; for versions nobody can delete, add -c replicaObjectLock=compliance:<days>`;
       if (!versions || !config)
         return warn(`${emptied}, and its policy does not protect it (see replica.protection)`, fix);
       return warn(
@@ -135,7 +141,8 @@ export function replicaRemovalCheck(): Check {
 export function keyProtectionCheck(role: BucketRole): Check {
   return {
     id: `${role}.keyProtection`,
-    async run({ target, facts }) {
+    async run(scope) {
+      const { target, facts } = scope;
       const bucket = bucketOf(target, role);
       const keyId = (await facts.encryption(bucket))?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
       if (!keyId)
@@ -152,7 +159,7 @@ export function keyProtectionCheck(role: BucketRole): Check {
       if (!protecting) {
         return warn(
           `the policy of key ${key.Arn} of ${bucket} does not deny ${PROTECTED_KEY_ACTIONS.join(', ')}: any principal IAM allows can schedule its deletion`,
-          REDEPLOY_PROTECTED,
+          redeployProtected(scope, role),
         );
       }
       return pass(
@@ -192,11 +199,12 @@ function keyStateFailure(key: KeyMetadata, bucket: string) {
 export function tamperRuleCheck(): Check {
   return {
     id: 'tamper.rule',
-    async run({ target, names, account, region, facts }) {
+    async run(scope) {
+      const { target, names, account, region, facts } = scope;
       if (!names) return undefined;
       const name = names.tamperRule;
       const rule = await facts.eventRule(name);
-      const fix = 'redeploy the stack (npx cdk deploy)';
+      const fix = redeploy(scope);
       if (!rule) {
         return warn(
           `EventBridge rule ${name} does not exist: nobody is told when someone changes the buckets' replication, versioning, lifecycle or policy, or schedules a key's deletion`,

@@ -1,4 +1,4 @@
-import { type Check, fail, pass, warn } from './types';
+import { type Check, fail, pass, redeploy, warn } from './types';
 
 /**
  * Whether replicas carry Object Lock retention, as the canary measured it on this account: with
@@ -12,7 +12,8 @@ import { type Check, fail, pass, warn } from './types';
 export function replicaRetentionCheck(): Check {
   return {
     id: 'replica.retention',
-    async run({ target, names, facts }) {
+    async run(scope) {
+      const { target, names, facts } = scope;
       if (!names || !(await facts.objectLock(target.replica)).enabled) return undefined;
       const name = names.replicaUnlockedAlarm;
       const region = facts.regionOf(target.source);
@@ -20,7 +21,8 @@ export function replicaRetentionCheck(): Check {
       if (!alarm) {
         return warn(
           `not measured: alarm ${name} does not exist in ${region}, so nothing checks that the replicas in ${target.replica} carry Object Lock retention`,
-          'redeploy the stack (npx cdk deploy): the canary then measures it within minutes',
+          // The canary and its alarm are the primary's stack's, a vault's replica or not.
+          `${redeploy(scope, 'primary')}: the canary then measures it within minutes`,
         );
       }
       const since = alarm.StateUpdatedTimestamp ? ` since ${alarm.StateUpdatedTimestamp.toISOString()}` : '';

@@ -1,7 +1,7 @@
 import type { Subscription } from '@aws-sdk/client-sns';
 import { count } from '../../../shared/text';
 import type { Check } from './types';
-import { pass, warn } from './types';
+import { pass, redeploy, redeployWith, warn } from './types';
 
 /** SNS lists a subscription that was not confirmed yet with this in place of its ARN. */
 export const PENDING_CONFIRMATION = 'PendingConfirmation';
@@ -22,7 +22,8 @@ export function partitionOf(region: string): string {
 export function alarmSubscriptionCheck(): Check {
   return {
     id: 'alarm.subscription',
-    async run({ target, names, account, region, facts }) {
+    async run(scope) {
+      const { target, names, account, region, facts } = scope;
       const topicArn =
         target.alarmTopicArn ??
         (names && account
@@ -34,7 +35,7 @@ export function alarmSubscriptionCheck(): Check {
       if (subscriptions === undefined) {
         return warn(
           `alarm topic ${topic} does not exist: the alarms notify nobody`,
-          'redeploy the stack (npx cdk deploy -c alarmEmail=oncall@example.com)',
+          redeploy(scope, undefined, ' -c alarmEmail=oncall@example.com'),
         );
       }
       const confirmed = subscriptions.filter(isConfirmed);
@@ -47,7 +48,7 @@ export function alarmSubscriptionCheck(): Check {
       if (subscriptions.length === 0) {
         return warn(
           `alarm topic ${topic} has no subscription: the alarms notify nobody`,
-          `redeploy with -c alarmEmail=oncall@example.com and confirm the e-mail SNS sends, or: ${subscribe}`,
+          `${redeployWith(scope, undefined, '-c alarmEmail=oncall@example.com')} and confirm the e-mail SNS sends, or: ${subscribe}`,
         );
       }
       return warn(

@@ -34,6 +34,11 @@ export interface AuditScope {
    * with the replica side's credentials (its tamper rule, alarms and topic).
    */
   readonly vaultFacts?: Facts;
+  /**
+   * Set while a check of the primary's side runs on a vault's own (VAULT_CHECKS): what it finds
+   * is then the vault stack's to put right.
+   */
+  readonly inVault?: boolean;
 }
 
 /**
@@ -64,46 +69,55 @@ export function bucketOf(target: Target, role: BucketRole): string {
   return role === 'primary' ? target.source : target.replica;
 }
 
+/**
+ * What a fix depends on: buckets of no known deployment (--source/--replica, names not the naming
+ * contract's) belong to no stack that a deploy could put right; a setting of a vault is put right
+ * by the vault's own stack, deployed with the vault account's credentials.
+ */
+export type FixScope = Pick<AuditScope, 'target' | 'suffix' | 'inVault'>;
+
+/**
+ * `role`: the bucket whose setting the fix puts right; none for what lives on the side the check
+ * runs on (the primary's, or the vault's own for {@link AuditScope.inVault}).
+ */
+function vaultOwns(scope: FixScope, role?: BucketRole): boolean {
+  return scope.target.replicaAccount !== undefined && (role === 'replica' || scope.inVault === true);
+}
+
+/** `redeploy the stack` or, for a setting of a vault, its stack and the account to deploy it with. */
+function redeployWhat(scope: FixScope, role?: BucketRole): { who: string; command: string } {
+  if (!vaultOwns(scope, role)) return { who: 'the stack', command: 'npx cdk deploy' };
+  const stack = scope.suffix !== undefined ? `TapStack${scope.suffix}Replica` : 'the vault stack';
+  return {
+    who: `${stack} (credentials of account ${scope.target.replicaAccount})`,
+    command: scope.suffix !== undefined ? `npx cdk deploy ${stack}` : 'npx cdk deploy',
+  };
+}
+
 /** The fix most misconfigurations share: the stack sets it, so a deploy puts it back. */
-export const REDEPLOY = 'redeploy the stack (npx cdk deploy)';
+export function redeploy(scope: FixScope, role?: BucketRole, deployArgs = ''): string {
+  const { who, command } = redeployWhat(scope, role);
+  return `redeploy ${who} (${command}${deployArgs})`;
+}
 
-/** How to turn the replica's protection back on: it is the stack's default. */
-export const REDEPLOY_PROTECTED =
-  'redeploy the stack with protectReplica on (the default: drop -c protectReplica=false)';
+/** A redeploy with the command that does the same by hand; for buckets of no deployment, the command alone. */
+export function redeployOr(scope: FixScope, role: BucketRole | undefined, command: string): string {
+  return scope.suffix === undefined ? command : `${redeploy(scope, role)}, or: ${command}`;
+}
 
-/** The same for buckets of no deployment: the statements the stack would add, by hand. */
-const PROTECT_BY_HAND =
-  'add deny statements for these actions to the policy, exempting only the roles that must use them, as docs/protection.md shows for an s3-dr deployment';
-
-export function redeployOr(command: string): string {
-  return `${REDEPLOY}, or: ${command}`;
+/** A redeploy with a setting changed: `redeploy with <setting>`, naming the stack when it is a vault's. */
+export function redeployWith(scope: FixScope, role: BucketRole | undefined, setting: string): string {
+  return vaultOwns(scope, role)
+    ? `redeploy ${redeployWhat(scope, role).who} with ${setting}`
+    : `redeploy with ${setting}`;
 }
 
 /**
- * A fix as this target can use it: buckets of no known deployment (--source/--replica, names not
- * the naming contract's) belong to no stack that a deploy could put right, so only the command is
- * left; a setting of a vault is put right by the vault's own stack, deployed with the vault
- * account's credentials.
+ * How to turn the protection back on: it is the stack's default. For buckets of no deployment, the
+ * statements the stack would add, by hand.
  */
-export function fixForTarget(
-  fix: string,
-  scope: Pick<AuditScope, 'target' | 'suffix'>,
-  checkId: string,
-): string {
-  const { target } = scope;
-  const alternative = fix.startsWith(`${REDEPLOY}, or: `) ? fix.slice(REDEPLOY.length + 6) : undefined;
-  if (scope.suffix === undefined && alternative !== undefined) return alternative;
-  if (scope.suffix === undefined && fix === REDEPLOY_PROTECTED) return PROTECT_BY_HAND;
-  const inVault = target.replicaAccount !== undefined && /^(replica|vault)\./.test(checkId);
-  if (inVault && fix.startsWith('redeploy')) {
-    const stack = scope.suffix !== undefined ? `TapStack${scope.suffix}Replica` : 'the vault stack';
-    const rest = fix
-      .replace(/^redeploy( the stack)?/, '')
-      .replace(
-        '(npx cdk deploy',
-        scope.suffix !== undefined ? `(npx cdk deploy ${stack}` : '(npx cdk deploy',
-      );
-    return `redeploy ${stack} (credentials of account ${target.replicaAccount})${rest}`;
-  }
-  return fix;
+export function redeployProtected(scope: FixScope, role: BucketRole): string {
+  if (scope.suffix === undefined)
+    return 'add deny statements for these actions to the policy, exempting only the roles that must use them, as docs/protection.md shows for an s3-dr deployment';
+  return `redeploy ${redeployWhat(scope, role).who} with protectReplica on (the default: drop -c protectReplica=false)`;
 }

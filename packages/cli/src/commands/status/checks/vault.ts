@@ -1,7 +1,7 @@
 import { alarmCheck } from './alarms';
 import { tamperRuleCheck } from './protection';
 import { alarmSubscriptionCheck } from './subscriptions';
-import { type Check, fail, REDEPLOY } from './types';
+import { type Check, fail, redeploy } from './types';
 
 /**
  * A check of the primary's side run again on a vault's own: its tamper rule, tamper alarm and alarm
@@ -16,18 +16,16 @@ function inVault(check: Check, id: string, missing?: string): Check {
       if (!account || !scope.vaultFacts || !scope.names) return undefined;
       const region = scope.facts.regionOf(scope.target.replica);
       const where = `vault account ${account}, ${region}`;
-      const outcome = await check.run({
+      const vaultScope = {
         ...scope,
         account,
         region,
         facts: scope.vaultFacts,
         target: { ...scope.target, alarmTopicArn: undefined },
-      });
-      if (!outcome)
-        return missing
-          ? // fixForTarget names the vault's stack and account.
-            fail(`${missing} (${where})`, REDEPLOY)
-          : undefined;
+        inVault: true,
+      };
+      const outcome = await check.run(vaultScope);
+      if (!outcome) return missing ? fail(`${missing} (${where})`, redeploy(vaultScope)) : undefined;
       return { ...outcome, message: `${outcome.message} (${where})` };
     },
   };
