@@ -71,17 +71,31 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   const state: RunState = resumed ?? newRunState(runId, new Date(), flags, settings);
   state.status = 'running';
   state.deployment = deployment.record;
+  // The timeline shows where a run was stopped and where it went on (the stage bars show only the last attempt).
+  if (resumed)
+    state.events.push({
+      at: new Date().toISOString(),
+      kind: 'note',
+      detail: `resumed (--resume ${runId}): running the stages it did not finish`,
+    });
   await saveRunState(reportDir, state);
   ctx.io.stderr(
     `drill ${runId}: s3://${target.source} -> s3://${target.replica}; run state and evidence in ${reportDir}/\n`,
   );
 
   const interrupt = interruptSignal(
-    () =>
+    () => {
+      state.events.push({
+        at: new Date().toISOString(),
+        kind: 'note',
+        detail:
+          'interrupted (Ctrl-C or SIGTERM): the drill ended the stage, stopped watching its probes and undid what it changed',
+      });
       notice(
         ctx.io,
         '\ninterrupted: ending the stage, then undoing what the drill changed (Ctrl-C again quits at once)\n',
-      ),
+      );
+    },
     () => {
       const left = state.pending.map((undo) => `${describeUndo(undo)}: ${howToFinish(undo, state)}`);
       ctx.io.stderr(

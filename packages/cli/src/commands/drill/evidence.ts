@@ -60,6 +60,11 @@ export interface ProbeRecord {
   /** When it was first seen in the other bucket; null when it never arrived. */
   readonly seenAt: string | null;
   readonly delaySeconds: number | null;
+  /**
+   * True when the drill was interrupted before it saw this probe arrive: it stopped watching, so
+   * `seenAt` null says nothing of whether the probe arrived (a --resume writes probes of its own).
+   */
+  readonly interrupted?: boolean;
 }
 
 /** A point on the drill's timeline. */

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FisClient, StartExperimentCommand } from '@aws-sdk/client-fis';
 import { RUN_STATE_SCHEMA, type RunState } from '../../../src/commands/drill/run-state';
-import { DRILL_DEFAULTS } from '../../../src/commands/drill/settings';
+import { DRILL_DEFAULTS, DRILL_PREFIX } from '../../../src/commands/drill/settings';
 import { errorLines, runCli } from '../../support/cli';
-import type { CrossRegionDeployment } from '../../support/cross-region';
+import { type CrossRegionDeployment, motoS3In, PRIMARY_REGION } from '../../support/cross-region';
 import {
   bucketContents,
   type FaultFixture,
@@ -15,6 +15,7 @@ import {
   readRunState,
   TEMPLATE_ID,
 } from '../../support/drill';
+import { startReplicator } from '../../support/replicator';
 
 // Ctrl-C, a second Ctrl-C and --resume, with FIS and the alarm history mocked and S3 on moto.
 
@@ -89,6 +90,47 @@ describe('GIVEN a drill in its rpo stage', () => {
     expect(result.stdout).toMatch(
       new RegExp(`to run the stages it did not finish: s3-dr drill --env \\S+ --resume ${runId} --yes\\n?$`),
     );
+  });
+});
+
+describe('GIVEN a drill interrupted in its rpo stage, then resumed', () => {
+  it('WHEN the resumed run finishes THEN the probes the first attempt stopped watching read "not watched to the end", not "never arrived", in evidence.json, report.html and report.md, and the timeline shows the interruption and the resume', async () => {
+    await f.replicator.stop();
+    const dir = newReportDir();
+    const first = await runCli(args(dir, 'fault,failover,restore,locks'), interruptAt('rpo: writing'));
+    expect(first.code).toBe(1);
+    const firstKeys = readEvidence(dir).probes.map((p) => p.key);
+    expect(firstKeys.length).toBeGreaterThan(0);
+    const { primaryBucket, replicaBucket } = deployment.names;
+    f.replicator = startReplicator(motoS3In(PRIMARY_REGION), primaryBucket, replicaBucket, DRILL_PREFIX, 20);
+
+    const resumed = await runCli(['drill', '--resume', readRunState(dir).runId, '--report', dir, '--yes']);
+
+    expect(errorLines(resumed.stderr)).toEqual([]);
+    expect(resumed.code).toBe(0);
+    const evidence = readEvidence(dir);
+    expect(evidence.outcome).toBe('met');
+    expect(evidence.probes.filter((p) => p.interrupted === true).map((p) => p.key)).toEqual(firstKeys);
+    expect(evidence.probes.filter((p) => p.seenAt === null && p.interrupted !== true)).toEqual([]);
+    expect(evidence.stages.find((s) => s.name === 'rpo')).toMatchObject({
+      status: 'passed',
+      measurements: { probes: 2, arrived: 2 },
+    });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(html).not.toContain('never arrived');
+    expect(markdown).not.toContain('Never arrived');
+    const n = firstKeys.length;
+    expect(html).toContain(
+      `${n === 1 ? '1 probe was' : `${n} probes were`} not watched to the end: the drill was interrupted before`,
+    );
+    expect(html).toContain('Replication probes (2)');
+    expect(markdown).toContain(`| Replication probes | ${n + 2} | 2 | ${n} |`);
+    expect(markdown).toContain('Not watched to the end (the drill was interrupted before they arrived');
+    expect(evidence.events.filter((e) => e.kind === 'note').map((e) => e.detail)).toEqual([
+      'interrupted (Ctrl-C or SIGTERM): the drill ended the stage, stopped watching its probes and undid what it changed',
+      `resumed (--resume ${evidence.runId}): running the stages it did not finish`,
+    ]);
   });
 });
 

@@ -176,11 +176,13 @@ function probeRow(probe: ProbeRecord): string {
 export function delaySvg(evidence: Evidence): string | undefined {
   const arrived = evidence.probes.filter((p) => p.delaySeconds !== null);
   if (arrived.length === 0) return undefined;
-  // Each row says how many probes it holds (written, arrived or not).
+  // Each row says how many probes it holds (written, arrived or not); a probe an interrupted
+  // attempt stopped watching is not one of them (the page lists those apart).
+  const watched = evidence.probes.filter((p) => p.delaySeconds !== null || !p.interrupted);
   const written = new Map<string, number>();
-  for (const p of evidence.probes) written.set(probeRow(p), (written.get(probeRow(p)) ?? 0) + 1);
+  for (const p of watched) written.set(probeRow(p), (written.get(probeRow(p)) ?? 0) + 1);
   const label = (p: ProbeRecord) => `${probeRow(p)} (${written.get(probeRow(p))})`;
-  const rows = [...new Set(evidence.probes.map(label))];
+  const rows = [...new Set(watched.map(label))];
   const rpo = evidence.objectives.find((o) => o.name === 'rpo');
   const delays = arrived.map((p) => Math.max(p.delaySeconds as number, 0.5));
   const low = Math.min(...delays, rpo?.target_seconds ?? Infinity);

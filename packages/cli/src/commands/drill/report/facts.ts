@@ -1,7 +1,15 @@
 // What both reports say, in words: the objectives' names and meanings, durations and times as a
 // person reads them, and each objective's verdict. report.html and report.md render these facts;
 // neither computes anything of its own, so that the two can never disagree.
-import type { Evidence, Objective, ObjectiveName, StageName, StageStatus, TimelineEvent } from '../evidence';
+import type {
+  Evidence,
+  Objective,
+  ObjectiveName,
+  ProbeRecord,
+  StageName,
+  StageStatus,
+  TimelineEvent,
+} from '../evidence';
 
 /** What each objective is called in a report, and what it measures (for a reader who has not read the code). */
 export const OBJECTIVE_TEXT: Readonly<
@@ -206,6 +214,25 @@ export interface NumberedEvent extends TimelineEvent {
 
 export function numberedEvents(evidence: Evidence): NumberedEvent[] {
   return markedEvents(evidence).map((event, i) => ({ ...event, number: i + 1 }));
+}
+
+/** The probes the drill watched for to the end without seeing them arrive. */
+export function probesNeverArrived(evidence: Evidence): ProbeRecord[] {
+  return evidence.probes.filter((p) => p.delaySeconds === null && !p.interrupted);
+}
+
+/**
+ * The probes of an interrupted attempt that had not arrived when the drill stopped watching: whether
+ * they arrived is not known, so they are neither "never arrived" nor counted with a rerun's probes.
+ */
+export function probesNotWatched(evidence: Evidence): ProbeRecord[] {
+  return evidence.probes.filter((p) => p.delaySeconds === null && p.interrupted === true);
+}
+
+/** What a probe's delay cell says. */
+export function probeDelayText(probe: ProbeRecord): string {
+  if (probe.delaySeconds !== null) return formatSeconds(probe.delaySeconds);
+  return probe.interrupted ? 'not watched to the end (interrupted)' : 'never arrived';
 }
 
 /** A setting or measurement value as text: lists joined, null as "none", booleans as yes/no. */

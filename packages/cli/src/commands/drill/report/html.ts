@@ -14,6 +14,9 @@ import {
   type ObjectiveRow,
   objectiveRows,
   outcomeText,
+  probeDelayText,
+  probesNeverArrived,
+  probesNotWatched,
   runFacts,
   STAGE_TITLE,
   STATUS_TEXT,
@@ -152,7 +155,8 @@ function eventsTable(events: readonly NumberedEvent[], clock: (iso: string) => s
 
 function delaySection(evidence: Evidence, charts: Charts): Markup {
   const svg = charts.delaySvg(evidence);
-  const lost = evidence.probes.filter((p) => p.delaySeconds === null);
+  const lost = probesNeverArrived(evidence);
+  const unwatched = probesNotWatched(evidence);
   const rpo = evidence.objectives.find((o) => o.name === 'rpo');
   return html`<section class="keep">
 <h2>Replication delay of each probe</h2>
@@ -167,6 +171,13 @@ ${
 ${
   lost.length > 0
     ? html`<p class="warning">${lost.length === 1 ? '1 probe never arrived' : `${lost.length} probes never arrived`}: ${lost.map(
+        (p, i) => html`${i > 0 ? ', ' : ''}<code>${p.key}</code>`,
+      )}.</p>`
+    : ''
+}
+${
+  unwatched.length > 0
+    ? html`<p class="note">${unwatched.length === 1 ? '1 probe was' : `${unwatched.length} probes were`} not watched to the end: the drill was interrupted before ${unwatched.length === 1 ? 'it' : 'they'} arrived, so whether ${unwatched.length === 1 ? 'it' : 'they'} did is not known (not counted above): ${unwatched.map(
         (p, i) => html`${i > 0 ? ', ' : ''}<code>${p.key}</code>`,
       )}.</p>`
     : ''
@@ -253,8 +264,8 @@ function probeRow(probe: ProbeRecord, i: number, clock: (iso: string) => string)
 <td>${probe.direction === 'forward' ? 'primary → replica' : 'replica → primary'}</td>
 <td class="key">${probe.key}</td>
 <td class="time">${clock(probe.writtenAt)}</td>
-<td class="time">${probe.seenAt ? clock(probe.seenAt) : 'never'}</td>
-<td class="num">${probe.delaySeconds === null ? 'never arrived' : formatSeconds(probe.delaySeconds)}</td>
+<td class="time">${probe.seenAt ? clock(probe.seenAt) : probe.interrupted ? 'not watched' : 'never'}</td>
+<td class="num">${probeDelayText(probe)}</td>
 </tr>`;
 }
 
@@ -326,6 +337,7 @@ code, .key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospa
 .events td:nth-child(3), .events th { white-space: nowrap; }
 .warning { padding: 8px 12px; background: #fff3e0; border-left: 4px solid var(--warn); }
 .pending { background: #fff3e0; }
+.note { padding: 8px 12px; border-left: 4px solid var(--line); }
 .empty { color: var(--muted); font-style: italic; }
 .settings { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 2px 24px; margin: 6px 0; }
 .settings div { display: flex; gap: 8px; border-bottom: 1px dotted var(--line); padding: 3px 0; }

@@ -9,6 +9,8 @@ import {
   markedEvents,
   objectiveRows,
   outcomeText,
+  probesNeverArrived,
+  probesNotWatched,
   runFacts,
   STAGE_TITLE,
   STATUS_TEXT,
@@ -96,23 +98,31 @@ export function renderMarkdown(evidence: Evidence): string {
 function probeSummary(evidence: Evidence): string[] {
   if (evidence.probes.length === 0) return [];
   const stages = [...new Set(evidence.probes.map((p) => p.stage))];
-  const lost = evidence.probes.filter((p) => p.delaySeconds === null);
+  const lost = probesNeverArrived(evidence);
+  const unwatched = probesNotWatched(evidence);
   return [
     '## Probes',
     '',
     ...table(
-      ['Stage', 'Written', 'Arrived'],
+      ['Stage', 'Written', 'Arrived', 'Not watched to the end (interrupted)'],
       stages.map((stage) => {
         const probes = evidence.probes.filter((p) => p.stage === stage);
         return [
           md(STAGE_TITLE[stage]),
           String(probes.length),
           String(probes.filter((p) => p.delaySeconds !== null).length),
+          String(probes.filter((p) => p.delaySeconds === null && p.interrupted === true).length),
         ];
       }),
     ),
     '',
     ...(lost.length > 0 ? [`Never arrived: ${lost.map((p) => md(p.key)).join(', ')}`, ''] : []),
+    ...(unwatched.length > 0
+      ? [
+          `Not watched to the end (the drill was interrupted before they arrived; whether they did is not known): ${unwatched.map((p) => md(p.key)).join(', ')}`,
+          '',
+        ]
+      : []),
   ];
 }
 

@@ -164,6 +164,7 @@ const checkEvidence: Check = object({
       writtenAt: time,
       seenAt: nullable(time),
       delaySeconds: nullable(number),
+      interrupted: optional(boolean),
     }),
   ),
   events: arrayOf(

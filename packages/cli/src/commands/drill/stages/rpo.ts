@@ -143,6 +143,8 @@ export async function probeStage(ctx: StageContext, stage: StageName, run: Probe
             writtenAt: new Date(p.writtenAt as number).toISOString(),
             seenAt: p.seenAt === undefined ? null : new Date(p.seenAt).toISOString(),
             delaySeconds: p.latencyMs === undefined ? null : Math.round(p.latencyMs / 100) / 10,
+            // Not seen before Ctrl-C: not watched to the end, which is not "never arrived".
+            ...(p.seenAt === undefined && report.ended === 'interrupted' ? { interrupted: true } : {}),
           }),
         ),
     ),
