@@ -23,7 +23,7 @@ import {
   type TargetFlags,
 } from './run-state';
 import { checkStagesLeft, DRILL_PREFIX, type DrillSettings, defaultReportDir, newRunId } from './settings';
-import { describeUndo, flagsOf, howToFinish } from './undo';
+import { describeUndo, howToFinish, resumeCommand } from './undo';
 
 /** The options of `s3-dr drill` (see register.ts); durations in ms. */
 export interface DrillOptions {
@@ -71,6 +71,7 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   const state: RunState = resumed ?? newRunState(runId, new Date(), flags, settings);
   state.status = 'running';
   state.deployment = deployment.record;
+  if (options.report !== undefined) state.report = options.report;
   // The timeline shows where a run was stopped and where it went on (the stage bars show only the last attempt).
   if (resumed)
     state.events.push({
@@ -101,7 +102,7 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
       ctx.io.stderr(
         left.length
           ? `\nquitting at once; left to undo by hand: ${left.join('; ')}\n`
-          : `\nquitting at once; nothing of the deployment is left changed (the run can go on: s3-dr drill ${flagsOf(state.target)} --resume ${runId} --yes)\n`,
+          : `\nquitting at once; nothing of the deployment is left changed (the run can go on: ${resumeCommand(state)})\n`,
       );
     },
     // A cancelled CI job gets SIGTERM: the drill undoes what it changed then too.
@@ -133,9 +134,7 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   await writeReport(reportDir, evidence);
   if (end.error) ctx.io.stderr(`s3-dr: ${end.error.message}\n`);
   const resumeHint =
-    state.status === 'interrupted'
-      ? `\nto run the stages it did not finish: s3-dr drill ${flagsOf(state.target)} --resume ${runId} --yes`
-      : '';
+    state.status === 'interrupted' ? `\nto run the stages it did not finish: ${resumeCommand(state)}` : '';
   ctx.print(`${formatSummary(evidence, reportDir)}${resumeHint}`, evidence);
   return end.error ? end.error.exitCode : exitCodeOf(evidence);
 }

@@ -66,6 +66,8 @@ export interface RunState {
   objectives: Objective[];
   undo: UndoRecord[];
   pending: PendingUndo[];
+  /** The --report folder as given (absent: the default folder), so that the hints to resume name it. */
+  report?: string;
   /** Epoch ms before which the restore stage's objects were in their original state (restore stage). */
   restorePoint?: string;
 }

@@ -13,8 +13,8 @@ export function describeUndo(undo: PendingUndo): string {
 }
 
 /** How to undo a pending change by hand: the command to run. */
-export function howToFinish(undo: PendingUndo, state: Pick<RunState, 'runId' | 'target'>): string {
-  const resume = `s3-dr drill ${flagsOf(state.target)} --resume ${state.runId} --yes`;
+export function howToFinish(undo: PendingUndo, state: ResumableRun): string {
+  const resume = resumeCommand(state);
   if (undo.kind === 'experiment') {
     const stop = undo.id
       ? `aws fis stop-experiment --id ${undo.id} --region ${undo.region}`
@@ -23,6 +23,14 @@ export function howToFinish(undo: PendingUndo, state: Pick<RunState, 'runId' | '
   }
   const routes = `Bucket=${undo.primary.bucket},Region=${undo.primary.region},TrafficDialPercentage=100 Bucket=${undo.replica.bucket},Region=${undo.replica.region},TrafficDialPercentage=0`;
   return `aws s3control submit-multi-region-access-point-routes --region us-west-2 --account-id ${undo.account} --mrap ${undo.accessPointArn} --route-updates ${routes}, or ${resume}`;
+}
+
+type ResumableRun = Pick<RunState, 'runId' | 'target' | 'report'>;
+
+/** The command that resumes the run: its target flags, its --report folder when one was given. */
+export function resumeCommand(state: ResumableRun): string {
+  const report = state.report !== undefined ? ` --report ${state.report}` : '';
+  return `s3-dr drill ${flagsOf(state.target)}${report} --resume ${state.runId} --yes`;
 }
 
 /** The target flags again, as the operator gave them. */

@@ -88,7 +88,9 @@ describe('GIVEN a drill in its rpo stage', () => {
       `nothing to undo: the drill left the deployment as it found it (its probe objects stay under _s3-dr/drill/${runId}/)`,
     );
     expect(result.stdout).toMatch(
-      new RegExp(`to run the stages it did not finish: s3-dr drill --env \\S+ --resume ${runId} --yes\\n?$`),
+      new RegExp(
+        `to run the stages it did not finish: s3-dr drill --env ${deployment.suffix} --report ${dir} --resume ${runId} --yes\\n?$`,
+      ),
     );
   });
 });
@@ -187,7 +189,7 @@ describe('GIVEN a drill pausing replication', () => {
     expect(exit).toHaveBeenCalledWith(130);
     const runId = readRunState(dir).runId;
     expect(result.stderr).toContain(
-      `quitting at once; left to undo by hand: stop AWS FIS experiment EXP1: aws fis stop-experiment --id EXP1 --region us-east-1, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
+      `quitting at once; left to undo by hand: stop AWS FIS experiment EXP1: aws fis stop-experiment --id EXP1 --region us-east-1, or s3-dr drill --env ${deployment.suffix} --report ${dir} --resume ${runId} --yes`,
     );
   });
 });
