@@ -35,7 +35,7 @@ describe('GIVEN the fix of a check', () => {
 
   it("WHEN the replica is a vault THEN a replica setting is put right by the vault's stack, with the vault's credentials", () => {
     expect(redeployOr({ target: vault, suffix: 'dev' }, 'replica', 'aws s3api x')).toBe(
-      'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica), or: aws s3api x',
+      'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica), or: aws s3api x (with credentials of account 222222222222)',
     );
     expect(redeployProtected({ target: vault, suffix: 'dev' }, 'replica')).toBe(
       'redeploy TapStackdevReplica (credentials of account 222222222222) with protectReplica on (the default: drop -c protectReplica=false)',
@@ -56,12 +56,16 @@ describe('GIVEN the fix of a check', () => {
       'redeploy TapStackdevReplica (credentials of account 222222222222) (npx cdk deploy TapStackdevReplica -c alarmEmail=oncall@example.com)',
     );
     expect(redeployOr({ target: vault, suffix: 'dev' }, 'primary', 'aws s3api x')).toBe(
-      'redeploy the stack (npx cdk deploy), or: aws s3api x',
+      'redeploy the stack (npx cdk deploy TapStackdev --exclusively), or: aws s3api x',
     );
   });
 
-  it("WHEN the replica is a vault THEN what the primary's stack owns (its alarms, its canary) is still the primary stack's", () => {
-    expect(redeploy({ target: vault, suffix: 'dev' })).toBe('redeploy the stack (npx cdk deploy)');
-    expect(redeploy({ target: vault, suffix: 'dev' }, 'primary')).toBe('redeploy the stack (npx cdk deploy)');
+  it("WHEN the replica is a vault THEN what the primary's stack owns (its alarms, its canary) is still the primary stack's, deployed alone with the primary's credentials", () => {
+    expect(redeploy({ target: vault, suffix: 'dev' })).toBe(
+      'redeploy the stack (npx cdk deploy TapStackdev --exclusively)',
+    );
+    expect(redeploy({ target: vault, suffix: 'dev' }, 'primary')).toBe(
+      'redeploy the stack (npx cdk deploy TapStackdev --exclusively)',
+    );
   });
 });

@@ -86,7 +86,15 @@ function vaultOwns(scope: FixScope, role?: BucketRole): boolean {
 
 /** `redeploy the stack` or, for a setting of a vault, its stack and the account to deploy it with. */
 function redeployWhat(scope: FixScope, role?: BucketRole): { who: string; command: string } {
-  if (!vaultOwns(scope, role)) return { who: 'the stack', command: 'npx cdk deploy' };
+  if (!vaultOwns(scope, role)) {
+    // With a vault each stack is deployed with its own account's credentials: the primary's alone
+    // (docs/vault.md), since the vault stack is out of those credentials' reach.
+    const primaryOnly =
+      scope.target.replicaAccount !== undefined && scope.suffix !== undefined
+        ? `npx cdk deploy TapStack${scope.suffix} --exclusively`
+        : 'npx cdk deploy';
+    return { who: 'the stack', command: primaryOnly };
+  }
   const stack = scope.suffix !== undefined ? `TapStack${scope.suffix}Replica` : 'the vault stack';
   return {
     who: `${stack} (credentials of account ${scope.target.replicaAccount})`,
@@ -102,7 +110,11 @@ export function redeploy(scope: FixScope, role?: BucketRole, deployArgs = ''): s
 
 /** A redeploy with the command that does the same by hand; for buckets of no deployment, the command alone. */
 export function redeployOr(scope: FixScope, role: BucketRole | undefined, command: string): string {
-  return scope.suffix === undefined ? command : `${redeploy(scope, role)}, or: ${command}`;
+  // A command on a vault's side runs with the vault account's credentials, not the caller's.
+  const byHand = vaultOwns(scope, role)
+    ? `${command} (with credentials of account ${scope.target.replicaAccount})`
+    : command;
+  return scope.suffix === undefined ? byHand : `${redeploy(scope, role)}, or: ${byHand}`;
 }
 
 /** A redeploy with a setting changed: `redeploy with <setting>`, naming the stack when it is a vault's. */
