@@ -74,11 +74,7 @@ export function exitCodeOf(verdict: Verdict, strict: boolean): number {
 
 /** `s3-dr verify`: compares the target's buckets and prints the differences and the verdict. */
 export async function verify(ctx: CommandContext, options: VerifyOptions): Promise<number> {
-  if (options.locks && !options.inventory) {
-    throw new CliError(
-      "--locks reads the replica's Object Lock fields from its S3 Inventory report: add --inventory",
-    );
-  }
+  if (!options.inventory) refuseInventoryOnly(options);
   if (options.inventory) {
     const { verifyInventory } = require('./inventory/action') as typeof import('./inventory/action');
     return verifyInventory(ctx, options);
@@ -120,6 +116,31 @@ export async function verify(ctx: CommandContext, options: VerifyOptions): Promi
     basis: `grace ${formatDuration(options.grace)}`,
     json: { graceSeconds: options.grace / 1000 },
   });
+}
+
+/** The options that only --inventory reads, with what each does (listings would ignore them). */
+const INVENTORY_ONLY: readonly (readonly [keyof VerifyOptions, string, string])[] = [
+  ['locks', '--locks', "reads the replica's Object Lock fields from its S3 Inventory report"],
+  ['failedManifest', '--failed-manifest', 'lists the failed and missing entries of the S3 Inventory reports'],
+  ['sourceInventory', '--source-inventory', "names the source's S3 Inventory reports"],
+  ['replicaInventory', '--replica-inventory', "names the replica's S3 Inventory reports"],
+  ['inventoryDate', '--inventory-date', 'picks the day of the S3 Inventory reports to compare'],
+  ['engine', '--engine', 'says where the S3 Inventory reports are compared'],
+  ['workgroup', '--workgroup', 'names the Athena workgroup that compares the S3 Inventory reports'],
+  ['database', '--database', 'names the Glue database of the S3 Inventory tables'],
+  ['maxScan', '--max-scan', 'bounds the Athena query over the S3 Inventory reports'],
+  ['yes', '--yes', 'allows a large Athena query over the S3 Inventory reports'],
+];
+
+/** Refuses, before any request, the first --inventory-only option given without --inventory. */
+function refuseInventoryOnly(options: VerifyOptions): void {
+  const given = INVENTORY_ONLY.find(([key]) => options[key] !== undefined && options[key] !== false);
+  if (!given) return;
+  const [key, flag, what] = given;
+  const value = options[key];
+  // The value as given (--max-scan is parsed to bytes: its flag alone says enough).
+  const shown = typeof value === 'string' ? ` ${value}` : '';
+  throw new CliError(`${flag}${shown} ${what}: add --inventory`);
 }
 
 /** What a comparison came to, as printSummary prints it. */

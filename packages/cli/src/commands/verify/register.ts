@@ -141,12 +141,12 @@ export const registerVerify: Register = (program, bind) => {
     .addOption(
       new Option(
         '--max-scan <size>',
-        '--inventory --engine athena: ask for --yes above this scan (e.g. 500GB, 1TB)',
-      )
-        .argParser(parseSize)
-        .default(1024 ** 4, '1TB'),
+        // No commander default (inventory/action.ts applies it): an unset option is one not given,
+        // which verify refuses without --inventory.
+        '--inventory --engine athena: ask for --yes above this scan (e.g. 500GB, 1TB; default: 1TB)',
+      ).argParser(parseSize),
     )
-    .option('--yes', '--inventory --engine athena: run a query that may scan more than --max-scan', false)
+    .option('--yes', '--inventory --engine athena: run a query that may scan more than --max-scan')
     .option(
       '--failed-manifest <file>',
       '--inventory: write the source versions of the failed and missing entries to this file as an S3 Batch Operations CSV manifest (bucket,key,versionId; keys URL-encoded), which s3-dr backfill --from-report takes',

@@ -105,3 +105,53 @@ test('GIVEN the same bucket as source and replica WHEN verifying THEN it exits 1
     `s3-dr: source and replica are the same bucket ${bucket}: comparing a bucket with itself proves nothing about its replica\n`,
   );
 });
+
+describe('GIVEN an option of --inventory without --inventory', () => {
+  let proxy: RecordingProxy;
+  beforeAll(async () => {
+    proxy = await startRecordingProxy();
+  });
+  afterAll(() => proxy.close());
+
+  test.each([
+    [
+      ['--failed-manifest', 'f.csv'],
+      '--failed-manifest f.csv lists the failed and missing entries of the S3 Inventory reports',
+    ],
+    [['--locks'], "--locks reads the replica's Object Lock fields from its S3 Inventory report"],
+    [
+      ['--source-inventory', 's3://ops/inv/'],
+      "--source-inventory s3://ops/inv/ names the source's S3 Inventory reports",
+    ],
+    [
+      ['--replica-inventory', 's3://ops/inv/'],
+      "--replica-inventory s3://ops/inv/ names the replica's S3 Inventory reports",
+    ],
+    [
+      ['--inventory-date', '2026-12-01'],
+      '--inventory-date 2026-12-01 picks the day of the S3 Inventory reports to compare',
+    ],
+    [['--engine', 'local'], '--engine local says where the S3 Inventory reports are compared'],
+    [
+      ['--workgroup', 'wg'],
+      '--workgroup wg names the Athena workgroup that compares the S3 Inventory reports',
+    ],
+    [['--database', 'db'], '--database db names the Glue database of the S3 Inventory tables'],
+    [['--max-scan', '1TB'], '--max-scan bounds the Athena query over the S3 Inventory reports'],
+    [['--yes'], '--yes allows a large Athena query over the S3 Inventory reports'],
+  ])(
+    'WHEN verifying with %j THEN it exits 2 with one line asking for --inventory, before any request',
+    async (args, line) => {
+      const before = proxy.requests().length;
+
+      const result = await runCli(['--source', bucket, '--replica', replica, 'verify', ...args], {
+        env: { ...motoEnv(), AWS_ENDPOINT_URL: proxy.endpoint },
+      });
+
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`s3-dr: ${line}: add --inventory\n`);
+      expect(proxy.requests().length).toBe(before);
+    },
+  );
+});
