@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_REGION } from '../packages/cli/src/shared/aws-options';
 import { putReport, type ReportSpec, rowsOf } from '../packages/cli/test/support/inventory';
 
 const USAGE = `Usage: npx tsx bench/inventory-reports.ts --source <bucket> --replica <bucket> --destination <bucket>
@@ -47,7 +48,10 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const s3 = new S3Client({ forcePathStyle: true });
+  // The SDK reads AWS_REGION only; the region as s3-dr picks it (shared/aws.ts), so that the
+  // README's environment (AWS_DEFAULT_REGION) works here too.
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+  const s3 = new S3Client({ forcePathStyle: true, region });
   await s3
     .send(new HeadBucketCommand({ Bucket: destination }))
     .catch(() => s3.send(new CreateBucketCommand({ Bucket: destination })));

@@ -11,6 +11,15 @@ import { motoEnv, uniqueBucket } from '../support/moto';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Runs the bench script with `args` in `env`; its stdout. */
+async function bench(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)('npx', ['tsx', 'bench/inventory-reports.ts', ...args], {
+    cwd: ROOT,
+    env,
+  });
+  return stdout;
+}
+
 test('GIVEN two buckets in moto WHEN bench/inventory-reports.ts writes their reports THEN the verify command it prints judges them', async () => {
   const s3 = motoS3();
   const [source, replica] = await Promise.all([createBucket(s3, 'ir-src'), createBucket(s3, 'ir-rep')]);
@@ -18,21 +27,9 @@ test('GIVEN two buckets in moto WHEN bench/inventory-reports.ts writes their rep
   await put(s3, source, 'lost.txt', 'never replicated');
   const destination = uniqueBucket('ir-ops');
 
-  const { stdout } = await promisify(execFile)(
-    'npx',
-    [
-      'tsx',
-      'bench/inventory-reports.ts',
-      '--source',
-      source,
-      '--replica',
-      replica,
-      '--destination',
-      destination,
-      '--failed',
-      'lost.txt',
-    ],
-    { cwd: ROOT, env: { ...process.env, ...motoEnv() } },
+  const stdout = await bench(
+    ['--source', source, '--replica', replica, '--destination', destination, '--failed', 'lost.txt'],
+    { ...process.env, ...motoEnv() },
   );
   const words = stdout.trim().split(' ');
   const result = await runCli(words.slice(1));
@@ -40,4 +37,19 @@ test('GIVEN two buckets in moto WHEN bench/inventory-reports.ts writes their rep
   expect(words[0]).toBe('s3-dr');
   expect(result.stderr).not.toMatch(/^s3-dr: /m);
   expect(result.stdout.trim().split('\n').at(-1)).toBe('FAIL: 1 failed, 0 missing, 0 mismatched');
+});
+
+test('GIVEN only AWS_DEFAULT_REGION set, as in the README tour WHEN bench/inventory-reports.ts writes the reports THEN it takes that region and prints the verify command', async () => {
+  const s3 = motoS3();
+  const [source, replica] = await Promise.all([createBucket(s3, 'ir-dsrc'), createBucket(s3, 'ir-drep')]);
+  for (const bucket of [source, replica]) await put(s3, bucket, 'a.txt', 'alpha');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...motoEnv(), AWS_DEFAULT_REGION: 'us-east-1' };
+  delete env.AWS_REGION;
+
+  const stdout = await bench(
+    ['--source', source, '--replica', replica, '--destination', uniqueBucket('ir-dops')],
+    env,
+  );
+
+  expect(stdout).toMatch(new RegExp(`^s3-dr verify --source ${source} --replica ${replica} --inventory `));
 });
