@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -531,9 +531,38 @@ describe('bad input exits 2 with one line', () => {
     return result.stderr.trim();
   }
 
-  test('GIVEN no locations WHEN verifying by inventory THEN it names the two options', async () => {
-    expect(await failing(() => [])).toMatch(
-      /--inventory needs the reports' locations: .* or --source-inventory and --replica-inventory/,
+  test('GIVEN --source/--replica and no locations WHEN verifying by inventory THEN it names the two options', async () => {
+    expect(await failing(() => [])).toBe(
+      "s3-dr: --inventory needs the reports' locations: --source/--replica name the buckets, not their reports; pass --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration",
+    );
+  });
+
+  test('GIVEN --env of a stack that cannot be read WHEN verifying by inventory THEN it says the stack was not readable and how to name the reports, before any bucket request', async () => {
+    const result = await runCli(['verify', '--env', 'invnostack', '--inventory']);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      "s3-dr: --inventory needs the reports' locations: stack TapStackinvnostack was not readable (no such stack in this --region, or no cloudformation:DescribeStacks), so the bucket names came from the naming contract, which does not name the reports; pass --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration, or --outputs <file> of the deployment\n",
+    );
+  });
+
+  test('GIVEN an --outputs file without inventory outputs WHEN verifying by inventory THEN it says the deployment has no inventory', async () => {
+    const p = await buckets();
+    const outputs = join(mkdtempSync(join(tmpdir(), 'inv-')), 'outputs.json');
+    writeFileSync(
+      outputs,
+      JSON.stringify({
+        PrimaryBucketArn: `arn:aws:s3:::${p.source}`,
+        ReplicaBucketArn: `arn:aws:s3:::${p.replica}`,
+      }),
+    );
+
+    const result = await runCli(['verify', '--outputs', outputs, '--inventory']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "s3-dr: --inventory needs the reports' locations: the --outputs file has no InventoryLocationPrimary/InventoryLocationReplica (a deployment without inventory); pass --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration\n",
     );
   });
 

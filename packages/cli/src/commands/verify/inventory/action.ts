@@ -1,4 +1,4 @@
-import { RESERVED_PREFIX } from 's3-dr-naming';
+import { INVENTORY_OUTPUT_KEYS, RESERVED_PREFIX, stackName } from 's3-dr-naming';
 import { openFileManifest } from '../../../shared/batch/manifest';
 import { bucketUsesKms } from '../../../shared/buckets';
 import type { CommandContext } from '../../../shared/context';
@@ -271,10 +271,26 @@ function inventoryLocations(options: VerifyOptions, target: Target): { source: s
   const replica = options.replicaInventory ?? target.inventory?.replica;
   if (!source || !replica) {
     throw new CliError(
-      "--inventory needs the reports' locations: from the stack (--env/--outputs of a deployment with inventory), or --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration",
+      `--inventory needs the reports' locations: ${whyNoLocations(target)}; pass --source-inventory and --replica-inventory, each s3://<destination>/<prefix>/<source-bucket>/<configuration-id>/, the root of one inventory configuration${target.origin === 'naming' ? ', or --outputs <file> of the deployment' : ''}`,
     );
   }
   return { source, replica };
+}
+
+/** Why the target gave no report locations (the outputs InventoryLocationPrimary/Replica). */
+function whyNoLocations(target: Target): string {
+  const outputs = `${INVENTORY_OUTPUT_KEYS.inventoryLocationPrimary}/${INVENTORY_OUTPUT_KEYS.inventoryLocationReplica}`;
+  switch (target.origin) {
+    case 'naming':
+      // The naming contract names the buckets, not the reports: a cross-region replica's reports
+      // are in an ops bucket of its own region, which the suffix alone does not tell.
+      return `stack ${stackName(target.suffix as string)} was not readable (no such stack in this --region, or no cloudformation:DescribeStacks), so the bucket names came from the naming contract, which does not name the reports`;
+    case 'stack':
+    case 'outputs':
+      return `the ${target.origin === 'stack' ? `stack ${stackName(target.suffix as string)}` : '--outputs file'} has no ${outputs} (a deployment without inventory)`;
+    case 'explicit':
+      return '--source/--replica name the buckets, not their reports';
+  }
 }
 
 function age(now: number, report: InventoryReport): string {
