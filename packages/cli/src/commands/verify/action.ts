@@ -6,6 +6,7 @@ import { assertBucketsExist, s3ForTarget } from '../../shared/preflight';
 import { createProgress } from '../../shared/progress';
 import { openReport } from '../../shared/report';
 import { count } from '../../shared/text';
+import { flagsOf } from '../drill/undo';
 import type { Difference } from './compare';
 import { type VerifyResult, verifyBuckets } from './run';
 
@@ -167,7 +168,7 @@ export interface Summary {
 export function printSummary(ctx: CommandContext, s: Summary): number {
   const { options, result } = s;
   const verdict = verdictOf(result);
-  const lines = formatText(s.source, s.replica, options, result, verdict, s.basis);
+  const lines = formatText(s.source, s.replica, options, result, verdict, s.basis, flagsOf(ctx.options));
   lines.splice(1, 0, ...(s.details ?? []));
   lines.splice(-1, 0, ...(s.notes ?? []));
   ctx.print(lines.join('\n'), {
@@ -191,7 +192,10 @@ export function printSummary(ctx: CommandContext, s: Summary): number {
   return exitCodeOf(verdict, options.strict);
 }
 
-/** The summary's lines, the verdict last; `basis` says what the comparison rested on (`grace 15m`). */
+/**
+ * The summary's lines, the verdict last; `basis` says what the comparison rested on (`grace 15m`),
+ * `targetFlags` the target as given (`--env prod`), for the commands it suggests.
+ */
 export function formatText(
   source: string,
   replica: string,
@@ -199,6 +203,7 @@ export function formatText(
   r: Summarized,
   verdict: Verdict,
   basis: string,
+  targetFlags = '',
 ): string[] {
   const prefix = options.prefix ?? '';
   const mode = options.allVersions ? 'every version' : 'current state';
@@ -232,9 +237,16 @@ export function formatText(
   }
   const unit = options.allVersions ? 'version' : 'key';
   if (r.counts.extra) {
-    // Extra keys are what a ransomware-like mass delete in the source leaves: say the way back.
+    // Extra keys are what a ransomware-like mass delete in the source leaves: say the way back,
+    // with the target flags given, so that the command runs as pasted.
+    const restore = `s3-dr restore${targetFlags ? ` ${targetFlags}` : ''}`;
     lines.push(
-      `note: ${count(r.counts.extra, `${unit}`)} only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, s3-dr restore --bucket primary --to <a time before the deletes> brings them back from the source's versions, s3-dr restore --from replica --to <that time> from the replica's`,
+      options.allVersions
+        ? // A version deleted by id (or expired by lifecycle) is gone from the source, and neither
+          // delete is replicated: only the replica's copy is left
+          // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html).
+          `note: ${count(r.counts.extra, 'version')} only in the replica (deleted from the source by version id or by a lifecycle expiration, neither of which is replicated; or written to the replica only): if deleted by mistake, only the replica's versions bring them back: ${restore} --from replica --to <a time before the deletes> restores each key's state at that time from them`
+        : `note: ${count(r.counts.extra, 'key')} only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, ${restore} --bucket primary --to <a time before the deletes> brings them back from the source's versions, ${restore} --from replica --to <that time> from the replica's`,
     );
   }
   const unsettled = [

@@ -63,16 +63,30 @@ test('GIVEN a key deleted in the source but not in the replica WHEN verifying TH
   ]);
 });
 
-test('GIVEN keys deleted in the source but not in the replica WHEN verifying THEN a note says how a restore brings them back, before the verdict, exit 0', async () => {
+test('GIVEN keys deleted in the source but not in the replica WHEN verifying THEN a note says how a restore brings them back, with the target flags given, before the verdict, exit 0', async () => {
   const p = await pair(FILES);
   await Promise.all([remove(s3, p.source, 'a.txt'), remove(s3, p.source, 'd.txt')]);
 
   const result = await verify(p, '--grace', '0');
 
   expect(result.code).toBe(0);
+  const restore = `s3-dr restore --source ${p.source} --replica ${p.replica}`;
   expect(result.stdout.trim().split('\n').slice(-2)).toEqual([
-    "note: 2 keys only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, s3-dr restore --bucket primary --to <a time before the deletes> brings them back from the source's versions, s3-dr restore --from replica --to <that time> from the replica's",
+    `note: 2 keys only in the replica (deleted in the source, or a delete not replicated yet): if deleted by mistake, ${restore} --bucket primary --to <a time before the deletes> brings them back from the source's versions, ${restore} --from replica --to <that time> from the replica's`,
     'WARN: no key missing for longer than 0ms, no mismatch; 2 extra',
+  ]);
+});
+
+test('GIVEN a version only in the replica WHEN verifying --all-versions THEN the note says only the replica versions bring it back', async () => {
+  const p = await pair({});
+  await put(s3, p.replica, 'gone.txt', 'deleted from the source by version id');
+
+  const result = await verify(p, '--grace', '0', '--all-versions');
+
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim().split('\n').slice(-2)).toEqual([
+    `note: 1 version only in the replica (deleted from the source by version id or by a lifecycle expiration, neither of which is replicated; or written to the replica only): if deleted by mistake, only the replica's versions bring them back: s3-dr restore --source ${p.source} --replica ${p.replica} --from replica --to <a time before the deletes> restores each key's state at that time from them`,
+    'WARN: no version missing for longer than 0ms, no mismatch; 1 extra',
   ]);
 });
 
