@@ -10,9 +10,10 @@ import { resolveTarget } from '../../shared/target';
 import { packageVersion } from '../../shared/version';
 import { sleep } from '../probe/probe';
 import { discoverDeployment } from './deployment';
-import type { Evidence, StageName } from './evidence';
+import { type Evidence, NOT_REACHED, type StageName, stageStatusText } from './evidence';
 import { formatPlan, planStages } from './plan';
 import { writeReport } from './report';
+import { stagesNotRun } from './report/facts';
 import { evidenceOf, exitCodeOf, finishRun, type RunEnd, runStages } from './run';
 import {
   createReportDir,
@@ -199,9 +200,9 @@ export function formatSummary(evidence: Evidence, dir: string): string {
     '',
   ];
   for (const stage of evidence.stages) {
-    lines.push(
-      `  ${stage.name.padEnd(10)} ${stage.status.padEnd(11)} ${stage.reason ?? figures(stage)}`.trimEnd(),
-    );
+    const status = stageStatusText(stage);
+    const detail = status === NOT_REACHED ? '' : (stage.reason ?? figures(stage));
+    lines.push(`  ${stage.name.padEnd(10)} ${status.padEnd(11)} ${detail}`.trimEnd());
   }
   lines.push('');
   if (evidence.objectives.length === 0) lines.push('no objective measured');
@@ -224,15 +225,14 @@ export function formatSummary(evidence: Evidence, dir: string): string {
   // An interrupted or failed run always says whether anything is left changed.
   if (evidence.undo.length === 0 && (evidence.outcome === 'interrupted' || evidence.outcome === 'error'))
     lines.push(
-      `nothing to undo: the drill left the deployment as it found it (its probe objects stay under ${DRILL_PREFIX}${evidence.runId}/)`,
+      `nothing to undo: the drill left the deployment as it found it${evidence.probes.length > 0 ? ` (its probe objects stay under ${DRILL_PREFIX}${evidence.runId}/)` : ''}`,
     );
   for (const u of evidence.undo)
     lines.push(
       `${u.done ? 'undone' : 'NOT undone'}: ${u.action}${u.howToFinish ? `; to finish: ${u.howToFinish}` : ''}`,
     );
   // The same rule as the reports: an outcome never hides what was not measured.
-  const skipped = evidence.stages.filter((stage) => stage.status === 'skipped').map((stage) => stage.name);
-  const notMeasured = skipped.length > 0 ? `; stages skipped: ${skipped.join(', ')}` : '';
+  const notMeasured = stagesNotRun(evidence);
   lines.push('', `outcome: ${evidence.outcome}${notMeasured}; evidence: ${join(dir, 'evidence.json')}`);
   return `${lines.join('\n')}\n`;
 }

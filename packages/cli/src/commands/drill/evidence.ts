@@ -38,6 +38,17 @@ export interface Objective {
 /** How a stage ended. */
 export type StageStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'interrupted';
 
+/**
+ * The reason a stage the run never got to is recorded with: status `skipped` (the schema's), read
+ * as "not reached" wherever a person reads it, since nobody chose to skip it.
+ */
+export const NOT_REACHED = 'not reached';
+
+/** How a person reads a stage's status: "not reached" for a stage the run stopped before. */
+export function stageStatusText(stage: Pick<StageRecord, 'status' | 'reason'>): string {
+  return stage.status === 'skipped' && stage.reason === NOT_REACHED ? NOT_REACHED : stage.status;
+}
+
 export interface StageRecord {
   readonly name: StageName;
   readonly status: StageStatus;

@@ -1,6 +1,13 @@
 import { CliError, EXIT } from '../../shared/errors';
 import { type Io, notice } from '../../shared/progress';
-import { EVIDENCE_SCHEMA, type Evidence, STAGES, type StageName, type StageRecord } from './evidence';
+import {
+  EVIDENCE_SCHEMA,
+  type Evidence,
+  NOT_REACHED,
+  STAGES,
+  type StageName,
+  type StageRecord,
+} from './evidence';
 import { type PendingUndo, type RunState, saveRunState } from './run-state';
 import { failoverStage } from './stages/failover';
 import { faultStage } from './stages/fault';
@@ -94,7 +101,8 @@ export async function runStages(run: DrillRun): Promise<RunEnd> {
     await saveRunState(run.reportDir, state);
     if (error) return { error };
     if (name === 'preflight' && outcome.status === 'failed') {
-      const checks = outcome.reason?.split('; ').length ?? 0;
+      // The FAIL lines printed, one per failed check (a check's message may itself hold a "; ").
+      const checks = Number(outcome.measurements?.fail ?? 0);
       return {
         error: new CliError(
           `preflight failed (${checks === 1 ? '1 check' : `${checks} checks`}, listed above): nothing written; fix them or --skip the stages that need them`,
@@ -211,7 +219,11 @@ export function evidenceOf(state: RunState, version: string, endedAt: number, en
     },
     stages: STAGES.map(
       (name) =>
-        state.stages.find((r) => r.name === name) ?? { name, status: 'skipped', reason: 'not reached' },
+        state.stages.find((r) => r.name === name) ?? {
+          name,
+          status: 'skipped',
+          reason: s.skip.includes(name) ? '--skip' : NOT_REACHED,
+        },
     ),
     probes: state.probes,
     events: [...state.events].sort((a, b) => a.at.localeCompare(b.at)),

@@ -1,14 +1,16 @@
 // What both reports say, in words: the objectives' names and meanings, durations and times as a
 // person reads them, and each objective's verdict. report.html and report.md render these facts;
 // neither computes anything of its own, so that the two can never disagree.
-import type {
-  Evidence,
-  Objective,
-  ObjectiveName,
-  ProbeRecord,
-  StageName,
-  StageStatus,
-  TimelineEvent,
+import {
+  type Evidence,
+  NOT_REACHED,
+  type Objective,
+  type ObjectiveName,
+  type ProbeRecord,
+  type StageName,
+  type StageStatus,
+  stageStatusText,
+  type TimelineEvent,
 } from '../evidence';
 
 /** What each objective is called in a report, and what it measures (for a reader who has not read the code). */
@@ -137,10 +139,8 @@ export function outcomeText(evidence: Evidence): string {
   const rows = objectiveRows(evidence);
   const missed = rows.filter((r) => r.verdict === 'missed').map((r) => r.title);
   const unmeasured = rows.filter((r) => r.verdict === 'not measured').map((r) => r.title);
-  const skipped = evidence.stages.filter((s) => s.status === 'skipped').map((s) => s.name);
   const notMeasured =
-    (unmeasured.length > 0 ? `; not measured: ${unmeasured.join(', ')}` : '') +
-    (skipped.length > 0 ? `; stages skipped: ${skipped.join(', ')}` : '');
+    (unmeasured.length > 0 ? `; not measured: ${unmeasured.join(', ')}` : '') + stagesNotRun(evidence);
   switch (evidence.outcome) {
     case 'met':
       return rows.length === unmeasured.length
@@ -153,6 +153,18 @@ export function outcomeText(evidence: Evidence): string {
     case 'error':
       return `The drill stopped on an error${notMeasured}`;
   }
+}
+
+/** "; stages skipped: …; stages not reached: …" (empty when every stage ran), for the outcome line. */
+export function stagesNotRun(evidence: Evidence): string {
+  const named = (text: string) =>
+    evidence.stages.filter((stage) => stage.status === 'skipped' && stageStatusText(stage) === text);
+  const skipped = named('skipped').map((stage) => stage.name);
+  const notReached = named(NOT_REACHED).map((stage) => stage.name);
+  return (
+    (skipped.length > 0 ? `; stages skipped: ${skipped.join(', ')}` : '') +
+    (notReached.length > 0 ? `; stages ${NOT_REACHED}: ${notReached.join(', ')}` : '')
+  );
 }
 
 /**

@@ -2,7 +2,13 @@
 // auditor opens offline, prints to PDF and archives next to evidence.json. A Content-Security-
 // Policy forbids the page every request, so that it stays self-contained even if a change here
 // forgot that rule.
-import type { Evidence, ProbeRecord, StageRecord, UndoRecord } from '../evidence';
+import {
+  type Evidence,
+  type ProbeRecord,
+  type StageRecord,
+  stageStatusText,
+  type UndoRecord,
+} from '../evidence';
 import {
   COLOURS,
   deploymentFacts,
@@ -202,7 +208,7 @@ function stageRow(stage: StageRecord, clock: (iso: string) => string): Markup {
   const measurements = Object.entries(stage.measurements ?? {});
   return html`<tr>
 <th scope="row">${STAGE_TITLE[stage.name]}<span class="what">${stage.name}</span></th>
-<td><span class="status status-${stage.status}">${STATUS_TEXT[stage.status]}</span></td>
+<td><span class="status status-${stage.status}">${stageStatusText(stage)}</span></td>
 <td class="time">${stage.startedAt ? clock(stage.startedAt) : '–'}</td>
 <td class="num">${duration}</td>
 <td>${

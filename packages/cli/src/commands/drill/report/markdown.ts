@@ -1,6 +1,6 @@
 // report.md: the summary of report.html as Markdown, to paste into a ticket or a pull request.
 // GitHub-flavoured tables; every string from the evidence is escaped so that it stays text.
-import { EVIDENCE_SCHEMA, type Evidence } from '../evidence';
+import { EVIDENCE_SCHEMA, type Evidence, stageStatusText } from '../evidence';
 import {
   deploymentFacts,
   drillClock,
@@ -13,7 +13,6 @@ import {
   probesNotWatched,
   runFacts,
   STAGE_TITLE,
-  STATUS_TEXT,
   secondsBetween,
   valueText,
 } from './facts';
@@ -54,7 +53,7 @@ export function renderMarkdown(evidence: Evidence): string {
       ['Stage', 'Status', 'Started (UTC)', 'Duration', 'Measurements', 'Reason'],
       evidence.stages.map((s) => [
         md(STAGE_TITLE[s.name]),
-        md(STATUS_TEXT[s.status]),
+        md(stageStatusText(s)),
         s.startedAt ? md(clock(s.startedAt)) : '–',
         s.startedAt && s.endedAt ? md(formatSeconds(secondsBetween(s.startedAt, s.endedAt))) : '–',
         Object.entries(s.measurements ?? {})
