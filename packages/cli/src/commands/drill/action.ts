@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
-import { EXIT } from '../../shared/errors';
+import { EXIT, errorJson } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { notice } from '../../shared/progress';
@@ -136,7 +136,11 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   if (end.error) ctx.io.stderr(`s3-dr: ${end.error.message}\n`);
   const resumeHint =
     state.status === 'interrupted' ? `\nto run the stages it did not finish: ${resumeCommand(state)}` : '';
-  ctx.print(`${formatSummary(evidence, reportDir)}${resumeHint}`, evidence);
+  // --json: the evidence, and on a failure the error object every --json failure prints (docs/cli.md).
+  ctx.print(
+    `${formatSummary(evidence, reportDir)}${resumeHint}`,
+    end.error ? { ...evidence, error: errorJson(end.error) } : evidence,
+  );
   return end.error ? end.error.exitCode : exitCodeOf(evidence);
 }
 

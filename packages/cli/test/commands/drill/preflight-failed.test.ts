@@ -72,4 +72,21 @@ describe('GIVEN a deployment whose preflight fails', () => {
       'stages skipped: fault, failover; stages not reached: rpo, restore, locks',
     );
   });
+
+  it('WHEN the drill runs with --json THEN stdout holds the evidence and the error object every --json failure prints', async () => {
+    const dir = newReportDir();
+
+    const result = await drill(dir, '--json');
+
+    expect(result.code).toBe(2);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.error).toEqual({
+      code: 'failed',
+      message:
+        'preflight failed (2 checks, listed above): nothing written; fix them or --skip the stages that need them',
+      exitCode: 2,
+    });
+    const { error: _, ...evidence } = printed;
+    expect(evidence).toEqual(readEvidence(dir));
+  });
 });
