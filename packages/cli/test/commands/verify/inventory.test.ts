@@ -521,6 +521,23 @@ test('GIVEN differences outside --prefix and under _s3-dr/ WHEN verifying by inv
   expect(JSON.parse(whole.stdout).differences).toEqual([expect.objectContaining({ key: 'b/lost.txt' })]);
 });
 
+test('GIVEN two reports WHEN comparing locally THEN stderr says which download is the source report and which the replica report', async () => {
+  const p = await buckets();
+  const locations = await handMade(
+    p,
+    [row('a.txt'), row('b.txt')],
+    [row('a.txt', { replicationStatus: 'REPLICA' })],
+  );
+
+  const result = await verify(p, '--inventory', '--engine', 'local', ...locations);
+
+  expect(result.stderr.split('\n').filter((l) => l.startsWith('verify: downloading'))).toEqual([
+    expect.stringMatching(
+      /^verify: downloading the source's report \(2 files, \d+ B\) and the replica's \(2 files, \d+ B\)$/,
+    ),
+  ]);
+});
+
 describe('bad input exits 2 with one line', () => {
   async function failing(args: (p: Setup, locations: string[]) => Promise<string[]> | string[]) {
     const p = await buckets();
@@ -626,9 +643,25 @@ describe('bad input exits 2 with one line', () => {
     expect(existsSync(join(dir, 'f.csv'))).toBe(false);
   });
 
-  test('GIVEN --inventory-date of a day without a report THEN it says so', async () => {
-    expect(await failing((_p, l) => [...l, '--inventory-date', '2001-01-01'])).toMatch(
-      /no report of 2001-01-01/,
+  test('GIVEN --inventory-date of a day without a report, other days with one THEN it lists those days, without the 48 hours of a first report', async () => {
+    const p = await buckets();
+    const createdAt = Date.UTC(2026, 10, 30, 1, 0);
+    const locations = await handMade(p, [row('a.txt')], [row('a.txt')], createdAt);
+    await handMade(p, [row('a.txt')], [row('a.txt')], createdAt - 86_400_000);
+
+    const result = await verify(
+      p,
+      '--inventory',
+      '--engine',
+      'local',
+      ...locations,
+      '--inventory-date',
+      '2026-12-01',
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `s3-dr: --source-inventory ${locations[1]}: no report of 2026-12-01; report folders of 2026-11-30, 2026-11-29 (newest first): pass one of those days to --inventory-date, or leave it out for the newest report\n`,
     );
   });
 });

@@ -46,10 +46,16 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
     if (!regions.has(bucket)) regions.set(bucket, await locateBucket(clients, bucket));
   }
   const s3 = s3ForTarget(ctx.clients(), target, regions, replicaSide);
-  const [source, replica] = await Promise.all([
+  const found = await Promise.allSettled([
     findReport(s3, '--source-inventory', locations.source, target.source, options.inventoryDate),
     findReport(s3, '--replica-inventory', locations.replica, target.replica, options.inventoryDate),
   ]);
+  // When both fail, the source's error, whichever came first: the same input, the same line.
+  for (const f of found) if (f.status === 'rejected') throw f.reason;
+  const [source, replica] = found.map((f) => (f as PromiseFulfilledResult<InventoryReport>).value) as [
+    InventoryReport,
+    InventoryReport,
+  ];
   // Refusals come before any file is written or any query started.
   const locks = options.locks ? await replicaLocks(s3, replica) : undefined;
   if (engine === 'local') assertLocalFormats([source, replica]);
@@ -105,7 +111,9 @@ export async function verifyInventory(ctx: CommandContext, options: VerifyOption
   };
   try {
     if (engine === 'local') {
-      ctx.io.stderr(`verify: downloading ${describeFiles(source)} and ${describeFiles(replica)}\n`);
+      ctx.io.stderr(
+        `verify: downloading the source's report (${describeFiles(source)}) and the replica's (${describeFiles(replica)})\n`,
+      );
       const local = await downloadReports(s3, [source, replica], ctx.options.concurrency, interrupt.signal);
       try {
         // Interrupted while downloading: the files are incomplete, nothing is compared.

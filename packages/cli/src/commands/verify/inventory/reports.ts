@@ -86,13 +86,21 @@ export async function findReport(
 ): Promise<InventoryReport> {
   const root = parseInventoryRoot(option, uri);
   const folders = await listFolders(s3, root.bucket, root.prefix, `${option} ${uri}`);
-  const candidates = folders
-    .filter((f) => FOLDER.test(f) && (!date || f.startsWith(`${date}T`)))
+  const dated = folders
+    .filter((f) => FOLDER.test(f))
     .sort()
     .reverse();
+  const candidates = dated.filter((f) => !date || f.startsWith(`${date}T`));
   for (const folder of candidates) {
     const text = await readText(s3, root.bucket, `${root.prefix}${folder}/manifest.json`);
     if (text !== undefined) return checkManifest(option, uri, folder, root.bucket, bucket, text);
+  }
+  const days = [...new Set(dated.map((f) => f.slice(0, 10)))];
+  if (date && days.length && !candidates.length) {
+    // Other days have reports: the configuration works, only that day is missing.
+    throw new CliError(
+      `${option} ${uri}: no report of ${date}; report folders of ${days.slice(0, 5).join(', ')}${days.length > 5 ? ', ...' : ''} (newest first): pass one of those days to --inventory-date, or leave it out for the newest report`,
+    );
   }
   const when = date ? ` of ${date}` : '';
   throw new CliError(
