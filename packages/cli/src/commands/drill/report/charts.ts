@@ -54,6 +54,7 @@ export function timelineSvg(evidence: Evidence): string {
   const from = Date.parse(evidence.startedAt);
   const span = Math.max(Date.parse(evidence.endedAt) - from, 1);
   const share = (at: Date) => (at.getTime() - from) / span;
+  const ticks = timeTicks(from, from + span);
   // Where a bar's status and duration go: after its end; before its start when it ends in the last
   // quarter (the text would run off the chart); inside it when it also starts in the first quarter
   // (before it, the text would run into the lane names).
@@ -75,13 +76,12 @@ export function timelineSvg(evidence: Evidence): string {
     marginTop: 22,
     style: { fontFamily: FONT, fontSize: '12px' },
     // The page's text says the times are UTC: a label here would collide with the last tick.
-    // Seconds on the ticks when the whole drill is short enough for minutes to repeat, and never
-    // more ticks than whole seconds (which would repeat the seconds).
+    // Ticks of its own: a count is only a hint to the scale, which put 13 labels on a 12 s drill.
     x: {
       type: 'utc',
       label: null,
-      tickFormat: span < 600_000 ? '%H:%M:%S' : '%H:%M',
-      ticks: Math.min(8, Math.max(2, Math.floor(span / 1000))),
+      tickFormat: ticks.step < 60_000 ? '%H:%M:%S' : '%H:%M',
+      ticks: ticks.at,
       grid: true,
     },
     y: { domain: lanes, label: null, padding: 0.25 },
@@ -134,6 +134,29 @@ export function timelineSvg(evidence: Evidence): string {
     ],
   });
   return svg.outerHTML;
+}
+
+/** Steps between the timeline's ticks, shortest first: round numbers on a clock. */
+const TICK_STEPS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+].map((seconds) => seconds * 1000);
+
+/**
+ * At most this many tick labels on the timeline: a label (`09:30:00`, about 55 px) needs about
+ * 80 px to stand apart, and the plot is 626 px wide (820 less the lane names and the margin).
+ */
+export const MAX_TIME_TICKS = 6;
+
+/**
+ * The timeline's ticks from `from` to `to` (epoch ms): the shortest round step that gives at most
+ * {@link MAX_TIME_TICKS} of them, each a whole multiple of the step (UTC).
+ */
+export function timeTicks(from: number, to: number): { step: number; at: Date[] } {
+  const fits = (step: number) => Math.floor(to / step) - Math.ceil(from / step) + 1 <= MAX_TIME_TICKS;
+  const step = TICK_STEPS_MS.find(fits) ?? Math.ceil((to - from) / MAX_TIME_TICKS / 86_400_000) * 86_400_000;
+  const at: Date[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) at.push(new Date(t));
+  return { step, at };
 }
 
 /**

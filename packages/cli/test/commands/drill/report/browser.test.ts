@@ -14,7 +14,7 @@ import {
   type OpenedPage,
   openFile,
 } from '../../../support/chromium';
-import { fixtureEvidence } from './evidence-fixture';
+import { fixtureEvidence, shortDrillEvidence } from './evidence-fixture';
 
 const ARTIFACTS = join(ARTIFACTS_DIR, 'drill-report');
 const MISSING = `Chromium is not installed at ${CHROMIUM} (apt-get update && apt-get install -y chromium)`;
@@ -93,5 +93,42 @@ describeInBrowser('GIVEN the report.html of a drill, opened in Chromium', () => 
 
     expect(overflow).toBeLessThanOrEqual(0);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describeInBrowser('GIVEN the report.html of a 12 s drill, opened in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3-dr-report-browser-short-'));
+  let opened: OpenedPage;
+
+  beforeAll(async () => {
+    if (!chromiumInstalled()) throw new Error(`${MISSING}: .ci/run installs it before the tests`);
+    opened = await openFile((await writeReport(dir, shortDrillEvidence())).html);
+  });
+
+  afterAll(async () => {
+    await opened?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('WHEN it is shown THEN the time labels of the timeline stand apart (a screenshot is kept in test-artifacts/drill-report/short-drill.png)', async () => {
+    const labels = opened.page.locator(
+      'figure[aria-label="Timeline of the drill"] g[aria-label="x-axis tick label"] text',
+    );
+    const boxes: { x: number; width: number }[] = [];
+    for (const label of await labels.all()) {
+      const box = await label.boundingBox();
+      if (box) boxes.push(box);
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await opened.page
+      .locator('figure[aria-label="Timeline of the drill"]')
+      .screenshot({ path: join(ARTIFACTS, 'short-drill.png') });
+
+    expect(boxes.length).toBeGreaterThanOrEqual(2);
+    // Between one label's right edge and the next one's left edge: at least 16 px of space.
+    const gaps = boxes
+      .slice(1)
+      .map((box, i) => (box?.x ?? 0) - ((boxes[i]?.x ?? 0) + (boxes[i]?.width ?? 0)));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
   });
 });

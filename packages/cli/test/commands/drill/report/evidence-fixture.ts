@@ -26,3 +26,28 @@ export function drillFolder(root: string): string {
   copyFileSync(FIXTURE_PATH, join(dir, 'evidence.json'));
   return dir;
 }
+
+/**
+ * A 12 s drill (rpo and restore only, on a small bucket), as a newcomer's first try leaves it: the
+ * timeline's axis must still label its seconds legibly.
+ */
+export function shortDrillEvidence(): Evidence {
+  const at = (seconds: number) =>
+    new Date(Date.parse('2026-12-06T05:26:31.400Z') + seconds * 1000).toISOString();
+  return evidenceWith({
+    startedAt: at(0),
+    endedAt: at(12),
+    stages: [
+      { name: 'preflight', status: 'passed', startedAt: at(0), endedAt: at(0.6) },
+      { name: 'rpo', status: 'passed', startedAt: at(0.7), endedAt: at(9.8) },
+      { name: 'fault', status: 'skipped', reason: '--skip' },
+      { name: 'failover', status: 'skipped', reason: '--skip' },
+      { name: 'restore', status: 'passed', startedAt: at(9.9), endedAt: at(11.9) },
+      { name: 'locks', status: 'skipped', reason: 'the replica has no Object Lock with a default retention' },
+    ],
+    events: [],
+    probes: [],
+    objectives: [],
+    undo: [],
+  });
+}
