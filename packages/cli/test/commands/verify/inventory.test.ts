@@ -593,6 +593,24 @@ describe('bad input exits 2 with one line', () => {
     expect(message).toMatch(/--source-inventory s3:\/\/.*\/nothing\/here\/: no report/);
   });
 
+  test('GIVEN a location without a manifest WHEN --json THEN the error code is not-found (exit 2)', async () => {
+    const p = await buckets();
+    const locations = await handMade(p, [row('a.txt')], [row('a.txt')]);
+    const result = await verify(
+      p,
+      '--inventory',
+      '--engine',
+      'local',
+      '--json',
+      '--source-inventory',
+      `s3://${p.destination}/nothing/here/`,
+      '--replica-inventory',
+      locations[3] as string,
+    );
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'not-found', exitCode: 2 });
+  });
+
   test("GIVEN the replica's report as the source's THEN it names the bucket the report lists", async () => {
     const message = await failing((_p, l) => [
       '--source-inventory',

@@ -4,7 +4,7 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { CliError, describeAwsError } from '../../../shared/errors';
+import { CliError, describeAwsError, EXIT } from '../../../shared/errors';
 
 // Where S3 Inventory puts one configuration's reports, and what a manifest says
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-inventory-location.html):
@@ -100,11 +100,15 @@ export async function findReport(
     // Other days have reports: the configuration works, only that day is missing.
     throw new CliError(
       `${option} ${uri}: no report of ${date}; report folders of ${days.slice(0, 5).join(', ')}${days.length > 5 ? ', ...' : ''} (newest first): pass one of those days to --inventory-date, or leave it out for the newest report`,
+      EXIT.usage,
+      'not-found',
     );
   }
   const when = date ? ` of ${date}` : '';
   throw new CliError(
     `${option} ${uri}: no report${when} (no dated folder YYYY-MM-DDTHH-MMZ holding a manifest.json${folders.length ? `; folders seen: ${folders.slice(0, 5).join(', ')}` : ''}); the first report may take up to 48 hours after the inventory is configured`,
+    EXIT.usage,
+    'not-found',
   );
 }
 
