@@ -189,7 +189,7 @@ describe('GIVEN a control plane that stops answering once the routes were moved'
       `NOT undone: route the access point ${deployment.arn} back to the primary ${deployment.names.primaryBucket} failed: no failover control region answered`,
     );
     expect(result.stderr).toContain(
-      `to finish: aws s3control submit-multi-region-access-point-routes --region us-west-2 --account-id 123456789012 --mrap ${deployment.arn} --route-updates Bucket=${deployment.names.primaryBucket},Region=${PRIMARY_REGION},TrafficDialPercentage=100 Bucket=${deployment.names.replicaBucket},Region=${REPLICA_REGION},TrafficDialPercentage=0, or s3-dr drill --env ${deployment.suffix} --resume ${runId} --yes`,
+      `to finish: aws s3control submit-multi-region-access-point-routes --region us-west-2 --account-id 123456789012 --mrap ${deployment.arn} --route-updates Bucket=${deployment.names.primaryBucket},Region=${PRIMARY_REGION},TrafficDialPercentage=100 Bucket=${deployment.names.replicaBucket},Region=${REPLICA_REGION},TrafficDialPercentage=0, or s3-dr drill --env ${deployment.suffix} --report ${dir} --resume ${runId} --yes`,
     );
     expect(readRunState(dir).pending).toEqual([
       expect.objectContaining({ kind: 'routes', accessPointArn: deployment.arn }),
