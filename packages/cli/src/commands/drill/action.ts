@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { AwsClients } from '../../shared/aws';
 import type { CommandContext } from '../../shared/context';
 import { formatDuration } from '../../shared/duration';
-import { EXIT, errorJson } from '../../shared/errors';
+import { CliError, EXIT, errorJson } from '../../shared/errors';
 import { interruptSignal } from '../../shared/interrupt';
 import { assertBucketsExist } from '../../shared/preflight';
 import { notice } from '../../shared/progress';
-import { resolveTarget } from '../../shared/target';
+import { resolveTarget, type Target } from '../../shared/target';
 import { packageVersion } from '../../shared/version';
 import { sleep } from '../probe/probe';
 import { discoverDeployment } from './deployment';
@@ -24,6 +25,7 @@ import {
   type TargetFlags,
 } from './run-state';
 import { checkStagesLeft, DRILL_PREFIX, type DrillSettings, defaultReportDir, newRunId } from './settings';
+import { requirePauseTemplate } from './stages/fault';
 import { describeUndo, howToFinish, resumeCommand } from './undo';
 
 /** The options of `s3-dr drill` (see register.ts); durations in ms. */
@@ -62,7 +64,8 @@ export async function drill(ctx: CommandContext, options: DrillOptions): Promise
   if (!options.yes) {
     // Read only: the plan names the buckets, and a deployment that does not exist is said now.
     await assertBucketsExist(clients, target);
-    return printPlan(ctx, settings, `s3://${target.source} -> s3://${target.replica}`, resumed);
+    const refused = await stagesRefused(clients, target, settings);
+    return printPlan(ctx, settings, `s3://${target.source} -> s3://${target.replica}`, resumed, refused);
   }
   const runId = resumed?.runId ?? newRunId(new Date(), randomBytes(3).toString('hex'));
   // Read before anything is written: a missing bucket or no access ends the run here, with nothing created.
@@ -178,18 +181,41 @@ function targetFlags(ctx: CommandContext, options: DrillOptions, resumed: RunSta
   };
 }
 
+/**
+ * The stages preflight is known to refuse, read before the plan (without writing): `fault` without
+ * the deployment's pause template. Anything else that could not be read is left to preflight.
+ */
+async function stagesRefused(
+  clients: AwsClients,
+  target: Target,
+  settings: DrillSettings,
+): Promise<Partial<Record<StageName, string>>> {
+  if (settings.skip.includes('fault')) return {};
+  const { deployment } = await discoverDeployment(clients, target, 'plan');
+  try {
+    await requirePauseTemplate({ clients: { aws: clients, s3: clients.s3 }, deployment, settings });
+    return {};
+  } catch (err) {
+    // The drill's own refusals (no template, too short a pause); an AWS error is left to preflight.
+    if (err instanceof CliError && (err.code === 'not-found' || err.code === 'usage'))
+      return { fault: err.message };
+    return {};
+  }
+}
+
 function printPlan(
   ctx: CommandContext,
   settings: DrillSettings,
   where: string,
   resumed: RunState | undefined,
+  refused: Partial<Record<StageName, string>>,
 ): number {
   const heading = resumed
     ? `s3-dr drill --resume ${resumed.runId}: would first undo ${resumed.pending.length ? resumed.pending.map(describeUndo).join('; ') : 'nothing (nothing is left changed)'}, then run the stages it did not finish`
     : 's3-dr drill: the plan';
-  const text = `${formatPlan(settings, where, heading)}Nothing written: add --yes to run the drill.\n`;
+  const text = `${formatPlan(settings, where, heading, refused)}Nothing written: add --yes to run the drill.\n`;
   ctx.print(text, {
-    plan: planStages(settings),
+    plan: planStages(settings, refused),
     settings,
     resume: resumed?.runId ?? null,
     note: 'nothing written: add --yes to run the drill',

@@ -10,6 +10,8 @@ export interface PlannedStage {
   readonly writes: string;
   readonly takes: string;
   readonly costs: string;
+  /** Why preflight will refuse the stage (read before the plan): it will not run as planned. */
+  readonly refused?: string;
 }
 
 // Prices: S3 PUT/COPY/LIST $0.005 and GET/HEAD $0.0004 per 1,000 requests (us-east-1,
@@ -21,7 +23,10 @@ const GET_USD = 0.0004 / 1000;
 const FIS_USD_PER_ACTION_MINUTE = 0.1;
 
 /** What each stage will do, for the plan shown before anything is written. */
-export function planStages(settings: DrillSettings): PlannedStage[] {
+export function planStages(
+  settings: DrillSettings,
+  refused: Partial<Record<StageName, string>> = {},
+): PlannedStage[] {
   const s = settings;
   const writing = (s.probes - 1) * s.probeIntervalMs;
   // A probe is polled (GET, and HEAD while absent) every poll interval until it arrives: assume a
@@ -67,15 +72,30 @@ export function planStages(settings: DrillSettings): PlannedStage[] {
       costs: 'S3 requests: under $0.01',
     },
   };
-  return STAGES.map((stage) => ({ stage, run: !settings.skip.includes(stage), ...stages[stage] }));
+  return STAGES.map((stage) => {
+    const run = !settings.skip.includes(stage);
+    const why = run ? refused[stage] : undefined;
+    return { stage, run, ...stages[stage], ...(why ? { refused: why } : {}) };
+  });
 }
 
 /** The plan as text: the stages, then what is never done. */
-export function formatPlan(settings: DrillSettings, where: string, heading: string): string {
+export function formatPlan(
+  settings: DrillSettings,
+  where: string,
+  heading: string,
+  refused: Partial<Record<StageName, string>> = {},
+): string {
   const lines = [heading, `target: ${where}`, ''];
-  for (const p of planStages(settings)) {
+  for (const p of planStages(settings, refused)) {
     if (!p.run) {
       lines.push(`  ${p.stage.padEnd(10)} skipped (--skip)`);
+      continue;
+    }
+    if (p.refused) {
+      lines.push(
+        `  ${p.stage.padEnd(10)} WILL NOT RUN: preflight refuses it (${p.refused}); add --skip ${p.stage}`,
+      );
       continue;
     }
     lines.push(`  ${p.stage.padEnd(10)} writes: ${p.writes}`);

@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
+import { FisClient, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { cliWorkDir, errorLines, runCli } from '../../support/cli';
 import {
   buildCrossRegion,
@@ -113,5 +115,39 @@ describe('GIVEN no --yes', () => {
 
     expect(result.stdout).toContain('  fault      skipped (--skip)');
     expect(result.stdout).toContain('  failover   skipped (--skip)');
+  });
+});
+
+describe('GIVEN a deployment without the pause template (deployed without -c drill=true)', () => {
+  let fis: ReturnType<typeof mockClient>;
+  beforeEach(() => {
+    // @aws-sdk/client-fis is built on an older smithy than aws-sdk-client-mock's types.
+    fis = mockClient(FisClient as never) as unknown as ReturnType<typeof mockClient>;
+    fis.on(ListExperimentTemplatesCommand as never).resolves({ experimentTemplates: [] } as never);
+  });
+  afterEach(() => fis.restore());
+
+  it('WHEN the plan is shown THEN fault reads as refused by preflight, with no cost, and how to skip it', async () => {
+    const result = await runCli(['drill', '--env', deployment.suffix]);
+
+    expect(result.code).toBe(0);
+    expect(fis.commandCalls(ListExperimentTemplatesCommand as never).map((c) => c.args[0].input)).toEqual([
+      { maxResults: 100 },
+    ]);
+    const fault = result.stdout.split('\n').filter((line) => /^ {2}fault /.test(line));
+    expect(fault).toEqual([
+      `  fault      WILL NOT RUN: preflight refuses it (no AWS FIS experiment template to pause replication (none tagged Name=${deployment.names.drillExperimentTemplate}): deploy with -c drill=true, or --skip fault); add --skip fault`,
+    ]);
+    expect(result.stdout).not.toContain('AWS FIS:');
+  });
+
+  it('WHEN the plan is shown with --json THEN the fault stage carries the refusal', async () => {
+    const result = await runCli(['drill', '--env', deployment.suffix, '--json']);
+
+    const fault = JSON.parse(result.stdout).plan.find((p: { stage: string }) => p.stage === 'fault');
+    expect(fault).toMatchObject({
+      run: true,
+      refused: expect.stringMatching(/^no AWS FIS experiment template/),
+    });
   });
 });
