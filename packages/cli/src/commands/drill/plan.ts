@@ -105,14 +105,14 @@ export function formatPlan(
   lines.push(
     '',
     `Everything it writes lies under ${DRILL_PREFIX}<run-id>/ (expired by the lifecycle rule of the reserved prefix); it deletes no version and leaves the deployment as it found it.`,
-    `Objectives: ${objectivesOf(settings).join(', ')}`,
+    `Objectives: ${objectivesOf(settings, refused).join(', ')}`,
   );
   return `${lines.join('\n')}\n`;
 }
 
-/** The objectives the stages to run measure, with their targets. */
-function objectivesOf(settings: DrillSettings): string[] {
-  const run = (stage: StageName) => !settings.skip.includes(stage);
+/** The objectives the stages to run measure, with their targets (none of a stage preflight refuses). */
+function objectivesOf(settings: DrillSettings, refused: Partial<Record<StageName, string>>): string[] {
+  const run = (stage: StageName) => !settings.skip.includes(stage) && !refused[stage];
   return [
     ...(run('rpo') ? [`rpo <= ${formatDuration(settings.rpoMs)}`] : []),
     ...(run('fault')

@@ -139,6 +139,7 @@ describe('GIVEN a deployment without the pause template (deployed without -c dri
       `  fault      WILL NOT RUN: preflight refuses it (no AWS FIS experiment template to pause replication (none tagged Name=${deployment.names.drillExperimentTemplate}): deploy with -c drill=true, or --skip fault); add --skip fault`,
     ]);
     expect(result.stdout).not.toContain('AWS FIS:');
+    expect(result.stdout).toMatch(/^Objectives: rpo <= 15m, rto and failback <= 3m, /m);
   });
 
   it('WHEN the plan is shown with --json THEN the fault stage carries the refusal', async () => {
